@@ -1,0 +1,39 @@
+# Two commands do all the set-up: `make start` and `make test`.
+# Embedded PostgreSQL and Redis are used unless DATABASE_URL / REDIS_URL are set.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: start test lint install messages bench clean-data
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+start: $(STAMP)
+	$(PY) -m devstack start
+
+test: $(STAMP) lint
+	$(PY) -m devstack run -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+# Refresh the zh-hans catalog after changing user-facing strings (needs gettext), then translate it.
+messages: $(STAMP)
+	$(PY) -m devstack run -- $(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore '.data/*'
+	$(PY) -m devstack run -- $(PY) manage.py compilemessages -l zh_Hans --ignore '.venv/*'
+
+bench: $(STAMP)
+	$(PY) -m devstack run -- $(PY) bench/provision.py
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,18 @@
+"""The one Celery app. Tasks sent inside a school carry its schema in a header."""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = CeleryApp("xinyu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _install_beat_schedule(sender, **kwargs):
+    from config.beat import BEAT_SCHEDULE
+
+    sender.conf.beat_schedule = BEAT_SCHEDULE

@@ -1,0 +1,65 @@
+"""Demo district and schools for `make start`. Invented names, never real people."""
+
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from district.models import School, SchoolType
+from district.services import school_create
+from shared.accounts.models import User
+from shared.accounts.roles import DistrictRole, SchoolRole
+from shared.accounts.services import account_create
+
+DEMO_PASSWORD = "Xinyu-demo-2026"
+
+DISTRICT_ACCOUNTS = [
+    ("district", "赵文华", [DistrictRole.DISTRICT_ADMIN]),
+    ("analyst", "钱雅琴", [DistrictRole.DISTRICT_ANALYST]),
+]
+
+DEMO_SCHOOLS = [
+    dict(code="demo1", name="示范区实验小学", school_type=SchoolType.PRIMARY, number="D001", student_count=1260),
+    dict(code="demo2", name="示范区第一中学", school_type=SchoolType.JUNIOR, number="D002", student_count=1580),
+    dict(code="demo3", name="示范区高级中学", school_type=SchoolType.SENIOR, number="D003", student_count=2140),
+]
+
+SCHOOL_ACCOUNTS = [
+    ("principal", "王建国", [SchoolRole.PRINCIPAL]),
+    ("deputy", "李秀梅", [SchoolRole.DEPUTY]),
+    ("secretary", "张晓燕", [SchoolRole.SECRETARY]),
+    ("member", "刘志强", [SchoolRole.MEMBER]),
+    ("psych", "陈静怡", [SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.MEMBER]),
+    ("counselor", "杨思远", [SchoolRole.COUNSELOR]),
+    ("homeroom", "黄丽娟", [SchoolRole.HOMEROOM_TEACHER]),
+    ("guest", "周明德", [SchoolRole.INVITED_ATTENDEE]),
+]
+
+
+def _ensure_accounts(accounts) -> list[tuple[str, str]]:
+    made = []
+    for username, full_name, roles in accounts:
+        if not User.objects.filter(username=username).exists():
+            account_create(username=username, full_name=full_name, roles=list(roles), password=DEMO_PASSWORD)
+        made.append((username, full_name))
+    return made
+
+
+def seed_demo() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Create what is missing and return (site, host, accounts) for printing."""
+    connection.set_schema_to_public()
+    report = [("district", None, _ensure_accounts(DISTRICT_ACCOUNTS))]
+    for spec in DEMO_SCHOOLS:
+        school = School.objects.filter(code=spec["code"]).first()
+        if school is None:
+            school = school_create(
+                **spec, admin_name="孙丽华", admin_email=f"admin@{spec['code']}.example.cn"
+            ).school
+        with schema_context(school.schema_name):
+            accounts = _ensure_accounts(SCHOOL_ACCOUNTS)
+            admin = User.objects.filter(roles__contains=[SchoolRole.SCHOOL_ADMIN]).first()
+            if admin and not admin.has_usable_password():
+                admin.set_password(DEMO_PASSWORD)
+                admin.save(update_fields=["password"])
+            if admin:
+                accounts.append((admin.username, admin.display_name))
+        report.append((school.name, school.code, accounts))
+    return report

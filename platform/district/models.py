@@ -1,0 +1,91 @@
+"""The district registry (public schema): schools, their hosts, and the schema pool."""
+
+import uuid
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+SCHOOL_CODE_PATTERN = r"^[a-z][a-z0-9]{1,29}$"
+# Codes that would collide with a host or schema the platform uses itself.
+RESERVED_CODES = frozenset({"www", "api", "admin", "static", "media", "public", "district", "mail", "pool"})
+
+
+class SchoolType(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior secondary school")
+    SENIOR = "senior", _("Senior secondary school")
+    NINE_YEAR = "nine_year", _("Nine-year school")
+    TWELVE_YEAR = "twelve_year", _("Twelve-year school")
+    SPECIAL = "special", _("Special education school")
+
+
+class SchoolStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ARCHIVED = "archived", _("Archived")
+
+
+class School(TenantMixin):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(SCHOOL_CODE_PATTERN, _("Use 2-30 lowercase letters or digits, starting with a letter."))],
+        help_text=_("Used as the school's subdomain."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    school_type = models.CharField(_("type"), max_length=20, choices=SchoolType.choices)
+    number = models.CharField(_("district school number"), max_length=30, unique=True)
+    student_count = models.PositiveIntegerField(_("student count"), default=0, validators=[MinValueValidator(0)])
+    status = models.CharField(_("status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Schemas are built by district.provisioning, never by migrating on save.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=SCHOOL_CODE_PATTERN), name="school_code_format"),
+            models.CheckConstraint(condition=models.Q(student_count__gte=0), name="school_student_count_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(school_type__in=SchoolType.values), name="school_type_known"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=SchoolStatus.values), name="school_status_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.status == SchoolStatus.ACTIVE
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+
+class PooledSchema(models.Model):
+    """An empty school schema built ahead of time; provisioning renames it into a school."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class SchemaTemplate(models.Model):
+    """The DDL of the migrated template schema, for one state of the migration graph."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    ddl = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)

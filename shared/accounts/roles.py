@@ -1,0 +1,25 @@
+"""Roles. A person may hold several; which set applies depends on the site they belong to."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolRole(models.TextChoices):
+    PRINCIPAL = "principal", _("Principal (group leader)")
+    DEPUTY = "deputy", _("Deputy leader")
+    MEMBER = "member", _("Group member")
+    SECRETARY = "secretary", _("Secretary")
+    PSYCHOLOGY_TEACHER = "psychology_teacher", _("Psychology teacher")
+    COUNSELOR = "counselor", _("Counselor")
+    HOMEROOM_TEACHER = "homeroom_teacher", _("Homeroom teacher")
+    INVITED_ATTENDEE = "invited_attendee", _("Invited attendee")
+    SCHOOL_ADMIN = "school_admin", _("School administrator")
+
+
+class DistrictRole(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    DISTRICT_ANALYST = "district_analyst", _("District analyst")
+
+
+ALL_ROLE_CHOICES = list(SchoolRole.choices) + list(DistrictRole.choices)
+ALL_ROLES = [value for value, _label in ALL_ROLE_CHOICES]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from shared.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/token/", views.token_create, name="token_create"),
+    path("profile/token/revoke/", views.token_revoke, name="token_revoke"),
+    path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
+    path("set-password/done/", views.SetPasswordDoneView.as_view(), name="set_password_done"),
+]
