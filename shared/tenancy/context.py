@@ -14,7 +14,7 @@ def site(request):
     return {
         "user_roles": [_ROLE_LABELS.get(r, r) for r in roles],
         "site_is_district": getattr(request, "is_district", False),
-        "site_name": tenant.name if tenant is not None else settings.DISTRICT_NAME,
+        "site_label": tenant.name if tenant is not None else settings.DISTRICT_NAME,
         "school": tenant,
         "display_time_zone": settings.DISPLAY_TIME_ZONE,
     }
