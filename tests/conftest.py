@@ -1,0 +1,100 @@
+"""Test fixtures. Schools are provisioned once per test session, in a real PostgreSQL database,
+with named people in each: alpha and beta schools, and the district.
+
+- alpha: alice (principal), carol (counselor), admin@alpha... (school admin)
+- beta:  bob (principal)
+- district: dora (district admin)
+Every password is PASSWORD.
+"""
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+PASSWORD = "Correct-Horse-77"
+ALPHA = "alpha"
+BETA = "beta"
+
+
+def host(code: str | None) -> str:
+    return f"{code}.{settings.BASE_DOMAIN}" if code else settings.BASE_DOMAIN
+
+
+def _clear_our_cache_keys():
+    # Only our own keys: the Redis database may be shared.
+    for alias in ("default", "routing"):
+        client = caches[alias]._cache.get_client(None, write=True)
+        prefix = settings.CACHES[alias]["KEY_PREFIX"]
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)
+
+
+def pytest_configure(config):
+    # Hashing at full strength makes each test user cost a third of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from district.services import school_create
+    from shared.accounts.services import account_create
+
+    with django_db_blocker.unblock():
+        _clear_our_cache_keys()
+        created = {}
+        for code, number in ((ALPHA, "T001"), (BETA, "T002")):
+            result = school_create(
+                code=code, name=f"测试学校{code}", school_type="junior", number=number, student_count=800,
+                admin_name="测试管理员", admin_email=f"admin@{code}.example.cn",
+            )
+            created[code] = result
+        with schema_context(created[ALPHA].school.schema_name):
+            account_create(username="alice", full_name="艾丽丝", roles=["principal"], password=PASSWORD)
+            account_create(username="carol", full_name="陈卡萝", roles=["counselor"], password=PASSWORD)
+        with schema_context(created[BETA].school.schema_name):
+            account_create(username="bob", full_name="鲍勃", roles=["principal"], password=PASSWORD)
+        account_create(username="dora", full_name="朵拉", roles=["district_admin"], password=PASSWORD)
+        connection.set_schema_to_public()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def schools(db):
+    from district.models import School
+
+    return {s.code: s for s in School.objects.filter(code__in=[ALPHA, BETA])}
+
+
+def client_for(code: str | None) -> Client:
+    return Client(HTTP_HOST=host(code))
+
+
+@pytest.fixture
+def alpha_client(db):
+    return client_for(ALPHA)
+
+
+@pytest.fixture
+def beta_client(db):
+    return client_for(BETA)
+
+
+@pytest.fixture
+def district_client(db):
+    return client_for(None)
+
+
+def signed_in(code: str | None, username: str) -> Client:
+    client = client_for(code)
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client

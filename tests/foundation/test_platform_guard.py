@@ -1,0 +1,30 @@
+import importlib
+import sys
+import sysconfig
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_platform_is_the_standard_library_module():
+    module = importlib.import_module("platform")
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    assert Path(module.__file__).resolve().parent == stdlib
+    assert callable(module.system)
+    assert "platform" in sys.modules and sys.modules["platform"] is module
+
+
+def test_platform_folder_is_not_a_package():
+    assert (ROOT / "platform").is_dir()
+    assert not (ROOT / "platform" / "__init__.py").exists()
+
+
+def test_every_test_folder_is_a_package():
+    folders = [p for p in (ROOT / "tests").rglob("*") if p.is_dir() and p.name != "__pycache__"]
+    missing = [str(p.relative_to(ROOT)) for p in [ROOT / "tests", *folders] if not (p / "__init__.py").exists()]
+    assert missing == []
+
+
+def test_ruff_checks_for_shadowed_standard_library_modules():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '"A"' in text and "builtins-strict-checking = true" in text
