@@ -52,6 +52,7 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 # Accounts, sessions, tokens and sign-in throttling live in each school's own schema,
 # so nothing of one school's people means anything at another.
@@ -223,6 +224,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "学校心理健康教育工作平台 API。令牌放在 Authorization: Token <key> 头中。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: one app (config.celery). Tasks carry IDs only and are sent after commit.
