@@ -3,7 +3,8 @@
     {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"field": ["..."]}}}
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler

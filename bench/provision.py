@@ -74,9 +74,10 @@ class Bench:
 
     def empty_pool(self) -> None:
         """Drop every pool schema (stale or current), so school_create has to replay the DDL."""
+        from django.db import connection, transaction
+
         from district.models import PooledSchema
         from district.provisioning import pool
-        from django.db import connection, transaction
 
         pool.pool_purge_stale()
         names = list(PooledSchema.objects.values_list("schema_name", flat=True))
@@ -90,10 +91,11 @@ class Bench:
     # --- methods -------------------------------------------------------------------------------
 
     def run_migrate(self) -> list[float]:
-        from district.models import Domain, School
-        from district.services import school_host, school_schema_name
         from django.core.management import call_command
         from django.db import connection
+
+        from district.models import Domain, School
+        from district.services import school_host, school_schema_name
 
         times = []
         for i in range(self.n):
@@ -149,8 +151,9 @@ class Bench:
     # --- migrate_schemas with nothing to apply ---------------------------------------------------
 
     def all_schemas(self) -> list[str]:
-        from district.models import School
         from django.conf import settings
+
+        from district.models import School
 
         schools = list(
             School.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
@@ -196,8 +199,9 @@ class Bench:
     # --- clean-up ------------------------------------------------------------------------------
 
     def cleanup(self) -> None:
-        from district.models import Domain, PooledSchema, School
         from django.db import connection, transaction
+
+        from district.models import Domain, PooledSchema, School
 
         connection.set_schema_to_public()
         with transaction.atomic():
@@ -223,10 +227,11 @@ def main() -> int:
 
     django.setup()
 
-    from district.provisioning import pool
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+
+    from district.provisioning import pool
 
     db = connection.settings_dict
     print(f"database {db['NAME']} on {db.get('HOST') or 'local socket'}; {args.schools} school(s) per method")

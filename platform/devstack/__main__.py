@@ -77,7 +77,7 @@ def _start() -> int:
         signal.signal(signal.SIGINT, _signal)
         signal.signal(signal.SIGTERM, _signal)
         try:
-            for name, argv in commands.items():
+            for argv in commands.values():
                 # Each in its own process group, so stopping it stops everything it started.
                 processes.append(subprocess.Popen(argv, env=env, cwd=ROOT, start_new_session=True))
             domain = env["BASE_DOMAIN"]
@@ -85,7 +85,7 @@ def _start() -> int:
             print(f"[start] 学校 (schools):    http://<code>.{domain}:{port}/  e.g. http://demo1.{domain}:{port}/", flush=True)
             print("[start] Press Ctrl-C to stop everything.\n", flush=True)
             while not stopping:
-                for proc, name in zip(processes, commands):
+                for proc, name in zip(processes, commands, strict=True):
                     if proc.poll() is not None:
                         print(f"[start] {name} exited with {proc.returncode}; stopping", flush=True)
                         stopping = True

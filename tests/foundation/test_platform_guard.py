@@ -25,6 +25,19 @@ def test_every_test_folder_is_a_package():
     assert missing == []
 
 
-def test_ruff_checks_for_shadowed_standard_library_modules():
-    text = (ROOT / "pyproject.toml").read_text()
-    assert '"A"' in text and "builtins-strict-checking = true" in text
+def test_ruff_flags_a_platform_package(tmp_path):
+    """With the project's ruff settings, adding platform/__init__.py fails the lint (A005)."""
+    import shutil
+    import subprocess
+
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "platform" / "__init__.py").write_text("")
+    (tmp_path / "district").mkdir()
+    (tmp_path / "district" / "__init__.py").write_text("")
+    (tmp_path / "district" / "selectors.py").write_text("")
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "--no-cache", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "A005" in result.stdout and "platform" in result.stdout
+    assert "selectors" not in result.stdout

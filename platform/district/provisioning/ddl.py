@@ -1,8 +1,8 @@
 """The template schema and its DDL.
 
 A school schema is built by replaying the DDL of a fully migrated template schema, rather than
-by running every migration (which costs tens of seconds per school, almost all of it Django
-rebuilding migration state). The template is migrated the normal way, dumped with pg_dump, and
+by running every migration (whose cost grows with the migration history: about 29 s per school
+for a 60-model app, almost all of it Django rebuilding migration state). The template is migrated the normal way, dumped with pg_dump, and
 the dump is rewritten to name the new schema. The result matches a migrated schema in the
 catalog, and migrate_schemas finds nothing to apply to it.
 """
@@ -42,7 +42,8 @@ def _pg_dump_major(path: str) -> int | None:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    match = re.search(r"(\d+)(?:\.\d+)?", out.split(")")[-1])
+    # "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" or "pg_dump (PostgreSQL) 16.2"
+    match = re.search(r"\(PostgreSQL\)\s+(\d+)", out)
     return int(match.group(1)) if match else None
 
 

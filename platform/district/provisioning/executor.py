@@ -1,7 +1,8 @@
 """migrate_schemas that skips school schemas already matching the migration graph.
 
-Migrating a schema with nothing to apply still costs about half a second (Django rebuilds the
-migration state for each one), which at 1,000 schools makes every deploy and `make start` slow.
+Migrating a schema with nothing to apply still costs Django a rebuild of the migration state
+(0.08 s here today, about 0.5 s for a 60-model app), which at 1,000 schools makes every deploy
+and `make start` slow.
 One small query per schema tells which schemas are already current.
 """
 
@@ -19,7 +20,8 @@ def get_executor(codename=None):
             public = [t for t in tenants if t == self.PUBLIC_SCHEMA_NAME]
             schools = [t for t in tenants if t != self.PUBLIC_SCHEMA_NAME]
             # A named app or target migration asks for something specific: do not second-guess it.
-            if not self.options.get("app_label") and not self.options.get("fake"):
+            specific = any(self.options.get(o) for o in ("app_label", "fake", "prune", "check_unapplied", "plan"))
+            if not specific:
                 pending = schemas_needing_migration(schools)
                 skipped = len(schools) - len(pending)
                 if skipped and int(self.options.get("verbosity", 1)) >= 1:

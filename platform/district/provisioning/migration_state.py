@@ -1,5 +1,6 @@
 """What the migration graph expects of a school schema, and which schemas already have it."""
 
+import functools
 import hashlib
 
 from django.db import connection
@@ -22,9 +23,22 @@ def _replacements() -> dict[tuple[str, str], list[tuple[str, str]]]:
     return {key: list(migration.replaces) for key, migration in loader.replacements.items()}
 
 
-def fingerprint(expected: set[tuple[str, str]] | None = None) -> str:
-    nodes = sorted(expected if expected is not None else expected_migrations())
-    return hashlib.sha256(repr(nodes).encode()).hexdigest()
+@functools.cache
+def fingerprint() -> str:
+    """Names and source of every migration: editing a migration in place also renews the template."""
+    import inspect
+    import sys
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    digest = hashlib.sha256()
+    for key in sorted(loader.graph.nodes):
+        digest.update(repr(key).encode())
+        module = sys.modules.get(type(loader.graph.nodes[key]).__module__)
+        try:
+            digest.update(inspect.getsource(module).encode() if module else b"")
+        except (OSError, TypeError):
+            pass
+    return digest.hexdigest()
 
 
 def applied_migrations(schema_name: str) -> set[tuple[str, str]]:
