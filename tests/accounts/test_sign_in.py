@@ -101,3 +101,12 @@ def test_school_roles_only_at_schools_and_district_roles_only_at_district(school
             account_create(username="x2", roles=["district_admin"], password=PASSWORD)
         user = account_create(username="x3", roles=["counselor", "homeroom_teacher"], password=PASSWORD)
         assert user.has_role("counselor") and user.has_role("homeroom_teacher")
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_english_is_chosen(settings):
+    client = client_for(ALPHA)
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert settings.LANGUAGE_COOKIE_NAME in client.cookies
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()
