@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 # Refresh the zh-hans catalog after changing user-facing strings (needs gettext), then translate it.
 messages: $(STAMP)
-	$(PY) -m devstack run -- $(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore '.data/*'
+	$(PY) -m devstack run -- $(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore '.data/*' --ignore 'tests/*' --ignore 'bench/*' --no-location
 	$(PY) -m devstack run -- $(PY) manage.py compilemessages -l zh_Hans --ignore '.venv/*'
 
 bench: $(STAMP)
