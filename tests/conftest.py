@@ -56,6 +56,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
             account_create(username="carol", full_name="陈卡萝", roles=["counselor"], password=PASSWORD)
         with schema_context(created[BETA].school.schema_name):
             account_create(username="bob", full_name="鲍勃", roles=["principal"], password=PASSWORD)
+        # One account per school role, in both schools: r_<role>.
+        from shared.accounts.roles import SchoolRole
+
+        for result in created.values():
+            with schema_context(result.school.schema_name):
+                for role in SchoolRole:
+                    account_create(username=f"r_{role.value}", full_name=f"角色{role.label}", roles=[role.value],
+                                   password=PASSWORD)
         account_create(username="dora", full_name="朵拉", roles=["district_admin"], password=PASSWORD)
         connection.set_schema_to_public()
     yield
@@ -98,3 +106,21 @@ def signed_in(code: str | None, username: str) -> Client:
     response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+def api_client(code: str | None, username: str) -> Client:
+    """A client that calls the API of `code` as `username`, through a personal token."""
+    from shared.accounts.models import User
+    from shared.accounts.services import api_token_issue
+
+    schema = f"school_{code}" if code else "public"
+    with schema_context(schema):
+        key = api_token_issue(user=User.objects.get(username=username))
+    connection.set_schema_to_public()
+    return Client(HTTP_HOST=host(code), HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def role_user(role: str):
+    from shared.accounts.models import User
+
+    return User.objects.get(username=f"r_{role}")

@@ -4,5 +4,13 @@ from api.me import MeApi
 
 urlpatterns = [
     path("v1/me/", MeApi.as_view(), name="school-me"),
+    path("v1/", include("api.school.workspace")),
+    path("v1/", include("api.school.governance")),
+    path("v1/", include("api.school.ledger")),
+    path("v1/", include("api.school.resources")),
+    path("v1/", include("api.school.team")),
+    path("v1/", include("api.school.programs")),
+    path("v1/", include("api.school.finance")),
+    path("v1/", include("api.school.evaluation")),
     path("", include("api.docs_urls")),
 ]

@@ -46,6 +46,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.admin",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "shared.accounts",
     "axes",
     "rest_framework",
@@ -59,11 +60,24 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "django.contrib.postgres",
     "shared.accounts",
     "axes",
     "rest_framework.authtoken",
     "tenants.workspace",
+    "tenants.governance",
+    "tenants.ledger",
+    "tenants.resources",
+    "tenants.team",
+    "tenants.programs",
+    "tenants.finance",
+    "tenants.evaluation",
 ]
+# Uploads: allowed kinds and the largest size accepted.
+UPLOAD_ALLOWED_EXTENSIONS = [
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png", ".zip",
+]
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "district.School"
@@ -226,6 +240,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.openapi.add_error_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Celery: one app (config.celery). Tasks carry IDs only and are sent after commit.

@@ -7,5 +7,13 @@ from tenants.workspace import views as workspace_views
 
 urlpatterns = common_urlpatterns + [
     path("", workspace_views.home, name="home"),
+    path("", include("tenants.workspace.urls")),
+    path("governance/", include("tenants.governance.urls")),
+    path("ledger/", include("tenants.ledger.urls")),
+    path("resources/", include("tenants.resources.urls")),
+    path("team/", include("tenants.team.urls")),
+    path("programs/", include("tenants.programs.urls")),
+    path("finance/", include("tenants.finance.urls")),
+    path("evaluation/", include("tenants.evaluation.urls")),
     path("api/", include("api.school.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Building blocks of the school workspace: who may do what, and generic write helpers."""
