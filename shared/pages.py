@@ -31,7 +31,7 @@ class Column:
             return self.value(obj)
         current = obj
         for part in self.value.split("."):
-            current = getattr(current, part, None)
+            current = current.get(part) if isinstance(current, dict) else getattr(current, part, None)
             if current is None:
                 return ""
             if callable(current) and part.startswith("get_"):
@@ -101,7 +101,7 @@ class TablePage(LoginRequiredMixin, View):
             return xlsx_response(
                 filename=self.export_name, title=str(self.title),
                 headers=[str(c.label) for c in self.columns],
-                rows=([c.get(obj) for c in self.columns] for obj in queryset.iterator()),
+                rows=([c.get(obj) for c in self.columns] for obj in queryset),
             )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [

@@ -7,6 +7,7 @@ answers 403. Objects are addressed by UUID.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -16,7 +17,25 @@ def _django_to_drf(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
+class ResourceSchema(AutoSchema):
+    """Document what the views really do: requests take the input serializer, every response is
+    the output serializer."""
+
+    def get_request_serializer(self):
+        view = self.view
+        return getattr(view, "input_serializer", None) or getattr(view, "output_serializer", None)
+
+    def get_response_serializers(self):
+        if self.method == "DELETE":
+            return None
+        serializer = self.view.output_serializer
+        if self._is_list_view(serializer):
+            return serializer(many=True)
+        return serializer
+
+
 class ResourceMixin:
+    schema = ResourceSchema()
     policy = None
     lookup_field = "public_id"
     lookup_url_kwarg = "id"

@@ -23,8 +23,8 @@ def _drf(exc: DjangoValidationError):
 class TaskOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     owner = PersonSummary()
-    plan = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    meeting = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    plan = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    meeting = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -72,7 +72,8 @@ class TaskListApi(ResourceListCreateApi):
         return qs
 
     def create_service(self, *, actor, data):
-        return services.task_create(actor=actor, **data)
+        task = services.task_create(actor=actor, **data)
+        return selectors.task_list().get(pk=task.pk)
 
 
 def _uuid(value, name):
@@ -149,7 +150,7 @@ class DecisionOutput(serializers.Serializer):
 class ActionItemOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     owner = PersonSummary()
-    task = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    task = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
         model = MeetingActionItem

@@ -12,6 +12,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=15, hour=19),  # 03:15 Asia/Shanghai
         "args": ("accounts.clear_expired_sessions",),
     },
+    "ledger-due-and-overdue-reminders": {
+        "task": "district.fan_out",
+        "schedule": crontab(minute=30, hour=0),  # 08:30 Asia/Shanghai
+        "args": ("ledger.notify_due_tasks",),
+    },
     "refill-school-pool": {
         "task": "district.refill_pool",
         "schedule": crontab(minute="*/10"),

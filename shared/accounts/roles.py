@@ -23,3 +23,12 @@ class DistrictRole(models.TextChoices):
 
 ALL_ROLE_CHOICES = list(SchoolRole.choices) + list(DistrictRole.choices)
 ALL_ROLES = [value for value, _label in ALL_ROLE_CHOICES]
+
+# The principal and the secretary manage everything in the workspace.
+MANAGER_ROLES = (SchoolRole.PRINCIPAL, SchoolRole.SECRETARY)
+# Everyone on the staff side reads the workspace: not invited attendees, not the school admin
+# (who manages accounts only).
+STAFF_ROLES = (
+    SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.MEMBER, SchoolRole.SECRETARY,
+    SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR, SchoolRole.HOMEROOM_TEACHER,
+)

@@ -65,3 +65,26 @@ def api_token_issue(*, user: User) -> str:
 @transaction.atomic
 def api_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def account_update(user: User, *, actor, data: dict) -> User:
+    if "roles" in data:
+        unknown = set(data["roles"]) - _allowed_roles()
+        if unknown:
+            raise ValidationError({"roles": _("Roles not available on this site: %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
+        data["roles"] = list(dict.fromkeys(data["roles"]))
+    if user.pk == actor.pk and (data.get("is_active") is False or (
+        "roles" in data and SchoolRole.SCHOOL_ADMIN in user.roles and SchoolRole.SCHOOL_ADMIN not in data["roles"]
+    )):
+        raise ValidationError({"roles": _("You cannot remove your own administrator access.")})
+    for name, value in data.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def account_deactivate(user: User, *, actor) -> User:
+    return account_update(user, actor=actor, data={"is_active": False})

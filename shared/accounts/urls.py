@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shared.accounts import views
+from shared.accounts import manage, views
 
 app_name = "accounts"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("profile/token/revoke/", views.token_revoke, name="token_revoke"),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("set-password/done/", views.SetPasswordDoneView.as_view(), name="set_password_done"),
+    path("manage/", manage.AccountListPage.as_view(), name="manage"),
+    path("manage/new/", manage.AccountCreatePage.as_view(), name="manage_new"),
+    path("manage/<uuid:account_id>/", manage.AccountEditPage.as_view(), name="manage_edit"),
+    path("manage/<uuid:account_id>/link/", manage.account_link, name="manage_link"),
 ]

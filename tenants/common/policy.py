@@ -1,32 +1,10 @@
-"""Access policies. Each resource has one; the API views and pages both ask it.
+"""Access policies for workspace resources (the base class lives in shared.policy)."""
 
-`visible` narrows a queryset to what the user may see, so anything outside it answers 404, the
-same as a missing object. `can_create` / `can_change` decide writes (403 when the object is visible
-but the write is not allowed).
-"""
-
-from tenants.common.roles import MANAGERS, STAFF
-
-
-class Policy:
-    read_roles: tuple = STAFF
-    manage_roles: tuple = MANAGERS
-
-    def can_read(self, user) -> bool:
-        return user.is_authenticated and user.has_role(*self.read_roles)
-
-    def visible(self, user, queryset):
-        return queryset if self.can_read(user) else queryset.none()
-
-    def can_create(self, user) -> bool:
-        return user.is_authenticated and user.has_role(*self.manage_roles)
-
-    def can_change(self, user, obj) -> bool:
-        return user.is_authenticated and user.has_role(*self.manage_roles)
-
-    def can_delete(self, user, obj) -> bool:
-        return self.can_change(user, obj)
+from shared.policy import Policy
 
 
 class ManagedPolicy(Policy):
     """Staff read; principal and secretary write. The default for most of the workspace."""
+
+
+__all__ = ["ManagedPolicy", "Policy"]

@@ -1,13 +1,10 @@
 """Who may do what in the workspace (issue rules, in one place)."""
 
-from shared.accounts.roles import SchoolRole as R
+from shared.accounts.roles import MANAGER_ROLES, STAFF_ROLES, SchoolRole
 
-# The principal and the secretary manage everything in the workspace.
-MANAGERS = (R.PRINCIPAL, R.SECRETARY)
-# Everyone on the staff side reads the workspace: not invited attendees, not the school admin
-# (who manages accounts only).
-STAFF = (R.PRINCIPAL, R.DEPUTY, R.MEMBER, R.SECRETARY, R.PSYCHOLOGY_TEACHER, R.COUNSELOR, R.HOMEROOM_TEACHER)
-ALL_SCHOOL_ROLES = tuple(R)
+MANAGERS = MANAGER_ROLES
+STAFF = STAFF_ROLES
+ALL_SCHOOL_ROLES = tuple(SchoolRole)
 
 
 def is_manager(user) -> bool:

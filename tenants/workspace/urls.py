@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tenants.workspace import views
 
 app_name = "workspace"
 
-urlpatterns = []
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("files/<uuid:file_id>/", views.file_download, name="file"),
+]

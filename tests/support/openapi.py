@@ -28,10 +28,14 @@ def _openapi_to_jsonschema(node):
     """OpenAPI 3.0 marks nullable fields with `nullable`; JSON Schema wants a type list."""
     if isinstance(node, dict):
         node = {k: _openapi_to_jsonschema(v) for k, v in node.items()}
+        # drf-spectacular writes a blank-able email as oneOf(email, empty string); without format
+        # checking both match "", so read oneOf as anyOf.
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
         if node.pop("nullable", False):
             if "type" in node:
                 node["type"] = [node["type"], "null"]
-            elif "$ref" in node or "allOf" in node or "oneOf" in node:
+            elif "$ref" in node or "allOf" in node or "anyOf" in node:
                 node = {"anyOf": [{k: v for k, v in node.items()}, {"type": "null"}]}
             if "enum" in node and None not in node["enum"]:
                 node["enum"] = [*node["enum"], None]

@@ -70,18 +70,20 @@ def test_other_schools_objects_answer_404(endpoint):
     # The district host has no school API at all.
     district = api_client(None, "dora")
     assert district.get(detail).status_code == 404
-    # And the object is still there at alpha.
-    assert api_client(ALPHA, "r_principal").get(detail).status_code == 200
+    # And the object is still there at alpha, for someone who may read it.
+    reader = "principal" if "principal" in endpoint.read else sorted(endpoint.read)[0]
+    assert api_client(ALPHA, f"r_{reader}").get(detail).status_code == 200
 
 
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.deletable], ids=lambda e: e.name)
 def test_delete_by_a_manager(endpoint):
     obj = _make(endpoint)
-    client = api_client(ALPHA, "r_principal")
+    manager = "principal" if "principal" in endpoint.changers else sorted(endpoint.changers)[0]
+    client = api_client(ALPHA, f"r_{manager}")
     detail = f"{endpoint.url}{obj.public_id}/"
     response = client.delete(detail)
     assert response.status_code in (204, 400), response.content[:300]
-    if response.status_code == 204:
+    if response.status_code == 204 and not endpoint.extra.get("delete_keeps"):
         assert client.get(detail).status_code == 404
 
 
@@ -90,5 +92,7 @@ def test_every_endpoint_is_in_the_matrix():
     from tests.support.openapi import school_schema
 
     listed = {p for p in school_schema()["paths"] if p.startswith("/api/v1/") and "{" not in p}
-    undeclared = sorted(listed - declared - {"/api/v1/me/"})
+    # Each person's own: tested in tests/accounts and tests/ledger instead of the role matrix.
+    personal = {"/api/v1/me/", "/api/v1/notifications/"}
+    undeclared = sorted(listed - declared - personal)
     assert undeclared == [], f"endpoints without a matrix entry: {undeclared}"

@@ -1,0 +1,111 @@
+"""School accounts management pages, for the school admin."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shared.accounts.models import User
+from shared.accounts.policies import account_policy
+from shared.accounts.roles import SchoolRole
+from shared.accounts.services import account_create, account_update, set_password_link
+from shared.pages import Action, Column, Filter, FormPage, TablePage
+
+
+def _roles_label(user):
+    labels = dict(SchoolRole.choices)
+    return "、".join(str(labels.get(r, r)) for r in user.roles)
+
+
+class AccountListPage(TablePage):
+    title = gettext_lazy("Accounts")
+    policy = account_policy
+    export_name = "账号"
+    columns = [
+        Column(gettext_lazy("Username"), "username", link=lambda u: reverse("accounts:manage_edit", args=[u.public_id])),
+        Column(gettext_lazy("Full name"), "full_name"),
+        Column(gettext_lazy("Roles"), _roles_label),
+        Column(gettext_lazy("Email"), "email"),
+        Column(gettext_lazy("Active"), lambda u: _("yes") if u.is_active else _("no")),
+        Column(gettext_lazy("Last sign-in"), "last_login"),
+    ]
+    filters = [
+        Filter("role", gettext_lazy("Role"), choices=list(SchoolRole.choices), apply=lambda qs, v: qs.filter(roles__contains=[v])),
+        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(full_name__icontains=v) | qs.filter(username__icontains=v)),
+    ]
+    empty_text = gettext_lazy("No accounts yet. Create one for each member of staff.")
+
+    def get_queryset(self, request):
+        return account_policy.visible(request.user, User.objects.order_by("username"))
+
+    def get_actions(self, request):
+        return [Action(_("New account"), reverse("accounts:manage_new"))]
+
+
+class AccountForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=gettext_lazy("Roles"), choices=SchoolRole.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "roles", "is_active"]
+
+    def _post_clean(self):
+        pass
+
+
+class AccountCreatePage(FormPage):
+    title = gettext_lazy("New account")
+    form_class = AccountForm
+    policy = account_policy
+
+    def save(self, request, form, obj):
+        data = dict(form.cleaned_data)
+        data.pop("is_active", None)
+        return account_create(**data)
+
+    def post(self, request, **kwargs):
+        response = super().post(request, **kwargs)
+        saved = getattr(self, "_saved", None)
+        if saved is not None:
+            link = set_password_link(user=saved, host=request.get_host().split(":")[0])
+            messages.success(
+                request,
+                _("Account %(name)s created. Give them this one-time link to set a password: %(link)s")
+                % {"name": saved.display_name, "link": link},
+            )
+        return response
+
+    def success_url(self, request, saved):
+        self._saved = saved
+        return reverse("accounts:manage")
+
+
+class AccountEditPage(FormPage):
+    title = gettext_lazy("Edit account")
+    form_class = AccountForm
+    policy = account_policy
+    success_message = gettext_lazy("Account saved.")
+
+    def get_object(self, request, account_id):
+        return get_object_or_404(account_policy.visible(request.user, User.objects.all()), public_id=account_id)
+
+    def save(self, request, form, obj):
+        return account_update(obj, actor=request.user, data=dict(form.cleaned_data))
+
+    def success_url(self, request, saved):
+        return reverse("accounts:manage")
+
+
+def account_link(request, account_id):
+    """A fresh one-time link for someone who forgot their password."""
+    if not account_policy.can_create(request.user) or request.method != "POST":
+        from django.http import Http404
+
+        raise Http404
+    user = get_object_or_404(User, public_id=account_id)
+    link = set_password_link(user=user, host=request.get_host().split(":")[0])
+    return render(request, "accounts/link.html", {"account": user, "link": link})
