@@ -11,10 +11,27 @@ def site(request):
     tenant = getattr(request, "tenant", None)
     user = getattr(request, "user", None)
     roles = getattr(user, "roles", None) or []
+    nav = {}
+    if tenant is not None and getattr(user, "is_authenticated", False):
+        from shared.accounts.roles import STAFF_ROLES, SchoolRole
+
+        nav = {
+            "nav_staff": user.has_role(*STAFF_ROLES),
+            "nav_attendee": user.has_role(SchoolRole.INVITED_ATTENDEE),
+            "nav_accounts": user.has_role(SchoolRole.SCHOOL_ADMIN),
+            "unread_notifications": _unread(user),
+        }
     return {
+        **nav,
         "user_roles": [_ROLE_LABELS.get(r, r) for r in roles],
         "site_is_district": getattr(request, "is_district", False),
         "site_label": tenant.name if tenant is not None else settings.DISTRICT_NAME,
         "school": tenant,
         "display_time_zone": settings.DISPLAY_TIME_ZONE,
     }
+
+
+def _unread(user) -> int:
+    from django.apps import apps
+
+    return apps.get_model("workspace", "Notification").objects.filter(recipient=user, read_at__isnull=True).count()
