@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tenants.team import views
 
 app_name = "team"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("staff/", views.StaffTable.as_view(), name="staff"),
+    path("staff/new/", views.StaffFormPage.as_view(), name="staff_create"),
+    path("staff/<uuid:id>/edit/", views.StaffFormPage.as_view(), name="staff_edit"),
+    path("plans/", views.TrainingPlanTable.as_view(), name="plans"),
+    path("plans/new/", views.TrainingPlanFormPage.as_view(), name="plan_create"),
+    path("plans/<uuid:id>/edit/", views.TrainingPlanFormPage.as_view(), name="plan_edit"),
+    path("records/", views.TrainingRecordTable.as_view(), name="records"),
+    path("records/new/", views.TrainingRecordFormPage.as_view(), name="record_create"),
+    path("records/<uuid:id>/edit/", views.TrainingRecordFormPage.as_view(), name="record_edit"),
+    path("hours/", views.TrainingHoursTable.as_view(), name="hours"),
+]
