@@ -1,5 +1,210 @@
-"""API of this area."""
+"""Budget API: budget lines with spent / remaining / percent, spending records and their receipts."""
 
-from django.urls import path  # noqa: F401
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-urlpatterns = []
+from api.school.base import ResourceDetailApi, ResourceListCreateApi
+from api.school.fields import ref
+from tenants.finance import selectors, services
+from tenants.finance.models import BudgetLine, Spending
+from tenants.finance.policies import budget_policy, spending_policy
+
+
+def _drf(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+
+
+def documented(input_serializer, output_serializer, parameters=()):
+    """Input and output serializers differ; say so in the OpenAPI document."""
+
+    def wrap(cls):
+        if issubclass(cls, ResourceListCreateApi):
+            return extend_schema_view(
+                get=extend_schema(tags=["finance"], parameters=list(parameters)),
+                post=extend_schema(tags=["finance"], request=input_serializer, responses={201: output_serializer}),
+            )(cls)
+        return extend_schema_view(
+            get=extend_schema(tags=["finance"]),
+            patch=extend_schema(tags=["finance"], request=input_serializer, responses=output_serializer),
+            delete=extend_schema(tags=["finance"]),
+        )(cls)
+
+    return wrap
+
+
+MONEY = dict(max_digits=14, decimal_places=2, read_only=True)
+
+
+class BudgetLineOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    spent = serializers.DecimalField(**MONEY)
+    remaining = serializers.DecimalField(**MONEY)
+    percent = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True, allow_null=True,
+                                       help_text="已支出占预算的百分比；预算为 0 时为空")
+    over_budget = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "school_year", "category", "title", "amount", "notes", "spent", "remaining", "percent",
+                  "over_budget", "created_at", "updated_at"]
+
+
+class BudgetLineInput(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetLine
+        fields = ["school_year", "category", "title", "amount", "notes"]
+        validators = []  # the unique constraint is checked by the model, as a named error
+
+
+@documented(BudgetLineInput, BudgetLineOutput, [OpenApiParameter("school_year", str), OpenApiParameter("category", str)])
+class BudgetLineListApi(ResourceListCreateApi):
+    policy = budget_policy
+    output_serializer = BudgetLineOutput
+    input_serializer = BudgetLineInput
+
+    def selector(self):
+        params = self.request.query_params
+        qs = selectors.budget_lines(school_year=params.get("school_year") or None)
+        if params.get("category"):
+            qs = qs.filter(category=params["category"])
+        return qs
+
+    def create_service(self, *, actor, data):
+        line = services.budget_line_create(actor=actor, **data)
+        return selectors.budget_lines().get(pk=line.pk)
+
+
+@documented(BudgetLineInput, BudgetLineOutput)
+class BudgetLineDetailApi(ResourceDetailApi):
+    policy = budget_policy
+    output_serializer = BudgetLineOutput
+    input_serializer = BudgetLineInput
+
+    def selector(self):
+        return selectors.budget_lines()
+
+    def update_service(self, obj, *, actor, data):
+        services.budget_line_update(obj, actor=actor, data=data)
+        return selectors.budget_lines().get(pk=obj.pk)
+
+    def delete_service(self, obj, *, actor):
+        services.budget_line_delete(obj, actor=actor)
+
+
+class SpendingOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    line = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    line_title = serializers.CharField(source="line.title", read_only=True)
+    school_year = serializers.CharField(source="line.school_year", read_only=True)
+
+    class Meta:
+        model = Spending
+        fields = ["id", "line", "line_title", "school_year", "spent_on", "amount", "payee", "purpose",
+                  "over_budget_reason", "created_at", "updated_at"]
+
+
+class SpendingInput(serializers.ModelSerializer):
+    line = ref(BudgetLine)
+
+    class Meta:
+        model = Spending
+        fields = ["line", "spent_on", "amount", "payee", "purpose", "over_budget_reason"]
+
+
+@documented(SpendingInput, SpendingOutput, [OpenApiParameter("school_year", str), OpenApiParameter("line", str)])
+class SpendingListApi(ResourceListCreateApi):
+    policy = spending_policy
+    output_serializer = SpendingOutput
+    input_serializer = SpendingInput
+
+    def selector(self):
+        import uuid
+
+        params = self.request.query_params
+        qs = selectors.spendings(school_year=params.get("school_year") or None)
+        if params.get("line"):
+            try:
+                qs = qs.filter(line__public_id=uuid.UUID(params["line"]))
+            except ValueError:
+                raise ValidationError({"line": ["不是有效的编号。"]})
+        return qs
+
+    def create_service(self, *, actor, data):
+        return services.spending_create(actor=actor, **data)
+
+
+@documented(SpendingInput, SpendingOutput)
+class SpendingDetailApi(ResourceDetailApi):
+    policy = spending_policy
+    output_serializer = SpendingOutput
+    input_serializer = SpendingInput
+
+    def selector(self):
+        return selectors.spendings()
+
+    def update_service(self, obj, *, actor, data):
+        services.spending_update(obj, actor=actor, data=data)
+        return selectors.spendings().get(pk=obj.pk)
+
+    def delete_service(self, obj, *, actor):
+        services.spending_delete(obj, actor=actor)
+
+
+class ReceiptOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def get_url(self, attachment) -> str:
+        return reverse("finance:receipt", args=[self.context["spending"].public_id, attachment.public_id])
+
+
+class ReceiptUpload(serializers.Serializer):
+    file = serializers.FileField()
+
+
+@extend_schema(tags=["finance"])
+class SpendingReceiptsApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ReceiptOutput
+
+    def _spending(self, request, id):
+        return get_object_or_404(spending_policy.visible(request.user, selectors.spendings()), public_id=id)
+
+    @extend_schema(responses=ReceiptOutput(many=True))
+    def get(self, request, id):
+        spending = self._spending(request, id)
+        return Response(ReceiptOutput(selectors.receipts_of(spending), many=True, context={"spending": spending}).data)
+
+    @extend_schema(request={"multipart/form-data": ReceiptUpload}, responses={201: ReceiptOutput})
+    def post(self, request, id):
+        spending = self._spending(request, id)
+        if not spending_policy.can_change(request.user, spending):
+            raise PermissionDenied()
+        upload = ReceiptUpload(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            receipt = services.spending_receipt_add(spending, actor=request.user, upload=upload.validated_data["file"])
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict") and "receipt" in exc.error_dict:
+                raise ValidationError({"file": exc.message_dict["receipt"]})
+            raise _drf(exc)
+        return Response(ReceiptOutput(receipt, context={"spending": spending}).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("budget-lines/", BudgetLineListApi.as_view()),
+    path("budget-lines/<uuid:id>/", BudgetLineDetailApi.as_view()),
+    path("spending-records/", SpendingListApi.as_view()),
+    path("spending-records/<uuid:id>/", SpendingDetailApi.as_view()),
+    path("spending-records/<uuid:id>/receipts/", SpendingReceiptsApi.as_view()),
+]

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tenants.finance import views
 
 app_name = "finance"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.BudgetTable.as_view(), name="index"),
+    path("lines/new/", views.BudgetLineFormPage.as_view(), name="line_new"),
+    path("lines/<uuid:id>/edit/", views.BudgetLineFormPage.as_view(), name="line_edit"),
+    path("spending/", views.SpendingTable.as_view(), name="spending"),
+    path("spending/new/", views.SpendingFormPage.as_view(), name="spending_new"),
+    path("spending/<uuid:id>/edit/", views.SpendingFormPage.as_view(), name="spending_edit"),
+    path("spending/<uuid:id>/receipts/<uuid:receipt_id>/", views.receipt, name="receipt"),
+]
