@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: start test lint install messages bench clean-data
+.PHONY: start test lint install messages bench clean-data chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -21,8 +21,16 @@ install: $(STAMP)
 start: $(STAMP)
 	$(PY) -m devstack start
 
-test: $(STAMP) lint
+test: $(STAMP) lint chromium
 	$(PY) -m devstack run -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's chromium; Playwright's own browser download cannot work offline.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need chromium: sudo apt-get install chromium"; exit 1; fi; }
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

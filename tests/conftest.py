@@ -32,6 +32,24 @@ def _clear_our_cache_keys():
             client.delete(key)
 
 
+def _always_set_up_the_database():
+    """pytest-django creates the test database only when a collected test is marked for it. Browser
+    and Celery-worker tests reach it from other threads without that mark (a marked test would hold
+    its writes in an uncommitted transaction), so the database is always set up."""
+    import pytest_django.fixtures as fixtures
+
+    original = fixtures._get_databases_for_setup
+
+    def with_default(items):
+        aliases, serialized = original(items)
+        return set(aliases) | {"default"}, serialized
+
+    fixtures._get_databases_for_setup = with_default
+
+
+_always_set_up_the_database()
+
+
 def pytest_configure(config):
     # Hashing at full strength makes each test user cost a third of a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,7 +20,7 @@ from shared.tenancy.context_helpers import PublicSchemaRefused
 
 
 @pytest.fixture
-def worker(django_db_blocker):
+def worker(django_db_setup, django_db_blocker):
     """A real worker thread on a queue of its own; the database is reachable from it, so the
     data it reads must be committed (these tests do not run inside the test transaction)."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
