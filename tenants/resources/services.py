@@ -221,6 +221,7 @@ def procurement_update(record: MaterialProcurement, *, actor, data: dict) -> Mat
 
 @transaction.atomic
 def procurement_delete(record: MaterialProcurement, *, actor) -> None:
+    record = MaterialProcurement.objects.select_for_update().get(pk=record.pk)
     _move_stock(record.material, -record.quantity)
     record.delete()
 
@@ -251,5 +252,6 @@ def issue_update(record: MaterialIssue, *, actor, data: dict) -> MaterialIssue:
 
 @transaction.atomic
 def issue_delete(record: MaterialIssue, *, actor) -> None:
+    record = MaterialIssue.objects.select_for_update().get(pk=record.pk)
     _move_stock(record.material, record.quantity)
     record.delete()

@@ -15,9 +15,13 @@ def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:6]}"
 
 
+def school_today():
+    return datetime.now(school_zone()).date()
+
+
 def at(days: int, hour: int, minute: int = 0) -> datetime:
     """`days` from today at hour:minute, school time."""
-    day = timezone.localdate() + timedelta(days=days)
+    day = school_today() + timedelta(days=days)
     return datetime.combine(day, time(hour, minute), tzinfo=school_zone())
 
 
