@@ -1,5 +1,42 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tenants.evaluation import views
 
 app_name = "evaluation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("indicator-sets/", views.IndicatorSetListPage.as_view(), name="sets"),
+    path("indicator-sets/new/", views.IndicatorSetCreatePage.as_view(), name="set_new"),
+    path("indicator-sets/<uuid:set_id>/", views.indicator_set_detail, name="set"),
+    path("indicator-sets/<uuid:set_id>/edit/", views.IndicatorSetEditPage.as_view(), name="set_edit"),
+    path("indicator-sets/<uuid:set_id>/indicators/new/", views.IndicatorCreatePage.as_view(), name="indicator_new"),
+    path("indicators/<uuid:indicator_id>/edit/", views.IndicatorEditPage.as_view(), name="indicator_edit"),
+    path("assessments/", views.AssessmentListPage.as_view(), name="assessments"),
+    path("assessments/new/", views.AssessmentCreatePage.as_view(), name="assessment_new"),
+    path("assessments/<uuid:assessment_id>/", views.assessment_detail, name="assessment"),
+    path("assessments/<uuid:assessment_id>/edit/", views.AssessmentEditPage.as_view(), name="assessment_edit"),
+    path("assessments/<uuid:assessment_id>/scores/", views.assessment_scores, name="assessment_scores"),
+    path("assessments/<uuid:assessment_id>/actions/new/", views.ActionCreatePage.as_view(), name="action_new"),
+    path("actions/", views.ActionListPage.as_view(), name="actions"),
+    path("actions/<uuid:action_id>/", views.action_detail, name="action"),
+    path("actions/<uuid:action_id>/edit/", views.ActionEditPage.as_view(), name="action_edit"),
+    path("questionnaires/", views.QuestionnaireListPage.as_view(), name="questionnaires"),
+    path("questionnaires/new/", views.QuestionnaireCreatePage.as_view(), name="questionnaire_new"),
+    path("questionnaires/<uuid:questionnaire_id>/", views.questionnaire_detail, name="questionnaire"),
+    path("questionnaires/<uuid:questionnaire_id>/edit/", views.QuestionnaireEditPage.as_view(),
+         name="questionnaire_edit"),
+    path("questionnaires/<uuid:questionnaire_id>/questions/new/", views.QuestionCreatePage.as_view(),
+         name="question_new"),
+    path("questions/<uuid:question_id>/edit/", views.QuestionEditPage.as_view(), name="question_edit"),
+    path("questionnaires/<uuid:questionnaire_id>/links/", views.LinksPage.as_view(), name="links"),
+    path("questionnaires/<uuid:questionnaire_id>/results/", views.results, name="results"),
+    path("commendations/", views.CommendationListPage.as_view(), name="commendations"),
+    path("commendations/new/", views.CommendationCreatePage.as_view(), name="commendation_new"),
+    path("commendations/<uuid:commendation_id>/edit/", views.CommendationEditPage.as_view(),
+         name="commendation_edit"),
+    path("delete/<slug:kind>/<uuid:object_id>/", views.delete, name="delete"),
+    path("files/<uuid:file_id>/", views.evidence_file, name="file"),
+    # The public answer page: no sign-in, one answer per link.
+    path("q/<str:token>/", views.answer, name="answer"),
+]

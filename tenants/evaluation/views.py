@@ -1,0 +1,884 @@
+"""监督评估 pages: thin views over the services and selectors. The public answer page
+(`answer`) is the only page that works without signing in."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from shared.pages import Action, Column, Filter, FormPage, TablePage
+from tenants.common.choices import Term
+from tenants.evaluation import selectors, services
+from tenants.evaluation.forms import (
+    AssessmentForm,
+    CommendationForm,
+    ImprovementActionForm,
+    IndicatorForm,
+    IndicatorSetForm,
+    LinksForm,
+    QuestionForm,
+    QuestionnaireForm,
+    ScoresForm,
+    current_school_year,
+    current_term,
+)
+from tenants.evaluation.models import (
+    Audience,
+    CommendationLevel,
+    ImprovementAction,
+    Indicator,
+    IndicatorScore,
+    IndicatorSet,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    SelfAssessment,
+)
+from tenants.evaluation.policies import answers_policy, evaluation_policy, link_policy
+from tenants.ledger.models import OPEN_STATUSES, TaskStatus
+
+policy = evaluation_policy
+
+
+def _url(name, *args):
+    return reverse(f"evaluation:{name}", args=args)
+
+
+def _task_url(task):
+    try:
+        return reverse("ledger:task", args=[task.public_id]) if task else None
+    except NoReverseMatch:
+        return None
+
+
+def _readable(request):
+    if not policy.can_read(request.user):
+        raise Http404
+
+
+def _visible(request, queryset, public_id, pol=policy):
+    return get_object_or_404(pol.visible(request.user, queryset), public_id=public_id)
+
+
+def _manage(request):
+    if not policy.can_create(request.user):
+        raise PermissionDenied
+
+
+def _add_errors(form, exc: ValidationError, fallback=None):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else fallback, errors)
+    else:
+        form.add_error(fallback, exc.messages)
+
+
+class _EvaluationForm(FormPage):
+    """Readers who may not manage get 403; people outside the staff (invited attendees, the
+    school admin) get 404, as for every page of the area."""
+
+    policy = policy
+
+    def check(self, request, obj):
+        _readable(request)
+        super().check(request, obj)
+
+
+class _EvaluationTable(TablePage):
+    policy = policy
+    template_name = "evaluation/table.html"
+    tab = ""
+
+    def extra_context(self, request):
+        return {"tab": self.tab}
+
+
+# ---------------------------------------------------------------------------------------------
+# Landing
+
+
+@login_required
+def index(request):
+    _readable(request)
+    today = timezone.localdate()
+    year = current_school_year(today)
+    assessments = list(selectors.assessment_list()[:5])
+    latest = assessments[0] if assessments else None
+    questionnaires = list(
+        selectors.questionnaire_list().filter(status=QuestionnaireStatus.OPEN)[:5]
+    )
+    actions = ImprovementAction.objects.aggregate(
+        open=Count("id", filter=Q(task__status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=Q(task__status__in=OPEN_STATUSES, task__due_on__lt=today)),
+        done=Count("id", filter=Q(task__status=TaskStatus.DONE)),
+    )
+    start_year = int(year[:4])
+    commendations = selectors.commendation_list().filter(
+        awarded_on__gte=f"{start_year}-09-01", awarded_on__lt=f"{start_year + 1}-09-01"
+    )
+    context = {
+        "tab": "index",
+        "set_count": IndicatorSet.objects.count(),
+        "latest": latest,
+        "latest_totals": selectors.assessment_totals(latest) if latest else None,
+        "assessments": [(a, selectors.assessment_totals(a)) for a in assessments],
+        "actions": actions,
+        "open_questionnaires": questionnaires,
+        "response_total": sum(q.response_count for q in questionnaires),
+        "commendation_count": commendations.count(),
+        "recent_commendations": list(selectors.commendation_list()[:5]),
+        "school_year": year,
+        "can_manage": policy.can_create(request.user),
+    }
+    return render(request, "evaluation/index.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator sets
+
+
+class IndicatorSetListPage(_EvaluationTable):
+    title = gettext_lazy("Indicator sets (评估指标体系)")
+    intro = gettext_lazy("The indicators the school assesses its mental-health education work against.")
+    tab = "sets"
+    columns = [
+        Column(gettext_lazy("Name"), "name", link=lambda s: _url("set", s.public_id)),
+        Column(gettext_lazy("Indicators"), "indicator_count", numeric=True),
+        Column(gettext_lazy("Self-assessments"), "assessment_count", numeric=True),
+        Column(gettext_lazy("Updated"), lambda s: timezone.localtime(s.updated_at).date()),
+    ]
+    filters = [Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(name__icontains=v))]
+    export_name = "评估指标体系"
+    empty_text = gettext_lazy("No indicator sets yet. Set up the indicators before the first self-assessment.")
+
+    def get_queryset(self, request):
+        return policy.visible(request.user, selectors.indicator_set_list())
+
+    def get_actions(self, request):
+        return [Action(_("New indicator set"), _url("set_new"))] if policy.can_create(request.user) else []
+
+
+class IndicatorSetCreatePage(_EvaluationForm):
+    title = gettext_lazy("New indicator set")
+    form_class = IndicatorSetForm
+    success_message = gettext_lazy("The indicator set was created. Add its indicators now.")
+
+    def save(self, request, form, obj):
+        return services.indicator_set_create(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("set", saved.public_id)
+
+
+class IndicatorSetEditPage(IndicatorSetCreatePage):
+    title = gettext_lazy("Edit indicator set")
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, set_id):
+        _readable(request)
+        return _visible(request, IndicatorSet.objects.all(), set_id)
+
+    def save(self, request, form, obj):
+        return services.indicator_set_update(obj, actor=request.user, data=form.cleaned_data)
+
+
+@login_required
+def indicator_set_detail(request, set_id):
+    _readable(request)
+    indicator_set = _visible(request, selectors.indicator_set_list(), set_id)
+    indicators = list(indicator_set.indicators.annotate(score_count=Count("scores")))
+    assessments = [
+        (a, selectors.assessment_totals(a)) for a in selectors.assessment_list().filter(indicator_set=indicator_set)
+    ]
+    return render(request, "evaluation/set_detail.html", {
+        "tab": "sets", "set": indicator_set, "indicators": indicators, "assessments": assessments,
+        "weight_total": sum((i.weight for i in indicators), 0),
+        "can_manage": policy.can_change(request.user, indicator_set),
+    })
+
+
+class IndicatorCreatePage(_EvaluationForm):
+    title = gettext_lazy("New indicator")
+    form_class = IndicatorForm
+    success_message = gettext_lazy("The indicator was added.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _readable(request)
+            self.indicator_set = _visible(request, IndicatorSet.objects.all(), kwargs["set_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, request, set_id):
+        return None
+
+    def save(self, request, form, obj):
+        return services.indicator_create(actor=request.user, indicator_set=self.indicator_set, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("set", saved.indicator_set.public_id)
+
+
+class IndicatorEditPage(_EvaluationForm):
+    title = gettext_lazy("Edit indicator")
+    form_class = IndicatorForm
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, indicator_id):
+        _readable(request)
+        return _visible(request, Indicator.objects.select_related("indicator_set"), indicator_id)
+
+    def save(self, request, form, obj):
+        return services.indicator_update(obj, actor=request.user, data=form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("set", saved.indicator_set.public_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-assessments
+
+
+def _score_text(a):
+    totals = selectors.assessment_totals(a)
+    return totals.weighted_score if totals.weighted_score is not None else "—"
+
+
+def _year_choices(request):
+    years = SelfAssessment.objects.values_list("school_year", flat=True).distinct().order_by("-school_year")
+    return [(y, y) for y in years]
+
+
+def _set_choices(request):
+    return [(str(s.public_id), s.name) for s in IndicatorSet.objects.all()]
+
+
+class AssessmentListPage(_EvaluationTable):
+    title = gettext_lazy("Self-assessments (自评)")
+    intro = gettext_lazy(
+        "Each indicator is scored 0–100; the weighted score is Σ(score × weight) ÷ Σ(weight) of the scored indicators."
+    )
+    tab = "assessments"
+    columns = [
+        Column(gettext_lazy("Indicator set"), "indicator_set.name", link=lambda a: _url("assessment", a.public_id)),
+        Column(gettext_lazy("Period"), "period"),
+        Column(gettext_lazy("Assessment date"), "assessed_on"),
+        Column(gettext_lazy("Weighted score"), _score_text, numeric=True),
+        Column(gettext_lazy("Points"), lambda a: selectors.assessment_totals(a).points, numeric=True),
+        Column(gettext_lazy("Of"), lambda a: selectors.assessment_totals(a).points_possible, numeric=True),
+        Column(gettext_lazy("Indicators scored"), lambda a: f"{a.scored_count}/{a.indicator_count}", numeric=True),
+    ]
+    filters = [
+        Filter("set", gettext_lazy("Indicator set"), choices=_set_choices, lookup="indicator_set__public_id"),
+        Filter("year", gettext_lazy("School year"), choices=_year_choices, lookup="school_year"),
+        Filter("term", gettext_lazy("Term"), choices=list(Term.choices)),
+    ]
+    export_name = "自评"
+    empty_text = gettext_lazy("No self-assessments yet.")
+
+    def get_queryset(self, request):
+        return policy.visible(request.user, selectors.assessment_list())
+
+    def get_actions(self, request):
+        return [Action(_("New self-assessment"), _url("assessment_new"))] if policy.can_create(request.user) else []
+
+
+class AssessmentCreatePage(_EvaluationForm):
+    title = gettext_lazy("New self-assessment")
+    form_class = AssessmentForm
+    success_message = gettext_lazy("The self-assessment was created. Enter the scores now.")
+
+    def initial(self, request):
+        today = timezone.localdate()
+        return {"school_year": current_school_year(today), "term": current_term(today), "assessed_on": today,
+                "indicator_set": IndicatorSet.objects.filter(public_id=request.GET.get("set")).first()
+                if request.GET.get("set") else None}
+
+    def save(self, request, form, obj):
+        return services.assessment_create(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("assessment_scores", saved.public_id)
+
+
+class AssessmentEditPage(_EvaluationForm):
+    title = gettext_lazy("Edit self-assessment")
+    form_class = AssessmentForm
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, assessment_id):
+        _readable(request)
+        return _visible(request, SelfAssessment.objects.select_related("indicator_set"), assessment_id)
+
+    def save(self, request, form, obj):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "indicator_set"}
+        return services.assessment_update(obj, actor=request.user, data=data)
+
+    def success_url(self, request, saved):
+        return _url("assessment", saved.public_id)
+
+
+def _assessment(request, assessment_id):
+    return _visible(request, selectors.assessment_list(), assessment_id)
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    _readable(request)
+    assessment = _assessment(request, assessment_id)
+    scores = {s.indicator_id: s for s in assessment.scores.all()}
+    rows = [(i, scores.get(i.pk)) for i in assessment.indicator_set.indicators.all()]
+    actions = [(a, _task_url(a.task)) for a in selectors.action_list().filter(assessment=assessment)]
+    return render(request, "evaluation/assessment_detail.html", {
+        "tab": "assessments", "assessment": assessment, "totals": selectors.assessment_totals(assessment),
+        "rows": rows, "actions": actions, "can_manage": policy.can_change(request.user, assessment),
+    })
+
+
+@login_required
+def assessment_scores(request, assessment_id):
+    _readable(request)
+    assessment = _assessment(request, assessment_id)
+    if not policy.can_change(request.user, assessment):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = ScoresForm(request.POST, request.FILES, assessment=assessment)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.assessment_set_scores(assessment, actor=request.user, scores=form.scores())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Scores saved."))
+                return redirect(_url("assessment", assessment.public_id))
+        status = 400
+    else:
+        form = ScoresForm(assessment=assessment)
+    return render(request, "evaluation/assessment_scores.html", {
+        "tab": "assessments", "assessment": assessment, "form": form,
+    }, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Improvement actions
+
+
+def _task_status(action):
+    if action.task is None:
+        return _("(task removed from the ledger)")
+    if action.task.status in OPEN_STATUSES and action.task.due_on < timezone.localdate():
+        return _("%(status)s, overdue") % {"status": action.task.get_status_display()}
+    return action.task.get_status_display()
+
+
+class ActionListPage(_EvaluationTable):
+    title = gettext_lazy("Improvement actions (整改措施)")
+    intro = gettext_lazy("Each improvement action is a task in the ledger; its status is the task's status.")
+    tab = "actions"
+    columns = [
+        Column(gettext_lazy("Improvement action"), "title", link=lambda a: _url("action", a.public_id)),
+        Column(gettext_lazy("Self-assessment"), lambda a: str(a.assessment)),
+        Column(gettext_lazy("Indicator"), "indicator.name"),
+        Column(gettext_lazy("Responsible person"), "owner.display_name"),
+        Column(gettext_lazy("Due date"), "due_on"),
+        Column(gettext_lazy("Task status"), _task_status),
+    ]
+    filters = [
+        Filter("status", gettext_lazy("Task status"), choices=list(TaskStatus.choices), lookup="task__status"),
+        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
+    ]
+    export_name = "整改措施"
+    empty_text = gettext_lazy("No improvement actions yet. Add them from a self-assessment.")
+
+    def get_queryset(self, request):
+        return policy.visible(request.user, selectors.action_list())
+
+
+class ActionCreatePage(_EvaluationForm):
+    title = gettext_lazy("New improvement action")
+    form_class = ImprovementActionForm
+    success_message = gettext_lazy("The improvement action was added to the ledger as a task.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _readable(request)
+            self.assessment = _visible(
+                request, SelfAssessment.objects.select_related("indicator_set"), kwargs["assessment_id"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, request, assessment_id):
+        return None
+
+    def form_kwargs(self, request, obj):
+        return {"assessment": self.assessment}
+
+    def initial(self, request):
+        indicator = self.assessment.indicator_set.indicators.filter(public_id=request.GET.get("indicator")).first() \
+            if request.GET.get("indicator") else None
+        return {"indicator": indicator}
+
+    def save(self, request, form, obj):
+        return services.improvement_action_create(actor=request.user, assessment=self.assessment, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("action", saved.public_id)
+
+
+class ActionEditPage(_EvaluationForm):
+    title = gettext_lazy("Edit improvement action")
+    form_class = ImprovementActionForm
+    success_message = gettext_lazy("Saved; the ledger task follows.")
+
+    def get_object(self, request, action_id):
+        _readable(request)
+        return _visible(request, selectors.action_list(), action_id)
+
+    def form_kwargs(self, request, obj):
+        return {"instance": obj, "assessment": obj.assessment}
+
+    def save(self, request, form, obj):
+        return services.improvement_action_update(obj, actor=request.user, data=form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("action", saved.public_id)
+
+
+@login_required
+def action_detail(request, action_id):
+    _readable(request)
+    action = _visible(request, selectors.action_list(), action_id)
+    return render(request, "evaluation/action_detail.html", {
+        "tab": "actions", "action": action, "task_url": _task_url(action.task), "task_status": _task_status(action),
+        "overdue": bool(action.task and action.task.status in OPEN_STATUSES
+                        and action.task.due_on < timezone.localdate()),
+        "can_manage": policy.can_change(request.user, action),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Questionnaires
+
+
+class QuestionnaireListPage(_EvaluationTable):
+    title = gettext_lazy("Questionnaires (问卷)")
+    intro = gettext_lazy("Answered without an account through one-time links, by staff, parents or students.")
+    tab = "questionnaires"
+    columns = [
+        Column(gettext_lazy("Title"), "title", link=lambda q: _url("questionnaire", q.public_id)),
+        Column(gettext_lazy("Audience"), "get_audience_display"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Questions"), "question_count", numeric=True),
+        Column(gettext_lazy("Links"), "link_count", numeric=True),
+        Column(gettext_lazy("Responses"), "response_count", numeric=True),
+    ]
+    filters = [
+        Filter("status", gettext_lazy("Status"), choices=list(QuestionnaireStatus.choices)),
+        Filter("audience", gettext_lazy("Audience"), choices=list(Audience.choices)),
+        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
+    ]
+    export_name = "问卷"
+    empty_text = gettext_lazy("No questionnaires yet.")
+
+    def get_queryset(self, request):
+        return policy.visible(request.user, selectors.questionnaire_list())
+
+    def get_actions(self, request):
+        return [Action(_("New questionnaire"), _url("questionnaire_new"))] if policy.can_create(request.user) else []
+
+
+class QuestionnaireCreatePage(_EvaluationForm):
+    title = gettext_lazy("New questionnaire")
+    form_class = QuestionnaireForm
+    success_message = gettext_lazy("The questionnaire was created as a draft. Add its questions now.")
+
+    def save(self, request, form, obj):
+        return services.questionnaire_create(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("questionnaire", saved.public_id)
+
+
+class QuestionnaireEditPage(QuestionnaireCreatePage):
+    title = gettext_lazy("Edit questionnaire")
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, questionnaire_id):
+        _readable(request)
+        return _visible(request, Questionnaire.objects.all(), questionnaire_id)
+
+    def save(self, request, form, obj):
+        return services.questionnaire_update(obj, actor=request.user, data=form.cleaned_data)
+
+
+def _questionnaire(request, questionnaire_id):
+    return _visible(request, selectors.questionnaire_list(), questionnaire_id)
+
+
+@login_required
+def questionnaire_detail(request, questionnaire_id):
+    _readable(request)
+    questionnaire = _questionnaire(request, questionnaire_id)
+    can_manage = policy.can_change(request.user, questionnaire)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            with transaction.atomic():
+                if action == "status":
+                    services.questionnaire_update(
+                        questionnaire, actor=request.user, data={"status": request.POST.get("status", "")}
+                    )
+                    messages.success(request, _("The status was changed."))
+                elif action in ("up", "down", "delete_question"):
+                    question = get_object_or_404(
+                        Question, questionnaire=questionnaire, public_id=request.POST.get("question")
+                    )
+                    if action == "delete_question":
+                        services.question_delete(question, actor=request.user)
+                        messages.success(request, _("The question was deleted."))
+                    else:
+                        services.question_move(question, actor=request.user, up=action == "up")
+                else:
+                    raise ValidationError(_("Unknown action."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return render(request, "evaluation/questionnaire_detail.html",
+                          _questionnaire_context(request, questionnaire, can_manage), status=400)
+        return redirect(_url("questionnaire", questionnaire.public_id))
+    return render(request, "evaluation/questionnaire_detail.html",
+                  _questionnaire_context(request, questionnaire, can_manage))
+
+
+def _questionnaire_context(request, questionnaire, can_manage):
+    editable = questionnaire.status == QuestionnaireStatus.DRAFT and not questionnaire.response_count
+    return {
+        "tab": "questionnaires", "questionnaire": questionnaire,
+        "questions": list(questionnaire.questions.prefetch_related("options").order_by("order")),
+        "can_manage": can_manage, "editable": can_manage and editable,
+        "can_links": link_policy.can_read(request.user),
+        "Status": QuestionnaireStatus,
+    }
+
+
+class QuestionCreatePage(_EvaluationForm):
+    title = gettext_lazy("New question")
+    form_class = QuestionForm
+    success_message = gettext_lazy("The question was added.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _readable(request)
+            self.questionnaire = _visible(request, Questionnaire.objects.all(), kwargs["questionnaire_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, request, questionnaire_id):
+        return None
+
+    def initial(self, request):
+        return {"kind": QuestionKind.SINGLE, "required": True, "scale_min": 1, "scale_max": 5, "max_length": 500}
+
+    def save(self, request, form, obj):
+        data, options = form.service_data()
+        return services.question_create(actor=request.user, questionnaire=self.questionnaire, options=options, **data)
+
+    def success_url(self, request, saved):
+        return _url("questionnaire", saved.questionnaire.public_id)
+
+
+class QuestionEditPage(_EvaluationForm):
+    title = gettext_lazy("Edit question")
+    form_class = QuestionForm
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, question_id):
+        _readable(request)
+        return _visible(request, selectors.question_list(), question_id)
+
+    def save(self, request, form, obj):
+        data, options = form.service_data()
+        return services.question_update(obj, actor=request.user, data=data, options=options)
+
+    def success_url(self, request, saved):
+        return _url("questionnaire", saved.questionnaire.public_id)
+
+
+def _sheet_safe(text: str) -> str:
+    return re.sub(r"[\\/?*\[\]:]", " ", text).strip()[:31] or "Sheet"
+
+
+def _answer_url(request, link):
+    return request.build_absolute_uri(_url("answer", link.token))
+
+
+class LinksPage(TablePage):
+    """The questionnaire's answer links (managers only): generate in bulk, copy, print or export."""
+
+    policy = link_policy
+    template_name = "evaluation/links.html"
+    export_name = "问卷链接"
+    filters = [
+        Filter("used", gettext_lazy("Answered"), choices=[("yes", gettext_lazy("Answered")), ("no", gettext_lazy("Not yet"))],
+               apply=lambda qs, v: qs.filter(used=(v == "yes"))),
+    ]
+    empty_text = gettext_lazy("No links yet. Generate a batch of links and hand them out, one per person.")
+
+    @property
+    def title(self):
+        text = _("Answer links: %(title)s") % {"title": self.questionnaire.title}
+        # The export uses the title as the sheet's name, where some characters are not allowed.
+        return _sheet_safe(text) if self.request.GET.get("export") else text
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not link_policy.can_read(request.user):
+                if policy.can_read(request.user):
+                    raise PermissionDenied
+                raise Http404
+            self.questionnaire = _visible(request, Questionnaire.objects.all(), kwargs["questionnaire_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_columns(self, request):
+        return [
+            Column(_("Label"), "label"),
+            Column(_("Link"), lambda link: _answer_url(request, link)),
+            Column(_("Answered"), lambda link: _("Yes") if link.used else _("No")),
+            Column(_("Answered at"), "answered_at"),
+        ]
+
+    def get(self, request, *args, **kwargs):
+        self.columns = self.get_columns(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self, request):
+        return selectors.link_list().filter(questionnaire=self.questionnaire)
+
+    def extra_context(self, request):
+        return {"tab": "questionnaires", "questionnaire": self.questionnaire,
+                "form": getattr(self, "bound_form", None) or LinksForm(),
+                "can_generate": self.questionnaire.status != QuestionnaireStatus.CLOSED}
+
+    def post(self, request, *args, **kwargs):
+        if not link_policy.can_create(request.user):
+            raise PermissionDenied
+        form = LinksForm(request.POST)
+        if form.is_valid():
+            try:
+                links = services.links_generate(actor=request.user, questionnaire=self.questionnaire,
+                                                **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("%(n)s links were generated.") % {"n": len(links)})
+                return redirect(request.path)
+        self.columns = self.get_columns(request)
+        self.bound_form = form
+        response = super().get(request, *args, **kwargs)
+        response.status_code = 400
+        return response
+
+
+@login_required
+def results(request, questionnaire_id):
+    """Summaries for staff readers; text answers and the XLSX of all responses for managers."""
+    _readable(request)
+    questionnaire = _questionnaire(request, questionnaire_id)
+    managers = answers_policy.can_read(request.user)
+    if request.GET.get("export") == "xlsx":
+        if not managers:
+            raise PermissionDenied
+        from shared.xlsx import xlsx_response
+
+        headers, rows = selectors.response_rows(questionnaire)
+        return xlsx_response(
+            filename=_sheet_safe(f"问卷答卷-{questionnaire.title}"), title=_sheet_safe(questionnaire.title),
+            headers=[_("Link"), _("Submitted at"), *headers], rows=rows,
+        )
+    summary = selectors.questionnaire_summary(questionnaire, include_texts=managers)
+    charts = []
+    for item in summary.questions:
+        if item.options:
+            charts.append({"id": f"chart-{item.question.public_id.hex}",
+                           "labels": [o["option"].text for o in item.options],
+                           "counts": [o["count"] for o in item.options]})
+        elif item.scale:
+            charts.append({"id": f"chart-{item.question.public_id.hex}",
+                           "labels": [str(s["value"]) for s in item.scale],
+                           "counts": [s["count"] for s in item.scale]})
+    return render(request, "evaluation/results.html", {
+        "tab": "questionnaires", "questionnaire": questionnaire, "summary": summary, "charts": charts,
+        "managers": managers, "Kind": QuestionKind,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# The public answer page: no account, one answer per link
+
+
+@never_cache
+def answer(request, token):
+    link = selectors.link_by_token(token)
+    questionnaire = link.questionnaire
+    context = {"questionnaire": questionnaire, "link": link}
+    if link.used:
+        return render(request, "evaluation/answer_closed.html", {**context, "reason": "used"},
+                      status=409 if request.method == "POST" else 200)
+    if questionnaire.status != QuestionnaireStatus.OPEN:
+        return render(request, "evaluation/answer_closed.html", {**context, "reason": questionnaire.status},
+                      status=409 if request.method == "POST" else 200)
+    questions = list(questionnaire.questions.prefetch_related("options").order_by("order"))
+    errors, given = {}, {}
+    if request.method == "POST":
+        given = {str(q.public_id): request.POST.getlist(f"q-{q.public_id}") for q in questions}
+        try:
+            services.response_submit(token=token, answers=given)
+        except services.LinkAlreadyUsed:
+            return render(request, "evaluation/answer_closed.html", {**context, "reason": "used"}, status=409)
+        except services.QuestionnaireNotOpen:
+            return render(request, "evaluation/answer_closed.html", {**context, "reason": "closed"}, status=409)
+        except ValidationError as exc:
+            errors = {key: " ".join(msgs) for key, msgs in exc.message_dict.items()}
+        else:
+            return render(request, "evaluation/answer_thanks.html", context)
+    items = [
+        {"question": q, "error": errors.get(str(q.public_id), ""), "given": given.get(str(q.public_id), []),
+         "text": "\n".join(given.get(str(q.public_id), [])), "name": f"q-{q.public_id}"}
+        for q in questions
+    ]
+    return render(request, "evaluation/answer.html", {
+        **context, "items": items, "form_error": errors.get("__all__", ""), "has_errors": bool(errors),
+        "Kind": QuestionKind,
+    }, status=400 if errors else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commendations
+
+
+class CommendationListPage(_EvaluationTable):
+    title = gettext_lazy("Commendations (表彰)")
+    intro = gettext_lazy("Incentives and commendations of advanced individuals and groups (表彰先进).")
+    tab = "commendations"
+    columns = [
+        Column(gettext_lazy("Title"), "title"),
+        Column(gettext_lazy("Recipient"), "recipient_display"),
+        Column(gettext_lazy("Level"), "get_level_display"),
+        Column(gettext_lazy("Date"), "awarded_on"),
+        Column(gettext_lazy("Reason"), "reason"),
+    ]
+    filters = [
+        Filter("level", gettext_lazy("Level"), choices=list(CommendationLevel.choices)),
+        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(
+            Q(title__icontains=v) | Q(recipient_name__icontains=v) | Q(recipient_user__full_name__icontains=v))),
+    ]
+    export_name = "表彰"
+    empty_text = gettext_lazy("No commendations recorded yet.")
+
+    def get(self, request, *args, **kwargs):
+        if policy.can_create(request.user):
+            self.columns = [
+                Column(gettext_lazy("Title"), "title", link=lambda c: _url("commendation_edit", c.public_id)),
+                *CommendationListPage.columns[1:],
+            ]
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self, request):
+        return policy.visible(request.user, selectors.commendation_list())
+
+    def get_actions(self, request):
+        return [Action(_("New commendation"), _url("commendation_new"))] if policy.can_create(request.user) else []
+
+
+class CommendationCreatePage(_EvaluationForm):
+    title = gettext_lazy("New commendation")
+    form_class = CommendationForm
+    success_message = gettext_lazy("The commendation was recorded.")
+
+    def initial(self, request):
+        return {"awarded_on": timezone.localdate()}
+
+    def save(self, request, form, obj):
+        return services.commendation_create(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return _url("commendations")
+
+
+class CommendationEditPage(CommendationCreatePage):
+    title = gettext_lazy("Edit commendation")
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, commendation_id):
+        _readable(request)
+        return _visible(request, selectors.commendation_list(), commendation_id)
+
+    def save(self, request, form, obj):
+        return services.commendation_update(obj, actor=request.user, data=form.cleaned_data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting, and evidence files
+
+
+_DELETABLE = {
+    "set": (lambda: IndicatorSet.objects.all(), services.indicator_set_delete, "sets"),
+    "indicator": (lambda: Indicator.objects.all(), services.indicator_delete, None),
+    "assessment": (lambda: SelfAssessment.objects.all(), services.assessment_delete, "assessments"),
+    "action": (lambda: ImprovementAction.objects.all(), services.improvement_action_delete, "actions"),
+    "questionnaire": (lambda: Questionnaire.objects.all(), services.questionnaire_delete, "questionnaires"),
+    "commendation": (lambda: selectors.commendation_list(), services.commendation_delete, "commendations"),
+}
+
+
+@login_required
+@require_POST
+def delete(request, kind, object_id):
+    if kind not in _DELETABLE:
+        raise Http404
+    _readable(request)
+    queryset, service, back = _DELETABLE[kind]
+    obj = _visible(request, queryset(), object_id)
+    if not policy.can_delete(request.user, obj):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            service(obj, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        back_to = request.POST.get("next", "")
+        return redirect(back_to if back_to.startswith("/evaluation/") else _url("index"))
+    messages.success(request, _("Deleted."))
+    if back is None:
+        return redirect(_url("set", obj.indicator_set.public_id))
+    return redirect(_url(back))
+
+
+@login_required
+def evidence_file(request, file_id):
+    """An evidence file of a self-assessment score, for staff readers of this school."""
+    from tenants.workspace.models import Attachment
+
+    _readable(request)
+    attachment = get_object_or_404(
+        Attachment, public_id=file_id, content_type=ContentType.objects.get_for_model(IndicatorScore)
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
