@@ -237,6 +237,10 @@ class TrainingRecordFormPage(AreaFormPage):
     def save(self, request, form, obj):
         data = {name: form.cleaned_data[name] for name in services.RECORD_FIELDS}
         upload = form.cleaned_data.get("attachment")
+        if upload:
+            from tenants.workspace.services import validate_upload
+
+            validate_upload(upload, field="attachment")
         if obj is None:
             return services.training_record_create(actor=request.user, files=[upload] if upload else (), **data)
         record = services.training_record_update(obj, actor=request.user, data=data)
