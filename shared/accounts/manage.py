@@ -53,9 +53,6 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ["username", "full_name", "email", "roles", "is_active"]
 
-    def _post_clean(self):
-        pass
-
 
 class AccountCreatePage(FormPage):
     title = gettext_lazy("New account")

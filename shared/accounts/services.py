@@ -74,8 +74,9 @@ def account_update(user: User, *, actor, data: dict) -> User:
         if unknown:
             raise ValidationError({"roles": _("Roles not available on this site: %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
         data["roles"] = list(dict.fromkeys(data["roles"]))
+    stored = User.objects.get(pk=user.pk)  # a bound form may already have changed `user`
     if user.pk == actor.pk and (data.get("is_active") is False or (
-        "roles" in data and SchoolRole.SCHOOL_ADMIN in user.roles and SchoolRole.SCHOOL_ADMIN not in data["roles"]
+        "roles" in data and SchoolRole.SCHOOL_ADMIN in stored.roles and SchoolRole.SCHOOL_ADMIN not in data["roles"]
     )):
         raise ValidationError({"roles": _("You cannot remove your own administrator access.")})
     for name, value in data.items():
