@@ -1,6 +1,5 @@
 """The school home page after sign-in: what each person needs first, with numbers for the charts."""
 
-import importlib
 from datetime import date
 
 from django.db.models import Count, Q
@@ -8,16 +7,12 @@ from django.utils import timezone
 
 from shared.accounts.roles import SchoolRole
 from tenants.common.roles import STAFF, is_manager
+from tenants.finance.selectors import budget_use
+from tenants.governance.selectors import plans_with_progress
 from tenants.ledger import selectors as ledger
 from tenants.ledger.models import OPEN_STATUSES, Meeting, TaskStatus
-
-
-def _area(module: str, name: str):
-    """An area's selector. Areas land independently; a missing one leaves its panel out."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+from tenants.programs.selectors import activities_in_month
+from tenants.team.selectors import training_hours_by_person, training_hours_total
 
 
 def school_year_of(day: date) -> str:
@@ -51,12 +46,13 @@ def home_context(user) -> dict:
 
     year = school_year_of(today)
     context["school_year"] = year
-    plans = _area("tenants.governance.selectors", "plans_with_progress")
-    context["plans"] = plans(today=today) if plans else None
-    activities = _area("tenants.programs.selectors", "activities_in_month")
-    context["activities"] = list(activities(year=today.year, month=today.month)) if activities else None
-    hours = _area("tenants.team.selectors", "training_hours_by_person")
-    context["training"] = list(hours(year=year))[:15] if hours else None
-    budget = _area("tenants.finance.selectors", "budget_use")
-    context["budget"] = budget(school_year=year) if budget else None
+    context["plans"] = plans_with_progress(today=today)
+    context["activities"] = list(activities_in_month(year=today.year, month=today.month)[:12])
+    context["training"] = [
+        {"name": person.name, "hours": person.hours}
+        for person in training_hours_by_person(year=year)[:15] if person.hours
+    ]
+    context["training_total"] = training_hours_total(school_year=year)
+    budget = budget_use(school_year=year)
+    context["budget"] = {"budget": budget["budget"], "spent": budget["spent"], "percent": budget["percent"] or 0}
     return context
