@@ -373,7 +373,7 @@ class WorkPlanTasksApi(generics.ListCreateAPIView):
 # --- Rules and regulations ------------------------------------------------------------------------
 
 
-class AttachmentOutput(serializers.Serializer):
+class RuleFileOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField()
     size = serializers.IntegerField()
@@ -392,12 +392,12 @@ class RuleVersionOutput(serializers.ModelSerializer):
         model = RuleVersion
         fields = ["id", "number", "text", "effective_on", "change_note", "attachments", "created_by", "created_at"]
 
-    @extend_schema_field(AttachmentOutput(many=True))
+    @extend_schema_field(RuleFileOutput(many=True))
     def get_attachments(self, version):
         found = self.context.get("attachments")
         if found is None:
             found = selectors.version_attachments([version])
-        return AttachmentOutput(found.get(version.pk, []), many=True).data
+        return RuleFileOutput(found.get(version.pk, []), many=True).data
 
 
 class RuleDocumentOutput(serializers.ModelSerializer):

@@ -429,7 +429,8 @@ class ReportStatusChange(AppendOnly):
 
     class Meta:
         verbose_name = _("report status change")
-        ordering = ["changed_at", "id"]
+        # In the order the changes were recorded (an imported submission may carry an earlier time).
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=one_of("from_status", ["", *ReportStatus.values]), name="report_status_change_from_known"

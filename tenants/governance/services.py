@@ -390,9 +390,10 @@ def rule_version_add(
 REPORT_EDITABLE = ("title", "kind", "school_year", "term", "period_start", "period_end", "due_on", "content")
 
 
-def _log_status(report: InfoReport, *, actor, from_status: str) -> None:
+def _log_status(report: InfoReport, *, actor, from_status: str, at=None) -> None:
     ReportStatusChange.objects.create(
         report=report, from_status=from_status, to_status=report.status, changed_by=actor,
+        changed_at=at or timezone.now(),
     )
 
 
@@ -430,9 +431,15 @@ def report_update(report: InfoReport, *, actor, data: dict) -> InfoReport:
 
 
 @transaction.atomic
-def report_submit(report: InfoReport, *, actor, content: str | None = None) -> InfoReport:
+def report_submit(report: InfoReport, *, actor, content: str | None = None, at=None) -> InfoReport:
     """Draft → submitted, with the time and the person. A late submission is still accepted;
-    lateness is derived from the due date."""
+    lateness is derived from the due date.
+
+    `at` records a submission made earlier outside the platform (importing past reports, demo
+    data); it is never in the future, and pages and the API do not offer it."""
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ValidationError({"submitted_at": _("A submission cannot be recorded in the future.")})
     report = InfoReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise ValidationError({"status": _("This report was already submitted.")})
@@ -440,10 +447,10 @@ def report_submit(report: InfoReport, *, actor, content: str | None = None) -> I
     if not body:
         raise ValidationError({"content": _("Write the report's content before submitting it.")})
     report = model_update(
-        report, data={"content": body, "status": ReportStatus.SUBMITTED, "submitted_at": timezone.now(),
+        report, data={"content": body, "status": ReportStatus.SUBMITTED, "submitted_at": at or now,
                       "submitted_by": actor},
     )
-    _log_status(report, actor=actor, from_status=ReportStatus.DRAFT)
+    _log_status(report, actor=actor, from_status=ReportStatus.DRAFT, at=at or now)
     return report
 
 

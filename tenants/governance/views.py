@@ -158,22 +158,22 @@ class RosterPage(TablePage):
 
 
 def _describe(subject: str, changes: dict) -> str:
+    """“Role: Member → Deputy; Term ends on: — → 2026-12-31”, in the model's field order."""
     model = GroupMember if subject == RosterSubject.MEMBER else GroupAttendee
+    order = [f.name for f in model._meta.get_fields()]
     parts = []
-    for name, change in (changes or {}).items():
+    for name in sorted(changes or {}, key=lambda n: order.index(n) if n in order else len(order)):
+        change = changes[name] or {}
         try:
             field = model._meta.get_field(name)
         except Exception:  # a field that no longer exists: show its name
             label, choices = name, {}
         else:
             label, choices = str(field.verbose_name), {k: str(v) for k, v in (field.choices or [])}
-
-        def show(value, choices=choices):
-            if value in (None, ""):
-                return "—"
-            return choices.get(value, value)
-
-        parts.append(f"{label}: {show(change.get('from'))} → {show(change.get('to'))}")
+        before, after = (choices.get(v, v) if v not in (None, "") else "—" for v in (change.get("from"), change.get("to")))
+        if before == after:
+            continue
+        parts.append(f"{label[:1].upper()}{label[1:]}: {before} → {after}")
     return "; ".join(parts)
 
 
