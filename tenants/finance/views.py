@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +48,20 @@ class MoneyTable(TablePage):
             return float(amount) if self.exporting else f"{amount:,.2f}"
 
         return value
+
+    def day(self, attr: str):
+        def value(obj):
+            day = getattr(obj, attr)
+            return day if self.exporting or day is None else day.strftime("%Y-%m-%d")
+
+        return value
+
+    def over_budget(self, line):
+        if not line.over_budget:
+            return ""
+        if self.exporting:
+            return _("Over budget")
+        return format_html('<span class="badge badge-overdue">{}</span>', _("Over budget"))
 
     def percent(self, obj):
         if obj.percent is None:
@@ -98,7 +113,7 @@ class BudgetTable(MoneyTable):
                    link=lambda line: f"{reverse('finance:spending')}?line={line.public_id}"),
             Column(gettext_lazy("Remaining (yuan)"), self.money("remaining"), numeric=True),
             Column(gettext_lazy("Used"), self.percent, numeric=True),
-            Column(gettext_lazy("Over budget"), lambda line: _("Over budget") if line.over_budget else ""),
+            Column(gettext_lazy("Over budget"), self.over_budget),
         ]
 
     def get_actions(self, request):
@@ -119,12 +134,18 @@ class BudgetTable(MoneyTable):
             "tabs": _tabs("finance:index"),
             "filters": filters,
             "school_year": year,
-            "use": selectors.budget_use(school_year=year) if year else None,
+            "use": _formatted(selectors.budget_use(school_year=year)) if year else None,
         }
 
 
 def _line_choices(request):
     return [(str(line.public_id), str(line)) for line in BudgetLine.objects.order_by("-school_year", "title")]
+
+
+def _formatted(use: dict) -> dict:
+    for key in ("budget", "spent", "remaining"):
+        use[f"{key}_display"] = f"{use[key]:,.2f}"
+    return use
 
 
 class SpendingTable(MoneyTable):
@@ -159,7 +180,7 @@ class SpendingTable(MoneyTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Date"), "spent_on"),
+            Column(gettext_lazy("Date"), self.day("spent_on")),
             Column(gettext_lazy("Budget line"), "line.title"),
             Column(gettext_lazy("Purpose"), "purpose", link=self.edit_link),
             Column(gettext_lazy("Payee"), "payee"),

@@ -53,7 +53,9 @@ class CurriculumUnit(AuthoredModel):
     grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
     objectives = models.TextField(_("objectives"))
-    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"), default=1)
+    planned_sessions = models.PositiveSmallIntegerField(
+        _("planned sessions"), default=1, help_text=_("Lessons planned for each class of the grade")
+    )
 
     class Meta:
         verbose_name = _("curriculum unit")

@@ -31,8 +31,11 @@ def school_year_bounds(school_year: str) -> tuple[date, date]:
 
 
 def curriculum_units(*, school_year: str | None = None, grade: int | None = None):
-    """Units with how many sessions were delivered so far."""
-    qs = CurriculumUnit.objects.annotate(delivered=Count("sessions")).order_by("school_year", "grade", "title")
+    """Units with how many sessions were delivered so far (`delivered`) and to how many classes
+    (`classes_reached`). Planned sessions count per class."""
+    qs = CurriculumUnit.objects.annotate(
+        delivered=Count("sessions"), classes_reached=Count("sessions__class_name", distinct=True)
+    ).order_by("-school_year", "grade", "id")
     if school_year:
         qs = qs.filter(school_year=school_year)
     if grade:
@@ -119,8 +122,8 @@ def programs_overview(*, today: date) -> dict:
     year = school_year_of(today)
     first, last = school_year_bounds(year)
     units = CurriculumUnit.objects.filter(school_year=year)
-    planned = units.aggregate(n=Coalesce(Sum("planned_sessions"), 0))["n"]
-    delivered = ClassSession.objects.filter(unit__school_year=year).count()
+    sessions = ClassSession.objects.filter(unit__school_year=year)
+    delivered = sessions.count()
     month = activities_in_month(year=today.year, month=today.month)
     parents = ParentEvent.objects.filter(held_on__gte=first, held_on__lte=last).aggregate(
         events=Count("id"), attended=Coalesce(Sum("attendance_count"), 0)
@@ -128,9 +131,9 @@ def programs_overview(*, today: date) -> dict:
     return {
         "school_year": year,
         "units": units.count(),
-        "planned_sessions": planned,
         "delivered_sessions": delivered,
-        "delivered_percent": round(delivered * 100 / planned) if planned else None,
+        "classes_reached": sessions.values("class_name").distinct().count(),
+        "units_started": units.filter(sessions__isnull=False).distinct().count(),
         "month_activities": list(month),
         "month_participants": sum(a.participant_count for a in month),
         "year_activities": Activity.objects.filter(held_on__gte=first, held_on__lte=last).count(),

@@ -81,6 +81,17 @@ class AreaTable(TablePage):
     def get_queryset(self, request):
         return self.policy.visible(request.user, self.base_queryset())
 
+    def day(self, attr: str):
+        """A date as 2026-10-08 on the page, and as a real date in the XLSX export."""
+
+        def value(obj):
+            day = getattr(obj, attr)
+            if self.request.GET.get("export") == "xlsx" or day is None:
+                return day
+            return day.strftime("%Y-%m-%d")
+
+        return value
+
     def edit_link(self, obj):
         if self.edit_url_name and self.policy.can_change(self.request.user, obj):
             return reverse(self.edit_url_name, args=[obj.public_id])
@@ -101,7 +112,7 @@ class AreaForm(FormPage):
     policy = managed_policy
     list_url_name = ""
     selector = None
-    template_name = "pages/form.html"
+    template_name = "programs/form.html"
 
     def check(self, request, obj):
         if not self.policy.can_read(request.user):
@@ -170,8 +181,10 @@ class UnitTable(AreaTable):
             Column(gettext_lazy("Grade"), "get_grade_display"),
             Column(gettext_lazy("Unit"), "title", link=self.edit_link),
             Column(gettext_lazy("Objectives"), "objectives"),
-            Column(gettext_lazy("Planned sessions"), "planned_sessions", numeric=True),
-            Column(gettext_lazy("Delivered sessions"), "delivered", numeric=True),
+            Column(gettext_lazy("Planned sessions per class"), "planned_sessions", numeric=True),
+            Column(gettext_lazy("Sessions delivered"), "delivered", numeric=True,
+                   link=lambda unit: f"{reverse('programs:sessions')}?unit={unit.public_id}" if unit.delivered else None),
+            Column(gettext_lazy("Classes reached"), "classes_reached", numeric=True),
         ]
 
 
@@ -196,6 +209,10 @@ class UnitForm(AreaForm):
 
 # Class sessions
 
+def _unit_choices(request):
+    return [(str(unit.public_id), str(unit)) for unit in selectors.curriculum_units().order_by("-school_year", "grade", "title")]
+
+
 class SessionTable(AreaTable):
     title = gettext_lazy("Class sessions delivered")
     intro = gettext_lazy("Lessons of the curriculum as they were taught, class by class.")
@@ -210,6 +227,7 @@ class SessionTable(AreaTable):
         Filter("grade", gettext_lazy("Grade"), choices=[(str(v), label) for v, label in GRADE_CHOICES],
                lookup="unit__grade"),
         Filter("class_name", gettext_lazy("Class"), lookup="class_name__icontains"),
+        Filter("unit", gettext_lazy("Curriculum unit"), choices=_unit_choices, lookup="unit__public_id"),
     ]
 
     def base_queryset(self):
@@ -218,7 +236,7 @@ class SessionTable(AreaTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Date"), "held_on"),
+            Column(gettext_lazy("Date"), self.day("held_on")),
             Column(gettext_lazy("Class"), "class_name"),
             Column(gettext_lazy("Unit"), "unit.title"),
             Column(gettext_lazy("Topic"), "topic", link=self.edit_link),
@@ -286,7 +304,7 @@ class ActivityTable(AreaTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Date"), "held_on"),
+            Column(gettext_lazy("Date"), self.day("held_on")),
             Column(gettext_lazy("Kind"), "get_kind_display"),
             Column(gettext_lazy("Title"), "title", link=lambda a: reverse("programs:activity", args=[a.public_id])),
             Column(gettext_lazy("Organiser"), "organiser.display_name"),
@@ -374,7 +392,7 @@ class LessonTable(AreaTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Date"), "held_on"),
+            Column(gettext_lazy("Date"), self.day("held_on")),
             Column(gettext_lazy("Subject"), "get_subject_display"),
             Column(gettext_lazy("Class"), "class_name"),
             Column(gettext_lazy("Topic"), "topic", link=self.edit_link),
@@ -427,8 +445,8 @@ class CampaignTable(AreaTable):
         return [
             Column(gettext_lazy("Channel"), "get_channel_display"),
             Column(gettext_lazy("Title"), "title", link=self.edit_link),
-            Column(gettext_lazy("Starts on"), "starts_on"),
-            Column(gettext_lazy("Ends on"), "ends_on"),
+            Column(gettext_lazy("Starts on"), self.day("starts_on")),
+            Column(gettext_lazy("Ends on"), self.day("ends_on")),
             Column(gettext_lazy("Audience"), "audience"),
             Column(gettext_lazy("Reach"), "reach", numeric=True),
         ]
@@ -482,7 +500,7 @@ class ParentEventTable(AreaTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Date"), "held_on"),
+            Column(gettext_lazy("Date"), self.day("held_on")),
             Column(gettext_lazy("Kind"), "get_kind_display"),
             Column(gettext_lazy("Title"), "title", link=self.edit_link),
             Column(gettext_lazy("Speaker"), "speaker"),

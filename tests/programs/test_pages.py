@@ -80,7 +80,9 @@ def test_every_page_shows_its_records_to_the_principal():
         assert response.status_code == 200, url
         body = response.content.decode()
         assert text in body, url
-    assert "80%" in client.get("/programs/parents/").content.decode()  # 96 of 120 came
+    parents = client.get("/programs/parents/").content.decode()
+    assert "80%" in parents  # 96 of 120 came
+    assert timezone.localdate().isoformat() in parents
 
     index = client.get("/programs/")
     assert index.status_code == 200
@@ -109,6 +111,7 @@ def test_activities_export_to_a_real_workbook():
     assert rows[0][2] == zh("Title")
     assert rows[1][1:3] == (zh("Stress-management workshop (压力管理工作坊)"), "中考减压工作坊")
     assert rows[1][5] == 86
+    assert rows[1][0].date() == timezone.localdate()  # a real date cell, not text
 
 
 def test_curriculum_export_has_planned_and_delivered_numbers():
@@ -116,7 +119,7 @@ def test_curriculum_export_has_planned_and_delivered_numbers():
     sheet = load_workbook(BytesIO(signed_in(ALPHA, "r_principal").get("/programs/curriculum/?export=xlsx").content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][2] == "情绪的小秘密"
-    assert rows[1][4:6] == (3, 1)
+    assert rows[1][4:7] == (3, 1, 1)
 
 
 def test_a_bad_publicity_form_answers_400_with_the_field_error_and_saves_nothing():
@@ -214,3 +217,22 @@ def test_people_outside_the_staff_get_404(role):
     for url in ["/programs/", *LIST_PAGES, *NEW_PAGES, f"/programs/activities/{activity.public_id}/",
                 f"/programs/activities/{activity.public_id}/edit/"]:
         assert client.get(url).status_code == 404, url
+
+
+def test_home_page_shows_this_months_activities_and_the_budget():
+    from decimal import Decimal
+
+    from tenants.finance import services as finance
+
+    today = timezone.localdate()
+    with schema_context(SCHEMA):
+        services.activity_create(actor=role_user("homeroom_teacher"), kind="class_meeting", title="主题班会：向阳而生",
+                                 held_on=today)
+        year = f"{today.year if today.month >= 9 else today.year - 1}-{(today.year if today.month >= 9 else today.year - 1) + 1}"
+        line = finance.budget_line_create(actor=role_user("principal"), school_year=year, category="activities",
+                                          title="活动经费", amount=Decimal("4000.00"))
+        finance.spending_create(actor=role_user("principal"), line=line, spent_on=today, amount=Decimal("1000.00"),
+                                payee="x", purpose="x")
+    body = signed_in(ALPHA, "r_member").get("/").content.decode()
+    assert "主题班会：向阳而生" in body
+    assert '"percent": "25.0"' in body
