@@ -5,14 +5,16 @@ from datetime import date
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import ErrorSerializer
 from api.school.base import ResourceDetailApi, ResourceListCreateApi
 from api.school.fields import PersonField, PersonSummary
 from tenants.governance import selectors, services
@@ -41,7 +43,7 @@ def _date_param(request, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError({name: ["请按 YYYY-MM-DD 格式填写日期。"]})
+        raise ValidationError({name: [_("Enter the date as YYYY-MM-DD.")]})
 
 
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="a date (YYYY-MM-DD): the state on that day")
@@ -68,6 +70,7 @@ class GroupMemberInput(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["governance"], parameters=[ON_PARAM])
+@extend_schema_view(get=extend_schema(responses={200: GroupMemberOutput(many=True), 400: ErrorSerializer}))
 class GroupMemberListApi(ResourceListCreateApi):
     """The leadership group (领导小组): every term, or with `?on=` the members on the group that day."""
 
@@ -117,6 +120,7 @@ class GroupAttendeeInput(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["governance"], parameters=[ON_PARAM])
+@extend_schema_view(get=extend_schema(responses={200: GroupAttendeeOutput(many=True), 400: ErrorSerializer}))
 class GroupAttendeeListApi(ResourceListCreateApi):
     """Invited attendees (列席): outside counselors, psychology experts, parent and student representatives."""
 
@@ -278,7 +282,7 @@ def _plan_for_change(request, id, *, approve=False):
     plan = get_object_or_404(plan_policy.visible(request.user, Plan.objects.all()), public_id=id)
     allowed = plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
     if not allowed:
-        raise PermissionDenied("只有校长（组长）可以批准工作计划。" if approve else None)
+        raise PermissionDenied(_("Only the principal can approve a work plan.") if approve else None)
     return plan
 
 
@@ -433,6 +437,7 @@ class RuleDocumentChange(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["governance"], parameters=[ON_PARAM, OpenApiParameter("category", str)])
+@extend_schema_view(get=extend_schema(responses={200: RuleDocumentOutput(many=True), 400: ErrorSerializer}))
 class RuleDocumentListApi(ResourceListCreateApi):
     """Rules and regulations (规章制度), each with the version in force on `?on=` (today by default)."""
 
@@ -454,6 +459,7 @@ class RuleDocumentListApi(ResourceListCreateApi):
 
 
 @extend_schema(tags=["governance"], parameters=[ON_PARAM])
+@extend_schema_view(get=extend_schema(responses={200: RuleDocumentOutput, 400: ErrorSerializer}))
 class RuleDocumentDetailApi(ResourceDetailApi):
     policy = rule_policy
     output_serializer = RuleDocumentOutput

@@ -104,6 +104,10 @@ def _member_edit_url(member):
     return reverse("governance:member_edit", args=[member.public_id])
 
 
+def _member_end_url(member):
+    return reverse("governance:member_end", args=[member.public_id])
+
+
 def _history_url(obj):
     return f"{reverse('governance:history')}?entry={obj.public_id}"
 
@@ -136,6 +140,8 @@ class RosterPage(TablePage):
         ]
         if group_policy.can_create(request.user) and request.GET.get("export") != "xlsx":
             base.append(Column(gettext_lazy("Change"), lambda m: _("Edit"), link=_member_edit_url))
+            base.append(Column(gettext_lazy("Term"), lambda m: _("End the term") if m.ends_on is None else "",
+                               link=lambda m: _member_end_url(m) if m.ends_on is None else None))
         self.columns = base
         return super().get(request, *args, **kwargs)
 

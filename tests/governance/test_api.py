@@ -115,6 +115,7 @@ def test_group_on_a_date_and_history():
     everyone = client.get("/api/v1/group-members/")
     assert {m["id"] for m in everyone.json()["results"]} == {str(old.public_id), str(current.public_id)}
     bad = client.get("/api/v1/group-members/?on=2026-13-01")
+    assert_matches_schema(bad)
     assert bad.status_code == 400 and "on" in bad.json()["error"]["fields"]
 
     manager = api_client(ALPHA, "r_secretary")
@@ -170,6 +171,9 @@ def test_rule_versions_through_the_api(settings, tmp_path):
     before = reader.get(f"/api/v1/rule-documents/{document.public_id}/?on=2026-12-01").json()
     after = reader.get(f"/api/v1/rule-documents/{document.public_id}/?on=2027-02-01").json()
     assert (before["current_version"], after["current_version"]) == (1, 2)
+    bad_day = reader.get(f"/api/v1/rule-documents/{document.public_id}/?on=tomorrow")
+    assert_matches_schema(bad_day)
+    assert bad_day.status_code == 400 and "on" in bad_day.json()["error"]["fields"]
     listed = reader.get("/api/v1/rule-documents/?on=2026-01-01").json()["results"]
     assert [d["current_version"] for d in listed] == [None]
     # Every version is kept: documents cannot be deleted.

@@ -218,6 +218,15 @@ def test_good_form_input_saves_through_the_services(seeded, settings, tmp_path):
     history = client.get("/governance/group/history/").content.decode()
     assert "→" in history
 
+    leader = seeded["leader"]
+    roster = client.get("/governance/group/").content.decode()
+    assert f"/governance/group/members/{leader.public_id}/end/" in roster
+    assert client.post(f"/governance/group/members/{leader.public_id}/end/", {"ends_on": "2020-01-01"}).status_code == 400
+    assert client.post(f"/governance/group/members/{leader.public_id}/end/", {"ends_on": "2027-08-31"}).status_code == 302
+    ended = in_alpha(lambda: RosterChange.objects.filter(subject_id=leader.public_id).first())
+    assert ended.action == "ended" and ended.changes == {"ends_on": {"from": None, "to": "2027-08-31"}}
+    assert ended.changed_by_id == in_alpha(lambda: role_user("secretary").pk)
+
     version = client.post(f"/governance/rules/{seeded['rule'].public_id}/versions/new/", {
         "effective_on": "2027-01-01", "change_note": "附件版", "file": SimpleUploadedFile("制度.pdf", b"%PDF")})
     assert version.status_code == 302
