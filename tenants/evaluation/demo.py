@@ -3,10 +3,11 @@ ledger tasks, questionnaires with answers (one with ~30 parents' responses so th
 something), and commendations. Built with the services, once."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
 
 from shared.accounts.models import User
 from tenants.evaluation import services
@@ -125,9 +126,9 @@ def seed_demo(*, today: date) -> None:
 
 def _spread(responses, today: date, days: int, rng: random.Random) -> None:
     """Answers came in over the last few days, not all in the same second."""
-    now = timezone.now()
+    evening = datetime.combine(today, time(21, 0), tzinfo=ZoneInfo(settings.DISPLAY_TIME_ZONE))
     for response in responses:
-        moment = now - timedelta(days=rng.randint(1, days), hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
+        moment = evening - timedelta(days=rng.randint(1, days), hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
         Response.objects.filter(pk=response.pk).update(submitted_at=moment)
 
 

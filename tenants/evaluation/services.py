@@ -70,11 +70,20 @@ def _decimal(value, field: str):
         raise ValidationError({field: _("Enter a number.")})
 
 
+def _check_indicator_name_free(*, indicator_set, name, exclude_pk=None) -> None:
+    clash = indicator_set.indicators.filter(name=(name or "").strip())
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("This indicator set already has an indicator with this name.")})
+
+
 @transaction.atomic
 def indicator_create(
     *, actor, indicator_set: IndicatorSet, name: str, description: str = "", target_value=None,
     target_unit: str = "", target_text: str = "", weight=Decimal("1"), order: int | None = None,
 ) -> Indicator:
+    _check_indicator_name_free(indicator_set=indicator_set, name=name)
     if order is None:
         order = (indicator_set.indicators.aggregate(m=Max("order"))["m"] or 0) + 1
     return model_create(
@@ -99,6 +108,8 @@ def indicator_update(indicator: Indicator, *, actor, data: dict) -> Indicator:
     for key in ("name", "target_unit", "target_text"):
         if key in clean:
             clean[key] = (clean[key] or "").strip()
+    if "name" in clean:
+        _check_indicator_name_free(indicator_set=indicator.indicator_set, name=clean["name"], exclude_pk=indicator.pk)
     return model_update(indicator, data=clean)
 
 
@@ -464,6 +475,8 @@ def links_generate(*, actor, questionnaire: Questionnaire, count: int, label: st
 
 @transaction.atomic
 def link_update(link: AnswerLink, *, actor, data: dict) -> AnswerLink:
+    if "questionnaire" in data and data["questionnaire"] != link.questionnaire:
+        raise ValidationError({"questionnaire": _("A link stays with its questionnaire.")})
     clean = {k: (v or "").strip() for k, v in data.items() if k == "label"}
     return model_update(link, data=clean)
 

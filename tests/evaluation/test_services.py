@@ -141,6 +141,20 @@ def test_indicator_targets_display(alpha):
     assert text.target_display == "建立危机干预制度" and text.order == 2
 
 
+def test_indicator_names_are_unique_within_a_set(alpha):
+    indicator_set, (first, second) = f.indicator_set_with([(1, "开课率"), (1, "建档率")], name="重名校验")
+    with pytest.raises(ValidationError) as raised:
+        services.indicator_create(actor=role_user("principal"), indicator_set=indicator_set, name="开课率",
+                                  target_text="x")
+    assert "name" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        services.indicator_update(second, actor=role_user("principal"), data={"name": "开课率"})
+    assert "name" in raised.value.message_dict
+    # Another set may use the same name.
+    other, _ = f.indicator_set_with([(1, "开课率")], name="另一套指标")
+    assert other.indicators.get().name == "开课率"
+
+
 def test_a_scored_indicator_cannot_be_deleted(alpha):
     assessment, (ind, *_) = f.assessment_with([80, 80, 80])
     with pytest.raises(ValidationError):
