@@ -16,9 +16,12 @@ class DateInput(forms.DateInput):
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+    # xinyu.css styles text and date inputs but not time inputs yet.
+    STYLE = "padding:.45rem .55rem; border:1px solid #bcccdc; border-radius:5px; font:inherit"
 
     def __init__(self, **kwargs):
         kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("attrs", {"style": self.STYLE, "step": 300})
         super().__init__(**kwargs)
 
 

@@ -148,14 +148,16 @@ class BookingTable(TablePage):
     def get_queryset(self, request):
         self.user = request.user
         self.exporting = request.GET.get("export") == "xlsx"
-        return booking_policy.visible(request.user, selectors.booking_list())
+        # Newest first: the coming weeks on top, history below.
+        return booking_policy.visible(request.user, selectors.booking_list()).order_by("-starts_at", "-id")
 
     @property
     def columns(self):
         user = getattr(self, "user", None)
 
         def cancel_link(b):
-            if user is not None and not b.cancelled and booking_policy.can_change(user, b):
+            if (user is not None and not b.cancelled and b.ends_at > timezone.now()
+                    and booking_policy.can_change(user, b)):
                 return reverse("resources:booking_cancel", args=[b.public_id])
             return None
 
@@ -296,17 +298,13 @@ class MaterialTable(TablePage):
         return material_policy.visible(request.user, selectors.material_list())
 
     def get_actions(self, request):
-        actions = [
-            Action(_("Procurements"), reverse("resources:procurements"), primary=False),
-            Action(_("Issues"), reverse("resources:issues"), primary=False),
+        if not material_policy.can_create(request.user):
+            return []
+        return [
+            Action(_("New material"), reverse("resources:material_create")),
+            Action(_("Record a procurement"), reverse("resources:procurement_create"), primary=False),
+            Action(_("Record an issue"), reverse("resources:issue_create"), primary=False),
         ]
-        if material_policy.can_create(request.user):
-            actions[:0] = [
-                Action(_("New material"), reverse("resources:material_create")),
-                Action(_("Record a procurement"), reverse("resources:procurement_create"), primary=False),
-                Action(_("Record an issue"), reverse("resources:issue_create"), primary=False),
-            ]
-        return actions
 
 
 class MaterialFormPage(AreaFormPage):

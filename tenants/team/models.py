@@ -113,7 +113,8 @@ class TrainingPlan(AuthoredModel):
     school_year = models.CharField(_("school year"), max_length=9, validators=[validate_school_year])
     audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices)
     planned_hours = models.DecimalField(
-        _("planned hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+        _("planned hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Hours each participant is to take."),
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))

@@ -136,7 +136,7 @@ class TrainingPlanTable(TablePage):
         Column(gettext_lazy("starts on"), "starts_on"),
         Column(gettext_lazy("ends on"), "ends_on"),
         Column(gettext_lazy("planned hours"), "planned_hours", numeric=True),
-        Column(gettext_lazy("recorded hours"), "recorded_hours", numeric=True,
+        Column(gettext_lazy("hours recorded (all participants)"), "recorded_hours", numeric=True,
                link=lambda p: reverse("team:records") + f"?plan={p.public_id}"),
         Column(gettext_lazy("records"), "record_count", numeric=True),
     ]

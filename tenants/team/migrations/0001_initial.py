@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('school_year', models.CharField(max_length=9, validators=[tenants.team.models.validate_school_year], verbose_name='school year')),
                 ('audience', models.CharField(choices=[('all_staff', 'All teachers (全体教师)'), ('psychology_teachers', 'Psychology teachers (心理教师)'), ('homeroom_teachers', 'Homeroom teachers (班主任)'), ('counselors', 'Counselors (辅导员)'), ('new_teachers', 'New teachers (新教师)'), ('leadership', 'Leadership group (领导小组)')], max_length=30, verbose_name='audience')),
-                ('planned_hours', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='planned hours')),
+                ('planned_hours', models.DecimalField(decimal_places=1, help_text='Hours each participant is to take.', max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='planned hours')),
                 ('starts_on', models.DateField(verbose_name='starts on')),
                 ('ends_on', models.DateField(verbose_name='ends on')),
                 ('description', models.TextField(blank=True, verbose_name='content')),
