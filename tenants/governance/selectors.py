@@ -24,7 +24,8 @@ from tenants.governance.models import (
 
 
 def today() -> date:
-    return timezone.localdate()
+    """Today at the school (Asia/Shanghai), whichever time zone is active."""
+    return timezone.localdate(timezone=ZoneInfo(settings.DISPLAY_TIME_ZONE))
 
 
 # --- Roster -------------------------------------------------------------------------------------
