@@ -32,7 +32,7 @@ def _day(value: str, name: str) -> date:
 
 # Rooms ------------------------------------------------------------------------------------------
 
-class RoomOutput(serializers.ModelSerializer):
+class CounselingRoomOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
@@ -41,7 +41,7 @@ class RoomOutput(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
 
-class RoomInput(serializers.ModelSerializer):
+class CounselingRoomInput(serializers.ModelSerializer):
     class Meta:
         model = CounselingRoom
         fields = ["name", "kind", "location", "area_m2", "facilities", "opening_hours", "is_active"]
@@ -50,8 +50,8 @@ class RoomInput(serializers.ModelSerializer):
 @extend_schema(tags=["resources"], parameters=[OpenApiParameter("active", bool)])
 class RoomListApi(ResourceListCreateApi):
     policy = room_policy
-    output_serializer = RoomOutput
-    input_serializer = RoomInput
+    output_serializer = CounselingRoomOutput
+    input_serializer = CounselingRoomInput
 
     def selector(self):
         qs = selectors.room_list()
@@ -69,8 +69,8 @@ class RoomListApi(ResourceListCreateApi):
 @extend_schema(tags=["resources"])
 class RoomDetailApi(ResourceDetailApi):
     policy = room_policy
-    output_serializer = RoomOutput
-    input_serializer = RoomInput
+    output_serializer = CounselingRoomOutput
+    input_serializer = CounselingRoomInput
 
     def selector(self):
         return selectors.room_list()
@@ -84,7 +84,7 @@ class RoomDetailApi(ResourceDetailApi):
 
 # Bookings ---------------------------------------------------------------------------------------
 
-class BookingOutput(serializers.ModelSerializer):
+class RoomBookingOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     room = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     room_name = serializers.CharField(source="room.name", read_only=True)
@@ -96,7 +96,7 @@ class BookingOutput(serializers.ModelSerializer):
                   "cancelled_at", "created_at", "updated_at"]
 
 
-class BookingInput(serializers.ModelSerializer):
+class RoomBookingInput(serializers.ModelSerializer):
     room = ref(CounselingRoom)
     booked_by = PersonField(required=False, help_text="Defaults to the caller; only managers book for others.")
 
@@ -105,11 +105,11 @@ class BookingInput(serializers.ModelSerializer):
         fields = ["room", "starts_at", "ends_at", "purpose", "booked_by"]
 
 
-class BookingChangeInput(BookingInput):
+class RoomBookingChangeInput(RoomBookingInput):
     cancelled = serializers.BooleanField(required=False, help_text="true cancels the booking (it cannot be undone).")
 
-    class Meta(BookingInput.Meta):
-        fields = [*BookingInput.Meta.fields, "cancelled"]
+    class Meta(RoomBookingInput.Meta):
+        fields = [*RoomBookingInput.Meta.fields, "cancelled"]
 
 
 @extend_schema(tags=["resources"], parameters=[
@@ -119,8 +119,8 @@ class BookingChangeInput(BookingInput):
 ])
 class BookingListApi(ResourceListCreateApi):
     policy = booking_policy
-    output_serializer = BookingOutput
-    input_serializer = BookingInput
+    output_serializer = RoomBookingOutput
+    input_serializer = RoomBookingInput
 
     def selector(self):
         qs = selectors.booking_list()
@@ -144,8 +144,8 @@ class BookingListApi(ResourceListCreateApi):
 @extend_schema(tags=["resources"])
 class BookingDetailApi(ResourceDetailApi):
     policy = booking_policy
-    output_serializer = BookingOutput
-    input_serializer = BookingChangeInput
+    output_serializer = RoomBookingOutput
+    input_serializer = RoomBookingChangeInput
 
     def selector(self):
         return selectors.booking_list()
@@ -203,7 +203,7 @@ class MaterialDetailApi(ResourceDetailApi):
         services.material_delete(obj, actor=actor)
 
 
-class ProcurementOutput(serializers.ModelSerializer):
+class MaterialProcurementOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     material = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     material_name = serializers.CharField(source="material.name", read_only=True)
@@ -215,7 +215,7 @@ class ProcurementOutput(serializers.ModelSerializer):
                   "notes", "created_at", "updated_at"]
 
 
-class ProcurementInput(serializers.ModelSerializer):
+class MaterialProcurementInput(serializers.ModelSerializer):
     material = ref(Material)
 
     class Meta:
@@ -234,8 +234,8 @@ class _MaterialFilter:
 @extend_schema(tags=["resources"], parameters=[OpenApiParameter("material", str, description="a material's id")])
 class ProcurementListApi(_MaterialFilter, ResourceListCreateApi):
     policy = stock_policy
-    output_serializer = ProcurementOutput
-    input_serializer = ProcurementInput
+    output_serializer = MaterialProcurementOutput
+    input_serializer = MaterialProcurementInput
 
     def base_selector(self):
         return selectors.procurement_list()
@@ -247,8 +247,8 @@ class ProcurementListApi(_MaterialFilter, ResourceListCreateApi):
 @extend_schema(tags=["resources"])
 class ProcurementDetailApi(ResourceDetailApi):
     policy = stock_policy
-    output_serializer = ProcurementOutput
-    input_serializer = ProcurementInput
+    output_serializer = MaterialProcurementOutput
+    input_serializer = MaterialProcurementInput
 
     def selector(self):
         return selectors.procurement_list()
@@ -261,7 +261,7 @@ class ProcurementDetailApi(ResourceDetailApi):
         services.procurement_delete(obj, actor=actor)
 
 
-class IssueOutput(serializers.ModelSerializer):
+class MaterialIssueOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     material = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     material_name = serializers.CharField(source="material.name", read_only=True)
@@ -272,7 +272,7 @@ class IssueOutput(serializers.ModelSerializer):
                   "updated_at"]
 
 
-class IssueInput(serializers.ModelSerializer):
+class MaterialIssueInput(serializers.ModelSerializer):
     material = ref(Material)
 
     class Meta:
@@ -283,8 +283,8 @@ class IssueInput(serializers.ModelSerializer):
 @extend_schema(tags=["resources"], parameters=[OpenApiParameter("material", str, description="a material's id")])
 class IssueListApi(_MaterialFilter, ResourceListCreateApi):
     policy = stock_policy
-    output_serializer = IssueOutput
-    input_serializer = IssueInput
+    output_serializer = MaterialIssueOutput
+    input_serializer = MaterialIssueInput
 
     def base_selector(self):
         return selectors.issue_list()
@@ -296,8 +296,8 @@ class IssueListApi(_MaterialFilter, ResourceListCreateApi):
 @extend_schema(tags=["resources"])
 class IssueDetailApi(ResourceDetailApi):
     policy = stock_policy
-    output_serializer = IssueOutput
-    input_serializer = IssueInput
+    output_serializer = MaterialIssueOutput
+    input_serializer = MaterialIssueInput
 
     def selector(self):
         return selectors.issue_list()

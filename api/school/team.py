@@ -24,7 +24,7 @@ def _uuid(value: str, name: str) -> uuid.UUID:
 
 # Staff ------------------------------------------------------------------------------------------
 
-class StaffOutput(serializers.ModelSerializer):
+class StaffMemberOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     account = PersonSummary(read_only=True, allow_null=True)
 
@@ -34,7 +34,7 @@ class StaffOutput(serializers.ModelSerializer):
                   "is_active", "notes", "created_at", "updated_at"]
 
 
-class StaffInput(serializers.ModelSerializer):
+class StaffMemberInput(serializers.ModelSerializer):
     account = PersonField(required=False, allow_null=True)
 
     class Meta:
@@ -48,8 +48,8 @@ class StaffInput(serializers.ModelSerializer):
 ])
 class StaffListApi(ResourceListCreateApi):
     policy = staff_policy
-    output_serializer = StaffOutput
-    input_serializer = StaffInput
+    output_serializer = StaffMemberOutput
+    input_serializer = StaffMemberInput
 
     def selector(self):
         qs = selectors.staff_list()
@@ -71,8 +71,8 @@ class StaffListApi(ResourceListCreateApi):
 @extend_schema(tags=["team"])
 class StaffDetailApi(ResourceDetailApi):
     policy = staff_policy
-    output_serializer = StaffOutput
-    input_serializer = StaffInput
+    output_serializer = StaffMemberOutput
+    input_serializer = StaffMemberInput
 
     def selector(self):
         return selectors.staff_list()
@@ -86,7 +86,7 @@ class StaffDetailApi(ResourceDetailApi):
 
 # Training plans ---------------------------------------------------------------------------------
 
-class PlanOutput(serializers.ModelSerializer):
+class TrainingPlanOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     recorded_hours = serializers.DecimalField(max_digits=8, decimal_places=1, read_only=True,
                                               help_text="Hours of the training records linked to this plan.")
@@ -98,7 +98,7 @@ class PlanOutput(serializers.ModelSerializer):
                   "recorded_hours", "record_count", "created_at", "updated_at"]
 
 
-class PlanInput(serializers.ModelSerializer):
+class TrainingPlanInput(serializers.ModelSerializer):
     class Meta:
         model = TrainingPlan
         fields = ["title", "school_year", "audience", "planned_hours", "starts_on", "ends_on", "description"]
@@ -107,8 +107,8 @@ class PlanInput(serializers.ModelSerializer):
 @extend_schema(tags=["team"], parameters=[OpenApiParameter("school_year", str, description="e.g. 2026-2027")])
 class PlanListApi(ResourceListCreateApi):
     policy = training_plan_policy
-    output_serializer = PlanOutput
-    input_serializer = PlanInput
+    output_serializer = TrainingPlanOutput
+    input_serializer = TrainingPlanInput
 
     def selector(self):
         qs = selectors.training_plan_list()
@@ -124,8 +124,8 @@ class PlanListApi(ResourceListCreateApi):
 @extend_schema(tags=["team"])
 class PlanDetailApi(ResourceDetailApi):
     policy = training_plan_policy
-    output_serializer = PlanOutput
-    input_serializer = PlanInput
+    output_serializer = TrainingPlanOutput
+    input_serializer = TrainingPlanInput
 
     def selector(self):
         return selectors.training_plan_list()
@@ -140,7 +140,7 @@ class PlanDetailApi(ResourceDetailApi):
 
 # Training records -------------------------------------------------------------------------------
 
-class RecordOutput(serializers.ModelSerializer):
+class TrainingRecordOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     staff = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     staff_name = serializers.CharField(source="staff.name", read_only=True)
@@ -152,7 +152,7 @@ class RecordOutput(serializers.ModelSerializer):
                   "created_at", "updated_at"]
 
 
-class RecordInput(serializers.ModelSerializer):
+class TrainingRecordInput(serializers.ModelSerializer):
     staff = ref(StaffMember)
     plan = ref(TrainingPlan, required=False, allow_null=True)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True,
@@ -170,8 +170,8 @@ class RecordInput(serializers.ModelSerializer):
 ])
 class RecordListApi(ResourceListCreateApi):
     policy = training_record_policy
-    output_serializer = RecordOutput
-    input_serializer = RecordInput
+    output_serializer = TrainingRecordOutput
+    input_serializer = TrainingRecordInput
 
     def selector(self):
         qs = selectors.training_record_list()
@@ -195,8 +195,8 @@ class RecordListApi(ResourceListCreateApi):
 @extend_schema(tags=["team"])
 class RecordDetailApi(ResourceDetailApi):
     policy = training_record_policy
-    output_serializer = RecordOutput
-    input_serializer = RecordInput
+    output_serializer = TrainingRecordOutput
+    input_serializer = TrainingRecordInput
 
     def selector(self):
         return selectors.training_record_list()
