@@ -1,5 +1,7 @@
 """XLSX exports of any table (openpyxl)."""
 
+import re
+
 from io import BytesIO
 
 from django.http import HttpResponse
@@ -12,7 +14,8 @@ from openpyxl.utils import get_column_letter
 def xlsx_response(*, filename: str, title: str, headers: list[str], rows) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    # Excel refuses these characters in sheet names, and names longer than 31.
+    sheet.title = re.sub(r"[:\\/?*\[\]]", "-", title)[:31] or "Sheet"
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -1,6 +1,9 @@
 """Demo district and schools for `make start`. Invented names, never real people."""
 
+import importlib
+
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from district.models import School, SchoolType
@@ -34,6 +37,24 @@ SCHOOL_ACCOUNTS = [
 ]
 
 
+# Each workspace area seeds its own demo year; governance first, since plans own ledger tasks.
+AREA_DEMOS = [
+    "tenants.governance.demo",
+    "tenants.ledger.demo",
+    "tenants.resources.demo",
+    "tenants.team.demo",
+    "tenants.programs.demo",
+    "tenants.finance.demo",
+    "tenants.evaluation.demo",
+]
+
+
+def _seed_areas() -> None:
+    today = timezone.localdate()
+    for name in AREA_DEMOS:
+        importlib.import_module(name).seed_demo(today=today)
+
+
 def _ensure_accounts(accounts) -> list[tuple[str, str]]:
     made = []
     for username, full_name, roles in accounts:
@@ -61,5 +82,6 @@ def seed_demo() -> list[tuple[str, str, list[tuple[str, str]]]]:
                 admin.save(update_fields=["password"])
             if admin:
                 accounts.append((admin.username, admin.display_name))
+            _seed_areas()
         report.append((school.name, school.code, accounts))
     return report
