@@ -1,0 +1,40 @@
+"""`make start`'s demo: every school gets a school year of every area, so every page shows something."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from district.demo import DEMO_PASSWORD, seed_demo
+from district.models import School
+from tests.conftest import host
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/", "/ledger/", "/ledger/meetings/", "/governance/", "/governance/group/", "/governance/plans/",
+    "/governance/rules/", "/governance/reports/", "/resources/", "/team/", "/programs/", "/programs/activities/",
+    "/finance/", "/evaluation/",
+]
+
+
+def test_demo_schools_have_data_on_every_page(settings):
+    seed_demo()
+    again = seed_demo()  # idempotent
+    assert [site for site, _code, _accounts in again][1:] == list(
+        School.objects.filter(code__in=["demo1", "demo2", "demo3"]).order_by("number").values_list("name", flat=True)
+    )
+    connection.set_schema_to_public()
+    client = Client(HTTP_HOST=host("demo1"))
+    assert client.post("/accounts/login/", {"username": "principal", "password": DEMO_PASSWORD}).status_code == 302
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        if path not in ("/",):
+            assert 'class="empty"' not in body.split("<main>", 1)[1].split("</table>", 1)[0], f"{path} is empty"
+    home = client.get("/")
+    assert home.context["task_counts"]["done"] > 0
+    assert home.context["plans"] and home.context["training"] and home.context["budget"]["budget"] > 0
+    district = Client(HTTP_HOST=host(None))
+    assert district.post("/accounts/login/", {"username": "district", "password": DEMO_PASSWORD}).status_code == 302
+    assert "示范区实验小学" in district.get("/").content.decode()
