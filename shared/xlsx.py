@@ -1,7 +1,6 @@
 """XLSX exports of any table (openpyxl)."""
 
 import re
-
 from io import BytesIO
 
 from django.http import HttpResponse
