@@ -20,7 +20,7 @@ SCHEMA = "school_alpha"
 
 def shown(text) -> str:
     with translation.override("zh-hans"):
-        return escape(str(text))
+        return escape(translation.gettext(str(text)))
 
 
 def _year():

@@ -33,7 +33,7 @@ NEW_PAGES = ["/programs/curriculum/new/", "/programs/sessions/new/", "/programs/
 def zh(text) -> str:
     """What the page shows for a translatable string (pages are zh-hans by default)."""
     with translation.override("zh-hans"):
-        return str(text)
+        return translation.gettext(str(text))
 
 
 def shown(text) -> str:
