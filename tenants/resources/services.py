@@ -88,6 +88,11 @@ def _save_booking(booking: RoomBooking) -> RoomBooking:
     # The overlap rule is left to the database (validate_constraints=False): a check here would
     # race with another request; the exclusion constraint cannot.
     booking.full_clean(validate_constraints=False)
+    # Bookings of one room are written one at a time. Not for correctness (the constraint has
+    # that), but because two transactions inserting overlapping rows each wait for the other
+    # while checking the constraint, and PostgreSQL then aborts one with a deadlock (a 500).
+    # Queued behind the lock, the second insert sees the first committed and fails cleanly.
+    list(CounselingRoom.objects.select_for_update(no_key=True).filter(pk=booking.room_id).values_list("pk"))
     try:
         with transaction.atomic():
             booking.save()
