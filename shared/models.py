@@ -40,3 +40,15 @@ def one_of(field: str, values) -> models.Q:
     for value in values:
         condition |= models.Q(**{field: value})
     return condition
+
+
+class SingletonRange(models.Func):
+    """int8range(x, x, '[]'): a one-value range, so an exclusion constraint can say "same room" (or
+    "same person") with the range overlap operator. Plain `=` inside a GiST exclusion constraint
+    needs the btree_gist extension, which the embedded PostgreSQL of `make start` does not ship."""
+
+    function = "int8range"
+    output_field = models.Field()
+
+    def __init__(self, field: str, **extra):
+        super().__init__(models.F(field), models.F(field), models.Value("[]"), **extra)

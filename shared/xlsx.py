@@ -1,6 +1,7 @@
 """XLSX exports of any table (openpyxl)."""
 
 import re
+from decimal import Decimal
 from io import BytesIO
 
 from django.http import HttpResponse
@@ -42,6 +43,6 @@ def xlsx_response(*, filename: str, title: str, headers: list[str], rows) -> Htt
 def _cell(value):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
-    if value is None or isinstance(value, (int, float, str)) or hasattr(value, "isoformat"):
+    if value is None or isinstance(value, (int, float, Decimal, str)) or hasattr(value, "isoformat"):
         return value
     return str(value)

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shared.models import AuthoredModel, one_of
+from shared.models import AuthoredModel, SingletonRange, one_of
 from tenants.common.choices import Department, Term
 
 
@@ -167,7 +167,7 @@ class GroupMember(AuthoredModel):
             ),
             ExclusionConstraint(
                 name="group_member_one_term_at_a_time",
-                expressions=[("person", RangeOperators.EQUAL), (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[(SingletonRange("person"), RangeOperators.OVERLAPS), (_term_range(), RangeOperators.OVERLAPS)],
             ),
             ExclusionConstraint(
                 name="group_one_leader_at_a_time",

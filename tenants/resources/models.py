@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shared.models import AuthoredModel, one_of
+from shared.models import AuthoredModel, SingletonRange, one_of
 
 
 class TsTzRange(models.Func):
@@ -82,7 +82,7 @@ class RoomBooking(AuthoredModel):
             ExclusionConstraint(
                 name="resources_booking_no_overlap",
                 expressions=[
-                    ("room", RangeOperators.EQUAL),
+                    (SingletonRange("room"), RangeOperators.OVERLAPS),
                     (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
                 condition=models.Q(cancelled=False),
