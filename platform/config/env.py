@@ -1,5 +1,7 @@
 """Strict parsing of settings from the environment, with ``*_FILE`` variants for secrets."""
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -48,3 +50,15 @@ def env_secret(name: str) -> str | None:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc.strerror}")
     return value or None
+
+
+def env_key_bytes(name: str, value: str, *, size: int) -> bytes:
+    """A key given as urlsafe base64 (padding optional) of exactly `size` bytes. The value is never
+    echoed in the error."""
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raise ImproperlyConfigured(f"{name} must be urlsafe base64 (of {size} random bytes)")
+    if len(raw) != size:
+        raise ImproperlyConfigured(f"{name} must be urlsafe base64 of {size} random bytes, not {len(raw)}")
+    return raw

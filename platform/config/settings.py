@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_secret, env_str
+from config.env import env_bool, env_int, env_key_bytes, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,6 +18,14 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-for-debug"
+
+# Wraps each school's data keys for clinical text at rest (shared/crypto.py): urlsafe base64 of 32
+# random bytes. Without it in DEBUG, encrypting or decrypting refuses and names it.
+MASTER_KEY = env_secret("MASTER_KEY")
+if MASTER_KEY:
+    env_key_bytes("MASTER_KEY", MASTER_KEY, size=32)
+elif PRODUCTION:
+    raise ImproperlyConfigured("MASTER_KEY (or MASTER_KEY_FILE) must be set when DEBUG is off")
 
 _database_url = env_str("DATABASE_URL")
 if not _database_url:
@@ -72,6 +80,7 @@ TENANT_APPS = [
     "tenants.programs",
     "tenants.finance",
     "tenants.evaluation",
+    "shared.keyring",
 ]
 # Uploads: allowed kinds and the largest size accepted.
 UPLOAD_ALLOWED_EXTENSIONS = [

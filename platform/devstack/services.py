@@ -4,6 +4,7 @@ Each is started only when its URL is not already in the environment. Data stays 
 directory between runs.
 """
 
+import base64
 import os
 import secrets
 import socket
@@ -25,6 +26,21 @@ def _port_answers(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.2)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _new_master_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _secret_file(path: Path, make) -> Path:
+    """The secret in `path`, created readable by its owner only (never world-readable, even briefly)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(make())
+    return path
 
 
 class EmbeddedPostgres:
@@ -118,11 +134,10 @@ class Services:
             self.__exit__(None, None, None)
             raise
         if not self.env.get("SECRET_KEY") and not self.env.get("SECRET_KEY_FILE"):
-            key_file = self.data_dir / "secret_key"
-            if not key_file.exists():
-                key_file.write_text(secrets.token_urlsafe(50))
-                key_file.chmod(0o600)
-            self.env["SECRET_KEY_FILE"] = str(key_file)
+            self.env["SECRET_KEY_FILE"] = str(_secret_file(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(50)))
+        if not self.env.get("MASTER_KEY") and not self.env.get("MASTER_KEY_FILE"):
+            # Kept with the data it protects: the clinical text in .data/postgres is unreadable without it.
+            self.env["MASTER_KEY_FILE"] = str(_secret_file(self.data_dir / "master_key", _new_master_key))
         self.env.setdefault("MEDIA_ROOT", str(self.data_dir / "media"))
         return self
 
