@@ -119,6 +119,10 @@ class Ciphertext:
     def __repr__(self):
         return "<Ciphertext>"
 
+    def __reduce__(self):
+        # Pickled (a cache, a copy) as the token alone, never with the plaintext read from it.
+        return (Ciphertext, (self.token,))
+
     def __eq__(self, other):
         return isinstance(other, Ciphertext) and other.token == self.token
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from shared.crypto import DecryptionError, decrypt, encrypt
+from shared.crypto import DecryptionError, decrypt, encrypt, token_version
 from shared.keyring import keys
 from shared.keyring.models import DataKey
 from shared.tenancy.context_helpers import PublicSchemaRefused
@@ -71,13 +71,9 @@ def test_a_value_copied_to_another_school_fails():
         token = encrypt(TEXT, **WHERE)
     with schema_context(BETA):
         encrypt("beta has a key of the same version", **WHERE)
-        assert DataKey.objects.get().version == token_version_of(token)
+        assert DataKey.objects.get().version == token_version(token)
         with pytest.raises(DecryptionError):
             decrypt(token, **WHERE)
-
-
-def token_version_of(token):
-    return int(token.split(":")[1])
 
 
 def test_a_wrapped_key_copied_to_another_school_does_not_unwrap():

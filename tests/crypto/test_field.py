@@ -3,6 +3,7 @@ reads as plaintext, and a value moved to another row or school does not decrypt.
 
 import base64
 import os
+import pickle
 import uuid
 
 import pytest
@@ -66,6 +67,10 @@ def test_reading_gives_plaintext_decrypted_once_and_lazily():
         assert _selects(second.captured_queries) == []
         assert EncryptedNote.objects.get(pk=note.pk).body == "需要跟进"
         assert EncryptedNote.objects.create().body == ""
+        # A loaded instance pickles (for a cache, say) with the token only, not the text it was read as.
+        pickled = pickle.dumps(loaded)
+        assert "需要跟进".encode() not in pickled
+        assert pickle.loads(pickled).body == "需要跟进"
 
 
 def test_loading_does_not_decrypt_but_reading_a_bad_value_raises(settings):

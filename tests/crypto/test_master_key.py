@@ -21,7 +21,7 @@ def _new_key() -> str:
 
 
 def _django(code: str, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("MASTER_KEY", "MASTER_KEY_FILE", "DEBUG")}
+    base = {k: v for k, v in os.environ.items() if k not in ("MASTER_KEY", "MASTER_KEY_FILE", "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG")}
     base.update(env)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
