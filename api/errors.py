@@ -36,9 +36,16 @@ def _flatten(detail, prefix=""):
     return fields
 
 
+def as_drf_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A model or service ValidationError as DRF's, keeping its field names."""
+    return exceptions.ValidationError(
+        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    )
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages)
+        exc = as_drf_validation_error(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -140,8 +140,12 @@ class FormPage(LoginRequiredMixin, View):
         return None
 
     def check(self, request, obj):
+        """People who may not read the area do not learn the page exists (404, as for a missing
+        object); readers who may not write get 403."""
         if self.policy is None:
             return
+        if not self.policy.can_read(request.user):
+            raise Http404
         allowed = self.policy.can_change(request.user, obj) if obj is not None else self.policy.can_create(request.user)
         if not allowed:
             raise PermissionDenied

@@ -8,13 +8,12 @@ answers 403. Objects are addressed by UUID.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-
-def _django_to_drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+from api.errors import as_drf_validation_error
 
 
 class ResourceSchema(AutoSchema):
@@ -76,7 +75,7 @@ class ResourceListCreateApi(ResourceMixin, generics.ListCreateAPIView):
         try:
             obj = self.create_service(actor=request.user, data=dict(serializer.validated_data))
         except DjangoValidationError as exc:
-            raise _django_to_drf(exc)
+            raise as_drf_validation_error(exc)
         return self.output(obj, status.HTTP_201_CREATED)
 
 
@@ -100,7 +99,7 @@ class ResourceDetailApi(ResourceMixin, generics.RetrieveUpdateDestroyAPIView):
         try:
             obj = self.update_service(obj, actor=request.user, data=dict(serializer.validated_data))
         except DjangoValidationError as exc:
-            raise _django_to_drf(exc)
+            raise as_drf_validation_error(exc)
         return self.output(obj)
 
     def destroy(self, request, *args, **kwargs):
@@ -110,6 +109,24 @@ class ResourceDetailApi(ResourceMixin, generics.RetrieveUpdateDestroyAPIView):
         try:
             self.delete_service(obj, actor=request.user)
         except DjangoValidationError as exc:
-            raise _django_to_drf(exc)
+            raise as_drf_validation_error(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+
+def documented(tag: str, input_serializer, output_serializer, parameters=()):
+    """Tag a resource's views, name its list filters, and say that input and output serializers
+    differ, in the OpenAPI document."""
+
+    def wrap(cls):
+        if issubclass(cls, ResourceListCreateApi):
+            return extend_schema_view(
+                get=extend_schema(tags=[tag], parameters=list(parameters)),
+                post=extend_schema(tags=[tag], request=input_serializer, responses={201: output_serializer}),
+            )(cls)
+        return extend_schema_view(
+            get=extend_schema(tags=[tag]),
+            patch=extend_schema(tags=[tag], request=input_serializer, responses=output_serializer),
+            delete=extend_schema(tags=[tag]),
+        )(cls)
+
+    return wrap

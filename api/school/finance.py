@@ -3,41 +3,19 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.school.base import ResourceDetailApi, ResourceListCreateApi
+from api.errors import as_drf_validation_error as _drf
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import ref
 from tenants.finance import selectors, services
 from tenants.finance.models import BudgetLine, Spending
 from tenants.finance.policies import budget_policy, spending_policy
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
-
-
-def documented(input_serializer, output_serializer, parameters=()):
-    """Input and output serializers differ; say so in the OpenAPI document."""
-
-    def wrap(cls):
-        if issubclass(cls, ResourceListCreateApi):
-            return extend_schema_view(
-                get=extend_schema(tags=["finance"], parameters=list(parameters)),
-                post=extend_schema(tags=["finance"], request=input_serializer, responses={201: output_serializer}),
-            )(cls)
-        return extend_schema_view(
-            get=extend_schema(tags=["finance"]),
-            patch=extend_schema(tags=["finance"], request=input_serializer, responses=output_serializer),
-            delete=extend_schema(tags=["finance"]),
-        )(cls)
-
-    return wrap
-
 
 MONEY = dict(max_digits=14, decimal_places=2, read_only=True)
 
@@ -63,7 +41,7 @@ class BudgetLineInput(serializers.ModelSerializer):
         validators = []  # the unique constraint is checked by the model, as a named error
 
 
-@documented(BudgetLineInput, BudgetLineOutput, [OpenApiParameter("school_year", str), OpenApiParameter("category", str)])
+@documented("finance", BudgetLineInput, BudgetLineOutput, [OpenApiParameter("school_year", str), OpenApiParameter("category", str)])
 class BudgetLineListApi(ResourceListCreateApi):
     policy = budget_policy
     output_serializer = BudgetLineOutput
@@ -81,7 +59,7 @@ class BudgetLineListApi(ResourceListCreateApi):
         return selectors.budget_lines().get(pk=line.pk)
 
 
-@documented(BudgetLineInput, BudgetLineOutput)
+@documented("finance", BudgetLineInput, BudgetLineOutput)
 class BudgetLineDetailApi(ResourceDetailApi):
     policy = budget_policy
     output_serializer = BudgetLineOutput
@@ -118,7 +96,7 @@ class SpendingInput(serializers.ModelSerializer):
         fields = ["line", "spent_on", "amount", "payee", "purpose", "over_budget_reason"]
 
 
-@documented(SpendingInput, SpendingOutput, [OpenApiParameter("school_year", str), OpenApiParameter("line", str)])
+@documented("finance", SpendingInput, SpendingOutput, [OpenApiParameter("school_year", str), OpenApiParameter("line", str)])
 class SpendingListApi(ResourceListCreateApi):
     policy = spending_policy
     output_serializer = SpendingOutput
@@ -140,7 +118,7 @@ class SpendingListApi(ResourceListCreateApi):
         return services.spending_create(actor=actor, **data)
 
 
-@documented(SpendingInput, SpendingOutput)
+@documented("finance", SpendingInput, SpendingOutput)
 class SpendingDetailApi(ResourceDetailApi):
     policy = spending_policy
     output_serializer = SpendingOutput

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
+from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi
 from api.school.fields import PersonField, PersonSummary
 from tenants.governance import selectors, services
@@ -30,10 +31,6 @@ from tenants.governance.models import (
 )
 from tenants.governance.policies import group_policy, plan_policy, report_policy, rule_policy
 from tenants.ledger.models import Task
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 def _date_param(request, name: str) -> date | None:

@@ -8,16 +8,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi
 from api.school.fields import PersonField, PersonSummary, ref
 from tenants.governance.models import Plan
 from tenants.ledger import selectors, services
 from tenants.ledger.models import Meeting, MeetingActionItem, Task
 from tenants.ledger.policies import meeting_policy, task_policy
-
-
-def _drf(exc: DjangoValidationError):
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 class TaskOutput(serializers.ModelSerializer):

@@ -6,14 +6,15 @@ import uuid
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.school.base import ResourceDetailApi, ResourceListCreateApi
+from api.errors import as_drf_validation_error as _drf
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import PersonField, PersonSummary, ref
 from tenants.programs import selectors, services
 from tenants.programs.models import (
@@ -26,10 +27,6 @@ from tenants.programs.models import (
     PublicityCampaign,
 )
 from tenants.programs.policies import activity_policy, managed_policy
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 def _uuid(value: str, name: str):
@@ -65,23 +62,6 @@ def _date_range(qs, params, field: str):
         qs = qs.filter(**{f"{field}__lte": _date(params["to"], "to")})
     return qs
 
-
-def documented(tag: str, input_serializer, output_serializer, parameters=()):
-    """Input and output serializers differ; say so in the OpenAPI document."""
-
-    def wrap(cls):
-        if issubclass(cls, ResourceListCreateApi):
-            return extend_schema_view(
-                get=extend_schema(tags=[tag], parameters=list(parameters)),
-                post=extend_schema(tags=[tag], request=input_serializer, responses={201: output_serializer}),
-            )(cls)
-        return extend_schema_view(
-            get=extend_schema(tags=[tag]),
-            patch=extend_schema(tags=[tag], request=input_serializer, responses=output_serializer),
-            delete=extend_schema(tags=[tag]),
-        )(cls)
-
-    return wrap
 
 
 DATE_RANGE = [

@@ -92,10 +92,6 @@ class _EvaluationForm(FormPage):
 
     policy = policy
 
-    def check(self, request, obj):
-        _readable(request)
-        super().check(request, obj)
-
 
 class _EvaluationTable(TablePage):
     policy = policy

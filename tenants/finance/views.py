@@ -208,11 +208,6 @@ class AreaForm(FormPage):
     success_message = gettext_lazy("Saved.")
     selector = None
 
-    def check(self, request, obj):
-        if not self.policy.can_read(request.user):
-            raise Http404
-        super().check(request, obj)
-
     def get_object(self, request, **kwargs):
         if "id" not in kwargs:
             return None

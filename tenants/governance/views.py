@@ -59,11 +59,6 @@ class AreaFormPage(FormPage):
     """People who may not read the area get 404 (the same as a missing page); readers who may not
     write get 403."""
 
-    def check(self, request, obj):
-        if self.policy is not None and not self.policy.can_read(request.user):
-            raise Http404
-        super().check(request, obj)
-
     def get_object(self, request, **kwargs):
         self.object = None
         if "id" in kwargs:

@@ -114,11 +114,6 @@ class AreaForm(FormPage):
     selector = None
     template_name = "programs/form.html"
 
-    def check(self, request, obj):
-        if not self.policy.can_read(request.user):
-            raise Http404
-        super().check(request, obj)
-
     def get_object(self, request, **kwargs):
         if "id" not in kwargs:
             return None

@@ -18,11 +18,6 @@ from tenants.team.policies import staff_policy, training_plan_policy, training_r
 class AreaFormPage(FormPage):
     """A form page that people who may not read the area do not know exists (404)."""
 
-    def check(self, request, obj):
-        if self.policy is not None and not self.policy.can_read(request.user):
-            raise Http404
-        super().check(request, obj)
-
     def visible(self, request, selector, public_id):
         if not self.policy.can_read(request.user):
             raise Http404
