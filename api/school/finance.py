@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import ref
+from api.school.fields import ref, uuid_param
 from tenants.finance import selectors, services
 from tenants.finance.models import BudgetLine, Spending
 from tenants.finance.policies import budget_policy, spending_policy
@@ -103,15 +103,10 @@ class SpendingListApi(ResourceListCreateApi):
     input_serializer = SpendingInput
 
     def selector(self):
-        import uuid
-
         params = self.request.query_params
         qs = selectors.spendings(school_year=params.get("school_year") or None)
         if params.get("line"):
-            try:
-                qs = qs.filter(line__public_id=uuid.UUID(params["line"]))
-            except ValueError:
-                raise ValidationError({"line": ["不是有效的编号。"]})
+            qs = qs.filter(line__public_id=uuid_param(params["line"], "line"))
         return qs
 
     def create_service(self, *, actor, data):

@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi
-from api.school.fields import PersonField, PersonSummary, ref
+from api.school.fields import PersonField, PersonSummary, ref, uuid_param
 from tenants.governance.models import Plan
 from tenants.ledger import selectors, services
 from tenants.ledger.models import Meeting, MeetingActionItem, Task
@@ -57,9 +57,9 @@ class TaskListApi(ResourceListCreateApi):
         if owner == "me":
             qs = qs.filter(owner=self.request.user)
         elif owner:
-            qs = qs.filter(owner__public_id=_uuid(owner, "owner"))
+            qs = qs.filter(owner__public_id=uuid_param(owner, "owner"))
         if params.get("plan"):
-            qs = qs.filter(plan__public_id=_uuid(params["plan"], "plan"))
+            qs = qs.filter(plan__public_id=uuid_param(params["plan"], "plan"))
         if params.get("department"):
             qs = qs.filter(department=params["department"])
         if params.get("status"):
@@ -71,15 +71,6 @@ class TaskListApi(ResourceListCreateApi):
     def create_service(self, *, actor, data):
         task = services.task_create(actor=actor, **data)
         return selectors.task_list().get(pk=task.pk)
-
-
-def _uuid(value, name):
-    import uuid
-
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError({name: ["不是有效的编号。"]})
 
 
 @extend_schema(tags=["ledger"])

@@ -1,7 +1,6 @@
 """Programs API: curriculum units, class sessions, activities (with attachments), subject-integration
 lessons, publicity campaigns and parent lectures/training."""
 
-import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import PersonField, PersonSummary, ref
+from api.school.fields import PersonField, PersonSummary, ref, uuid_param
 from tenants.programs import selectors, services
 from tenants.programs.models import (
     Activity,
@@ -27,13 +26,6 @@ from tenants.programs.models import (
     PublicityCampaign,
 )
 from tenants.programs.policies import activity_policy, managed_policy
-
-
-def _uuid(value: str, name: str):
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError({name: ["不是有效的编号。"]})
 
 
 def _int(value: str, name: str) -> int:
@@ -162,7 +154,7 @@ class ClassSessionListApi(ResourceListCreateApi):
         params = self.request.query_params
         qs = selectors.class_sessions()
         if params.get("unit"):
-            qs = qs.filter(unit__public_id=_uuid(params["unit"], "unit"))
+            qs = qs.filter(unit__public_id=uuid_param(params["unit"], "unit"))
         if params.get("class_name"):
             qs = qs.filter(class_name=params["class_name"])
         return _date_range(qs, params, "held_on")
@@ -247,7 +239,7 @@ class ActivityListApi(ResourceListCreateApi):
         if params.get("organiser") == "me":
             qs = qs.filter(organiser=self.request.user)
         elif params.get("organiser"):
-            qs = qs.filter(organiser__public_id=_uuid(params["organiser"], "organiser"))
+            qs = qs.filter(organiser__public_id=uuid_param(params["organiser"], "organiser"))
         if params.get("grade"):
             qs = qs.filter(audience_grades__contains=[_int(params["grade"], "grade")])
         return _date_range(qs, params, "held_on")

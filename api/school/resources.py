@@ -1,6 +1,5 @@
 """Resources API: counseling rooms, room bookings, materials and their procurement and issue records."""
 
-import uuid
 from datetime import date
 
 from django.urls import path
@@ -10,17 +9,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from api.school.base import ResourceDetailApi, ResourceListCreateApi
-from api.school.fields import PersonField, PersonSummary, ref
+from api.school.fields import PersonField, PersonSummary, ref, uuid_param
 from tenants.resources import selectors, services
 from tenants.resources.models import CounselingRoom, Material, MaterialIssue, MaterialProcurement, RoomBooking
 from tenants.resources.policies import booking_policy, material_policy, room_policy, stock_policy
-
-
-def _uuid(value: str, name: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError({name: [_("Not a valid id.")]})
 
 
 def _day(value: str, name: str) -> date:
@@ -126,7 +118,7 @@ class BookingListApi(ResourceListCreateApi):
         qs = selectors.booking_list()
         params = self.request.query_params
         if params.get("room"):
-            qs = qs.filter(room__public_id=_uuid(params["room"], "room"))
+            qs = qs.filter(room__public_id=uuid_param(params["room"], "room"))
         if params.get("day"):
             qs = selectors.bookings_on(qs, _day(params["day"], "day"))
         if params.get("mine") in ("true", "1"):
@@ -227,7 +219,7 @@ class _MaterialFilter:
     def selector(self):
         qs = self.base_selector()
         if self.request.query_params.get("material"):
-            qs = qs.filter(material__public_id=_uuid(self.request.query_params["material"], "material"))
+            qs = qs.filter(material__public_id=uuid_param(self.request.query_params["material"], "material"))
         return qs
 
 
