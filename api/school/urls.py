@@ -12,5 +12,10 @@ urlpatterns = [
     path("v1/", include("api.school.programs")),
     path("v1/", include("api.school.finance")),
     path("v1/", include("api.school.evaluation")),
+    path("v1/", include("api.school.students")),
+    path("v1/", include("api.school.care")),
+    path("v1/", include("api.school.screening")),
+    path("v1/", include("api.school.crisis")),
+    path("v1/", include("api.school.counseling")),
     path("", include("api.docs_urls")),
 ]

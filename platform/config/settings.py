@@ -80,6 +80,11 @@ TENANT_APPS = [
     "tenants.programs",
     "tenants.finance",
     "tenants.evaluation",
+    "tenants.students",
+    "tenants.care",
+    "tenants.screening",
+    "tenants.crisis",
+    "tenants.counseling",
     "shared.keyring",
 ]
 # Uploads: allowed kinds and the largest size accepted.

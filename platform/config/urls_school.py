@@ -15,5 +15,10 @@ urlpatterns = common_urlpatterns + [
     path("programs/", include("tenants.programs.urls")),
     path("finance/", include("tenants.finance.urls")),
     path("evaluation/", include("tenants.evaluation.urls")),
+    path("students/", include("tenants.students.urls")),
+    path("care/", include("tenants.care.urls")),
+    path("screening/", include("tenants.screening.urls")),
+    path("crisis/", include("tenants.crisis.urls")),
+    path("counseling/", include("tenants.counseling.urls")),
     path("api/", include("api.school.urls")),
 ]

@@ -19,6 +19,10 @@ def site(request):
             "nav_staff": user.has_role(*STAFF_ROLES),
             "nav_attendee": user.has_role(SchoolRole.INVITED_ATTENDEE),
             "nav_accounts": user.has_role(SchoolRole.SCHOOL_ADMIN),
+            # Student care: the principal and the care team see the area; homeroom teachers and the
+            # secretary see the roster (tenants.care.access holds the rules).
+            "nav_care": user.has_role(SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR),
+            "nav_roster": user.has_role(SchoolRole.SECRETARY, SchoolRole.HOMEROOM_TEACHER),
             "unread_notifications": _unread(user),
         }
     return {

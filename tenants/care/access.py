@@ -1,0 +1,70 @@
+"""Need to know: who may see what of a student's care (issue 4, point 7), in one place.
+
+- Psychology teachers and counselors (the care team) read clinical detail: answers, notes,
+  narratives.
+- The principal sees case status and level, never notes, unless they open one case's detail with
+  a stated reason (break-glass, audited and shown to the counselors).
+- Homeroom teachers see the students of their own classes, submit observations and referrals, and
+  see only whether a student is being followed.
+- The secretary keeps the roster (names, classes, guardians) and sees nothing clinical.
+- Every other role sees nothing of this.
+Anything outside what a person may see answers 404, the same as a missing object.
+"""
+
+from shared.accounts.roles import SchoolRole
+from shared.policy import Policy
+
+CARE_TEAM = (SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR)
+STATUS_READERS = (SchoolRole.PRINCIPAL, *CARE_TEAM)
+ROSTER_MANAGERS = (SchoolRole.PRINCIPAL, SchoolRole.SECRETARY, *CARE_TEAM)
+ROSTER_READERS = (*ROSTER_MANAGERS, SchoolRole.HOMEROOM_TEACHER)
+# Accounts that can read clinical detail sign in with a second factor.
+SECOND_FACTOR_ROLES = (SchoolRole.PRINCIPAL, *CARE_TEAM)
+
+
+def _has(user, roles) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(*roles))
+
+
+def reads_clinical(user) -> bool:
+    return _has(user, CARE_TEAM)
+
+
+def reads_status(user) -> bool:
+    """Case status and attention level, without notes: the principal and the care team."""
+    return _has(user, STATUS_READERS)
+
+
+def manages_roster(user) -> bool:
+    return _has(user, ROSTER_MANAGERS)
+
+
+def is_homeroom_only(user) -> bool:
+    """A homeroom teacher who holds no role that sees the whole roster."""
+    return _has(user, (SchoolRole.HOMEROOM_TEACHER,)) and not _has(user, ROSTER_MANAGERS)
+
+
+def needs_second_factor(user) -> bool:
+    return _has(user, SECOND_FACTOR_ROLES)
+
+
+def visible_students(user, queryset, *, student_field: str = ""):
+    """Narrow a queryset of students (or of rows about students, through `student_field`, e.g.
+    "student") to those the user may know exist."""
+    prefix = f"{student_field}__" if student_field else ""
+    if _has(user, ROSTER_MANAGERS):
+        return queryset
+    if _has(user, (SchoolRole.HOMEROOM_TEACHER,)):
+        return queryset.filter(**{f"{prefix}school_class__homeroom_teacher": user})
+    return queryset.none()
+
+
+class ClinicalPolicy(Policy):
+    """Clinical records (screening answers, counseling notes, plans, referrals): the care team
+    reads and writes; everyone else finds nothing."""
+
+    read_roles = CARE_TEAM
+    manage_roles = CARE_TEAM
+
+
+clinical_policy = ClinicalPolicy()

@@ -1,0 +1,21 @@
+"""The audit trail: one AuditEvent for every read and change of a student's sensitive data.
+
+Call `audit()` once per sensitive read (a detail page, an API retrieve, an export) and once per
+change, in the same transaction as the change. The table is append-only in the database.
+"""
+
+from tenants.care.models import AuditEvent
+
+
+def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: str = "") -> AuditEvent:
+    """`subject` names the kind of record, e.g. "screening.response"; `student` is a Student (or
+    None for a list); `obj` is the record read or changed, when it has a public_id."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(getattr(actor, "display_name", "") or "system")[:80],
+        action=action,
+        subject=subject[:40],
+        object_ref=getattr(obj, "public_id", None),
+        student_ref=getattr(student, "public_id", None),
+        reason=(reason or "")[:300],
+    )
