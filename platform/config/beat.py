@@ -17,6 +17,16 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=0),  # 08:30 Asia/Shanghai
         "args": ("ledger.notify_due_tasks",),
     },
+    "care-retention": {
+        "task": "district.fan_out",
+        "schedule": crontab(minute=45, hour=18),  # 02:45 Asia/Shanghai
+        "args": ("care.apply_retention",),
+    },
+    "crisis-escalate-overdue": {
+        "task": "district.fan_out",
+        "schedule": crontab(minute="*/10"),
+        "args": ("crisis.escalate_overdue",),
+    },
     "refill-school-pool": {
         "task": "district.refill_pool",
         "schedule": crontab(minute="*/10"),

@@ -71,6 +71,8 @@ TENANT_APPS = [
     "django.contrib.postgres",
     "shared.accounts",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework.authtoken",
     "tenants.workspace",
     "tenants.governance",
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shared.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -173,6 +177,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
+# The issuer shown in authenticator apps next to the account name.
+OTP_TOTP_ISSUER = "心育"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # The one-time link that sets a new account's first password is valid for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

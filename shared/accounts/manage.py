@@ -30,6 +30,8 @@ class AccountListPage(TablePage):
         Column(gettext_lazy("Email"), "email"),
         Column(gettext_lazy("Active"), lambda u: _("yes") if u.is_active else _("no")),
         Column(gettext_lazy("Last sign-in"), "last_login"),
+        Column(gettext_lazy("Second factor"), lambda u: _("set up") if u.has_second_factor else "",
+               link=lambda u: reverse("accounts:manage_second_factor", args=[u.public_id]) if u.has_second_factor else None),
     ]
     filters = [
         Filter("role", gettext_lazy("Role"), choices=list(SchoolRole.choices), apply=lambda qs, v: qs.filter(roles__contains=[v])),
@@ -38,7 +40,13 @@ class AccountListPage(TablePage):
     empty_text = gettext_lazy("No accounts yet. Create one for each member of staff.")
 
     def get_queryset(self, request):
-        return account_policy.visible(request.user, User.objects.order_by("username"))
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return account_policy.visible(
+            request.user, User.objects.annotate(has_second_factor=Exists(devices)).order_by("username")
+        )
 
     def get_actions(self, request):
         return [Action(_("New account"), reverse("accounts:manage_new"))]
@@ -106,3 +114,22 @@ def account_link(request, account_id):
     user = get_object_or_404(User, public_id=account_id)
     link = set_password_link(user=user, host=request.get_host().split(":")[0])
     return render(request, "accounts/link.html", {"account": user, "link": link})
+
+
+def account_second_factor(request, account_id):
+    """Reset someone's second factor (a lost phone): they set up a new authenticator at their next
+    sign-in. GET asks to confirm; POST resets."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from shared.accounts.second_factor import second_factor_reset
+
+    if not account_policy.can_create(request.user):
+        raise Http404
+    user = get_object_or_404(User, public_id=account_id)
+    if request.method == "POST":
+        second_factor_reset(user=user)
+        messages.success(request, _("%(name)s sets up a new authenticator at their next sign-in.") % {"name": user.display_name})
+        return redirect("accounts:manage")
+    return render(request, "accounts/second_factor_reset.html", {"account": user})

@@ -32,3 +32,7 @@ STAFF_ROLES = (
     SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.MEMBER, SchoolRole.SECRETARY,
     SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR, SchoolRole.HOMEROOM_TEACHER,
 )
+
+# Accounts that can read clinical detail about students (tenants.care.access) sign in with a second
+# factor (TOTP), set up at their first sign-in.
+SECOND_FACTOR_ROLES = (SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR)

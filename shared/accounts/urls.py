@@ -1,11 +1,12 @@
 from django.urls import path
 
-from shared.accounts import manage, views
+from shared.accounts import manage, second_factor, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("otp/", second_factor.second_factor, name="otp"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/token/", views.token_create, name="token_create"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("manage/new/", manage.AccountCreatePage.as_view(), name="manage_new"),
     path("manage/<uuid:account_id>/", manage.AccountEditPage.as_view(), name="manage_edit"),
     path("manage/<uuid:account_id>/link/", manage.account_link, name="manage_link"),
+    path("manage/<uuid:account_id>/second-factor/", manage.account_second_factor, name="manage_second_factor"),
 ]

@@ -11,15 +11,15 @@
 Anything outside what a person may see answers 404, the same as a missing object.
 """
 
-from shared.accounts.roles import SchoolRole
+from shared.accounts.roles import SECOND_FACTOR_ROLES, SchoolRole
 from shared.policy import Policy
 
 CARE_TEAM = (SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR)
 STATUS_READERS = (SchoolRole.PRINCIPAL, *CARE_TEAM)
 ROSTER_MANAGERS = (SchoolRole.PRINCIPAL, SchoolRole.SECRETARY, *CARE_TEAM)
 ROSTER_READERS = (*ROSTER_MANAGERS, SchoolRole.HOMEROOM_TEACHER)
-# Accounts that can read clinical detail sign in with a second factor.
-SECOND_FACTOR_ROLES = (SchoolRole.PRINCIPAL, *CARE_TEAM)
+# Accounts that can read clinical detail sign in with a second factor (shared.accounts.second_factor).
+assert set(SECOND_FACTOR_ROLES) == {SchoolRole.PRINCIPAL, *CARE_TEAM}
 
 
 def _has(user, roles) -> bool:

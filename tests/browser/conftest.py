@@ -63,3 +63,21 @@ def browser():
             yield instance
         finally:
             instance.close()
+
+
+def sign_in(page, base: str, username: str, django_db_blocker, code: str = "alpha") -> None:
+    """Sign in through the pages, entering a TOTP code when the account needs a second factor."""
+    from tests.conftest import PASSWORD, totp_code_for
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/otp/" in page.url:
+        with django_db_blocker.unblock():
+            token = totp_code_for(code, username)
+        connections.close_all()
+        page.fill("#id_code", token)
+        page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 MARK = "浏览器测试"
 
@@ -33,11 +33,7 @@ def test_principal_holds_a_meeting_and_sees_the_task_at_home(live_site, browser,
     connections.close_all()
     page = browser.new_page(locale="zh-CN")
     try:
-        page.goto(f"{base}/accounts/login/")
-        page.fill("#id_username", "r_principal")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        sign_in(page, base, "r_principal", django_db_blocker)
 
         start = timezone.localtime() + timedelta(hours=1)
         page.goto(f"{base}/ledger/meetings/new/")

@@ -6,7 +6,7 @@ from django.test import Client
 
 from district.demo import DEMO_PASSWORD, seed_demo
 from district.models import School
-from tests.conftest import host
+from tests.conftest import totp_code_for, host
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def test_demo_schools_have_data_on_every_page(settings):
     connection.set_schema_to_public()
     client = Client(HTTP_HOST=host("demo1"))
     assert client.post("/accounts/login/", {"username": "principal", "password": DEMO_PASSWORD}).status_code == 302
+    assert client.post("/accounts/otp/", {"code": totp_code_for("demo1", "principal")}).status_code == 302
     for path in PAGES:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -1,0 +1,67 @@
+"""Retention (issue 4, point 10): each type of record is kept for its RetentionRule's years, then
+archived (hidden from everyday pages, still in the school's schema), then deleted `grace_days`
+later. The clock starts when the record was made, or, for crisis cases and plans, when it closed;
+open cases and plans are never touched. Each archive and delete writes an audit event.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.care.audit import audit
+from tenants.care.models import RetentionRule
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: str  # app_label.Model
+    basis: str  # the field the retention period counts from
+    subject: str
+
+
+KINDS = {
+    "screening": Kind("screening.Response", "taken_at", "screening.response"),
+    "counseling": Kind("counseling.CounselingSession", "held_at", "counseling.session"),
+    "observation": Kind("care.Observation", "created_at", "care.observation"),
+    "referral": Kind("counseling.Referral", "created_at", "counseling.referral"),
+    "crisis": Kind("crisis.CrisisCase", "closed_at", "crisis.case"),
+    "plan": Kind("counseling.CarePlan", "closed_at", "counseling.plan"),
+}
+
+
+def _years_ago(now, years: int):
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)
+
+
+@transaction.atomic
+def apply_retention(*, now=None) -> dict:
+    """Archive what has passed its period and delete what has been archived for longer than the
+    grace period. Returns {"<type>": {"archived": n, "deleted": n}}."""
+    now = now or timezone.now()
+    done = {}
+    for rule in RetentionRule.objects.all():
+        kind = KINDS[rule.record_type]
+        model = apps.get_model(kind.model)
+        expired = model.objects.filter(archived_at__isnull=True, **{f"{kind.basis}__isnull": False,
+                                                                    f"{kind.basis}__lt": _years_ago(now, rule.keep_years)})
+        archived = 0
+        for obj in expired.select_related("student").only("pk", "public_id", "student__public_id"):
+            audit(actor=None, action="archive", subject=kind.subject, student=obj.student, obj=obj,
+                  reason=f"retention {rule.keep_years}y")
+            archived += 1
+        expired.update(archived_at=now)
+        stale = model.objects.filter(archived_at__lt=now - timedelta(days=rule.grace_days))
+        deleted = 0
+        for obj in stale.select_related("student").only("pk", "public_id", "student__public_id"):
+            audit(actor=None, action="delete", subject=kind.subject, student=obj.student, obj=obj,
+                  reason=f"retention {rule.keep_years}y + {rule.grace_days}d")
+            deleted += 1
+        stale.delete()
+        done[rule.record_type] = {"archived": archived, "deleted": deleted}
+    return done
