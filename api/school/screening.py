@@ -1,1 +1,352 @@
-urlpatterns = []
+"""Screening API (心理测评).
+
+- `POST /api/v1/screenings/` scores one response: `{"student", "instrument", "answers", "campaign"?}`
+  -> 201 `{"id", "total", "band", "safety_flag", "crisis_case"}`; a safety flag (PHQ-9 item 9 >= 1)
+  opens a crisis case. Errors name the field, or the item (`answers[8]`).
+- `GET /api/v1/screenings/` and `/<id>/`: the care team only (403 on the list, 404 on a detail for
+  everyone else); every detail read is audited, one event per read.
+- `/api/v1/screening-campaigns/`: coverage = screened / (eligible - excluded), with excluded apart.
+- `/api/v1/screening-instruments/`: built-in instruments (id = their code) and the school's own.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response as ApiResponse
+
+from api.errors import as_drf_validation_error
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, ResourceMixin, documented
+from api.school.fields import ref, uuid_param
+from tenants.care.access import visible_students
+from tenants.care.audit import audit
+from tenants.care.instruments import BUILTIN_INSTRUMENTS
+from tenants.screening import selectors, services
+from tenants.screening.models import Campaign, InstrumentDefinition
+from tenants.screening.policies import campaign_policy, instrument_policy, response_policy
+from tenants.students.models import SchoolClass, Student
+
+
+def _rename(exc: DjangoValidationError, names: dict) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+    return as_drf_validation_error(exc)
+
+
+# --------------------------------------------------------------------------------------------
+# Responses
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer", "nullable": True}})
+class AnswersField(serializers.JSONField):
+    """A list of integers, one per item; null for an unanswered item (the response is then
+    incomplete and not scored). Counts and ranges are checked by the scoring, naming the item."""
+
+
+class ScreeningInput(serializers.Serializer):
+    student = serializers.UUIDField(help_text="学生 id（GET /api/v1/students/ 中的 id）")
+    instrument = serializers.CharField(max_length=30, help_text="phq9、gad7、k6 或学校自定义量表的代码")
+    answers = AnswersField()
+    campaign = serializers.UUIDField(required=False, allow_null=True)
+
+
+class ScreeningCreated(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    total = serializers.IntegerField(allow_null=True)
+    band = serializers.CharField(allow_null=True)
+    safety_flag = serializers.BooleanField()
+    crisis_case = serializers.SerializerMethodField()
+    complete = serializers.BooleanField()
+
+    def get_crisis_case(self, response) -> str | None:
+        case = services.crisis_case_of(response)
+        return str(case.public_id) if case else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["band"] = data["band"] or None
+        return data
+
+
+class ScreeningOutput(ScreeningCreated):
+    student = serializers.UUIDField(source="student.public_id")
+    student_name = serializers.CharField(source="student.name")
+    instrument = serializers.CharField(source="instrument_code")
+    taken_at = serializers.DateTimeField()
+    campaign = serializers.SerializerMethodField()
+    via_link = serializers.BooleanField()
+
+    def get_campaign(self, response) -> str | None:
+        return str(response.campaign.public_id) if response.campaign_id else None
+
+
+class ScreeningDetailOutput(ScreeningOutput):
+    answers = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer", "nullable": True}})
+    def get_answers(self, response):
+        return services.answers_of(response)
+
+
+@extend_schema_view(
+    get=extend_schema(tags=["screening"], parameters=[OpenApiParameter("student", str), OpenApiParameter("campaign", str),
+                                                      OpenApiParameter("instrument", str)]),
+    post=extend_schema(tags=["screening"], request=ScreeningInput, responses={201: ScreeningCreated}),
+)
+class ScreeningListApi(ResourceListCreateApi):
+    policy = response_policy
+    output_serializer = ScreeningOutput
+    input_serializer = ScreeningInput
+
+    def selector(self):
+        params = self.request.query_params
+        qs = selectors.responses()
+        if params.get("student"):
+            qs = qs.filter(student__public_id=uuid_param(params["student"], "student"))
+        if params.get("campaign"):
+            qs = qs.filter(campaign__public_id=uuid_param(params["campaign"], "campaign"))
+        if params.get("instrument"):
+            qs = qs.filter(instrument_code=params["instrument"])
+        return qs
+
+    def list(self, request, *args, **kwargs):
+        if response_policy.can_read(request.user):
+            audit(actor=request.user, action="list", subject="screening.response")
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        if not self.policy.can_create(request.user):
+            raise PermissionDenied()
+        serializer = ScreeningInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        student = visible_students(request.user, Student.objects.all()).filter(public_id=data["student"]).first()
+        if student is None:
+            raise ValidationError({"student": ["没有这个学生，或您无权查看。"]})
+        campaign = None
+        if data.get("campaign"):
+            campaign = campaign_policy.visible(request.user, Campaign.objects.all()).filter(public_id=data["campaign"]).first()
+            if campaign is None:
+                raise ValidationError({"campaign": ["没有这个测评计划。"]})
+        try:
+            response = services.screening_record(student=student, instrument=data["instrument"], answers=data["answers"],
+                                                 actor=request.user, campaign=campaign)
+        except DjangoValidationError as exc:
+            raise as_drf_validation_error(exc)
+        return ApiResponse(ScreeningCreated(response).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(tags=["screening"]))
+class ScreeningDetailApi(ResourceMixin, generics.RetrieveAPIView):
+    policy = response_policy
+    output_serializer = ScreeningDetailOutput
+
+    def selector(self):
+        return selectors.responses()
+
+    def retrieve(self, request, *args, **kwargs):
+        response = self.get_object()
+        audit(actor=request.user, action="view", subject="screening.response", student=response.student, obj=response)
+        return self.output(response)
+
+
+# --------------------------------------------------------------------------------------------
+# Campaigns
+
+
+class CampaignOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    instrument = serializers.CharField(source="instrument_code")
+    school_class = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    school_class_name = serializers.SerializerMethodField()
+    eligible = serializers.SerializerMethodField(help_text="该年级或班级的在读学生数")
+    excluded = serializers.SerializerMethodField(help_text="无监护人同意（拒绝、撤回或未记录）而排除的学生数")
+    screened = serializers.SerializerMethodField(help_text="有同意且在本计划中已测评的学生数")
+    coverage_percent = serializers.SerializerMethodField(help_text="覆盖率 = 已测评 ÷ (应测 − 排除) × 100；分母为 0 时为空")
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "title", "instrument", "grade", "school_class", "school_class_name", "opens_on", "closes_on",
+                  "eligible", "excluded", "screened", "coverage_percent", "created_at", "updated_at"]
+
+    def _cov(self, campaign):
+        if not hasattr(campaign, "_coverage"):
+            campaign._coverage = selectors.coverage_of(campaign)
+        return campaign._coverage
+
+    def get_school_class_name(self, campaign) -> str | None:
+        return str(campaign.school_class) if campaign.school_class_id else None
+
+    def get_eligible(self, campaign) -> int:
+        return self._cov(campaign).eligible
+
+    def get_excluded(self, campaign) -> int:
+        return self._cov(campaign).excluded
+
+    def get_screened(self, campaign) -> int:
+        return self._cov(campaign).screened
+
+    @extend_schema_field(OpenApiTypes.FLOAT)
+    def get_coverage_percent(self, campaign):
+        return self._cov(campaign).percent
+
+
+class CampaignInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    instrument = serializers.CharField(max_length=30)
+    grade = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
+    school_class = ref(SchoolClass, required=False, allow_null=True)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+
+
+_CAMPAIGN_NAMES = {"instrument_code": "instrument"}
+
+
+def _campaign_data(data: dict) -> dict:
+    data = dict(data)
+    if "instrument" in data:
+        data["instrument_code"] = data.pop("instrument")
+    return data
+
+
+@documented("screening", CampaignInput, CampaignOutput, [OpenApiParameter("instrument", str)])
+class CampaignListApi(ResourceListCreateApi):
+    policy = campaign_policy
+    output_serializer = CampaignOutput
+    input_serializer = CampaignInput
+
+    def selector(self):
+        qs = selectors.campaigns()
+        if self.request.query_params.get("instrument"):
+            qs = qs.filter(instrument_code=self.request.query_params["instrument"])
+        return qs
+
+    def create_service(self, *, actor, data):
+        try:
+            return services.campaign_create(actor=actor, **_campaign_data(data))
+        except DjangoValidationError as exc:
+            raise _rename(exc, _CAMPAIGN_NAMES)
+
+
+@documented("screening", CampaignInput, CampaignOutput)
+class CampaignDetailApi(ResourceDetailApi):
+    policy = campaign_policy
+    output_serializer = CampaignOutput
+    input_serializer = CampaignInput
+
+    def selector(self):
+        return selectors.campaigns()
+
+    def update_service(self, obj, *, actor, data):
+        try:
+            return services.campaign_update(obj, actor=actor, data=_campaign_data(data))
+        except DjangoValidationError as exc:
+            raise _rename(exc, _CAMPAIGN_NAMES)
+
+    def delete_service(self, obj, *, actor):
+        services.campaign_delete(obj, actor=actor)
+
+
+# --------------------------------------------------------------------------------------------
+# Instruments
+
+
+class BandSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=30)
+    lower = serializers.IntegerField()
+    upper = serializers.IntegerField()
+    label_zh = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class InstrumentOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="内置量表为其代码，学校自定义量表为 uuid")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    items = serializers.IntegerField()
+    item_min = serializers.IntegerField()
+    item_max = serializers.IntegerField()
+    bands = BandSerializer(many=True)
+    licence = serializers.CharField()
+    notice = serializers.CharField()
+    builtin = serializers.BooleanField()
+    active = serializers.BooleanField()
+
+    def to_representation(self, obj):
+        if isinstance(obj, InstrumentDefinition):
+            row = {"id": str(obj.public_id), "code": obj.code, "name": obj.name, "items": obj.items,
+                   "item_min": obj.item_min, "item_max": obj.item_max, "bands": obj.bands, "licence": obj.licence,
+                   "notice": "", "builtin": False, "active": obj.active}
+        else:
+            row = {"id": obj.code, "code": obj.code, "name": obj.name_zh, "items": obj.item_count,
+                   "item_min": obj.item_min, "item_max": obj.item_max,
+                   "bands": [{"code": b.code, "lower": b.lower, "upper": b.upper, "label_zh": b.label_zh} for b in obj.bands],
+                   "licence": obj.licence, "notice": obj.notice, "builtin": True, "active": True}
+        return super().to_representation(row)
+
+
+class InstrumentInput(serializers.Serializer):
+    code = serializers.SlugField(max_length=30)
+    name = serializers.CharField(max_length=100)
+    items = serializers.IntegerField(min_value=1, max_value=200)
+    item_min = serializers.IntegerField(default=0)
+    item_max = serializers.IntegerField()
+    bands = BandSerializer(many=True)
+    licence = serializers.CharField()
+    active = serializers.BooleanField(default=True)
+
+
+@documented("screening", InstrumentInput, InstrumentOutput)
+class InstrumentListApi(ResourceListCreateApi):
+    policy = instrument_policy
+    output_serializer = InstrumentOutput
+    input_serializer = InstrumentInput
+
+    def selector(self):
+        return selectors.definitions()
+
+    def list(self, request, *args, **kwargs):
+        if not self.policy.can_read(request.user):
+            raise PermissionDenied()
+        rows = list(BUILTIN_INSTRUMENTS.values()) + list(self.get_queryset())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(InstrumentOutput(page, many=True).data)
+
+    def create_service(self, *, actor, data):
+        data["bands"] = [dict(b) for b in data["bands"]]
+        return services.instrument_define(actor=actor, **data)
+
+
+class InstrumentPatch(InstrumentInput):
+    code = None
+
+
+@documented("screening", InstrumentPatch, InstrumentOutput)
+class InstrumentDetailApi(ResourceDetailApi):
+    policy = instrument_policy
+    output_serializer = InstrumentOutput
+    input_serializer = InstrumentPatch
+
+    def selector(self):
+        return selectors.definitions()
+
+    def update_service(self, obj, *, actor, data):
+        if "bands" in data:
+            data["bands"] = [dict(b) for b in data["bands"]]
+        return services.instrument_update(obj, actor=actor, data=data)
+
+    def delete_service(self, obj, *, actor):
+        services.instrument_delete(obj, actor=actor)
+
+
+urlpatterns = [
+    path("screenings/", ScreeningListApi.as_view()),
+    path("screenings/<uuid:id>/", ScreeningDetailApi.as_view()),
+    path("screening-campaigns/", CampaignListApi.as_view()),
+    path("screening-campaigns/<uuid:id>/", CampaignDetailApi.as_view()),
+    path("screening-instruments/", InstrumentListApi.as_view()),
+    path("screening-instruments/<uuid:id>/", InstrumentDetailApi.as_view()),
+]
+

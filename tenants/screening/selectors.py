@@ -1,0 +1,115 @@
+"""Read use cases of screening: campaigns with their coverage, each eligible student's status,
+responses, and guardian consent in force."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from tenants.care.models import Consent
+from tenants.screening.models import Campaign, InstrumentDefinition, Response, StudentLink
+from tenants.students.models import Student
+
+GRANTED = "granted"
+
+
+def latest_consent_status(student_ref=None):
+    """A subquery: the status of the latest screening consent of the student (OuterRef("pk") by default)."""
+    return Subquery(
+        Consent.objects.filter(student=student_ref if student_ref is not None else OuterRef("pk"), purpose="screening")
+        .order_by("-recorded_on", "-id").values("status")[:1]
+    )
+
+
+def consent_in_force(student) -> str | None:
+    """The status of the student's latest screening consent ("granted", "refused", "withdrawn"),
+    or None when no guardian answer is recorded."""
+    latest = Consent.objects.filter(student=student, purpose="screening").order_by("-recorded_on", "-id").first()
+    return latest.status if latest else None
+
+
+def may_be_screened(student) -> bool:
+    return consent_in_force(student) == GRANTED
+
+
+def campaigns():
+    return Campaign.objects.select_related("school_class", "created_by").order_by("-opens_on", "-id")
+
+
+def campaign_scope(campaign) -> Q:
+    if campaign.school_class_id:
+        return Q(school_class_id=campaign.school_class_id)
+    return Q(school_class__grade=campaign.grade)
+
+
+def eligible_students(campaign):
+    """The active students of the campaign's grade or class, each annotated with `consent` (latest
+    status or None), `excluded` (no granted consent) and `screened` (a response in this campaign)."""
+    return (
+        Student.objects.filter(status="active").filter(campaign_scope(campaign))
+        .select_related("school_class")
+        .annotate(
+            consent=latest_consent_status(),
+            screened=Exists(Response.objects.filter(campaign=campaign, student=OuterRef("pk"), archived_at__isnull=True)),
+        )
+        .order_by("school_class__grade", "school_class__name", "student_number")
+    )
+
+
+def is_eligible(campaign, student) -> bool:
+    return Student.objects.filter(pk=student.pk, status="active").filter(campaign_scope(campaign)).exists()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Coverage = screened ÷ (eligible − excluded). Eligible: active students of the grade or class.
+    Excluded: eligible students without a guardian's granted consent (refused, withdrawn or none
+    recorded). Screened: eligible students with consent who have a response in the campaign."""
+
+    eligible: int
+    excluded: int
+    screened: int
+
+    @property
+    def consenting(self) -> int:
+        return self.eligible - self.excluded
+
+    @property
+    def percent(self) -> float | None:
+        if self.consenting <= 0:
+            return None
+        return round(100 * self.screened / self.consenting, 1)
+
+    @property
+    def display(self) -> str:
+        percent = "—" if self.percent is None else f"{self.percent}%"
+        return f"{self.screened} / {self.consenting} ({percent})"
+
+
+def coverage_of(campaign) -> Coverage:
+    not_granted = Q(consent__isnull=True) | ~Q(consent=GRANTED)
+    totals = eligible_students(campaign).aggregate(
+        eligible=Count("id"),
+        excluded=Count("id", filter=not_granted),
+        screened=Count("id", filter=Q(consent=GRANTED, screened=True)),
+    )
+    return Coverage(eligible=totals["eligible"], excluded=totals["excluded"], screened=totals["screened"])
+
+
+def responses():
+    return (
+        Response.objects.filter(archived_at__isnull=True)
+        .select_related("student", "student__school_class", "campaign", "entered_by")
+        .order_by("-taken_at", "-id")
+    )
+
+
+def latest_response(campaign, student):
+    return responses().filter(campaign=campaign, student=student).first()
+
+
+def definitions():
+    return InstrumentDefinition.objects.select_related("created_by").order_by("code")
+
+
+def links_of(campaign):
+    return StudentLink.objects.filter(campaign=campaign).select_related("student").order_by("-created_at")
