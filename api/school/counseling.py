@@ -1,1 +1,334 @@
-urlpatterns = []
+"""Counseling API: sessions (个别辅导), medical referrals (转介就医) and plans (一生一策).
+
+Same rules as the pages (tenants.counseling.access): sessions and referrals are for the care team;
+a plan is also readable by its owner. Each list call writes one "list" audit event, each retrieve
+one "view" event; writes are audited by the services. Clinical records are not deleted through the
+API: the retention job removes them.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import as_drf_validation_error
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
+from api.school.fields import PersonField, ref, uuid_param
+from tenants.care.audit import audit
+from tenants.counseling import selectors, services
+from tenants.counseling.access import plan_policy, referral_policy, session_policy
+from tenants.counseling.models import CarePlan, CounselingSession, IssueCategory, PlanReview, Referral
+from tenants.resources.models import CounselingRoom, RoomBooking
+from tenants.students.models import Student
+
+NO_DELETE = ["get", "patch", "head", "options"]
+
+
+class AuditedListMixin:
+    subject = ""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit(actor=request.user, action="list", subject=self.subject)
+        return response
+
+
+class AuditedDetailMixin:
+    subject = ""
+    http_method_names = NO_DELETE
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        audit(actor=request.user, action="view", subject=self.subject, student=obj.student, obj=obj)
+        return self.output(obj)
+
+
+# Sessions ---------------------------------------------------------------------------------------
+
+class SessionOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    student = serializers.UUIDField(source="student.public_id", read_only=True)
+    student_name = serializers.CharField(source="student.name", read_only=True)
+    counselor = serializers.UUIDField(source="counselor.public_id", read_only=True)
+    counselor_name = serializers.CharField(source="counselor.display_name", read_only=True)
+    booking = serializers.UUIDField(source="booking.public_id", read_only=True, allow_null=True, default=None)
+    room = serializers.CharField(source="booking.room.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = CounselingSession
+        fields = ["id", "student", "student_name", "counselor", "counselor_name", "booking", "room", "held_at",
+                  "duration_minutes", "category", "notes", "follow_up_on", "created_at", "updated_at"]
+
+
+class SessionInput(serializers.Serializer):
+    student = ref(Student)
+    counselor = PersonField()
+    held_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(help_text="5-240")
+    category = serializers.ChoiceField(choices=IssueCategory.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+    booking = serializers.SlugRelatedField(slug_field="public_id", queryset=RoomBooking.objects.filter(cancelled=False),
+                                           required=False, allow_null=True, default=None,
+                                           help_text="an existing, not cancelled room booking")
+    room = ref(CounselingRoom, required=False, allow_null=True, default=None,
+               help_text="book this room for the session (instead of `booking`)")
+    booking_starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    booking_ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+SESSION_PARAMS = [OpenApiParameter("counselor", str), OpenApiParameter("category", str),
+                  OpenApiParameter("month", str, description="YYYY-MM"),
+                  OpenApiParameter("follow_up", str, description="due: follow-up within 7 days or overdue")]
+
+
+@documented("counseling", SessionInput, SessionOutput, SESSION_PARAMS)
+class SessionListApi(AuditedListMixin, ResourceListCreateApi):
+    policy = session_policy
+    subject = services.SESSION_SUBJECT
+    output_serializer = SessionOutput
+    input_serializer = SessionInput
+
+    def selector(self):
+        params = self.request.query_params
+        qs = selectors.session_list()
+        if params.get("counselor"):
+            qs = qs.filter(counselor__public_id=uuid_param(params["counselor"], "counselor"))
+        if params.get("category"):
+            qs = qs.filter(category=params["category"])
+        if params.get("month"):
+            qs = selectors.month_filter("held_at")(qs, params["month"])
+        if params.get("follow_up"):
+            qs = selectors.follow_up_filter(qs, params["follow_up"])
+        return qs
+
+    def create_service(self, *, actor, data):
+        session = services.session_create(actor=actor, **data)
+        return selectors.session_list().get(pk=session.pk)
+
+
+class SessionPatch(SessionInput):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("student")
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
+
+
+@documented("counseling", SessionPatch, SessionOutput)
+class SessionDetailApi(AuditedDetailMixin, ResourceDetailApi):
+    policy = session_policy
+    subject = services.SESSION_SUBJECT
+    output_serializer = SessionOutput
+    input_serializer = SessionPatch
+
+    def selector(self):
+        return selectors.session_list()
+
+    def update_service(self, obj, *, actor, data):
+        services.session_update(obj, actor=actor, data=data)
+        return selectors.session_list().get(pk=obj.pk)
+
+
+# Referrals --------------------------------------------------------------------------------------
+
+class ReferralOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    student = serializers.UUIDField(source="student.public_id", read_only=True)
+    student_name = serializers.CharField(source="student.name", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "student", "student_name", "institution", "referred_on", "reason", "feedback", "feedback_on",
+                  "return_plan", "return_on", "created_at", "updated_at"]
+
+
+class ReferralInput(serializers.Serializer):
+    student = ref(Student)
+    institution = serializers.CharField(max_length=200)
+    referred_on = serializers.DateField()
+    reason = serializers.CharField()
+    feedback = serializers.CharField(required=False, allow_blank=True, default="")
+    feedback_on = serializers.DateField(required=False, allow_null=True, default=None)
+    return_plan = serializers.CharField(required=False, allow_blank=True, default="")
+    return_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReferralPatch(ReferralInput):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("student")
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
+
+
+@documented("counseling", ReferralInput, ReferralOutput, [OpenApiParameter("student", str)])
+class ReferralListApi(AuditedListMixin, ResourceListCreateApi):
+    policy = referral_policy
+    subject = services.REFERRAL_SUBJECT
+    output_serializer = ReferralOutput
+    input_serializer = ReferralInput
+
+    def selector(self):
+        qs = selectors.referral_list()
+        student = self.request.query_params.get("student")
+        if student:
+            qs = qs.filter(student__public_id=uuid_param(student, "student"))
+        return qs
+
+    def create_service(self, *, actor, data):
+        return services.referral_create(actor=actor, **data)
+
+
+@documented("counseling", ReferralPatch, ReferralOutput)
+class ReferralDetailApi(AuditedDetailMixin, ResourceDetailApi):
+    policy = referral_policy
+    subject = services.REFERRAL_SUBJECT
+    output_serializer = ReferralOutput
+    input_serializer = ReferralPatch
+
+    def selector(self):
+        return selectors.referral_list()
+
+    def update_service(self, obj, *, actor, data):
+        return services.referral_update(obj, actor=actor, data=data)
+
+
+# Plans (一生一策) ---------------------------------------------------------------------------------
+
+class PlanReviewOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    done_by = serializers.CharField(source="done_by.display_name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = PlanReview
+        fields = ["id", "due_on", "done_at", "done_by", "progress"]
+
+
+class PlanOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    student = serializers.UUIDField(source="student.public_id", read_only=True)
+    student_name = serializers.CharField(source="student.name", read_only=True)
+    owner = serializers.UUIDField(source="owner.public_id", read_only=True)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    next_review_on = serializers.DateField(read_only=True, allow_null=True, default=None)
+    reviews = PlanReviewOutput(many=True, read_only=True)
+
+    class Meta:
+        model = CarePlan
+        fields = ["id", "student", "student_name", "owner", "owner_name", "goals", "supports", "starts_on",
+                  "review_every_days", "status", "closed_at", "next_review_on", "reviews", "created_at", "updated_at"]
+
+
+class PlanInput(serializers.Serializer):
+    student = ref(Student)
+    owner = PersonField()
+    goals = serializers.CharField()
+    supports = serializers.CharField()
+    starts_on = serializers.DateField()
+    review_every_days = serializers.IntegerField(default=30, help_text="7-180")
+
+
+class PlanPatch(serializers.Serializer):
+    owner = PersonField(required=False)
+    goals = serializers.CharField(required=False)
+    supports = serializers.CharField(required=False)
+    review_every_days = serializers.IntegerField(required=False)
+
+
+@documented("counseling", PlanInput, PlanOutput, [OpenApiParameter("status", str), OpenApiParameter("owner", str)])
+class PlanListApi(AuditedListMixin, ResourceListCreateApi):
+    policy = plan_policy
+    subject = services.PLAN_SUBJECT
+    output_serializer = PlanOutput
+    input_serializer = PlanInput
+
+    def selector(self):
+        params = self.request.query_params
+        qs = selectors.plan_list().prefetch_related("reviews__done_by")
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("owner"):
+            qs = qs.filter(owner__public_id=uuid_param(params["owner"], "owner"))
+        return qs
+
+    def create_service(self, *, actor, data):
+        plan = services.plan_create(actor=actor, **data)
+        return selectors.plan_list().get(pk=plan.pk)
+
+
+@documented("counseling", PlanPatch, PlanOutput)
+class PlanDetailApi(AuditedDetailMixin, ResourceDetailApi):
+    policy = plan_policy
+    subject = services.PLAN_SUBJECT
+    output_serializer = PlanOutput
+    input_serializer = PlanPatch
+
+    def selector(self):
+        return selectors.plan_list()
+
+    def update_service(self, obj, *, actor, data):
+        services.plan_update(obj, actor=actor, data=data)
+        return selectors.plan_list().get(pk=obj.pk)
+
+
+class ReviewInput(serializers.Serializer):
+    progress = serializers.CharField()
+    next_due_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                        help_text="empty: today + the plan's review interval")
+
+
+class _PlanAction(APIView):
+    def _plan(self, request, id):
+        return get_object_or_404(plan_policy.visible(request.user, selectors.plan_list()), public_id=id)
+
+    def _output(self, plan, code):
+        return Response(PlanOutput(selectors.plan_list().get(pk=plan.pk)).data, status=code)
+
+
+@extend_schema(tags=["counseling"], request=ReviewInput, responses={201: PlanOutput})
+class PlanReviewApi(_PlanAction):
+    """Record the progress check of the plan's pending review; the next review is scheduled."""
+
+    def post(self, request, id):
+        plan = self._plan(request, id)
+        if not plan_policy.can_record_review(request.user, plan):
+            raise PermissionDenied()
+        body = ReviewInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.plan_review_record(plan, actor=request.user, **body.validated_data)
+        except DjangoValidationError as exc:
+            raise as_drf_validation_error(exc)
+        return self._output(plan, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["counseling"], request=None, responses={200: PlanOutput})
+class PlanCloseApi(_PlanAction):
+    def post(self, request, id):
+        plan = self._plan(request, id)
+        if not plan_policy.can_change(request.user, plan):
+            raise PermissionDenied()
+        try:
+            services.plan_close(plan, actor=request.user)
+        except DjangoValidationError as exc:
+            raise as_drf_validation_error(exc)
+        return self._output(plan, status.HTTP_200_OK)
+
+
+urlpatterns = [
+    path("counseling-sessions/", SessionListApi.as_view()),
+    path("counseling-sessions/<uuid:id>/", SessionDetailApi.as_view()),
+    path("medical-referrals/", ReferralListApi.as_view()),
+    path("medical-referrals/<uuid:id>/", ReferralDetailApi.as_view()),
+    path("care-plans/", PlanListApi.as_view()),
+    path("care-plans/<uuid:id>/", PlanDetailApi.as_view()),
+    path("care-plans/<uuid:id>/reviews/", PlanReviewApi.as_view()),
+    path("care-plans/<uuid:id>/close/", PlanCloseApi.as_view()),
+]

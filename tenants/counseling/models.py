@@ -82,6 +82,11 @@ class CarePlan(AuthoredModel):
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=one_of("status", PlanStatus.values), name="counseling_plan_status_known"),
+            # One active plan per student: the plan is the student's, whoever owns it.
+            models.UniqueConstraint(fields=["student"], condition=models.Q(status="active"),
+                                    name="counseling_one_active_plan_per_student"),
+            models.CheckConstraint(condition=models.Q(review_every_days__gte=7, review_every_days__lte=180),
+                                   name="counseling_plan_review_interval_range"),
         ]
 
 
@@ -96,3 +101,8 @@ class PlanReview(PublicModel):
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [
+            # At most one review waits at a time: the next one is scheduled when this one is done.
+            models.UniqueConstraint(fields=["plan"], condition=models.Q(done_at__isnull=True),
+                                    name="counseling_one_pending_review_per_plan"),
+        ]

@@ -1,0 +1,117 @@
+"""Read use cases of counseling: sessions, referrals, plans and the reviews due."""
+
+from datetime import date, timedelta
+
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from shared.accounts.models import User
+from shared.accounts.roles import STAFF_ROLES, SchoolRole
+from tenants.care.access import visible_students
+from tenants.care.models import PLAN_LEVELS
+from tenants.counseling.models import CarePlan, CounselingSession, PlanReview, PlanStatus, Referral
+from tenants.resources.models import RoomBooking
+from tenants.students.models import Student, StudentStatus
+
+DUE_AHEAD_DAYS = 7
+COUNSELOR_ROLES = (SchoolRole.COUNSELOR, SchoolRole.PSYCHOLOGY_TEACHER)
+
+
+def _with_roles(roles) -> QuerySet[User]:
+    condition = Q()
+    for role in roles:
+        condition |= Q(roles__contains=[role])
+    return User.objects.filter(condition, is_active=True).order_by("first_name", "username")
+
+
+def counselors() -> QuerySet[User]:
+    """Active accounts that may hold a session: counselors and psychology teachers."""
+    return _with_roles(COUNSELOR_ROLES)
+
+
+def staff_users() -> QuerySet[User]:
+    """Active staff accounts: who may own a plan."""
+    return _with_roles(STAFF_ROLES)
+
+
+def students_for(user) -> QuerySet[Student]:
+    return visible_students(user, Student.objects.filter(status=StudentStatus.ACTIVE).select_related("school_class"))
+
+
+def open_bookings() -> QuerySet[RoomBooking]:
+    """Live (not cancelled) room bookings, from a month back to a month ahead."""
+    now = timezone.now()
+    return (RoomBooking.objects.filter(cancelled=False, starts_at__gte=now - timedelta(days=30),
+                                       starts_at__lte=now + timedelta(days=30))
+            .select_related("room").order_by("starts_at"))
+
+
+def session_list() -> QuerySet[CounselingSession]:
+    return CounselingSession.objects.filter(archived_at__isnull=True).select_related(
+        "student", "student__school_class", "counselor", "booking", "booking__room")
+
+
+def referral_list() -> QuerySet[Referral]:
+    return Referral.objects.filter(archived_at__isnull=True).select_related("student", "student__school_class")
+
+
+def plan_list() -> QuerySet[CarePlan]:
+    pending = PlanReview.objects.filter(plan=OuterRef("pk"), done_at__isnull=True).order_by("due_on")
+    return (CarePlan.objects.filter(archived_at__isnull=True)
+            .select_related("student", "student__school_class", "student__care_record", "owner")
+            .annotate(next_review_on=Subquery(pending.values("due_on")[:1])))
+
+
+def students_needing_a_plan(user) -> QuerySet[Student]:
+    """Active students at elevated attention or above with no active plan: the plans' to-do list."""
+    return (students_for(user)
+            .filter(care_record__level__in=PLAN_LEVELS)
+            .exclude(care_plans__status=PlanStatus.ACTIVE)
+            .select_related("care_record")
+            .order_by("school_class__grade", "school_class__name", "student_number"))
+
+
+def reviews_due_for(owner, *, today: date | None = None) -> list[PlanReview]:
+    """Reviews of the owner's active plans due within a week (or overdue), not yet done."""
+    today = today or timezone.localdate()
+    return list(PlanReview.objects.filter(
+        plan__owner=owner, plan__status=PlanStatus.ACTIVE, plan__archived_at__isnull=True,
+        done_at__isnull=True, due_on__lte=today + timedelta(days=DUE_AHEAD_DAYS),
+    ).select_related("plan", "plan__student").order_by("due_on")[:20])
+
+
+def plan_reviews(plan: CarePlan) -> QuerySet[PlanReview]:
+    return plan.reviews.select_related("done_by").order_by("due_on", "id")
+
+
+def session_months() -> list[tuple[str, str]]:
+    first = CounselingSession.objects.aggregate(first=Min("held_at"))["first"]
+    today = timezone.localdate()
+    start = timezone.localtime(first).date() if first else today
+    months, year, month = [], today.year, today.month
+    while (year, month) >= (start.year, start.month) and len(months) < 36:
+        months.append((f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}"))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def month_filter(field: str):
+    """A filter (queryset, "YYYY-MM") -> the rows of that month in `field`."""
+    def apply(qs, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+        except ValueError:
+            return qs.none()
+        return qs.filter(**{f"{field}__year": year, f"{field}__month": month})
+
+    return apply
+
+
+def follow_up_filter(qs, value: str):
+    """"due": sessions whose follow-up date is within a week or past; "set": with any follow-up date."""
+    today = timezone.localdate()
+    if value == "due":
+        return qs.filter(follow_up_on__isnull=False, follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS))
+    if value == "set":
+        return qs.filter(follow_up_on__isnull=False)
+    return qs
