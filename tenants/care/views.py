@@ -1,0 +1,560 @@
+"""Student care pages: the area's landing page, the mental-health record (心理健康档案) of each
+student with its timeline and attention level, homeroom observations and referrals, guardian
+consent, the audit trail, and the export of a student's whole record.
+
+Need to know: every view narrows to what the person may see and answers 404 otherwise. Each
+sensitive read writes exactly one audit event.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shared.pages import Action, Column, Filter, FormPage, TablePage
+from tenants.care import record_services, selectors
+from tenants.care.audit import audit
+from tenants.care.export import record_workbook
+from tenants.care.forms import ConsentForm, ExportForm, LevelForm, ObservationForm
+from tenants.care.models import LEVEL_ORDER, AttentionLevel, AuditAction, ConsentStatus, ObservationKind
+from tenants.care.selectors import audit_policy, consent_policy, observation_policy, record_policy
+from tenants.care.services import attention_set
+from tenants.students.models import SchoolClass, Student
+
+# Other care pages live in other apps; they are linked by path so this works whatever lands.
+TABS = [
+    ("home", "/care/", gettext_lazy("Overview"), "status"),
+    ("records", "/care/students/", gettext_lazy("Records (心理健康档案)"), "status"),
+    ("roster", "/students/", gettext_lazy("Students"), "status"),
+    ("screening", "/screening/", gettext_lazy("Screening (心理测评)"), "clinical"),
+    ("counseling", "/counseling/", gettext_lazy("Counseling (个别辅导)"), "clinical"),
+    ("plans", "/counseling/plans/", gettext_lazy("Plans (一生一策)"), "clinical"),
+    ("crisis", "/crisis/", gettext_lazy("Crisis (危机干预)"), "status"),
+    ("observations", "/care/observations/", gettext_lazy("Observations"), "clinical"),
+    ("consent", "/care/consent/", gettext_lazy("Consent"), "status"),
+    ("audit", "/care/audit/", gettext_lazy("Audit trail"), "principal"),
+]
+HOMEROOM_TABS = [
+    ("observations", "/care/observations/", gettext_lazy("My observations and referrals")),
+    ("my_students", "/care/observations/students/", gettext_lazy("My students")),
+]
+
+
+def care_tabs(user, current: str):
+    clinical = record_policy.reads_clinical(user)
+    if not record_policy.can_read(user):
+        return [(url, label, key == current) for key, url, label in HOMEROOM_TABS]
+    shown = []
+    for key, url, label, who in TABS:
+        if who == "clinical" and not clinical:
+            continue
+        if who == "principal" and not audit_policy.can_read(user):
+            continue
+        shown.append((url, label, key == current))
+    return shown
+
+
+def _day(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.strftime("%Y-%m-%d")
+
+
+def _level_badge(code: str):
+    css = {"none": "", "attention": "badge-due", "elevated": "badge-due", "high": "badge-high", "crisis": "badge-high"}
+    return format_html('<span class="badge {}" data-level="{}">{}</span>', css.get(code, ""), code,
+                       selectors.level_label(code))
+
+
+def _class_choices(request):
+    return [(str(c.public_id), str(c)) for c in SchoolClass.objects.order_by("grade", "name")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Landing page
+
+
+@login_required
+def home(request):
+    if not record_policy.can_read(request.user):
+        raise Http404
+    return render(request, "care/home.html", {
+        "title": _("Student care"),
+        "tabs": care_tabs(request.user, "home"),
+        "overview": selectors.care_overview(),
+        "clinical": record_policy.reads_clinical(request.user),
+        "is_principal": audit_policy.can_read(request.user),
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+class CareTable(TablePage):
+    template_name = "care/table.html"
+    tab = ""
+
+    @property
+    def exporting(self) -> bool:
+        return self.request.GET.get("export") == "xlsx"
+
+    def extra_context(self, request):
+        return {"tabs": care_tabs(request.user, self.tab)}
+
+
+class RecordTable(CareTable):
+    """Every student with their attention level; each name opens the record. One audit event
+    (list) per visit."""
+
+    title = gettext_lazy("Mental-health records (心理健康档案)")
+    intro = gettext_lazy("Each student's attention level. Open a student to see their record.")
+    policy = record_policy
+    tab = "records"
+    export_name = "心理健康档案-关注等级"
+    empty_text = gettext_lazy("No students yet. Import the roster on the Students page first.")
+    filters = [
+        Filter("level", gettext_lazy("Attention level"),
+               choices=[("followed", gettext_lazy("Followed (any level)")), *AttentionLevel.choices],
+               apply=lambda qs, v: qs.exclude(care_level="none") if v == "followed" else qs.filter(care_level=v)),
+        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
+        Filter("status", gettext_lazy("Status"), choices=[("active", gettext_lazy("In school")),
+                                                          ("archived", gettext_lazy("Left (archived)"))]),
+        Filter("q", gettext_lazy("Name or student number"),
+               apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v))),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            audit(actor=request.user, action="export" if self.exporting else "list", subject="care.record")
+        return response
+
+    def get_queryset(self, request):
+        rank = Case(*[When(care_level=code, then=Value(i)) for i, code in enumerate(LEVEL_ORDER)],
+                    output_field=IntegerField())
+        return selectors.students_with_level().annotate(rank=rank).order_by(
+            "-rank", "school_class__grade", "school_class__name", "student_number")
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Student number"), "student_number"),
+            Column(gettext_lazy("Name"), "name", link=lambda s: f"/care/students/{s.public_id}/"),
+            Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
+            Column(gettext_lazy("Attention level"),
+                   lambda s: selectors.level_label(s.care_level) if self.exporting else _level_badge(s.care_level)),
+            Column(gettext_lazy("Status"), "get_status_display"),
+        ]
+
+
+def _record_student(request, id) -> Student:
+    if not record_policy.can_read(request.user):
+        raise Http404
+    return get_object_or_404(Student.objects.select_related("school_class"), public_id=id)
+
+
+def _record_page(request, student, *, level_form=None, status=200):
+    clinical = record_policy.reads_clinical(request.user)
+    head = selectors.record_head(student)
+    audit(actor=request.user, action="view", subject="care.record", student=student, obj=head)
+    history = list(selectors.attention_history(student))
+    return render(request, "care/record.html", {
+        "title": _("Record of %(name)s") % {"name": student.name},
+        "tabs": care_tabs(request.user, "records"),
+        "student": student,
+        "head": head,
+        "level": head.level if head else "none",
+        "level_label": selectors.level_label(head.level if head else "none"),
+        "history": history,
+        "entries": selectors.timeline(student, clinical=clinical),
+        "clinical": clinical,
+        "consent": selectors.consent_label(selectors.consent_status(student)),
+        "level_form": level_form or (LevelForm(initial={"level": head.level if head else "none"}) if clinical else None),
+        "can_export": clinical,
+    }, status=status)
+
+
+@login_required
+def record(request, id):
+    student = _record_student(request, id)
+    return _record_page(request, student)
+
+
+@login_required
+@require_POST
+def record_level(request, id):
+    student = _record_student(request, id)
+    if not record_policy.can_set_level(request.user):
+        raise PermissionDenied
+    form = LevelForm(request.POST)
+    if form.is_valid():
+        try:
+            attention_set(student=student, level=form.cleaned_data["level"], reason=form.cleaned_data["reason"],
+                          actor=request.user)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("The attention level is saved."))
+            return redirect(f"/care/students/{student.public_id}/")
+    return _record_page(request, student, level_form=form, status=400)
+
+
+@login_required
+def record_export(request, id):
+    """The whole record as an XLSX workbook, for a guardian's request: care team only, with a
+    reason, one audit event."""
+    student = _record_student(request, id)
+    if not record_policy.reads_clinical(request.user):
+        raise Http404
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        content = record_workbook(student)
+        audit(actor=request.user, action="export", subject="care.record", student=student,
+              reason=form.cleaned_data["reason"])
+        response = HttpResponse(content,
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        from urllib.parse import quote
+
+        name = f"心理健康档案-{student.student_number}-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+    return render(request, "care/export.html", {
+        "title": _("Export the record of %(name)s") % {"name": student.name},
+        "student": student, "form": form, "tabs": care_tabs(request.user, "records"),
+    }, status=400 if request.method == "POST" else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Observations
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+class ObservationTable(CareTable):
+    title = gettext_lazy("Observations and referrals")
+    policy = observation_policy
+    tab = "observations"
+    export_name = "观察与转介"
+    filters = [
+        Filter("kind", gettext_lazy("Kind"), choices=list(ObservationKind.choices)),
+        Filter("seen", gettext_lazy("Seen by a counselor"),
+               choices=[("no", gettext_lazy("Not yet")), ("yes", gettext_lazy("Seen"))],
+               apply=lambda qs, v: qs.filter(acknowledged_at__isnull=(v == "no"))),
+        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="student__school_class__public_id"),
+        Filter("q", gettext_lazy("Name or student number"),
+               apply=lambda qs, v: qs.filter(Q(student__name__icontains=v) | Q(student__student_number__icontains=v))),
+    ]
+
+    @property
+    def care_team(self) -> bool:
+        return record_policy.reads_clinical(self.request.user)
+
+    @property
+    def intro(self):
+        if self.care_team:
+            return _("What homeroom teachers noticed, and their referrals. Open one to read it and mark it as seen.")
+        return _("What you submitted about your students. The counselors read them; their follow-up is "
+                 "not shown here.")
+
+    @property
+    def empty_text(self):
+        if self.care_team:
+            return _("No observations yet. Homeroom teachers submit them from this page.")
+        return _("You have not submitted any observation yet.")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200 and self.care_team:
+            audit(actor=request.user, action="export" if self.exporting else "list", subject="care.observation")
+        return response
+
+    def get_queryset(self, request):
+        return observation_policy.visible(request.user, selectors.observations(with_followed=True))
+
+    @property
+    def columns(self):
+        link = lambda o: f"/care/observations/{o.public_id}/"  # noqa: E731
+        columns = [
+            Column(gettext_lazy("Date"), lambda o: o.observed_on if self.exporting else _day(o.observed_on), link=link),
+            Column(gettext_lazy("Student"), lambda o: f"{o.student.name}（{o.student.student_number}）"),
+            Column(gettext_lazy("Class"), lambda o: str(o.student.school_class)),
+            Column(gettext_lazy("Kind"), "get_kind_display"),
+        ]
+        if self.care_team:
+            columns += [
+                Column(gettext_lazy("By"), lambda o: o.created_by.display_name if o.created_by else ""),
+                Column(gettext_lazy("What was observed"),
+                       lambda o: o.text if self.exporting else (o.text[:60] + ("…" if len(o.text) > 60 else ""))),
+            ]
+        columns += [
+            Column(gettext_lazy("Seen by a counselor"), lambda o: _yes_no(o.acknowledged_at is not None)),
+            Column(gettext_lazy("Being followed"), lambda o: _yes_no(o.followed)),
+        ]
+        return columns
+
+    def get_actions(self, request):
+        if observation_policy.can_create(request.user):
+            return [Action(gettext_lazy("New observation or referral"), "/care/observations/new/")]
+        return []
+
+
+class MyStudentsTable(CareTable):
+    """A homeroom teacher's students and whether each is being followed: nothing more."""
+
+    title = gettext_lazy("My students")
+    intro = gettext_lazy("Whether each of your students is being followed by the counselors. Details stay with them.")
+    tab = "my_students"
+    export_name = "我的学生-关注情况"
+    empty_text = gettext_lazy("You are not the homeroom teacher of any class yet. The roster managers assign classes.")
+    filters = [
+        Filter("followed", gettext_lazy("Being followed"), choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+               apply=lambda qs, v: qs.filter(followed=(v == "yes"))),
+    ]
+
+    def get_queryset(self, request):
+        if not observation_policy.can_create(request.user):
+            raise Http404
+        return selectors.homeroom_students_followed(request.user).order_by(
+            "school_class__grade", "school_class__name", "student_number")
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Student number"), "student_number"),
+            Column(gettext_lazy("Name"), "name"),
+            Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
+            Column(gettext_lazy("Being followed"), lambda s: _yes_no(s.followed)),
+        ]
+
+    def get_actions(self, request):
+        return [Action(gettext_lazy("New observation or referral"), "/care/observations/new/")]
+
+
+class ObservationFormPage(FormPage):
+    title = gettext_lazy("New observation or referral")
+    form_class = ObservationForm
+    policy = observation_policy
+    success_message = gettext_lazy("Submitted. The counselors will read it.")
+
+    def form_kwargs(self, request, obj):
+        return {"students": selectors.homeroom_students(request.user)}
+
+    def initial(self, request):
+        initial = {}
+        if request.GET.get("student"):
+            initial["student"] = request.GET["student"]
+        return initial
+
+    def save(self, request, form, obj):
+        return record_services.observation_create(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return "/care/observations/"
+
+
+def _observation(request, id):
+    return get_object_or_404(observation_policy.visible(request.user, selectors.observations()), public_id=id)
+
+
+@login_required
+def observation(request, id):
+    obs = _observation(request, id)
+    audit(actor=request.user, action="view", subject="care.observation", student=obs.student, obj=obs)
+    care_team = record_policy.reads_clinical(request.user)
+    return render(request, "care/observation.html", {
+        "title": obs.get_kind_display(), "observation": obs, "care_team": care_team,
+        "followed": selectors.is_followed(obs.student),
+        "tabs": care_tabs(request.user, "observations"),
+    })
+
+
+@login_required
+@require_POST
+def observation_seen(request, id):
+    obs = _observation(request, id)
+    if not observation_policy.can_change(request.user, obs):
+        raise PermissionDenied
+    record_services.observation_acknowledge(obs, actor=request.user)
+    messages.success(request, _("Marked as seen."))
+    return redirect(f"/care/observations/{obs.public_id}/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent
+
+
+class ConsentTable(CareTable):
+    title = gettext_lazy("Screening consent (知情同意)")
+    intro = gettext_lazy("The guardian's answer in force for each student: the latest one recorded. "
+                         "Students without consent are not screened.")
+    policy = consent_policy
+    tab = "consent"
+    export_name = "测评知情同意"
+    empty_text = gettext_lazy("No students yet. Import the roster on the Students page first.")
+    filters = [
+        Filter("consent", gettext_lazy("Consent"),
+               choices=[*ConsentStatus.choices, ("none", gettext_lazy("No answer recorded"))],
+               lookup="consent_status"),
+        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
+        Filter("q", gettext_lazy("Name or student number"),
+               apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v))),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.students_with_consent(
+            Student.objects.filter(status="active").select_related("school_class"))
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Student number"), "student_number"),
+            Column(gettext_lazy("Name"), "name",
+                   link=lambda s: f"/care/consent/answers/?q={s.student_number}"),
+            Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
+            Column(gettext_lazy("Consent"), lambda s: selectors.consent_label(s.consent_status)),
+            Column(gettext_lazy("Answered on"), lambda s: s.consent_on if self.exporting else _day(s.consent_on)),
+            Column(gettext_lazy("Record an answer"), lambda s: _("Record"),
+                   link=lambda s: f"/care/consent/new/?student={s.public_id}"),
+        ]
+
+    def get_actions(self, request):
+        actions = [Action(gettext_lazy("Record a guardian's answer"), "/care/consent/new/")]
+        actions.append(Action(gettext_lazy("All answers"), "/care/consent/answers/", primary=False))
+        return actions
+
+
+class ConsentAnswersTable(CareTable):
+    title = gettext_lazy("Guardians' answers")
+    intro = gettext_lazy("Every answer recorded, newest first. The latest per student is the one in force.")
+    policy = consent_policy
+    tab = "consent"
+    export_name = "知情同意记录"
+    empty_text = gettext_lazy("No answers recorded yet.")
+    filters = [
+        Filter("status", gettext_lazy("Answer"), choices=list(ConsentStatus.choices)),
+        Filter("q", gettext_lazy("Name or student number"),
+               apply=lambda qs, v: qs.filter(Q(student__name__icontains=v) | Q(student__student_number__icontains=v))),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.consents()
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Date"), lambda c: c.recorded_on if self.exporting else _day(c.recorded_on)),
+            Column(gettext_lazy("Student"), lambda c: f"{c.student.name}（{c.student.student_number}）"),
+            Column(gettext_lazy("Answer"), "get_status_display"),
+            Column(gettext_lazy("Guardian"), "guardian_name"),
+            Column(gettext_lazy("Note"), "note"),
+            Column(gettext_lazy("Recorded by"), lambda c: c.created_by.display_name if c.created_by else ""),
+        ]
+
+    def get_actions(self, request):
+        return [Action(gettext_lazy("Record a guardian's answer"), "/care/consent/new/")]
+
+
+class ConsentFormPage(FormPage):
+    title = gettext_lazy("Record a guardian's answer")
+    form_class = ConsentForm
+    policy = consent_policy
+    success_message = gettext_lazy("The answer is recorded.")
+
+    def initial(self, request):
+        initial = {"recorded_on": timezone.localdate()}
+        if request.GET.get("student"):
+            student = Student.objects.filter(public_id=_uuid_or_none(request.GET["student"])).first()
+            if student:
+                initial.update(student=student.public_id, guardian_name=student.guardian_name)
+        return initial
+
+    def save(self, request, form, obj):
+        return record_services.consent_record(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return "/care/consent/"
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit trail
+
+
+def _date_filter(lookup):
+    def apply(qs, value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return qs.none()
+        return qs.filter(**{lookup: day})
+
+    return apply
+
+
+def _people(request):
+    return [(name, name) for name in selectors.audit_people()]
+
+
+class AuditTable(CareTable):
+    title = gettext_lazy("Audit trail")
+    intro = gettext_lazy("Every read and change of students' sensitive data: who, when, what, which student and why. "
+                         "Nobody can change or delete it.")
+    policy = audit_policy
+    tab = "audit"
+    export_name = "审计日志"
+    empty_text = gettext_lazy("Nothing recorded yet. Reads and changes of student records appear here.")
+    filters = [
+        Filter("from", gettext_lazy("From (YYYY-MM-DD)"), apply=_date_filter("at__date__gte")),
+        Filter("to", gettext_lazy("To (YYYY-MM-DD)"), apply=_date_filter("at__date__lte")),
+        Filter("action", gettext_lazy("What"), choices=list(AuditAction.choices)),
+        Filter("person", gettext_lazy("Who"), choices=_people, lookup="actor_name"),
+        Filter("student", gettext_lazy("Student number"), lookup="student_number"),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        if self.exporting and audit_policy.can_read(request.user):
+            audit(actor=request.user, action="export", subject="care.audit")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self, request):
+        return selectors.audit_events()
+
+    def student(self, event):
+        if event.student_number:
+            return f"{event.student_name}（{event.student_number}）"
+        return str(event.student_ref) if event.student_ref else ""
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("When"), lambda e: e.at if self.exporting else _day(e.at)),
+            Column(gettext_lazy("Who"), "actor_name"),
+            Column(gettext_lazy("What"), "get_action_display"),
+            Column(gettext_lazy("Record"), "subject"),
+            Column(gettext_lazy("Student"), self.student),
+            Column(gettext_lazy("Why"), "reason"),
+        ]
