@@ -16,6 +16,7 @@ urlpatterns = common_urlpatterns + [
     path("finance/", include("tenants.finance.urls")),
     path("evaluation/", include("tenants.evaluation.urls")),
     path("students/", include("tenants.students.urls")),
+    path("care/records/", include("tenants.care.records_urls")),
     path("care/", include("tenants.care.urls")),
     path("screening/", include("tenants.screening.urls")),
     path("crisis/", include("tenants.crisis.urls")),

@@ -1,0 +1,221 @@
+"""Pages for transfers between schools and retention rules, under /care/records/."""
+
+import json
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shared.accounts.roles import SchoolRole
+from shared.pages import Column, FormPage, TablePage
+from shared.policy import Policy
+from tenants.care import transfer
+from tenants.care.access import CARE_TEAM, clinical_policy, visible_students
+from tenants.care.models import IncomingTransfer, OutgoingTransfer, RetentionRule
+from tenants.students.models import SchoolClass, Student
+
+
+def _when(value):
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class ReceivedTable(TablePage):
+    title = gettext_lazy("Records received from other schools")
+    intro = gettext_lazy("When a student moves here from another school on the platform, their record arrives here. Accept it into the roster.")
+    policy = clinical_policy
+    export_name = "接收的心理档案"
+    empty_text = gettext_lazy("No records received. They appear here when another school sends one.")
+    template_name = "transfers/table.html"
+    columns = [
+        Column(gettext_lazy("Received"), lambda t: _when(t.created_at),
+               link=lambda t: reverse("care_records:transfer", args=[t.public_id])),
+        Column(gettext_lazy("From school"), "from_school_name"),
+        Column(gettext_lazy("Student number"), "student_number"),
+        Column(gettext_lazy("Name"), "student_name"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Accepted"), lambda t: _when(t.accepted_at)),
+    ]
+
+    def get_queryset(self, request):
+        return IncomingTransfer.objects.order_by("status", "-created_at")
+
+    def extra_context(self, request):
+        return {"tabs": _tabs("received")}
+
+
+class SentTable(TablePage):
+    title = gettext_lazy("Records sent to other schools")
+    intro = gettext_lazy("The receipt of each record sent: when and by whom the receiving school accepted it, and the SHA-256 of what was sent.")
+    policy = clinical_policy
+    export_name = "转出心理档案回执"
+    empty_text = gettext_lazy("No records sent. Send one from a student's record when the student moves to another school.")
+    template_name = "transfers/table.html"
+    columns = [
+        Column(gettext_lazy("Sent"), lambda t: _when(t.created_at)),
+        Column(gettext_lazy("Student number"), "student_number"),
+        Column(gettext_lazy("To school"), "to_school_name"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Accepted"), lambda t: _when(t.accepted_at)),
+        Column(gettext_lazy("Accepted by"), "accepted_by_name"),
+        Column(gettext_lazy("SHA-256"), "digest"),
+    ]
+
+    def get_queryset(self, request):
+        return OutgoingTransfer.objects.order_by("-created_at")
+
+    def extra_context(self, request):
+        return {"tabs": _tabs("sent")}
+
+
+def _tabs(current):
+    return [
+        (reverse("care_records:transfers"), _("Received"), current == "received"),
+        (reverse("care_records:sent"), _("Sent"), current == "sent"),
+        (reverse("care_records:retention"), _("Retention"), current == "retention"),
+    ]
+
+
+class SendForm(forms.Form):
+    to_school = forms.ChoiceField(label=gettext_lazy("Receiving school"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, initial="", required=False,
+                             help_text=gettext_lazy("For example: 学生转学"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].choices = [("", "—")] + transfer.receiving_schools()
+
+
+class SendPage(FormPage):
+    title = gettext_lazy("Send the record to another school")
+    form_class = SendForm
+    policy = clinical_policy
+    success_message = gettext_lazy("The record was sent. Its receipt is filled in when the receiving school accepts it.")
+    template_name = "transfers/send.html"
+
+    def get_object(self, request, id):
+        return get_object_or_404(visible_students(request.user, Student.objects.select_related("school_class")), public_id=id)
+
+    def check(self, request, obj):
+        if not clinical_policy.can_read(request.user):
+            raise Http404
+
+    def save(self, request, form, obj):
+        return transfer.transfer_send(student=obj, to_school_code=form.cleaned_data["to_school"], actor=request.user,
+                                      reason=form.cleaned_data["reason"])
+
+    def success_url(self, request, saved):
+        return reverse("care_records:sent")
+
+    def render(self, request, form, obj, status=200):
+        return render(request, self.template_name, {"title": self.title, "form": form, "student": obj}, status=status)
+
+
+class AcceptForm(forms.Form):
+    school_class = forms.ModelChoiceField(label=gettext_lazy("Joins class"), queryset=SchoolClass.objects.all(),
+                                          required=False)
+
+
+class AcceptPage(FormPage):
+    title = gettext_lazy("Record received from another school")
+    form_class = AcceptForm
+    policy = clinical_policy
+    success_message = gettext_lazy("The record was accepted. The sending school has its receipt.")
+    template_name = "transfers/accept.html"
+
+    def get_object(self, request, id):
+        if not clinical_policy.can_read(request.user):
+            raise Http404
+        return get_object_or_404(IncomingTransfer, public_id=id)
+
+    def check(self, request, obj):
+        if request.method == "POST" and obj.status != "sent":
+            raise Http404
+
+    def save(self, request, form, obj):
+        return transfer.transfer_accept(obj, actor=request.user, school_class=form.cleaned_data["school_class"])
+
+    def success_url(self, request, saved):
+        return f"/care/students/{saved.public_id}/"
+
+    def render(self, request, form, obj, status=200):
+        from tenants.care.audit import audit
+
+        package = json.loads(obj.package)
+        audit(actor=request.user, action="view", subject="care.transfer", obj=obj,
+              student=obj.student)
+        sections = [(key, len(package.get(key, []))) for key in
+                    ("screenings", "counseling_sessions", "observations", "crisis_cases", "plans", "medical_referrals")]
+        return render(request, self.template_name, {
+            "title": self.title, "form": form, "transfer": obj, "package": package, "sections": sections,
+        }, status=status)
+
+
+class RetentionPolicy(Policy):
+    read_roles = (SchoolRole.PRINCIPAL, *CARE_TEAM)
+    manage_roles = (SchoolRole.PRINCIPAL,)
+
+
+retention_policy = RetentionPolicy()
+
+
+class RetentionTable(TablePage):
+    title = gettext_lazy("Retention periods")
+    intro = gettext_lazy("Each type of record is archived when its period has passed (counted from when it was made, or closed), and deleted after the grace period. A job runs every night.")
+    policy = retention_policy
+    export_name = "保存期限"
+    template_name = "transfers/table.html"
+    empty_text = gettext_lazy("No retention rules.")
+
+    @property
+    def columns(self):
+        edit = (lambda r: reverse("care_records:retention_edit", args=[r.pk])) if retention_policy.can_change(self.request.user, None) else None
+        return [
+            Column(gettext_lazy("Record type"), "get_record_type_display", link=edit),
+            Column(gettext_lazy("Keep for (years)"), "keep_years", numeric=True),
+            Column(gettext_lazy("Delete after archiving (days)"), "grace_days", numeric=True),
+        ]
+
+    def get(self, request, *args, **kwargs):
+        self.request = request
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self, request):
+        return RetentionRule.objects.order_by("record_type")
+
+    def extra_context(self, request):
+        return {"tabs": _tabs("retention") if clinical_policy.can_read(request.user) else []}
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = RetentionRule
+        fields = ["keep_years", "grace_days"]
+
+    def clean_keep_years(self):
+        years = self.cleaned_data["keep_years"]
+        if years < 1:
+            raise forms.ValidationError(_("Keep records for at least one year."))
+        return years
+
+
+class RetentionEditPage(FormPage):
+    title = gettext_lazy("Change a retention period")
+    form_class = RetentionForm
+    policy = retention_policy
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, pk):
+        return get_object_or_404(RetentionRule, pk=pk)
+
+    def save(self, request, form, obj):
+        from tenants.care.audit import audit
+
+        saved = form.save()
+        audit(actor=request.user, action="change", subject="care.retention", reason=saved.record_type)
+        return saved
+
+    def success_url(self, request, saved):
+        return reverse("care_records:retention")
