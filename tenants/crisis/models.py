@@ -3,6 +3,8 @@
 A case moves through fixed steps in order; each step is one CaseStep row, timed and attributed.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +102,7 @@ class TimeLimit(models.Model):
 
     level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     minutes = models.PositiveIntegerField(_("within (minutes)"))
 
     class Meta:
@@ -124,6 +127,7 @@ class DutyAssignment(models.Model):
     """Who is on duty (值班) on a day: they get the alerts of new crisis cases first. On a day with
     nobody assigned, every counselor and psychology teacher is alerted."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counselor"), on_delete=models.CASCADE, related_name="+")
     on_date = models.DateField(_("date"))
 

@@ -1,5 +1,506 @@
+"""Crisis intervention pages: cases (list, open, detail with the step timeline and the next step's
+form, break-glass for the principal), emergency plans, time limits and the duty roster.
+
+Need to know: the care team sees everything of a case; the principal sees status, level, times and
+who, and the detail only through break-glass; everyone else gets 403 on the lists and 404 on a
+case. Every case page view writes exactly one audit event.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shared.accounts.roles import SchoolRole
+from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors
+from tenants.care.access import reads_clinical
+from tenants.care.audit import audit
+from tenants.crisis import selectors, services
+from tenants.crisis.forms import BreakGlassForm, CaseOpenForm, DutyForm, PlanForm, StepForm, TimeLimitForm
+from tenants.crisis.models import STEP_ORDER, RiskLevel, Step
+from tenants.crisis.policies import case_policy, duty_policy, plan_policy, time_limit_policy
+
+TABS = [
+    ("crisis:index", gettext_lazy("Crisis cases"), case_policy),
+    ("crisis:plans", gettext_lazy("Emergency plans (应急预案)"), plan_policy),
+    ("crisis:limits", gettext_lazy("Time limits"), time_limit_policy),
+    ("crisis:duty", gettext_lazy("Duty roster (值班)"), duty_policy),
+]
 
 
+def _tabs(request, current: str):
+    return [(reverse(name), label, name == current) for name, label, policy in TABS if policy.can_read(request.user)]
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)sh %(m)smin") % {"h": hours, "m": mins}
+    return _("%(m)smin") % {"m": mins}
+
+
+def _must_read(request, policy):
+    """Lists: people outside the area are told no (403); they learn nothing about any case."""
+    if not policy.can_read(request.user):
+        raise PermissionDenied
+
+
+class AreaTable(TablePage):
+    template_name = "crisis/table.html"
+    tab = ""
+    area_policy = None
+
+    def get(self, request, *args, **kwargs):
+        _must_read(request, self.area_policy)
+        return super().get(request, *args, **kwargs)
+
+    @property
+    def exporting(self) -> bool:
+        return self.request.GET.get("export") == "xlsx"
+
+    def extra_context(self, request):
+        return {"tabs": _tabs(request, self.tab)}
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+def _search(qs, value):
+    return qs.filter(Q(student__name__icontains=value) | Q(student__student_number__icontains=value))
+
+
+class CaseTable(AreaTable):
+    title = gettext_lazy("Crisis cases (危机干预)")
+    intro = gettext_lazy("Open cases first. Each case shows the step due next and its time limit.")
+    area_policy = case_policy
+    tab = "crisis:index"
+    export_name = "危机干预个案"
+    empty_text = gettext_lazy("No crisis cases. A case opens from a screening safety flag, or open one when you identify a crisis.")
+    filters = [
+        Filter("status", gettext_lazy("Status"), choices=[("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))],
+               apply=lambda qs, v: qs.filter(closed_at__isnull=(v == "open"))),
+        Filter("level", gettext_lazy("Risk level"), choices=list(RiskLevel.choices)),
+        Filter("step", gettext_lazy("Current step"), choices=list(Step.choices)),
+        Filter("overdue", gettext_lazy("Time limit"), choices=[("yes", gettext_lazy("Overdue only"))],
+               apply=lambda qs, v: qs.filter(overdue=True)),
+        Filter("q", gettext_lazy("Student"), apply=_search),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        _must_read(request, self.area_policy)
+        audit(actor=request.user, action="export" if request.GET.get("export") == "xlsx" else "list",
+              subject="crisis.case")
+        return TablePage.get(self, request, *args, **kwargs)
+
+    def get_queryset(self, request):
+        from django.db.models import F
+
+        return case_policy.visible(request.user, selectors.cases()).order_by(
+            F("closed_at").desc(nulls_first=True), "-opened_at")
+
+    def deadline(self, case):
+        if case.closed_at is not None or case.deadline is None:
+            return "" if case.closed_at is not None or self.exporting else "—"
+        left = case.deadline - timezone.now()
+        step = str(Step(case.next_step).label)
+        if case.overdue:
+            text = _("Overdue by %(time)s (%(step)s)") % {"time": _duration(left), "step": step}
+            return text if self.exporting else format_html('<span class="badge badge-overdue">{}</span>', text)
+        text = _("%(time)s left (%(step)s)") % {"time": _duration(left), "step": step}
+        return text if self.exporting else format_html('<span class="badge badge-due">{}</span>', text)
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Student"), "student.name",
+                   link=lambda c: reverse("crisis:case", args=[c.public_id])),
+            Column(gettext_lazy("Class"), lambda c: str(c.student.school_class)),
+            Column(gettext_lazy("Risk level"), "get_level_display"),
+            Column(gettext_lazy("Current step"), "get_step_display"),
+            Column(gettext_lazy("Opened"), lambda c: _when(c.opened_at)),
+            Column(gettext_lazy("Next time limit"), self.deadline),
+            Column(gettext_lazy("Counselor in charge"), lambda c: c.counselor.display_name if c.counselor else ""),
+        ]
+
+    def get_actions(self, request):
+        if case_policy.can_create(request.user):
+            return [Action(gettext_lazy("Open a crisis case"), reverse("crisis:case_new"))]
+        return []
+
+
+class CaseOpenPage(FormPage):
+    title = gettext_lazy("Open a crisis case")
+    form_class = CaseOpenForm
+    policy = case_policy
+    success_message = gettext_lazy("The case is open and the counselors on duty were alerted.")
+
+    def check(self, request, obj):
+        _must_read(request, case_policy)
+        if not case_policy.can_create(request.user):
+            raise PermissionDenied
+
+    def initial(self, request):
+        from tenants.students.models import Student
+
+        initial = {"identified_how": "observation"}
+        wanted = request.GET.get("student")
+        if wanted:
+            found = Student.objects.filter(public_id__in=[wanted] if _is_uuid(wanted) else []).first()
+            if found:
+                initial["student"] = found.pk
+        return initial
+
+    def save(self, request, form, obj):
+        return services.case_report(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return reverse("crisis:case", args=[saved.public_id])
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _case_for(request, id):
+    """The case, or 404 for anyone outside the care team and the principal (same as missing)."""
+    return get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
+
+
+def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
+    user = request.user
+    glass = None if reads_clinical(user) else selectors.break_glass_active(case=case, user=user)
+    detail = reads_clinical(user) or glass is not None
+    audit(actor=user, action="view", subject="crisis.case", student=case.student, obj=case,
+          reason=glass.reason if glass is not None else "")
+    due = selectors.next_step_of(case.step)
+    can_record = case_policy.can_change(user, case) and due is not None
+    if can_record and step_form is None:
+        step_form = StepForm(step=due, initial={"step": due, "level": case.level if due == "assessed" else ""})
+    is_principal = user.has_role(SchoolRole.PRINCIPAL) and not reads_clinical(user)
+    if is_principal and glass is None and glass_form is None:
+        glass_form = BreakGlassForm()
+    return render(request, "crisis/case.html", {
+        "title": _("Crisis case"),
+        "tabs": _tabs(request, "crisis:index"),
+        "case": case,
+        "steps": selectors.steps_of(case),
+        "detail": detail,
+        "glass": glass,
+        "due": due,
+        "due_label": Step(due).label if due else "",
+        "step_form": step_form if can_record else None,
+        "glass_form": glass_form if is_principal and glass is None else None,
+        "history": selectors.break_glass_history(case) if reads_clinical(user) else None,
+        "deadline": case.deadline,
+        "overdue": case.overdue,
+        "steps_total": len(STEP_ORDER),
+    }, status=status)
+
+
+@login_required
 def case_detail(request, id):
-    raise Http404
+    return _render_case(request, _case_for(request, id))
+
+
+@login_required
+@require_POST
+def case_step(request, id):
+    case = _case_for(request, id)
+    if not case_policy.can_change(request.user, case):
+        raise PermissionDenied
+    form = StepForm(request.POST, step=request.POST.get("step", ""))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.step_record(
+                    case, actor=request.user, step=data["step"], level=data.get("level") or "",
+                    note=data.get("note") or "", done_at=data.get("done_at"),
+                    skipped_reason=data.get("skipped_reason") or "", summary=data.get("summary") or "",
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Step recorded."))
+            return redirect("crisis:case", id=case.public_id)
+    return _render_case(request, _case_for(request, id), step_form=form, status=400)
+
+
+@login_required
+@require_POST
+def case_break_glass(request, id):
+    case = _case_for(request, id)
+    if not request.user.has_role(SchoolRole.PRINCIPAL) or reads_clinical(request.user):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.break_glass_open(case, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("You may see this case's detail for two hours. The care team has been told."))
+            return redirect("crisis:case", id=case.public_id)
+    return _render_case(request, case, glass_form=form, status=400)
+
+
+# --- Emergency plans -----------------------------------------------------------------------------
+
+class PlanTable(AreaTable):
+    title = gettext_lazy("Emergency plans (应急预案)")
+    intro = gettext_lazy("The school's crisis plans, newest in force first. Every staff member may read them.")
+    area_policy = plan_policy
+    tab = "crisis:plans"
+    export_name = "应急预案"
+    empty_text = gettext_lazy("No emergency plan yet. Write down the school's plan for crises first.")
+    filters = [Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(Q(title__icontains=v) | Q(body__icontains=v)))]
+
+    def get_queryset(self, request):
+        return plan_policy.visible(request.user, selectors.plans())
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Title"), "title", link=lambda p: reverse("crisis:plan", args=[p.public_id])),
+            Column(gettext_lazy("Version"), "version"),
+            Column(gettext_lazy("In force from"),
+                   lambda p: p.effective_on if self.exporting else p.effective_on.strftime("%Y-%m-%d")),
+            Column(gettext_lazy("Updated"), lambda p: _when(p.updated_at)),
+        ]
+
+    def get_actions(self, request):
+        if plan_policy.can_create(request.user):
+            return [Action(gettext_lazy("New emergency plan"), reverse("crisis:plan_new"))]
+        return []
+
+
+class PlanFormPage(FormPage):
+    title = gettext_lazy("New emergency plan")
+    form_class = PlanForm
+    policy = plan_policy
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, **kwargs):
+        if "id" not in kwargs:
+            return None
+        return get_object_or_404(plan_policy.visible(request.user, selectors.plans()), public_id=kwargs["id"])
+
+    def check(self, request, obj):
+        _must_read(request, plan_policy)
+        super().check(request, obj)
+
+    def initial(self, request):
+        return {"effective_on": timezone.localdate(), "version": "1.0"}
+
+    def save(self, request, form, obj):
+        if obj is None:
+            return services.plan_create(actor=request.user, **form.cleaned_data)
+        return services.plan_update(obj, actor=request.user, data=dict(form.cleaned_data))
+
+    def success_url(self, request, saved):
+        return reverse("crisis:plan", args=[saved.public_id])
+
+    def render(self, request, form, obj, status=200):
+        title = self.title if obj is None else _("Edit emergency plan")
+        return render(request, self.template_name, {"title": title, "form": form, "object": obj}, status=status)
+
+
+@login_required
+def plan_detail(request, id):
+    plan = get_object_or_404(plan_policy.visible(request.user, selectors.plans()), public_id=id)
+    return render(request, "crisis/plan.html", {
+        "title": plan.title, "plan": plan, "tabs": _tabs(request, "crisis:plans"),
+        "can_edit": plan_policy.can_change(request.user, plan),
+    })
+
+
+# --- Time limits ---------------------------------------------------------------------------------
+
+class LimitTable(AreaTable):
+    title = gettext_lazy("Time limits")
+    intro = gettext_lazy("How long after a case is opened each step must be recorded, per risk level. "
+                         "A case past its limit is escalated to the principal.")
+    area_policy = time_limit_policy
+    tab = "crisis:limits"
+    export_name = "危机干预时限"
+    empty_text = gettext_lazy("No time limits: no case will be escalated. Set a limit for each risk level.")
+    filters = [Filter("level", gettext_lazy("Risk level"), choices=list(RiskLevel.choices))]
+
+    def get_queryset(self, request):
+        from django.db.models import Case, IntegerField, Value, When
+
+        order = Case(*[When(step=s, then=Value(i)) for i, s in enumerate(STEP_ORDER)], output_field=IntegerField())
+        levels = Case(*[When(level=v, then=Value(i)) for i, v in enumerate(reversed(RiskLevel.values))],
+                      output_field=IntegerField())
+        return time_limit_policy.visible(request.user, selectors.time_limits()).order_by(levels, order)
+
+    def edit_link(self, limit):
+        if time_limit_policy.can_change(self.request.user, limit):
+            return reverse("crisis:limit_edit", args=[limit.public_id])
+        return None
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Risk level"), "get_level_display"),
+            Column(gettext_lazy("Step"), "get_step_display", link=self.edit_link),
+            Column(gettext_lazy("Within (minutes)"), "minutes", numeric=True),
+            Column(gettext_lazy("That is"), lambda t: _duration(timedelta(minutes=t.minutes))),
+        ]
+
+    def get_actions(self, request):
+        if time_limit_policy.can_change(request.user, None):
+            return [Action(gettext_lazy("Set a time limit"), reverse("crisis:limit_new"))]
+        return []
+
+
+class LimitFormPage(FormPage):
+    title = gettext_lazy("Set a time limit")
+    form_class = TimeLimitForm
+    policy = time_limit_policy
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, request, **kwargs):
+        if "id" not in kwargs:
+            return None
+        return get_object_or_404(time_limit_policy.visible(request.user, selectors.time_limits()), public_id=kwargs["id"])
+
+    def check(self, request, obj):
+        _must_read(request, time_limit_policy)
+        if not time_limit_policy.can_change(request.user, obj):
+            raise PermissionDenied
+
+    def form_kwargs(self, request, obj):
+        if obj is not None and request.method == "GET":
+            return {"initial": {"level": obj.level, "step": obj.step, "minutes": obj.minutes}}
+        return {}
+
+    def get(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        self.check(request, obj)
+        initial = {"level": request.GET.get("level", "high"), "step": request.GET.get("step", "assessed")}
+        if obj is not None:
+            initial = {"level": obj.level, "step": obj.step, "minutes": obj.minutes}
+        return self.render(request, self.form_class(initial=initial), obj)
+
+    def save(self, request, form, obj):
+        return services.time_limit_set(actor=request.user, **form.cleaned_data)
+
+    def success_url(self, request, saved):
+        return reverse("crisis:limits")
+
+
+# --- Duty roster ---------------------------------------------------------------------------------
+
+class DutyTable(AreaTable):
+    title = gettext_lazy("Duty roster (值班)")
+    intro = gettext_lazy("Counselors on duty get the alerts of new crisis cases. On a day with nobody on duty, "
+                         "the whole care team is alerted.")
+    area_policy = duty_policy
+    tab = "crisis:duty"
+    export_name = "危机干预值班表"
+    empty_text = gettext_lazy("Nobody is on duty from this date. Assign counselors to the coming days.")
+    filters = [
+        Filter("period", gettext_lazy("Period"), choices=[("coming", gettext_lazy("Today and later")),
+                                                          ("past", gettext_lazy("Past days"))],
+               apply=lambda qs, v: qs.filter(on_date__lt=timezone.localdate()) if v == "past"
+               else qs.filter(on_date__gte=timezone.localdate())),
+    ]
+
+    def get_queryset(self, request):
+        qs = duty_policy.visible(request.user, selectors.duty_assignments())
+        if not request.GET.get("period"):
+            qs = qs.filter(on_date__gte=timezone.localdate())
+        return qs
+
+    @property
+    def columns(self):
+        return [
+            Column(gettext_lazy("Date"), lambda d: d.on_date if self.exporting else d.on_date.strftime("%Y-%m-%d")),
+            Column(gettext_lazy("Counselor"), lambda d: d.user.display_name),
+            Column(gettext_lazy("Remove"), self.remove_button),
+        ]
+
+    def remove_button(self, duty):
+        if self.exporting or not duty_policy.can_delete(self.request.user, duty):
+            return ""
+        from django.middleware.csrf import get_token
+
+        return format_html(
+            '<form method="post" action="{}" class="inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="link">{}</button></form>',
+            reverse("crisis:duty_remove", args=[duty.public_id]), get_token(self.request), _("Remove"))
+
+    def get_actions(self, request):
+        if duty_policy.can_create(request.user):
+            return [Action(gettext_lazy("Assign duty"), reverse("crisis:duty_new"))]
+        return []
+
+
+class DutyFormPage(FormPage):
+    title = gettext_lazy("Assign duty")
+    form_class = DutyForm
+    policy = duty_policy
+    success_message = gettext_lazy("Saved.")
+
+    def check(self, request, obj):
+        _must_read(request, duty_policy)
+        super().check(request, obj)
+
+    def initial(self, request):
+        return {"on_date": timezone.localdate(), "days": 1}
+
+    def save(self, request, form, obj):
+        data = form.cleaned_data
+        saved = None
+        for offset in range(data["days"]):
+            day = data["on_date"] + timedelta(days=offset)
+            try:
+                saved = services.duty_assign(actor=request.user, user=data["user"], on_date=day)
+            except ValidationError:
+                if data["days"] == 1:
+                    raise
+        return saved
+
+    def success_url(self, request, saved):
+        return reverse("crisis:duty")
+
+
+@login_required
+@require_POST
+def duty_remove(request, id):
+    _must_read(request, duty_policy)
+    duty = get_object_or_404(duty_policy.visible(request.user, selectors.duty_assignments()), public_id=id)
+    if not duty_policy.can_delete(request.user, duty):
+        raise PermissionDenied
+    services.duty_remove(duty, actor=request.user)
+    messages.success(request, _("Removed."))
+    return redirect("crisis:duty")
+
+
+__all__ = ["Http404"]
