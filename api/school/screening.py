@@ -11,7 +11,6 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -188,7 +187,7 @@ class CampaignOutput(serializers.ModelSerializer):
     def get_screened(self, campaign) -> int:
         return self._cov(campaign).screened
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field({"type": "number", "format": "float", "nullable": True})
     def get_coverage_percent(self, campaign):
         return self._cov(campaign).percent
 

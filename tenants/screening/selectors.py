@@ -3,7 +3,7 @@ responses, and guardian consent in force."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from tenants.care.models import Consent
 from tenants.screening.models import Campaign, InstrumentDefinition, Response, StudentLink
@@ -86,13 +86,14 @@ class Coverage:
 
 
 def coverage_of(campaign) -> Coverage:
-    not_granted = Q(consent__isnull=True) | ~Q(consent=GRANTED)
-    totals = eligible_students(campaign).aggregate(
-        eligible=Count("id"),
-        excluded=Count("id", filter=not_granted),
-        screened=Count("id", filter=Q(consent=GRANTED, screened=True)),
-    )
-    return Coverage(eligible=totals["eligible"], excluded=totals["excluded"], screened=totals["screened"])
+    eligible = excluded = screened = 0
+    for consent, was_screened in eligible_students(campaign).values_list("consent", "screened"):
+        eligible += 1
+        if consent != GRANTED:
+            excluded += 1
+        elif was_screened:
+            screened += 1
+    return Coverage(eligible=eligible, excluded=excluded, screened=screened)
 
 
 def responses():
