@@ -37,7 +37,6 @@ class ObservationForm(forms.Form):
     def __init__(self, *args, students=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["student"] = student_field(students if students is not None else Student.objects.none())
-        self.fields.move_to_end("student", last=False)
         if not self.is_bound:
             self.initial.setdefault("observed_on", timezone.localdate())
 
@@ -54,7 +53,6 @@ class ConsentForm(forms.Form):
         self.fields["student"] = student_field(
             students if students is not None else Student.objects.filter(status="active")
         )
-        self.fields.move_to_end("student", last=False)
 
 
 class ExportForm(forms.Form):
