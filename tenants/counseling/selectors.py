@@ -11,10 +11,16 @@ from tenants.care.access import visible_students
 from tenants.care.models import PLAN_LEVELS
 from tenants.counseling.models import CarePlan, CounselingSession, PlanReview, PlanStatus, Referral
 from tenants.resources.models import RoomBooking
+from tenants.resources.selectors import school_zone
 from tenants.students.models import Student, StudentStatus
 
 DUE_AHEAD_DAYS = 7
 COUNSELOR_ROLES = (SchoolRole.COUNSELOR, SchoolRole.PSYCHOLOGY_TEACHER)
+
+
+def school_today() -> date:
+    """Today at the school (Asia/Shanghai), whichever time zone is active."""
+    return timezone.localdate(timezone=school_zone())
 
 
 def _with_roles(roles) -> QuerySet[User]:
@@ -73,11 +79,14 @@ def students_needing_a_plan(user) -> QuerySet[Student]:
 
 def reviews_due_for(owner, *, today: date | None = None) -> list[PlanReview]:
     """Reviews of the owner's active plans due within a week (or overdue), not yet done."""
-    today = today or timezone.localdate()
-    return list(PlanReview.objects.filter(
+    today = today or school_today()
+    reviews = list(PlanReview.objects.filter(
         plan__owner=owner, plan__status=PlanStatus.ACTIVE, plan__archived_at__isnull=True,
         done_at__isnull=True, due_on__lte=today + timedelta(days=DUE_AHEAD_DAYS),
     ).select_related("plan", "plan__student").order_by("due_on")[:20])
+    for review in reviews:
+        review.overdue = review.due_on < today
+    return reviews
 
 
 def plan_reviews(plan: CarePlan) -> QuerySet[PlanReview]:
@@ -86,7 +95,7 @@ def plan_reviews(plan: CarePlan) -> QuerySet[PlanReview]:
 
 def session_months() -> list[tuple[str, str]]:
     first = CounselingSession.objects.aggregate(first=Min("held_at"))["first"]
-    today = timezone.localdate()
+    today = school_today()
     start = timezone.localtime(first).date() if first else today
     months, year, month = [], today.year, today.month
     while (year, month) >= (start.year, start.month) and len(months) < 36:
@@ -109,7 +118,7 @@ def month_filter(field: str):
 
 def follow_up_filter(qs, value: str):
     """"due": sessions whose follow-up date is within a week or past; "set": with any follow-up date."""
-    today = timezone.localdate()
+    today = school_today()
     if value == "due":
         return qs.filter(follow_up_on__isnull=False, follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS))
     if value == "set":

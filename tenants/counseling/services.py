@@ -19,7 +19,7 @@ from tenants.counseling.models import (
     PlanStatus,
     Referral,
 )
-from tenants.counseling.selectors import COUNSELOR_ROLES
+from tenants.counseling.selectors import COUNSELOR_ROLES, school_today
 from tenants.resources import services as resources
 from tenants.resources.selectors import local_day
 from tenants.students.models import StudentStatus
@@ -268,7 +268,7 @@ def plan_review_record(plan: CarePlan, *, actor, progress: str, next_due_on: dat
     review (today + the plan's interval, unless a date is given)."""
     plan = _active_plan(plan)
     progress = (progress or "").strip()
-    today = timezone.localdate()
+    today = school_today()
     errors = {}
     if not progress:
         errors["progress"] = _("Write down the progress check.")

@@ -287,7 +287,7 @@ class ReferralFormPage(AuditedForm):
 
     def initial_for(self, request, obj):
         if obj is None:
-            return {"referred_on": timezone.localdate()}
+            return {"referred_on": selectors.school_today()}
         return {"student": obj.student_id, "institution": obj.institution, "referred_on": obj.referred_on,
                 "reason": obj.reason}
 
@@ -307,7 +307,7 @@ class ReferralFeedbackPage(ReferralFormPage):
     form_class = FeedbackForm
 
     def initial_for(self, request, obj):
-        return {"feedback": obj.feedback, "feedback_on": obj.feedback_on or timezone.localdate()}
+        return {"feedback": obj.feedback, "feedback_on": obj.feedback_on or selectors.school_today()}
 
 
 class ReferralReturnPage(ReferralFormPage):
@@ -331,7 +331,7 @@ def referral_detail(request, id):
 # Plans (一生一策) ---------------------------------------------------------------------------------
 
 def _plan_review_due(qs, value):
-    today = timezone.localdate()
+    today = selectors.school_today()
     if value == "due":
         return qs.filter(status=PlanStatus.ACTIVE, next_review_on__lte=today + timedelta(days=7))
     if value == "overdue":
@@ -349,9 +349,9 @@ class PlanTable(AuditedTable):
 
     title = gettext_lazy("One student, one plan (一生一策)")
     intro = gettext_lazy("A plan for each student at elevated attention or above: goals, supports, an owner and regular reviews.")
-    policy = plan_policy
     subject = services.PLAN_SUBJECT
     tab = "counseling:plans"
+    policy = None  # allowed() decides: owners who are not on the care team see their own
     export_name = "一生一策"
     empty_text = gettext_lazy("No plans yet. Create a plan for each student listed above.")
     template_name = "counseling/plans.html"
@@ -431,7 +431,7 @@ class PlanFormPage(AuditedForm):
 
     def initial_for(self, request, obj):
         if obj is None:
-            initial = {"starts_on": timezone.localdate(), "review_every_days": 30}
+            initial = {"starts_on": selectors.school_today(), "review_every_days": 30}
             student = request.GET.get("student")
             if student and _is_uuid(student):
                 found = selectors.students_needing_a_plan(request.user).filter(public_id=student).first()

@@ -33,7 +33,7 @@ def home_context(user) -> dict:
     # 一生一策: reviews of the plans this person owns, due within a week (tenants.counseling).
     from tenants.counseling.selectors import reviews_due_for
 
-    context["plan_reviews_due"] = reviews_due_for(user, today=today)
+    context["plan_reviews_due"] = reviews_due_for(user)
 
     mine = ledger.task_list(on=today).filter(owner=user)
     context["my_overdue"] = list(mine.filter(is_overdue=True)[:10])

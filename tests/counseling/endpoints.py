@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tenants.care.services import attention_set
 from tenants.counseling import services
+from tenants.counseling.selectors import school_today
 from tests.conftest import role_user
 from tests.support.matrix import Endpoint
 from tests.support.students import make_student
@@ -19,7 +20,7 @@ def make_session():
     return services.session_create(
         actor=role_user("counselor"), student=make_student(), counselor=role_user("counselor"),
         held_at=timezone.now() - timedelta(days=1), duration_minutes=45, category="study",
-        notes="考试前失眠，讨论了放松方法。", follow_up_on=timezone.localdate() + timedelta(days=7),
+        notes="考试前失眠，讨论了放松方法。", follow_up_on=school_today() + timedelta(days=7),
     )
 
 
@@ -32,13 +33,13 @@ def session_payload():
 def make_referral():
     return services.referral_create(
         actor=role_user("counselor"), student=make_student(), institution="市精神卫生中心",
-        referred_on=timezone.localdate() - timedelta(days=3), reason="持续情绪低落，建议专科评估。",
+        referred_on=school_today() - timedelta(days=3), reason="持续情绪低落，建议专科评估。",
     )
 
 
 def referral_payload():
     return {"student": str(make_student().public_id), "institution": "区人民医院心理科",
-            "referred_on": str(timezone.localdate()), "reason": "睡眠问题持续一个月。"}
+            "referred_on": str(school_today()), "reason": "睡眠问题持续一个月。"}
 
 
 def elevated_student():
@@ -51,13 +52,13 @@ def make_plan():
     return services.plan_create(
         actor=role_user("counselor"), student=elevated_student(), owner=role_user("counselor"),
         goals="两个月内恢复正常作息。", supports="每周一次个别辅导；班主任关注课堂状态。",
-        starts_on=timezone.localdate(), review_every_days=14,
+        starts_on=school_today(), review_every_days=14,
     )
 
 
 def plan_payload():
     return {"student": str(elevated_student().public_id), "owner": str(role_user("counselor").public_id),
-            "goals": "改善同伴关系。", "supports": "团体辅导；家校沟通。", "starts_on": str(timezone.localdate()),
+            "goals": "改善同伴关系。", "supports": "团体辅导；家校沟通。", "starts_on": str(school_today()),
             "review_every_days": 30}
 
 
@@ -67,7 +68,7 @@ ENDPOINTS = [
              patch=lambda s: {"duration_minutes": 60, "notes": "补充：家长已知情。"}),
     Endpoint(name="medical-referrals", url="/api/v1/medical-referrals/", make=make_referral,
              payload=referral_payload, read=CARE_TEAM, create=CARE_TEAM, deletable=False,
-             patch=lambda r: {"feedback": "医院诊断为轻度抑郁，门诊随访。", "feedback_on": str(timezone.localdate())}),
+             patch=lambda r: {"feedback": "医院诊断为轻度抑郁，门诊随访。", "feedback_on": str(school_today())}),
     Endpoint(name="care-plans", url="/api/v1/care-plans/", make=make_plan, payload=plan_payload,
              read=CARE_TEAM, create=CARE_TEAM, deletable=False, patch=lambda p: {"supports": "每两周一次辅导。"}),
 ]
