@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,7 +20,8 @@ from rest_framework.views import APIView
 from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import PersonField, ref, uuid_param
-from tenants.care.access import manages_roster
+from shared.accounts.roles import SchoolRole
+from tenants.care.access import manages_roster, reads_status
 from tenants.students import selectors, services
 from tenants.students.models import Gender, SchoolClass, Student, StudentStatus
 from tenants.students.policies import class_policy, student_policy
@@ -31,7 +32,9 @@ class StudentOutput(serializers.ModelSerializer):
     grade = serializers.IntegerField(source="school_class.grade", read_only=True)
     # "class" is a Python keyword: declared in get_fields below.
     class_name = serializers.CharField(source="school_class.name", read_only=True)
-    being_followed = serializers.BooleanField(read_only=True, help_text="关注中：档案关注等级不为“无”")
+    being_followed = serializers.SerializerMethodField(
+        help_text="关注中：档案关注等级不为“无”。只有班主任、校长和心理老师能看到；其他人（如教务秘书）为 null"
+    )
 
     class Meta:
         model = Student
@@ -43,6 +46,14 @@ class StudentOutput(serializers.ModelSerializer):
         fields = super().get_fields()
         fields["class"] = serializers.SlugRelatedField(source="school_class", slug_field="public_id", read_only=True)
         return fields
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_being_followed(self, student):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not (reads_status(user) or user.has_role(SchoolRole.HOMEROOM_TEACHER)):
+            return None
+        return bool(getattr(student, "being_followed", False))
 
 
 class StudentInput(serializers.Serializer):
@@ -141,7 +152,7 @@ class StudentArchiveApi(APIView):
             student = services.student_archive(student, actor=request.user, reason=body.validated_data["reason"])
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(StudentOutput(_reload(student)).data)
+        return Response(StudentOutput(_reload(student), context={"request": request}).data)
 
 
 @extend_schema(tags=["students"], request=None, responses=StudentOutput)
@@ -154,7 +165,7 @@ class StudentRestoreApi(APIView):
             student = services.student_restore(student, actor=request.user)
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(StudentOutput(_reload(student)).data)
+        return Response(StudentOutput(_reload(student), context={"request": request}).data)
 
 
 class MoveInput(serializers.Serializer):
@@ -176,7 +187,7 @@ class StudentMoveApi(APIView):
             if hasattr(exc, "error_dict") and "school_class" in exc.error_dict:
                 raise ValidationError({"class": exc.message_dict["school_class"]})
             raise _drf(exc)
-        return Response(StudentOutput(_reload(student)).data)
+        return Response(StudentOutput(_reload(student), context={"request": request}).data)
 
 
 class ImportInput(serializers.Serializer):

@@ -105,7 +105,8 @@ class StudentTable(TablePage):
             qs = selectors.being_followed(qs)
         elif reads_status(request.user):
             qs = selectors.with_attention_level(qs)
-            audit(actor=request.user, action="list", subject="students.roster", reason=_("roster with attention levels"))
+            action = "export" if self.exporting else "list"
+            audit(actor=request.user, action=action, subject="students.roster", reason=_("roster with attention levels"))
         if not request.GET.get("status"):
             qs = qs.filter(status=StudentStatus.ACTIVE)
         return qs

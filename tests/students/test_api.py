@@ -46,6 +46,12 @@ def test_list_items_carry_the_contract_fields_and_being_followed():
     assert "level" not in item and "attention_level" not in item
     assert api_client(ALPHA, "r_homeroom_teacher").get(f"/api/v1/students/{elsewhere.public_id}/").status_code == 404
     assert api_client(ALPHA, "hr_api").get(f"/api/v1/students/{elsewhere.public_id}/").status_code == 200
+    # The principal learns it too; the secretary, who sees nothing of care, gets null.
+    shown = api_client(ALPHA, "r_principal").get(f"/api/v1/students/{followed.public_id}/")
+    assert shown.json()["being_followed"] is True
+    shown = api_client(ALPHA, "r_secretary").get(f"/api/v1/students/{followed.public_id}/")
+    assert_matches_schema(shown)
+    assert shown.json()["being_followed"] is None
 
 
 def test_filters():
