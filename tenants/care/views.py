@@ -41,6 +41,8 @@ TABS = [
     ("crisis", "/crisis/", gettext_lazy("Crisis (危机干预)"), "status"),
     ("observations", "/care/observations/", gettext_lazy("Observations"), "clinical"),
     ("consent", "/care/consent/", gettext_lazy("Consent"), "status"),
+    ("transfers", "/care/records/transfers/", gettext_lazy("Transfers"), "clinical"),
+    ("retention", "/care/records/retention/", gettext_lazy("Retention"), "status"),
     ("audit", "/care/audit/", gettext_lazy("Audit trail"), "principal"),
 ]
 HOMEROOM_TABS = [

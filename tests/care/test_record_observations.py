@@ -108,3 +108,31 @@ def test_api_homeroom_creates_for_own_students_only_and_reads_own():
     assert made.json()["id"] in ids and str(someone_else.public_id) not in ids
     all_ids = {o["id"] for o in api_client(ALPHA, "r_counselor").get("/api/v1/observations/").json()["results"]}
     assert {made.json()["id"], str(someone_else.public_id)} <= all_ids
+
+
+def test_table_exports_and_my_students_is_for_homeroom_teachers():
+    own, _other = _students()
+    with schema_context(SCHEMA):
+        from tenants.care import record_services
+
+        record_services.observation_create(actor=role_user("homeroom_teacher"), student=own, kind="observation",
+                                           observed_on=timezone.localdate(), text="MK-EXPORTED-TEXT")
+        lists = AuditEvent.objects.filter(subject="care.observation", action="export").count()
+    care = signed_in(ALPHA, "r_counselor")
+    export = care.get("/care/observations/?export=xlsx")
+    assert export.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cells = [v for row in load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True) for v in row]
+    assert "MK-EXPORTED-TEXT" in cells
+    with schema_context(SCHEMA):
+        assert AuditEvent.objects.filter(subject="care.observation", action="export").count() == lists + 1
+    assert care.get("/care/students/?export=xlsx").status_code == 200
+    assert care.get("/care/observations/students/").status_code == 404
+    homeroom = signed_in(ALPHA, "r_homeroom_teacher")
+    assert homeroom.get("/care/observations/students/?export=xlsx").status_code == 200
+    teacher_cells = [v for row in load_workbook(BytesIO(homeroom.get("/care/observations/?export=xlsx").content))
+                     .active.iter_rows(values_only=True) for v in row]
+    assert "MK-EXPORTED-TEXT" not in teacher_cells and own.name in " ".join(str(c) for c in teacher_cells)
