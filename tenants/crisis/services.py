@@ -158,9 +158,11 @@ def step_record(case: CrisisCase, *, actor, step: str, level: str = "", note: st
         done_at = now
     elif done_at > now + timedelta(minutes=1):
         errors["done_at"] = _("The time of a step cannot be in the future.")
-    elif previous is not None and done_at < previous:
+    elif previous is not None and done_at < previous.replace(second=0, microsecond=0):
         errors["done_at"] = _("A step cannot be done before the previous step (%(at)s).") % {
             "at": timezone.localtime(previous).strftime("%Y-%m-%d %H:%M")}
+    elif previous is not None and done_at < previous:
+        done_at = previous  # entered to the minute, in the previous step's minute: keep the order
     if errors:
         raise ValidationError(errors)
     try:

@@ -243,7 +243,10 @@ def case_step(request, id):
                     skipped_reason=data.get("skipped_reason") or "", summary=data.get("summary") or "",
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            # The step is posted hidden: its error (which step is due) shows above the form.
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for name, texts in errors.items():
+                form.add_error(name if name in form.fields and name != "step" else None, texts)
         else:
             messages.success(request, _("Step recorded."))
             return redirect("crisis:case", id=case.public_id)

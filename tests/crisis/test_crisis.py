@@ -1,0 +1,392 @@
+"""Crisis intervention: step order, timing and attribution, closing, the escalation job, need to
+know (the principal sees no narrative; break-glass), one audit event per read, pages and roles."""
+
+from datetime import timedelta
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext, override
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+
+from tenants.care.models import AuditEvent
+from tenants.crisis import selectors, services
+from tenants.crisis.models import BreakGlass, CaseStep, CrisisCase, DutyAssignment, EmergencyPlan, TimeLimit
+from tenants.crisis.tasks import escalate_overdue
+from tenants.workspace.models import Notification
+from tests.conftest import ALPHA, api_client, role_user, signed_in
+from tests.support.openapi import assert_matches_schema
+from tests.support.students import make_student
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # pages read and show times in the school's zone
+NARRATIVE = "晚自习后在天台徘徊，称“活着没意思”——标记文本XN42"
+NOTE = "评估笔记：有具体计划——标记文本NT77"
+
+
+@pytest.fixture
+def alpha():
+    with schema_context("school_alpha"):
+        yield
+    connection.set_schema_to_public()
+
+
+def _case(level="high", name=None):
+    student = make_student(name=name)
+    return services.case_report(student=student, level=level, identified_how="observation",
+                                actor=role_user("counselor"), narrative=NARRATIVE)
+
+
+def _step(case, step, **extra):
+    return services.step_record(case, actor=role_user("counselor"), step=step, **extra)
+
+
+def _views(case, action="view"):
+    return AuditEvent.objects.filter(object_ref=case.public_id, action=action).count()
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+def test_a_step_cannot_be_skipped_and_the_error_names_the_step_due(alpha):
+    case = _case()
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "intervention")
+    assert "step" in raised.value.message_dict
+    with override("en"):
+        assert "Risk assessed" in " ".join(raised.value.message_dict["step"])
+    assert not CaseStep.objects.filter(case=case, step="intervention").exists()
+    case.refresh_from_db()
+    assert case.step == "identified"
+
+
+def test_a_step_cannot_be_recorded_twice(alpha):
+    case = _case()
+    _step(case, "assessed", level="high")
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "assessed", level="medium")
+    assert "step" in raised.value.message_dict
+    assert CaseStep.objects.filter(case=case, step="assessed").count() == 1
+    # The database refuses it too, whatever the service says.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaseStep.objects.create(case=case, step="assessed", done_at=timezone.now(), level="low")
+
+
+def test_assessment_needs_a_level_and_sets_it(alpha):
+    case = _case(level="medium")
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "assessed")
+    assert "level" in raised.value.message_dict
+    _step(case, "assessed", level="high", note=NOTE)
+    case.refresh_from_db()
+    assert (case.step, case.level) == ("assessed", "high")
+
+
+def test_every_step_is_timed_and_attributed(alpha):
+    case = _case()
+    _opened_minutes_ago(case, 30)
+    CaseStep.objects.filter(case=case).update(done_at=timezone.now() - timedelta(minutes=30))
+    assessed_at = timezone.now() - timedelta(minutes=20)
+    psych = role_user("psychology_teacher")
+    services.step_record(case, actor=psych, step="assessed", level="high", done_at=assessed_at, note=NOTE)
+    row = CaseStep.objects.get(case=case, step="assessed")
+    assert row.done_by == psych and abs((row.done_at - assessed_at).total_seconds()) < 1
+    assert row.note == NOTE and row.level == "high"
+    identified = CaseStep.objects.get(case=case, step="identified")
+    assert identified.done_by == role_user("counselor")
+    # Not in the future, not before the previous step.
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "intervention", done_at=timezone.now() + timedelta(hours=1))
+    assert "done_at" in raised.value.message_dict
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "intervention", done_at=assessed_at - timedelta(minutes=1))
+    assert "done_at" in raised.value.message_dict
+    before = timezone.now()
+    _step(case, "intervention")
+    assert CaseStep.objects.get(case=case, step="intervention").done_at >= before
+
+
+def test_referral_may_be_not_needed_but_is_recorded_and_closing_needs_a_summary(alpha):
+    case = _case()
+    _step(case, "assessed", level="medium")
+    _step(case, "intervention")
+    _step(case, "guardians_notified", note="电话联系母亲，已到校")
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "guardians_notified", skipped_reason="不需要")
+    assert "step" in raised.value.message_dict
+    _step(case, "referral", skipped_reason="评估后风险下降，暂不需要转介")
+    assert CaseStep.objects.get(case=case, step="referral").skipped_reason.startswith("评估后")
+    _step(case, "follow_up")
+    with pytest.raises(ValidationError) as raised:
+        _step(case, "closed", summary="   ")
+    assert "summary" in raised.value.message_dict
+    case.refresh_from_db()
+    assert case.closed_at is None and case.step == "follow_up"
+    _step(case, "closed", summary="连续四周跟踪，情绪稳定，结案")
+    case.refresh_from_db()
+    assert case.step == "closed" and case.closed_at is not None and case.summary.startswith("连续四周")
+    with pytest.raises(ValidationError):
+        _step(case, "closed", summary="again")
+
+
+# --- Time limits and escalation ------------------------------------------------------------------
+
+def _opened_minutes_ago(case, minutes):
+    CrisisCase.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_deadline_selector(alpha):
+    case = _case()
+    found = selectors.cases().get(pk=case.pk)
+    assert found.next_step == "assessed" and found.limit_minutes == 60 and not found.overdue
+    _opened_minutes_ago(case, 61)
+    found = selectors.cases().get(pk=case.pk)
+    assert found.overdue and found.deadline < timezone.now()
+    assert selectors.overdue_cases().filter(pk=case.pk).exists()
+
+
+def test_escalation_job_alerts_the_principal_once_and_names_no_student(alpha):
+    principal = role_user("principal")
+    late = _case(level="high", name="欧阳标记")
+    _opened_minutes_ago(late, 61)
+    within = _case(level="high")
+    _opened_minutes_ago(within, 30)
+    before = Notification.objects.filter(recipient=principal).count()
+
+    first = escalate_overdue.apply().get()
+    assert first["escalated"] >= 1 and first["notified"] >= 1
+    late.refresh_from_db()
+    within.refresh_from_db()
+    assert late.escalated_at is not None
+    assert within.escalated_at is None
+    notes = Notification.objects.filter(recipient=principal, dedupe_key__startswith=f"crisis:{late.public_id}:")
+    assert notes.count() == 1
+    note = notes.get()
+    assert "欧阳标记" not in note.title and "欧阳标记" not in note.body
+    assert str(late.public_id) in note.link
+    assert not Notification.objects.filter(dedupe_key__startswith=f"crisis:{within.public_id}:overdue").exists()
+
+    again = escalate_overdue.apply().get()
+    assert again["notified"] == 0 and again["escalated"] == 0
+    assert Notification.objects.filter(recipient=principal).count() == before + 1
+    assert Notification.objects.filter(dedupe_key=f"crisis:{late.public_id}:overdue:assessed").count() == first["notified"]
+
+
+def test_recorded_step_stops_the_escalation_and_limits_can_be_changed(alpha):
+    case = _case(level="high")
+    _opened_minutes_ago(case, 61)
+    _step(case, "assessed", level="high")
+    # intervention is due within 4 hours of opening: not overdue yet
+    assert not selectors.cases().get(pk=case.pk).overdue
+    limit = TimeLimit.objects.get(level="high", step="intervention")
+    services.time_limit_update(limit, actor=role_user("principal"), data={"minutes": 45})
+    assert selectors.cases().get(pk=case.pk).overdue
+    with pytest.raises(ValidationError):
+        services.time_limit_update(limit, actor=role_user("principal"), data={"minutes": 0})
+
+
+# --- Need to know, break-glass, audit ------------------------------------------------------------
+
+def _in_alpha(fn):
+    with schema_context("school_alpha"):
+        result = fn()
+    connection.set_schema_to_public()
+    return result
+
+
+def test_principal_sees_status_but_no_narrative_until_break_glass(db):
+    case = _in_alpha(lambda: _case())
+    _in_alpha(lambda: _step(case, "assessed", level="high", note=NOTE))
+    url = f"/crisis/cases/{case.public_id}/"
+
+    counselor = signed_in(ALPHA, "r_counselor")
+    page = counselor.get(url).content.decode()
+    assert "XN42" in page and "NT77" in page
+
+    principal = signed_in(ALPHA, "r_principal")
+    page = principal.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "XN42" not in text and "NT77" not in text and case.student.name in text
+    assert 'name="reason"' in text
+
+    api = api_client(ALPHA, "r_principal")
+    body = api.get(f"/api/v1/crisis-cases/{case.public_id}/")
+    assert_matches_schema(body)
+    data = body.json()
+    assert data["level"] == "high" and data["step"] == "assessed"
+    assert "narrative" not in data and "summary" not in data and all("note" not in s for s in data["steps"])
+    listed = api.get("/api/v1/crisis-cases/").json()["results"]
+    assert all("narrative" not in item for item in listed)
+    assert "XN42" not in str(listed)
+
+    # Break-glass needs a reason.
+    refused = principal.post(f"{url}break-glass/", {"reason": "  "})
+    assert refused.status_code == 400
+    assert api.post(f"/api/v1/crisis-cases/{case.public_id}/break-glass/", {"reason": ""},
+                    content_type="application/json").status_code == 400
+    assert _in_alpha(lambda: BreakGlass.objects.filter(case=case).count()) == 0
+
+    opened = principal.post(f"{url}break-glass/", {"reason": "家长来电投诉，需要了解处置经过"})
+    assert opened.status_code == 302
+    glass_events = _in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="break_glass")))
+    assert len(glass_events) == 1 and glass_events[0].reason == "家长来电投诉，需要了解处置经过"
+    assert glass_events[0].actor_id == _in_alpha(lambda: role_user("principal").pk)
+    told = _in_alpha(lambda: list(Notification.objects.filter(
+        recipient=role_user("counselor"), dedupe_key__startswith=f"crisis:{case.public_id}:break_glass")))
+    assert len(told) == 1 and "家长来电投诉" in told[0].body and case.student.name not in told[0].title
+
+    views_before = _in_alpha(lambda: _views(case))
+    text = principal.get(url).content.decode()
+    assert "XN42" in text and "NT77" in text
+    assert _in_alpha(lambda: _views(case)) == views_before + 1
+    data = api.get(f"/api/v1/crisis-cases/{case.public_id}/").json()
+    assert data["narrative"] == NARRATIVE and data["steps"][1]["note"] == NOTE
+
+    # The counselors see who opened it and why.
+    history = counselor.get(url).content.decode()
+    assert "家长来电投诉，需要了解处置经过" in history
+
+    # Expired: the detail is hidden again.
+    _in_alpha(lambda: BreakGlass.objects.filter(case=case).update(expires_at=timezone.now() - timedelta(minutes=1)))
+    assert "XN42" not in principal.get(url).content.decode()
+
+
+def test_api_break_glass_by_the_principal_only(db):
+    case = _in_alpha(lambda: _case())
+    url = f"/api/v1/crisis-cases/{case.public_id}/break-glass/"
+    assert api_client(ALPHA, "r_counselor").post(url, {"reason": "x"}, content_type="application/json").status_code == 403
+    assert api_client(ALPHA, "r_deputy").post(url, {"reason": "x"}, content_type="application/json").status_code == 404
+    response = api_client(ALPHA, "r_principal").post(url, {"reason": "区教育局要求核查"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert_matches_schema(response)
+    assert response.json()["reason"] == "区教育局要求核查"
+
+
+@pytest.mark.parametrize("role", ["counselor", "principal"])
+def test_each_detail_read_writes_exactly_one_audit_event(db, role):
+    case = _in_alpha(lambda: _case())
+    page = signed_in(ALPHA, f"r_{role}")
+    before = _in_alpha(lambda: _views(case))
+    assert page.get(f"/crisis/cases/{case.public_id}/").status_code == 200
+    assert _in_alpha(lambda: _views(case)) == before + 1
+    assert api_client(ALPHA, f"r_{role}").get(f"/api/v1/crisis-cases/{case.public_id}/").status_code == 200
+    assert _in_alpha(lambda: _views(case)) == before + 2
+    events = _in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="view")))
+    assert all(e.student_ref == case.student.public_id for e in events)
+    lists = _in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count())
+    page.get("/crisis/")
+    assert _in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count()) == lists + 1
+
+
+OUTSIDERS = ["homeroom_teacher", "secretary", "deputy", "member", "invited_attendee", "school_admin"]
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_outsiders_get_403_on_lists_and_404_on_cases(db, role):
+    case = _in_alpha(lambda: _case())
+    client = signed_in(ALPHA, f"r_{role}")
+    for url in ("/crisis/", "/crisis/cases/new/", "/crisis/limits/", "/crisis/duty/"):
+        assert client.get(url).status_code == 403, url
+    for url in (f"/crisis/cases/{case.public_id}/",):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/crisis/cases/{case.public_id}/steps/", {"step": "assessed", "level": "high"}).status_code == 404
+    assert client.post(f"/crisis/cases/{case.public_id}/break-glass/", {"reason": "x"}).status_code == 404
+    assert _in_alpha(lambda: CaseStep.objects.filter(case=case).count()) == 1
+    plans = client.get("/crisis/plans/").status_code
+    assert plans == (403 if role in ("invited_attendee", "school_admin") else 200)
+
+
+def test_other_school_case_page_is_404(db):
+    case = _in_alpha(lambda: _case())
+    assert signed_in("beta", "r_counselor").get(f"/crisis/cases/{case.public_id}/").status_code == 404
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+def test_counselor_opens_a_case_and_records_steps_from_the_page(db):
+    student = _in_alpha(lambda: make_student())
+    counselor = signed_in(ALPHA, "r_counselor")
+    assert counselor.get("/crisis/cases/new/").status_code == 200
+    created = counselor.post("/crisis/cases/new/", {
+        "student": student.pk, "level": "high", "identified_how": "self_report", "narrative": NARRATIVE})
+    assert created.status_code == 302, created.content.decode()[:2000]
+    case = _in_alpha(lambda: CrisisCase.objects.get(student=student))
+    assert created["Location"] == f"/crisis/cases/{case.public_id}/"
+    assert case.counselor_id == _in_alpha(lambda: role_user("counselor").pk)
+    url = f"/crisis/cases/{case.public_id}/"
+
+    skipped = counselor.post(f"{url}steps/", {"step": "intervention"})
+    assert skipped.status_code == 400
+    with override("zh-hans"):
+        assert gettext("Risk assessed (评估)") in skipped.content.decode()
+    assert 'class="errors"' in skipped.content.decode()
+    no_level = counselor.post(f"{url}steps/", {"step": "assessed", "level": ""})
+    assert no_level.status_code == 400
+    ok = counselor.post(f"{url}steps/", {"step": "assessed", "level": "high", "note": NOTE,
+                                         "done_at": timezone.localtime(timezone=SHANGHAI).strftime("%Y-%m-%dT%H:%M")})
+    assert ok.status_code == 302, [line for line in ok.content.decode().splitlines() if "error" in line]
+    assert _in_alpha(lambda: CrisisCase.objects.get(pk=case.pk).step) == "assessed"
+    page = counselor.get(url).content.decode()
+    assert 'value="intervention"' in page and "NT77" in page
+
+    # The principal may not open cases or record steps.
+    principal = signed_in(ALPHA, "r_principal")
+    assert principal.get("/crisis/cases/new/").status_code == 403
+    assert principal.post(f"{url}steps/", {"step": "intervention"}).status_code == 403
+    listed = principal.get("/crisis/").content.decode()
+    assert student.name in listed and "XN42" not in listed
+
+
+def test_case_list_filters_and_exports(db):
+    late = _in_alpha(lambda: _case(level="high"))
+    _in_alpha(lambda: _opened_minutes_ago(late, 90))
+    calm = _in_alpha(lambda: _case(level="low"))
+    client = signed_in(ALPHA, "r_psychology_teacher")
+    overdue = client.get("/crisis/?overdue=yes").content.decode()
+    assert late.student.name in overdue and calm.student.name not in overdue
+    assert "badge-overdue" in overdue
+    export = client.get("/crisis/?export=xlsx&level=high")
+    assert export.status_code == 200
+    sheet = load_workbook(BytesIO(export.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert late.student.name in names and calm.student.name not in names
+
+
+def test_time_limit_duty_and_plan_pages(db):
+    principal = signed_in(ALPHA, "r_principal")
+    limit = _in_alpha(lambda: TimeLimit.objects.get(level="high", step="assessed"))
+    assert principal.get("/crisis/limits/").status_code == 200
+    saved = principal.post(f"/crisis/limits/{limit.public_id}/edit/", {"level": "high", "step": "assessed", "minutes": 30})
+    assert saved.status_code == 302
+    assert _in_alpha(lambda: TimeLimit.objects.get(pk=limit.pk).minutes) == 30
+    bad = principal.post("/crisis/limits/new/", {"level": "high", "step": "assessed", "minutes": 0})
+    assert bad.status_code == 400
+
+    counselor = _in_alpha(lambda: role_user("counselor"))
+    day = timezone.localdate() + timedelta(days=3)
+    assigned = principal.post("/crisis/duty/new/", {"user": counselor.pk, "on_date": day.isoformat(), "days": 2})
+    assert assigned.status_code == 302
+    assert _in_alpha(lambda: DutyAssignment.objects.filter(user=counselor, on_date__gte=day).count()) == 2
+    assert _in_alpha(lambda: [u.pk for u in services.counselors_on_duty(day)]) == [counselor.pk]
+    again = principal.post("/crisis/duty/new/", {"user": counselor.pk, "on_date": day.isoformat(), "days": 1})
+    assert again.status_code == 400
+    deputy = _in_alpha(lambda: role_user("deputy"))
+    not_care = principal.post("/crisis/duty/new/", {"user": deputy.pk, "on_date": day.isoformat(), "days": 1})
+    assert not_care.status_code == 400
+    page = principal.get("/crisis/duty/").content.decode()
+    assert counselor.display_name in page
+
+    plan = principal.post("/crisis/plans/new/", {"title": "校园心理危机干预应急预案", "version": "1.0",
+                                                 "effective_on": timezone.localdate().isoformat(), "body": "一、工作目标"})
+    assert plan.status_code == 302
+    found = _in_alpha(lambda: EmergencyPlan.objects.get(title="校园心理危机干预应急预案"))
+    homeroom = signed_in(ALPHA, "r_homeroom_teacher")
+    assert "一、工作目标" in homeroom.get(f"/crisis/plans/{found.public_id}/").content.decode()
+    assert homeroom.get(f"/crisis/plans/{found.public_id}/edit/").status_code == 403
+    with override("zh-hans"):
+        empty = gettext("Nothing matches these filters.")
+    assert empty  # the catalogue has the filter text
