@@ -29,7 +29,7 @@ from tenants.students.models import SchoolClass, StudentStatus
 from tenants.students.policies import class_policy, student_policy
 
 TABS = [
-    ("students:index", gettext_lazy("Students")),
+    ("students:index", gettext_lazy("Student roster")),
     ("students:classes", gettext_lazy("Classes")),
     ("students:import", gettext_lazy("Import a roster")),
 ]
