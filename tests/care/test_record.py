@@ -232,3 +232,15 @@ def test_api_sets_the_level_for_the_care_team_only():
                                                         content_type="application/json").status_code == 404
     with schema_context(SCHEMA):
         assert CareRecord.objects.get(student=student).level == "high"
+
+
+def test_pages_render_when_the_platform_set_the_level_and_when_nothing_is_there():
+    with schema_context(SCHEMA):
+        student = make_student()
+        attention_set(student=student, level="crisis", reason="学生通过链接作答，第9题阳性", actor=None)
+    response = signed_in(ALPHA, "r_counselor").get(f"/care/students/{student.public_id}/")
+    assert response.status_code == 200 and "学生通过链接作答" in response.content.decode()
+    with schema_context("school_beta"):
+        assert selectors.care_overview()["students"] == 0  # beta has no roster in the tests
+    home = signed_in(BETA, "r_counselor").get("/care/")
+    assert home.status_code == 200 and 'class="empty"' in home.content.decode()
