@@ -55,7 +55,7 @@ class SessionForm(forms.Form):
         self.fields["booking"].queryset = selectors.open_bookings()
         self.fields["room"].queryset = CounselingRoom.objects.filter(is_active=True).order_by("name")
         if editing:
-            self.fields["student"].disabled = True
+            del self.fields["student"]  # a record stays with its student
 
 
 class ReferralForm(forms.Form):
@@ -68,7 +68,7 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = selectors.students_for(user)
         if editing:
-            self.fields["student"].disabled = True
+            del self.fields["student"]  # a record stays with its student
 
 
 class FeedbackForm(forms.Form):

@@ -160,7 +160,7 @@ class AuditedForm(FormPage):
 
     def render(self, request, form, obj, status=200):
         return render(request, self.template_name, {
-            "title": self.title if obj is None else self.edit_title, "form": form, "object": obj,
+            "title": self.title if obj is None else f"{self.edit_title} · {obj.student.name}", "form": form, "object": obj,
         }, status=status)
 
 

@@ -148,6 +148,20 @@ def test_each_read_of_a_session_writes_exactly_one_audit_event():
     answer = api.get(f"/api/v1/counseling-sessions/{session.public_id}/")
     assert answer.status_code == 200 and answer.json()["notes"] == NOTES
     assert _views(session) == 2
+    # The edit form shows the notes: one more read. Saving it is one change.
+    edit = page.get(f"/counseling/{session.public_id}/edit/")
+    assert edit.status_code == 200 and NOTES in edit.content.decode()
+    assert _views(session) == 3
+    form = edit.context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(held_at=_at(-1, 10).strftime("%Y-%m-%dT%H:%M"), booking="",
+                duration_minutes=70, follow_up_on="")
+    saved = page.post(f"/counseling/{session.public_id}/edit/", data)
+    assert saved.status_code == 302, saved.context["form"].errors
+    with schema_context(SCHEMA):
+        session.refresh_from_db()
+        assert session.duration_minutes == 70 and session.notes == NOTES
+        assert AuditEvent.objects.filter(object_ref=session.public_id, action="change").count() == 1
     with schema_context(SCHEMA):
         lists_before = AuditEvent.objects.filter(action="list", subject=services.SESSION_SUBJECT).count()
     assert page.get("/counseling/").status_code == 200
@@ -219,6 +233,7 @@ def test_referral_with_feedback_and_return_plan():
     assert [row[0][0] for row in table.context["rows"]] == [student.name]
     api = api_client(ALPHA, "r_counselor").get(f"/api/v1/medical-referrals/{referral.public_id}/").json()
     assert api["return_on"] == str(school_today()) and api["feedback"].startswith("诊断为焦虑状态")
+    assert _views(referral) == 2  # the detail page once, the API once
     with schema_context(SCHEMA), connection.cursor() as cursor:
         cursor.execute("SELECT reason, feedback, return_plan FROM counseling_referral WHERE id = %s", [referral.pk])
         assert all(value.startswith("xy1:") for value in cursor.fetchone())
