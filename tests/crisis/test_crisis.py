@@ -390,3 +390,30 @@ def test_time_limit_duty_and_plan_pages(db):
     with override("zh-hans"):
         empty = gettext("Nothing matches these filters.")
     assert empty  # the catalogue has the filter text
+
+
+def test_demo_seeds_once_and_needs_students(alpha):
+    from shared.accounts.roles import SchoolRole
+    from shared.accounts.services import account_create
+    from tenants.crisis.demo import PLAN_TITLE, seed_demo
+
+    account_create(username="counselor", full_name="杨思远", roles=[SchoolRole.COUNSELOR], password="Correct-Horse-77")
+    account_create(username="psych", full_name="陈静怡", roles=[SchoolRole.PSYCHOLOGY_TEACHER], password="Correct-Horse-77")
+    from tenants.students.models import Student
+
+    today = timezone.localdate()
+    Student.objects.all().delete()
+    seed_demo(today=today)
+    assert not EmergencyPlan.objects.exists() and not CrisisCase.objects.exists()
+    for _n in range(3):
+        make_student()
+    seed_demo(today=today)
+    seed_demo(today=today)
+    assert EmergencyPlan.objects.filter(title=PLAN_TITLE).count() == 1
+    assert DutyAssignment.objects.filter(user__username="counselor", on_date=today).count() == 1
+    cases = list(selectors.cases().filter(identified_how__in=["self_report", "report"]))
+    assert len(cases) == 2
+    closed = next(c for c in cases if c.closed_at)
+    assert closed.summary and closed.step == "closed"
+    opened = next(c for c in cases if not c.closed_at)
+    assert opened.level == "high" and opened.step == "intervention" and not opened.overdue
