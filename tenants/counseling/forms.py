@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.counseling import selectors
 from tenants.counseling.models import IssueCategory
-from tenants.resources.models import CounselingRoom
+from tenants.resources.models import CounselingRoom, RoomBooking
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -48,11 +48,14 @@ class SessionForm(forms.Form):
                             help_text=_("Encrypted; only the care team reads them."))
     follow_up_on = forms.DateField(label=_("Follow-up date"), widget=DATE, required=False)
 
-    def __init__(self, *args, user=None, editing=False, **kwargs):
+    def __init__(self, *args, user=None, editing=False, booking_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = selectors.students_for(user)
         self.fields["counselor"].queryset = selectors.counselors()
-        self.fields["booking"].queryset = selectors.open_bookings()
+        bookings = selectors.open_bookings()
+        if booking_id:  # the session's own booking stays choosable, however old
+            bookings = (bookings | RoomBooking.objects.filter(pk=booking_id)).select_related("room").order_by("starts_at")
+        self.fields["booking"].queryset = bookings
         self.fields["room"].queryset = CounselingRoom.objects.filter(is_active=True).order_by("name")
         if editing:
             del self.fields["student"]  # a record stays with its student

@@ -174,6 +174,9 @@ class SessionFormPage(AuditedForm):
     def selector(self):
         return selectors.session_list()
 
+    def form_kwargs(self, request, obj):
+        return {**super().form_kwargs(request, obj), "booking_id": obj.booking_id if obj else None}
+
     def initial_for(self, request, obj):
         if obj is None:
             initial = {"held_at": timezone.localtime().replace(second=0, microsecond=0), "duration_minutes": 50}

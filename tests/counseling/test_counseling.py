@@ -367,3 +367,27 @@ def test_a_homeroom_owner_reads_their_own_plan_and_no_other():
     assert _views(mine) == 2 and _views(other) == 0
     # A staff member who owns no plan gets nothing.
     assert signed_in(ALPHA, "r_secretary").get("/counseling/plans/").status_code == 403
+
+
+def test_every_counseling_page_renders_for_the_care_team():
+    with schema_context(SCHEMA):
+        _room("沙盘室")
+        session = _session()
+        referral = services.referral_create(actor=role_user("counselor"), student=session.student,
+                                            institution="市精神卫生中心", referred_on=school_today(), reason="评估")
+        plan = services.plan_create(actor=role_user("counselor"), student=_elevated(), owner=role_user("counselor"),
+                                    goals="目标", supports="支持", starts_on=school_today())
+        waiting = _elevated()
+    client = signed_in(ALPHA, "r_psychology_teacher")
+    pages = ["/counseling/", "/counseling/new/", f"/counseling/{session.public_id}/",
+             f"/counseling/{session.public_id}/edit/", "/counseling/referrals/", "/counseling/referrals/new/",
+             f"/counseling/referrals/{referral.public_id}/", f"/counseling/referrals/{referral.public_id}/edit/",
+             f"/counseling/referrals/{referral.public_id}/feedback/", f"/counseling/referrals/{referral.public_id}/return/",
+             "/counseling/plans/", f"/counseling/plans/new/?student={waiting.public_id}",
+             f"/counseling/plans/{plan.public_id}/", f"/counseling/plans/{plan.public_id}/edit/",
+             "/counseling/plans/?review=due&status=active", "/counseling/referrals/?state=waiting&month=2020-01"]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    new_plan = client.get(f"/counseling/plans/new/?student={waiting.public_id}")
+    assert new_plan.context["form"].initial["student"] == waiting.pk
+    assert f"?student={waiting.public_id}" in client.get("/counseling/plans/").content.decode()
