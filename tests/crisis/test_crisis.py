@@ -417,3 +417,34 @@ def test_demo_seeds_once_and_needs_students(alpha):
     assert closed.summary and closed.step == "closed"
     opened = next(c for c in cases if not c.closed_at)
     assert opened.level == "high" and opened.step == "intervention" and not opened.overdue
+
+
+def test_steps_api_records_the_next_step_and_names_the_one_due(db):
+    case = _in_alpha(lambda: _case())
+    url = f"/api/v1/crisis-cases/{case.public_id}/steps/"
+    api = api_client(ALPHA, "r_counselor")
+    skipped = api.post(url, {"step": "guardians_notified"}, content_type="application/json")
+    assert skipped.status_code == 400
+    assert_matches_schema(skipped)
+    assert "step" in skipped.json()["error"]["fields"]
+    no_level = api.post(url, {"step": "assessed"}, content_type="application/json")
+    assert no_level.status_code == 400 and "level" in no_level.json()["error"]["fields"]
+    done = api.post(url, {"step": "assessed", "level": "high", "note": NOTE}, content_type="application/json")
+    assert done.status_code == 201, done.content
+    assert_matches_schema(done)
+    body = done.json()
+    assert body["step"] == "assessed" and body["next_step"] == "intervention"
+    assert [s["step"] for s in body["steps"]] == ["identified", "assessed"] and body["steps"][1]["note"] == NOTE
+    again = api.post(url, {"step": "assessed", "level": "high"}, content_type="application/json")
+    assert again.status_code == 400 and "step" in again.json()["error"]["fields"]
+    for step in ("intervention", "guardians_notified"):
+        assert api.post(url, {"step": step}, content_type="application/json").status_code == 201
+    assert api.post(url, {"step": "referral", "skipped_reason": "不需要"}, content_type="application/json").status_code == 201
+    assert api.post(url, {"step": "follow_up"}, content_type="application/json").status_code == 201
+    unsummarised = api.post(url, {"step": "closed"}, content_type="application/json")
+    assert unsummarised.status_code == 400 and "summary" in unsummarised.json()["error"]["fields"]
+    closed = api.post(url, {"step": "closed", "summary": "风险解除，结案"}, content_type="application/json")
+    assert closed.status_code == 201 and closed.json()["closed_at"]
+    assert api_client(ALPHA, "r_principal").post(url, {"step": "closed"}, content_type="application/json").status_code == 403
+    assert api_client(ALPHA, "r_secretary").post(url, {"step": "closed"}, content_type="application/json").status_code == 404
+    assert api_client("beta", "r_counselor").post(url, {"step": "closed"}, content_type="application/json").status_code == 404
