@@ -46,6 +46,12 @@ AREA_DEMOS = [
     "tenants.programs.demo",
     "tenants.finance.demo",
     "tenants.evaluation.demo",
+    # Student care: the roster first, then consent and observations, screening, crisis, counseling.
+    "tenants.students.demo",
+    "tenants.care.demo",
+    "tenants.screening.demo",
+    "tenants.crisis.demo",
+    "tenants.counseling.demo",
 ]
 
 

@@ -23,6 +23,7 @@ def site(request):
             # secretary see the roster (tenants.care.access holds the rules).
             "nav_care": user.has_role(SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR),
             "nav_roster": user.has_role(SchoolRole.SECRETARY, SchoolRole.HOMEROOM_TEACHER),
+            "nav_observations": user.has_role(SchoolRole.HOMEROOM_TEACHER),
             "unread_notifications": _unread(user),
         }
     return {

@@ -6,7 +6,7 @@ from django.test import Client
 
 from district.demo import DEMO_PASSWORD, seed_demo
 from district.models import School
-from tests.conftest import totp_code_for, host
+from tests.conftest import host, totp_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,20 @@ PAGES = [
     "/", "/ledger/", "/ledger/meetings/", "/governance/", "/governance/group/", "/governance/plans/",
     "/governance/rules/", "/governance/reports/", "/resources/", "/team/", "/programs/", "/programs/activities/",
     "/finance/", "/evaluation/",
+    "/students/", "/care/students/", "/care/consent/", "/care/audit/", "/screening/", "/crisis/",
 ]
+# Clinical pages only the care team opens.
+COUNSELOR_PAGES = ["/counseling/", "/counseling/referrals/", "/counseling/plans/", "/screening/responses/",
+                   "/care/observations/"]
+
+
+def _pages_have_data(client, paths):
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.content.decode()
+        if path not in ("/",):
+            assert 'class="empty"' not in body.split("<main>", 1)[1].split("</table>", 1)[0], f"{path} is empty"
 
 
 def test_demo_schools_have_data_on_every_page(settings):
@@ -27,12 +40,11 @@ def test_demo_schools_have_data_on_every_page(settings):
     client = Client(HTTP_HOST=host("demo1"))
     assert client.post("/accounts/login/", {"username": "principal", "password": DEMO_PASSWORD}).status_code == 302
     assert client.post("/accounts/otp/", {"code": totp_code_for("demo1", "principal")}).status_code == 302
-    for path in PAGES:
-        response = client.get(path)
-        assert response.status_code == 200, path
-        body = response.content.decode()
-        if path not in ("/",):
-            assert 'class="empty"' not in body.split("<main>", 1)[1].split("</table>", 1)[0], f"{path} is empty"
+    _pages_have_data(client, PAGES)
+    counselor = Client(HTTP_HOST=host("demo1"))
+    assert counselor.post("/accounts/login/", {"username": "counselor", "password": DEMO_PASSWORD}).status_code == 302
+    assert counselor.post("/accounts/otp/", {"code": totp_code_for("demo1", "counselor")}).status_code == 302
+    _pages_have_data(counselor, COUNSELOR_PAGES)
     home = client.get("/")
     assert home.context["task_counts"]["done"] > 0
     assert home.context["plans"] and home.context["training"] and home.context["budget"]["budget"] > 0
