@@ -4,7 +4,31 @@ Call `audit()` once per sensitive read (a detail page, an API retrieve, an expor
 change, in the same transaction as the change. The table is append-only in the database.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from tenants.care.models import AuditEvent
+
+# What each `subject` code means, for the audit page and its export.
+SUBJECT_LABELS = {
+    "care.record": _("Mental-health record"),
+    "care.attention": _("Attention level"),
+    "care.observation": _("Observation or referral"),
+    "care.consent": _("Guardian consent"),
+    "care.audit": _("Audit trail"),
+    "care.retention": _("Retention period"),
+    "care.transfer": _("Record transfer"),
+    "crisis.case": _("Crisis case"),
+    "screening.response": _("Screening response"),
+    "students.roster": _("Student roster"),
+    "students.student": _("Student"),
+    "counseling.session": _("Counseling session"),
+    "counseling.referral": _("Medical referral"),
+    "counseling.plan": _("Plan (一生一策)"),
+}
+
+
+def subject_label(code: str) -> str:
+    return str(SUBJECT_LABELS.get(code, code))
 
 
 def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: str = "") -> AuditEvent:

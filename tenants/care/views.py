@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from shared.pages import Action, Column, Filter, FormPage, TablePage
 from tenants.care import record_services, selectors
-from tenants.care.audit import audit
+from tenants.care.audit import audit, subject_label
 from tenants.care.export import record_workbook
 from tenants.care.forms import ConsentForm, ExportForm, LevelForm, ObservationForm
 from tenants.care.models import LEVEL_ORDER, AttentionLevel, AuditAction, ConsentStatus, ObservationKind
@@ -34,7 +34,7 @@ from tenants.students.models import SchoolClass, Student
 TABS = [
     ("home", "/care/", gettext_lazy("Overview"), "status"),
     ("records", "/care/students/", gettext_lazy("Records (心理健康档案)"), "status"),
-    ("roster", "/students/", gettext_lazy("Students"), "status"),
+    ("roster", "/students/", gettext_lazy("Student roster"), "status"),
     ("screening", "/screening/", gettext_lazy("Screening (心理测评)"), "clinical"),
     ("counseling", "/counseling/", gettext_lazy("Counseling (个别辅导)"), "clinical"),
     ("plans", "/counseling/plans/", gettext_lazy("Plans (一生一策)"), "clinical"),
@@ -556,7 +556,7 @@ class AuditTable(CareTable):
             Column(gettext_lazy("When"), lambda e: e.at if self.exporting else _day(e.at)),
             Column(gettext_lazy("Who"), "actor_name"),
             Column(gettext_lazy("What"), "get_action_display"),
-            Column(gettext_lazy("Record"), "subject"),
+            Column(gettext_lazy("Record type"), lambda e: subject_label(e.subject)),
             Column(gettext_lazy("Student"), self.student),
             Column(gettext_lazy("Why"), "reason"),
         ]

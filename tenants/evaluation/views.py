@@ -775,7 +775,7 @@ class CommendationListPage(_EvaluationTable):
         Column(gettext_lazy("Recipient"), "recipient_display"),
         Column(gettext_lazy("Level"), "get_level_display"),
         Column(gettext_lazy("Date"), "awarded_on"),
-        Column(gettext_lazy("Reason"), "reason"),
+        Column(gettext_lazy("Reason for commendation"), "reason"),
     ]
     filters = [
         Filter("level", gettext_lazy("Level"), choices=list(CommendationLevel.choices)),

@@ -26,7 +26,7 @@ from tenants.screening.policies import campaign_policy, instrument_policy, respo
 
 TABS = [
     ("screening:index", gettext_lazy("Campaigns"), campaign_policy),
-    ("screening:responses", gettext_lazy("Responses"), response_policy),
+    ("screening:responses", gettext_lazy("Screening responses"), response_policy),
     ("screening:instruments", gettext_lazy("Instruments"), instrument_policy),
 ]
 
@@ -100,7 +100,7 @@ class CampaignTable(TablePage):
 
     def get_actions(self, request):
         if campaign_policy.can_create(request.user):
-            return [Action(gettext_lazy("New campaign"), reverse("screening:campaign_new"))]
+            return [Action(gettext_lazy("New screening campaign"), reverse("screening:campaign_new"))]
         return []
 
     def extra_context(self, request):
