@@ -214,9 +214,13 @@ def _errors(result):
     return [{"line": line, "column": column, "message": message} for line, column, message in result.errors]
 
 
-# Not in the OpenAPI document's path list: the role matrix (tests/workspace) requires every
-# parameterless path to be a list resource, which an upload is not. See the report to the lead.
-@extend_schema(exclude=True)
+class ImportRefused(serializers.Serializer):
+    error = serializers.DictField(help_text="统一错误格式")
+    errors = ImportError_(many=True, help_text="每个错误的行号、列名和说明")
+
+
+@extend_schema(tags=["students"], request={"multipart/form-data": ImportInput},
+               responses={201: ImportOutput, 400: ImportRefused})
 class StudentImportApi(APIView):
     """Import a roster file. 201 with counts; or 400 with {"errors": [{"line", "column", "message"}]}
     and nothing saved (unless only_good_rows)."""

@@ -15,6 +15,7 @@ from tenants.care.models import AuditEvent
 from tenants.students.models import ClassMove, SchoolClass, Student
 from tenants.students.services import roster_import
 from tests.conftest import ALPHA, api_client, role_user, signed_in
+from tests.support.openapi import assert_matches_schema
 from tests.support.students import make_class, make_student
 
 pytestmark = pytest.mark.django_db
@@ -201,11 +202,13 @@ def test_api_import_201_with_counts_or_400_with_errors_and_nothing_saved():
     bad = [HEADER, GOOD[0], "IMP0005,陈思彤,女,2012-02-30,7,3班,陈春梅,13900000002"]
     response = client.post("/api/v1/students/import/", {"file": csv_file(bad)})
     assert response.status_code == 400
+    assert_matches_schema(response)
     assert response.json()["errors"] == [{"line": 3, "column": "出生日期", "message": response.json()["errors"][0]["message"]}]
     with schema_context(SCHEMA):
         assert _imported(["IMP0001"]) == set()
     response = client.post("/api/v1/students/import/", {"file": csv_file(bad), "only_good_rows": "true"})
     assert response.status_code == 201
+    assert_matches_schema(response)
     assert (response.json()["created"], response.json()["updated"], len(response.json()["errors"])) == (1, 0, 1)
     response = client.post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])})
     assert response.status_code == 201

@@ -17,7 +17,8 @@ def school_schema() -> dict:
 
 def _path_template(schema: dict, path: str) -> str | None:
     path = path.split("?")[0]
-    for template in schema["paths"]:
+    # Literal segments win over parameters: /students/import/ is not /students/{id}/.
+    for template in sorted(schema["paths"], key=lambda t: t.count("{")):
         pattern = "^" + re.sub(r"\{[^/]+\}", r"[^/]+", template) + "$"
         if re.match(pattern, path):
             return template
