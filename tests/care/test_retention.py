@@ -52,6 +52,7 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
         assert not Response.objects.filter(pk=old.pk).exists()
         assert Response.objects.filter(pk=recent.pk).exists()
         assert CrisisCase.objects.filter(pk=still_open.pk).exists()
+        assert not CrisisCase.objects.filter(pk=closed.pk).exists()
         assert AuditEvent.objects.filter(action="delete", object_ref=old.public_id).count() == 1
 
 
