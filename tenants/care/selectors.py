@@ -124,7 +124,7 @@ def _instrument_name(code: str) -> str:
 def _screenings(student, clinical):
     from tenants.screening.models import Response
 
-    for r in Response.objects.filter(student=student).select_related("entered_by"):
+    for r in Response.objects.filter(student=student, archived_at__isnull=True).select_related("entered_by"):
         name = _instrument_name(r.instrument_code)
         detail = ""
         if clinical:
@@ -150,7 +150,7 @@ def _screenings(student, clinical):
 def _sessions(student, clinical):
     from tenants.counseling.models import CounselingSession
 
-    for s in CounselingSession.objects.filter(student=student).select_related("counselor"):
+    for s in CounselingSession.objects.filter(student=student, archived_at__isnull=True).select_related("counselor"):
         detail = ""
         if clinical:
             detail = _join(
@@ -166,7 +166,7 @@ def _sessions(student, clinical):
 
 
 def _observations(student, clinical):
-    for o in Observation.objects.filter(student=student).select_related("created_by"):
+    for o in Observation.objects.filter(student=student, archived_at__isnull=True).select_related("created_by"):
         detail = ""
         if clinical:
             detail = _join(o.text, _("Seen by a counselor on %(day)s") % {"day": timezone.localdate(o.acknowledged_at)}
@@ -181,7 +181,7 @@ def _observations(student, clinical):
 def _crises(student, clinical):
     from tenants.crisis.models import CrisisCase
 
-    for case in CrisisCase.objects.filter(student=student).select_related("identified_by").prefetch_related(
+    for case in CrisisCase.objects.filter(student=student, archived_at__isnull=True).select_related("identified_by").prefetch_related(
             "steps__done_by"):
         yield TimelineEntry(
             at=case.opened_at, kind="crisis", kind_label=_("Crisis case"),
@@ -209,7 +209,7 @@ def _crises(student, clinical):
 def _plans(student, clinical):
     from tenants.counseling.models import CarePlan
 
-    for plan in CarePlan.objects.filter(student=student).select_related("owner").prefetch_related("reviews__done_by"):
+    for plan in CarePlan.objects.filter(student=student, archived_at__isnull=True).select_related("owner").prefetch_related("reviews__done_by"):
         yield TimelineEntry(
             at=_when(plan.starts_on), kind="plan", kind_label=_("Plan (一生一策)"),
             title=_("Plan (一生一策) started, owner %(owner)s, %(status)s") % {
@@ -231,7 +231,7 @@ def _plans(student, clinical):
 def _referrals(student, clinical):
     from tenants.counseling.models import Referral
 
-    for ref in Referral.objects.filter(student=student).select_related("created_by"):
+    for ref in Referral.objects.filter(student=student, archived_at__isnull=True).select_related("created_by"):
         detail = ""
         if clinical:
             detail = _join(
@@ -316,7 +316,7 @@ def consents():
 
 def observations(*, with_followed: bool = False):
     """Observations; `with_followed` annotates `followed`: the student's level is above none."""
-    qs = Observation.objects.select_related("student__school_class", "created_by")
+    qs = Observation.objects.filter(archived_at__isnull=True).select_related("student__school_class", "created_by")
     if with_followed:
         followed = CareRecord.objects.filter(student=OuterRef("student")).exclude(level="none")
         qs = qs.annotate(followed=Exists(followed))

@@ -35,7 +35,8 @@ def cases():
         TimeLimit.objects.filter(level=OuterRef("level"), step=OuterRef("next_step")).values("minutes")[:1]
     )
     return (
-        CrisisCase.objects.select_related("student", "student__school_class", "counselor", "identified_by")
+        CrisisCase.objects.filter(archived_at__isnull=True)
+        .select_related("student", "student__school_class", "counselor", "identified_by")
         .annotate(next_step=next_step)
         .annotate(limit_minutes=minutes)
         .annotate(deadline=ExpressionWrapper(F("opened_at") + F("limit_minutes") * timedelta(minutes=1),

@@ -43,6 +43,14 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
         still_open.refresh_from_db()
         assert old.archived_at == now and recent.archived_at is None and still_open.archived_at is None
         assert AuditEvent.objects.filter(action="archive", object_ref=old.public_id, student_ref=student.public_id).count() == 1
+        # Archived records leave the everyday pages: the timeline, the observation list, the case list.
+        from tenants.care.selectors import observations, timeline
+        from tenants.crisis.selectors import cases
+
+        kinds = [entry.kind for entry in timeline(student, clinical=True)]
+        assert kinds.count("screening") == 1 and "observation" not in kinds
+        assert not observations().filter(pk=note.pk).exists()
+        assert not cases().filter(pk=closed.pk).exists() and cases().filter(pk=still_open.pk).exists()
 
         # Running again the same day changes nothing; 91 days later the archived ones go.
         assert apply_retention(now=now)["screening"] == {"archived": 0, "deleted": 0}
