@@ -134,31 +134,30 @@ def _sheet(workbook, title: str, headers: list[str], rows: list[list]):
     return sheet
 
 
-def record_workbook(student, package: dict | None = None) -> bytes:
-    """The whole record as an XLSX workbook, one sheet per part of the record."""
-    p = package or record_package(student)
+def record_sections(package: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The record as (title, headers, rows) per part: what both the workbook and the PDF show."""
+    p = package
     s, a = p["student"], p["attention"]
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, "基本信息", ["项目", "内容"], [
+    sections = [("基本信息", ["项目", "内容"], [
         ["学号", s["student_number"]], ["姓名", s["name"]], ["性别", {"male": "男", "female": "女"}.get(s["gender"], s["gender"])],
         ["出生日期", s["date_of_birth"]], ["班级", f"{s['grade']}年级{s['class']}"], ["监护人", s["guardian_name"]],
         ["监护人电话", s["guardian_phone"]], ["导出时间", p["exported_at"]],
     ] + [[f"知情同意（{c['recorded_on']}）", f"{ {'granted': '同意', 'refused': '拒绝', 'withdrawn': '撤回'}.get(c['status'], c['status'])}"
-          f"，监护人 {c['guardian_name']}{('，' + c['note']) if c['note'] else ''}"] for c in p["consents"]])
-    _sheet(workbook, "关注等级", ["时间", "原等级", "新等级", "原因", "操作人"],
-           [["当前", "", LEVELS_ZH.get(a["level"], a["level"]), a["reason"], a["set_by"]]]
-           + [[h["at"], LEVELS_ZH.get(h["from"], h["from"]), LEVELS_ZH.get(h["to"], h["to"]), h["reason"], h["by"]]
-              for h in a["history"]])
-    _sheet(workbook, "测评", ["时间", "量表", "总分", "分级", "安全警示", "作答", "录入"],
-           [[r["taken_at"], r["instrument"], r["total"], r["band"], "是" if r["safety_flag"] else "否",
-             str(r["answers"]), r["entered_by"] or ("学生本人（链接）" if r["via_link"] else "")] for r in p["screenings"]])
-    _sheet(workbook, "辅导", ["时间", "辅导老师", "时长（分钟）", "问题类别", "记录", "跟进日期"],
-           [[x["held_at"], x["counselor"], x["duration_minutes"], x["category"], x["notes"], x["follow_up_on"]]
-            for x in p["counseling_sessions"]])
-    _sheet(workbook, "观察", ["日期", "类型", "内容", "记录人", "心理老师已阅"],
-           [[o["observed_on"], "转介" if o["kind"] == "referral" else "观察", o["text"], o["by"], o["acknowledged_at"]]
-            for o in p["observations"]])
+          f"，监护人 {c['guardian_name']}{('，' + c['note']) if c['note'] else ''}"] for c in p["consents"]])]
+    sections.append(("关注等级", ["时间", "原等级", "新等级", "原因", "操作人"],
+                     [["当前", "", LEVELS_ZH.get(a["level"], a["level"]), a["reason"], a["set_by"]]]
+                     + [[h["at"], LEVELS_ZH.get(h["from"], h["from"]), LEVELS_ZH.get(h["to"], h["to"]), h["reason"], h["by"]]
+                        for h in a["history"]]))
+    sections.append(("测评", ["时间", "量表", "总分", "分级", "安全警示", "作答", "录入"],
+                     [[r["taken_at"], r["instrument"], r["total"], r["band"], "是" if r["safety_flag"] else "否",
+                       str(r["answers"]), r["entered_by"] or ("学生本人（链接）" if r["via_link"] else "")]
+                      for r in p["screenings"]]))
+    sections.append(("辅导", ["时间", "辅导老师", "时长（分钟）", "问题类别", "记录", "跟进日期"],
+                     [[x["held_at"], x["counselor"], x["duration_minutes"], x["category"], x["notes"], x["follow_up_on"]]
+                      for x in p["counseling_sessions"]]))
+    sections.append(("观察", ["日期", "类型", "内容", "记录人", "心理老师已阅"],
+                     [[o["observed_on"], "转介" if o["kind"] == "referral" else "观察", o["text"], o["by"], o["acknowledged_at"]]
+                      for o in p["observations"]]))
     crisis_rows = []
     for c in p["crisis_cases"]:
         crisis_rows.append([c["opened_at"], "立案", c["level"], c["identified_by"], c["narrative"], c["identified_how"]])
@@ -166,16 +165,74 @@ def record_workbook(student, package: dict | None = None) -> bytes:
             crisis_rows.append([st["done_at"], st["step"], st["level"], st["by"], st["note"], st["skipped_reason"]])
         if c["summary"]:
             crisis_rows.append([c["closed_at"], "结案小结", "", "", c["summary"], ""])
-    _sheet(workbook, "危机", ["时间", "步骤", "风险等级", "人员", "记录", "说明"], crisis_rows)
+    sections.append(("危机", ["时间", "步骤", "风险等级", "人员", "记录", "说明"], crisis_rows))
     plan_rows = []
     for pl in p["plans"]:
         plan_rows.append([pl["starts_on"], "计划", pl["owner"], f"目标：{pl['goals']}\n支持：{pl['supports']}", pl["status"]])
         for r in pl["reviews"]:
             plan_rows.append([r["due_on"], "复评", r["by"], r["progress"], "已完成" if r["done_at"] else "待复评"])
-    _sheet(workbook, "一生一策", ["日期", "类型", "负责人", "内容", "状态"], plan_rows)
-    _sheet(workbook, "转介", ["转介日期", "机构", "原因", "反馈", "反馈日期", "返校计划", "返校日期"],
-           [[r["referred_on"], r["institution"], r["reason"], r["feedback"], r["feedback_on"], r["return_plan"],
-             r["return_on"]] for r in p["medical_referrals"]])
+    sections.append(("一生一策", ["日期", "类型", "负责人", "内容", "状态"], plan_rows))
+    sections.append(("转介", ["转介日期", "机构", "原因", "反馈", "反馈日期", "返校计划", "返校日期"],
+                     [[r["referred_on"], r["institution"], r["reason"], r["feedback"], r["feedback_on"], r["return_plan"],
+                       r["return_on"]] for r in p["medical_referrals"]]))
+    return sections
+
+
+def record_workbook(student, package: dict | None = None) -> bytes:
+    """The whole record as an XLSX workbook, one sheet per part of the record."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in record_sections(package or record_package(student)):
+        _sheet(workbook, title, headers, rows)
     buffer = BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def record_pdf(student, package: dict | None = None) -> bytes:
+    """The whole record as a PDF, one table per part. Chinese is set in reportlab's built-in
+    STSong-Light CID font, so no font file has to ship with the platform."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=8.5, leading=11, wordWrap="CJK")
+    head = ParagraphStyle("head", parent=body, fontSize=13, leading=17, spaceBefore=8, spaceAfter=4)
+    title = ParagraphStyle("title", parent=body, fontSize=17, leading=22, spaceAfter=6)
+    package = package or record_package(student)
+    s = package["student"]
+
+    def cell(value):
+        text = "" if value is None else str(value)
+        return Paragraph(escape(text).replace("\n", "<br/>"), body)
+
+    buffer = BytesIO()
+    page = landscape(A4)
+    doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
+                            bottomMargin=12 * mm, title=f"心理健康档案 {s['student_number']}", author="心育")
+    story = [Paragraph(escape(f"心理健康档案：{s['name']}（{s['student_number']}）"), title),
+             Paragraph(escape(f"导出时间 {package['exported_at']}。本档案含心理辅导记录等敏感信息，仅供学生监护人查阅。"), body)]
+    width = page[0] - 24 * mm
+    for section, headers, rows in record_sections(package):
+        story.append(Paragraph(escape(section), head))
+        if not rows:
+            story.append(Paragraph("（无记录）", body))
+            continue
+        table = Table([[cell(h) for h in headers]] + [[cell(v) for v in row] for row in rows],
+                      colWidths=[width / len(headers)] * len(headers), repeatRows=1)
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c4c2")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6efed")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        story.append(table)
+        story.append(Spacer(1, 4 * mm))
+    doc.build(story)
     return buffer.getvalue()

@@ -58,3 +58,5 @@ class ConsentForm(forms.Form):
 class ExportForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the export"), max_length=300,
                              help_text=_("For example: the guardian's written request of 3 March (监护人申请)."))
+    file_format = forms.ChoiceField(label=_("File"), initial="pdf", widget=forms.RadioSelect, choices=[
+        ("pdf", _("PDF, to print or give to the guardian")), ("xlsx", _("Excel workbook (XLSX)"))])

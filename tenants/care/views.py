@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from shared.pages import Action, Column, Filter, FormPage, TablePage
 from tenants.care import record_services, selectors
 from tenants.care.audit import audit, subject_label
-from tenants.care.export import record_workbook
+from tenants.care.export import record_pdf, record_workbook
 from tenants.care.forms import ConsentForm, ExportForm, LevelForm, ObservationForm
 from tenants.care.models import LEVEL_ORDER, AttentionLevel, AuditAction, ConsentStatus, ObservationKind
 from tenants.care.selectors import audit_policy, consent_policy, observation_policy, record_policy
@@ -217,21 +217,22 @@ def record_level(request, id):
 
 @login_required
 def record_export(request, id):
-    """The whole record as an XLSX workbook, for a guardian's request: care team only, with a
-    reason, one audit event."""
+    """The whole record as a PDF or an XLSX workbook, for a guardian's request: care team only,
+    with a reason, one audit event."""
     student = _record_student(request, id)
     if not record_policy.reads_clinical(request.user):
         raise Http404
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        content = record_workbook(student)
+        pdf = form.cleaned_data["file_format"] == "pdf"
+        content = record_pdf(student) if pdf else record_workbook(student)
         audit(actor=request.user, action="export", subject="care.record", student=student,
               reason=form.cleaned_data["reason"])
-        response = HttpResponse(content,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(content, content_type="application/pdf" if pdf else
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         from urllib.parse import quote
 
-        name = f"心理健康档案-{student.student_number}-{timezone.localdate():%Y%m%d}.xlsx"
+        name = f"心理健康档案-{student.student_number}-{timezone.localdate():%Y%m%d}.{'pdf' if pdf else 'xlsx'}"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
     return render(request, "care/export.html", {

@@ -31,7 +31,7 @@ def test_counselor_exports_the_whole_record_with_a_reason():
     assert client.get(url).status_code == 200
     missing = client.post(url, {"reason": ""})
     assert missing.status_code == 400 and _exports(student) == []
-    response = client.post(url, {"reason": "监护人申请（书面）"})
+    response = client.post(url, {"reason": "监护人申请（书面）", "file_format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
@@ -42,6 +42,36 @@ def test_counselor_exports_the_whole_record_with_a_reason():
     assert student.student_number in text and "林晓雨" in text
     events = _exports(student)
     assert len(events) == 1 and events[0].reason == "监护人申请（书面）" and events[0].actor_name
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text drawn on a reportlab PDF: its page streams (ASCII85 + Flate) hold strings of
+    UCS-2 code units for the Chinese CID font."""
+    import base64
+    import re
+    import zlib
+
+    text = []
+    for raw in re.findall(rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)~>", data, re.S):
+        content = zlib.decompress(base64.a85decode(raw, adobe=False))
+        for literal in re.findall(rb"\((.*?)(?<!\\)\)", content, re.S):
+            unescaped = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1).isdigit()
+                               else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), literal)
+            text.append(unescaped.decode("utf-16-be", "replace") if len(unescaped) % 2 == 0 else unescaped.decode("latin-1"))
+    return "".join(text)
+
+
+def test_the_pdf_holds_the_whole_record_and_is_audited():
+    student = _full_record()
+    client = signed_in(ALPHA, "r_psychology_teacher")
+    response = client.post(f"/care/students/{student.public_id}/export/", {"reason": "监护人申请", "file_format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and ".pdf" in response["Content-Disposition"]
+    text = _pdf_text(response.content)
+    for kind, marker in MARKERS.items():
+        assert marker in text, kind
+    assert "林晓雨" in text and "心理健康档案" in text
+    assert len(_exports(student)) == 1
 
 
 @pytest.mark.parametrize("role", ["principal", "homeroom_teacher", "secretary"])

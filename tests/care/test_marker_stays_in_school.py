@@ -160,8 +160,9 @@ def _run_every_flow():
                           content_type="application/json")
     assert plan.status_code == 201, plan.content[:300]
     assert counselor.get(f"/api/v1/care-records/{sid}/").status_code == 200
-    exported = pages.post(f"/care/students/{sid}/export/", {"reason": "监护人申请"})
-    assert exported.status_code == 200 and exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    for file_format in ("pdf", "xlsx"):
+        exported = pages.post(f"/care/students/{sid}/export/", {"reason": "监护人申请", "file_format": file_format})
+        assert exported.status_code == 200 and exported.content[:4] in (b"%PDF", b"PK\x03\x04")
 
     # One request fails while decrypting the student's notes: the error reaches logs and Sentry.
     from tenants.counseling.models import CounselingSession
