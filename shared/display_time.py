@@ -17,3 +17,9 @@ class DisplayTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def school_today():
+    """Today's date where the schools are, in a request or in a background job alike (a job runs
+    with UTC active, which is yesterday's date for the first eight hours of a Chinese day)."""
+    return timezone.localdate(timezone=ZoneInfo(settings.DISPLAY_TIME_ZONE))

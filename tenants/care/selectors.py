@@ -452,3 +452,36 @@ record_policy = RecordPolicy()
 observation_policy = ObservationPolicy()
 consent_policy = ConsentPolicy()
 audit_policy = AuditPolicy()
+
+
+def care_home(user) -> dict | None:
+    """What the home page shows the care team and the principal about student care: counts only,
+    never a name, so the home page reads nothing sensitive (and needs no audit event)."""
+    from datetime import timedelta
+
+    from shared.accounts.roles import SchoolRole
+    from shared.display_time import school_today
+    from tenants.care.access import reads_clinical, reads_status
+    from tenants.counseling.models import CounselingSession
+    from tenants.counseling.selectors import DUE_AHEAD_DAYS
+    from tenants.crisis.models import DutyAssignment
+    from tenants.crisis.selectors import cases
+
+    if not reads_status(user):
+        return None
+    today = school_today()
+    open_cases = cases().filter(closed_at__isnull=True)
+    found = {
+        "open_cases": open_cases.count(),
+        "overdue_cases": open_cases.filter(overdue=True).count(),
+        "clinical": reads_clinical(user),
+        "principal": user.has_role(SchoolRole.PRINCIPAL),
+    }
+    if found["clinical"]:
+        found["unseen_referrals"] = Observation.objects.filter(
+            kind="referral", acknowledged_at__isnull=True, archived_at__isnull=True).count()
+        found["follow_ups_due"] = CounselingSession.objects.filter(
+            archived_at__isnull=True, follow_up_on__isnull=False,
+            follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS)).count()
+        found["on_duty_today"] = DutyAssignment.objects.filter(user=user, on_date=today).exists()
+    return found

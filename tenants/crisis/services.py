@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shared.accounts.models import User
 from shared.accounts.roles import SchoolRole
+from shared.display_time import school_today
 from tenants.care.access import CARE_TEAM
 from tenants.care.audit import audit
 from tenants.care.services import attention_set, raises_level, record_of
@@ -36,7 +37,7 @@ from tenants.workspace.services import notify
 
 def counselors_on_duty(on_date=None):
     """Today's duty counselors; on a day nobody is assigned, the whole care team."""
-    day = on_date or timezone.localdate()
+    day = on_date or school_today()
     on_duty = User.objects.filter(
         is_active=True, pk__in=DutyAssignment.objects.filter(on_date=day).values("user")
     )

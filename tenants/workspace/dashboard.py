@@ -34,6 +34,10 @@ def home_context(user) -> dict:
     from tenants.counseling.selectors import reviews_due_for
 
     context["plan_reviews_due"] = reviews_due_for(user)
+    # Student care in counts (no names): open and overdue crisis cases, referrals, follow-ups.
+    from tenants.care.selectors import care_home
+
+    context["care"] = care_home(user)
 
     mine = ledger.task_list(on=today).filter(owner=user)
     context["my_overdue"] = list(mine.filter(is_overdue=True)[:10])
