@@ -354,7 +354,7 @@ class AuditEventOutput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
     def get_id(self, event) -> str:
-        return str(selectors.audit_event_id(event))
+        return str(event.public_id)
 
 
 @documented(TAG, AuditEventOutput, AuditEventOutput, [
@@ -400,10 +400,7 @@ class AuditEventDetailApi(ResourceDetailApi):
         return selectors.audit_events()
 
     def get_object(self):
-        pk = selectors.audit_event_pk(self.kwargs["id"])
-        if pk is None:
-            raise Http404
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        return get_object_or_404(self.get_queryset(), public_id=self.kwargs["id"])
 
 
 urlpatterns = [

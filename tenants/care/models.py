@@ -7,6 +7,7 @@ database: a trigger refuses UPDATE and DELETE (migration 0002).
 """
 
 from django.conf import settings
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +129,9 @@ class AuditEvent(models.Model):
     UPDATE and DELETE. The student is kept by public id, not by foreign key, so the trail outlives
     records deleted at the end of their retention period."""
 
+    # Filled in by the database (gen_random_uuid()), so adding the column needed no UPDATE of the
+    # append-only rows.
+    public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.DO_NOTHING,
                               null=True, blank=True, related_name="+", db_constraint=False)

@@ -5,14 +5,9 @@ Need to know is decided by the caller (tenants.care.access); these selectors tak
 say whether texts and clinical facts may be filled in.
 """
 
-import hashlib
-import hmac
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -351,30 +346,6 @@ def audit_people():
             .distinct().order_by("actor_name"))
 
 
-def _event_key(pk: int) -> bytes:
-    message = f"audit-event:{connection.schema_name}:{pk}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()[:8]
-
-
-def audit_event_id(event_or_pk) -> uuid.UUID:
-    """Audit events have no public id column (the table is append-only, so one cannot be added
-    to existing rows). Their API id is the row id signed for this school: another school's id,
-    or a guessed one, finds nothing."""
-    pk = event_or_pk if isinstance(event_or_pk, int) else event_or_pk.pk
-    return uuid.UUID(bytes=_event_key(pk) + pk.to_bytes(8, "big"))
-
-
-def audit_event_pk(public_id) -> int | None:
-    try:
-        raw = uuid.UUID(str(public_id)).bytes
-    except ValueError:
-        return None
-    pk = int.from_bytes(raw[8:], "big")
-    if pk <= 0 or pk >= 2**63 or not hmac.compare_digest(raw[:8], _event_key(pk)):
-        return None
-    return pk
-
-
 def level_label(code: str) -> str:
     return str(dict(AttentionLevel.choices).get(code, code))
 
@@ -384,7 +355,7 @@ def level_rank(code: str) -> int:
 
 
 __all__ = [
-    "TimelineEntry", "attention_history", "audit_event_id", "audit_event_pk", "audit_events", "care_overview",
+    "TimelineEntry", "attention_history", "audit_events", "care_overview",
     "consent_status", "consents", "homeroom_students", "is_followed", "observations", "record_head",
     "students_with_consent", "students_with_level", "timeline",
 ]

@@ -1,12 +1,10 @@
 """The student-care record endpoints in the role matrix (tests/workspace/test_api_matrix.py)."""
 
-from types import SimpleNamespace
 
 from django.utils import timezone
 
 from tenants.care import record_services
 from tenants.care.audit import audit
-from tenants.care.selectors import audit_event_id
 from tenants.care.services import attention_set
 from tests.conftest import role_user
 from tests.support.matrix import Endpoint
@@ -50,8 +48,7 @@ def consent_payload():
 
 
 def make_audit_event():
-    event = audit(actor=role_user("counselor"), action="view", subject="care.record", student=make_student())
-    return SimpleNamespace(public_id=audit_event_id(event))
+    return audit(actor=role_user("counselor"), action="view", subject="care.record", student=make_student())
 
 
 ENDPOINTS = [
