@@ -5,10 +5,10 @@ first class. Run inside a school's schema after the demo accounts exist. Idempot
 
 from datetime import date, timedelta
 
-from django.db import connection, transaction
-from django_tenants.utils import get_tenant_model
+from django.db import transaction
 
 from shared.accounts.models import User
+from tenants.students import selectors
 from tenants.students.models import SchoolClass, Student
 
 GRADES_BY_TYPE = {
@@ -40,20 +40,9 @@ def _birthday(start: int, grade: int, index: int) -> date:
     return first + timedelta(days=(index * 37 + grade * 11) % 365)
 
 
-def _school_type() -> str:
-    """The current school's type. Under schema_context the tenant is a stand-in without fields, so
-    the school is looked up by its schema name."""
-    school_type = getattr(connection.tenant, "school_type", None)
-    if school_type is None:
-        school_type = (
-            get_tenant_model().objects.filter(schema_name=connection.schema_name).values_list("school_type", flat=True).first()
-        )
-    return school_type or "junior"
-
-
 @transaction.atomic
 def seed_demo(*, today: date) -> None:
-    school_type = _school_type()
+    school_type = selectors.school_type() or "junior"
     grades = GRADES_BY_TYPE.get(school_type, GRADES_BY_TYPE["junior"])
     homeroom = User.objects.filter(username="homeroom", is_active=True).first()
     author = User.objects.filter(username="secretary").first()

@@ -49,3 +49,41 @@ def homeroom_teacher_choices() -> QuerySet:
 
 def class_moves_of(student: Student) -> QuerySet:
     return ClassMove.objects.filter(student=student).select_related("from_class", "to_class", "moved_by")
+
+
+# The grades each type of school teaches.
+GRADES_BY_SCHOOL_TYPE = {
+    "primary": range(1, 7),
+    "junior": range(7, 10),
+    "senior": range(10, 13),
+    "nine_year": range(1, 10),
+    "twelve_year": range(1, 13),
+    "special": range(1, 13),
+}
+
+
+def school_type() -> str | None:
+    """The current school's type, from the registry: the request's tenant is built from the
+    routing cache and carries only what routing needs."""
+    from django.db import connection
+    from django_tenants.utils import get_tenant_model
+
+    return get_tenant_model().objects.filter(schema_name=connection.schema_name).values_list(
+        "school_type", flat=True).first()
+
+
+def school_grades() -> range:
+    return GRADES_BY_SCHOOL_TYPE.get(school_type() or "", range(1, 13))
+
+
+def grade_problem(grade) -> str | None:
+    """Why this grade does not belong in this school, or None."""
+    from django.utils.translation import gettext as _
+
+    from district.models import SchoolType
+
+    grades = school_grades()
+    if grade is None or grade in grades:
+        return None
+    return _("A %(type)s has grades %(first)d to %(last)d.") % {
+        "type": dict(SchoolType.choices).get(school_type(), ""), "first": grades[0], "last": grades[-1]}

@@ -142,8 +142,16 @@ def _class_unique(grade, name, exclude=None):
 
 
 @transaction.atomic
+def _check_grade(grade) -> None:
+    from tenants.students.selectors import grade_problem
+
+    if (problem := grade_problem(grade)) is not None:
+        raise ValidationError({"grade": problem})
+
+
 def class_create(*, actor, grade: int, name: str, homeroom_teacher=None) -> SchoolClass:
     _require_manager(actor)
+    _check_grade(grade)
     name = (name or "").strip()
     _check_homeroom(homeroom_teacher)
     _class_unique(grade, name)
@@ -161,6 +169,8 @@ def class_update(school_class: SchoolClass, *, actor, data: dict) -> SchoolClass
         data["name"] = data["name"].strip()
     if "homeroom_teacher" in data:
         _check_homeroom(data["homeroom_teacher"])
+    if "grade" in data and data["grade"] != school_class.grade:
+        _check_grade(data["grade"])
     _class_unique(data.get("grade", school_class.grade), data.get("name", school_class.name), exclude=school_class)
     return model_update(school_class, data=data)
 

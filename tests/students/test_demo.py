@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared.accounts.services import account_create
+from tenants.students import selectors
 from tenants.students.demo import seed_demo
 from tenants.students.models import SchoolClass, Student
 from tests.conftest import PASSWORD
@@ -40,5 +41,5 @@ def test_demo_roster_fits_the_school_type():
 
     with schema_context("school_beta"):
         school = get_tenant_model().objects.get(schema_name="school_beta")
-        assert demo._school_type() == school.school_type == "junior"
+        assert selectors.school_type() == school.school_type == "junior"
     assert demo.GRADES_BY_TYPE["primary"][1] <= 6 and demo.GRADES_BY_TYPE["senior"][0] >= 10

@@ -215,3 +215,22 @@ def test_api_import_201_with_counts_or_400_with_errors_and_nothing_saved():
     assert response.json()["updated_lines"] == [2] and response.json()["created"] == 2
     assert api_client(ALPHA, "r_homeroom_teacher").post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])}).status_code == 403
     assert api_client(ALPHA, "r_member").post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])}).status_code == 403
+
+
+def test_grades_outside_the_schools_range_are_refused_by_line():
+    # alpha is a junior secondary school: grades 7 to 9.
+    bad = [HEADER, GOOD[0], "IMP0090,王小学,男,2016-04-01,3,2班,王家长,13900000090"]
+    with schema_context(SCHEMA):
+        result = roster_import(actor=role_user("secretary"), upload=csv_file(bad))
+        assert not result.imported
+        assert [(line, column) for line, column, _m in result.errors] == [(3, "年级")]
+        assert "7" in result.errors[0][2] and "9" in result.errors[0][2]
+        assert _imported(["IMP0001", "IMP0090"]) == set()
+
+
+def test_a_class_of_a_grade_the_school_does_not_teach_is_refused():
+    client = signed_in(ALPHA, "r_secretary")
+    response = client.post("/students/classes/new/", {"grade": "11", "name": "1班"})
+    assert response.status_code == 400 and response.context["form"].errors["grade"]
+    with schema_context(SCHEMA):
+        assert not SchoolClass.objects.filter(grade=11, name="1班").exists()
