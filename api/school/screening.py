@@ -23,6 +23,7 @@ from tenants.care.access import visible_students
 from tenants.care.audit import audit
 from tenants.care.instruments import BUILTIN_INSTRUMENTS
 from tenants.screening import selectors, services
+from tenants.screening.items_zh import ITEMS
 from tenants.screening.models import Campaign, InstrumentDefinition
 from tenants.screening.policies import campaign_policy, instrument_policy, response_policy
 from tenants.students.models import SchoolClass, Student
@@ -268,6 +269,7 @@ class InstrumentOutput(serializers.Serializer):
     item_min = serializers.IntegerField()
     item_max = serializers.IntegerField()
     bands = BandSerializer(many=True)
+    item_texts = serializers.ListField(child=serializers.CharField(), help_text="每题的题目文字（自定义量表）")
     licence = serializers.CharField()
     notice = serializers.CharField()
     builtin = serializers.BooleanField()
@@ -277,12 +279,13 @@ class InstrumentOutput(serializers.Serializer):
         if isinstance(obj, InstrumentDefinition):
             row = {"id": str(obj.public_id), "code": obj.code, "name": obj.name, "items": obj.items,
                    "item_min": obj.item_min, "item_max": obj.item_max, "bands": obj.bands, "licence": obj.licence,
-                   "notice": "", "builtin": False, "active": obj.active}
+                   "notice": "", "builtin": False, "active": obj.active, "item_texts": obj.item_texts or []}
         else:
             row = {"id": obj.code, "code": obj.code, "name": obj.name_zh, "items": obj.item_count,
                    "item_min": obj.item_min, "item_max": obj.item_max,
                    "bands": [{"code": b.code, "lower": b.lower, "upper": b.upper, "label_zh": b.label_zh} for b in obj.bands],
-                   "licence": obj.licence, "notice": obj.notice, "builtin": True, "active": True}
+                   "licence": obj.licence, "notice": obj.notice, "builtin": True, "active": True,
+                   "item_texts": list(ITEMS.get(obj.code, []))}
         return super().to_representation(row)
 
 
@@ -293,6 +296,8 @@ class InstrumentInput(serializers.Serializer):
     item_min = serializers.IntegerField(default=0)
     item_max = serializers.IntegerField()
     bands = BandSerializer(many=True)
+    item_texts = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                       help_text="每题一条，按顺序；不填则显示“第 N 题”")
     licence = serializers.CharField()
     active = serializers.BooleanField(default=True)
 

@@ -21,6 +21,10 @@ class InstrumentForm(forms.Form):
         help_text=_("One band per line: code, lowest-highest total, label, e.g. “low 0-7 低”. Bands must be "
                     "contiguous and cover every possible total. Scoring is the sum of the answers."),
     )
+    item_texts = forms.CharField(
+        label=_("Item wording"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One item per line, in order, as the student reads it. Leave empty to show “第 N 题”."),
+    )
     licence = forms.CharField(label=_("Licence terms"), widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Who holds the copyright and on what terms the school may use it."))
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
@@ -31,10 +35,14 @@ class InstrumentForm(forms.Form):
                 "code": instance.code, "name": instance.name, "items": instance.items, "item_min": instance.item_min,
                 "item_max": instance.item_max, "bands": registry.bands_as_text(instance.bands),
                 "licence": instance.licence, "active": instance.active,
+                "item_texts": "\n".join(instance.item_texts or []),
             })
         super().__init__(*args, **kwargs)
         if instance is not None:
             self.fields["code"].disabled = True
+
+    def clean_item_texts(self):
+        return [line.strip() for line in self.cleaned_data["item_texts"].splitlines() if line.strip()]
 
     def clean_bands(self):
         try:

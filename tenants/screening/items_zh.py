@@ -50,7 +50,7 @@ OPTIONS = {"phq9": FOUR_POINT, "gad7": FOUR_POINT, "k6": K6_OPTIONS}
 
 def items_for(instrument) -> list[dict]:
     """One dict per item: number (1-based), text, and the answer choices (value, label)."""
-    texts = ITEMS.get(instrument.code)
+    texts = ITEMS.get(instrument.code) or _defined_texts(instrument)
     labels = OPTIONS.get(instrument.code)
     result = []
     for index in range(instrument.item_count):
@@ -61,6 +61,14 @@ def items_for(instrument) -> list[dict]:
             choices.append((value, label))
         result.append({"index": index, "number": index + 1, "text": text, "choices": choices})
     return result
+
+
+def _defined_texts(instrument) -> list[str] | None:
+    """The wording a school wrote for its own instrument, when there is one line per item."""
+    from tenants.screening.models import InstrumentDefinition
+
+    texts = InstrumentDefinition.objects.filter(code=instrument.code).values_list("item_texts", flat=True).first()
+    return texts if texts and len(texts) == instrument.item_count else None
 
 
 def stem_for(instrument) -> str:

@@ -24,6 +24,8 @@ class InstrumentDefinition(AuthoredModel):
     item_min = models.SmallIntegerField(_("lowest answer"), default=0)
     item_max = models.SmallIntegerField(_("highest answer"))
     bands = models.JSONField(_("bands"))
+    # One text per item, shown to whoever answers; empty: items show as "第 N 题".
+    item_texts = models.JSONField(_("item wording"), default=list, blank=True)
     licence = models.TextField(_("licence terms"))
     active = models.BooleanField(_("in use"), default=True)
 

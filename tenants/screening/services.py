@@ -26,10 +26,11 @@ LINK_DAYS = 7
 
 @transaction.atomic
 def instrument_define(*, actor, code: str, name: str, items: int, item_min: int, item_max: int, bands,
-                      licence: str, active: bool = True) -> InstrumentDefinition:
+                      licence: str, active: bool = True, item_texts=()) -> InstrumentDefinition:
     definition = InstrumentDefinition(
         code=(code or "").strip(), name=(name or "").strip(), items=items, item_min=item_min, item_max=item_max,
         bands=bands, licence=(licence or "").strip(), active=active, created_by=actor,
+        item_texts=[str(t).strip() for t in item_texts or ()],
     )
     _validate_definition(definition)
     definition.save()
@@ -59,6 +60,10 @@ def _validate_definition(definition):
         definition.full_clean()
     except ValidationError as exc:
         errors = exc.message_dict
+    if definition.item_texts and len(definition.item_texts) != definition.items:
+        errors.setdefault("item_texts", []).append(
+            _("Write one line per item: %(items)d items, %(texts)d lines.")
+            % {"items": definition.items or 0, "texts": len(definition.item_texts)})
     try:
         if not errors.keys() & {"items", "item_min", "item_max", "bands", "code"}:
             registry.check_definition(definition)

@@ -214,3 +214,33 @@ def test_campaign_form_creates_and_names_field_errors():
                                                        "closes_on": today})
     assert ok.status_code == 302 and ok.url.startswith("/screening/campaigns/")
     assert signed_in(ALPHA, "r_principal").get("/screening/campaigns/new/").status_code == 403
+
+
+def test_a_schools_own_instrument_shows_its_item_wording_to_the_student():
+    from tenants.screening import services
+
+    counselor = signed_in(ALPHA, "r_counselor")
+    mismatch = counselor.post("/screening/instruments/new/", {
+        "code": "sleep3", "name": "睡眠自评", "items": 3, "item_min": 0, "item_max": 2,
+        "bands": "low 0-3 低\nhigh 4-6 高", "licence": "本校自编", "active": "on",
+        "item_texts": "最近一周入睡困难\n夜里容易醒",
+    })
+    assert mismatch.status_code == 400 and 'id="id_item_texts-error"' in mismatch.content.decode()
+    ok = counselor.post("/screening/instruments/new/", {
+        "code": "sleep3", "name": "睡眠自评", "items": 3, "item_min": 0, "item_max": 2,
+        "bands": "low 0-3 低\nhigh 4-6 高", "licence": "本校自编", "active": "on",
+        "item_texts": "最近一周入睡困难\n夜里容易醒\n\n早上醒得太早\n",
+    })
+    assert ok.status_code == 302
+    assert _in_alpha(lambda: InstrumentDefinition.objects.get(code="sleep3").item_texts) == [
+        "最近一周入睡困难", "夜里容易醒", "早上醒得太早"]
+
+    def link():
+        campaign = make_campaign(instrument="sleep3")
+        student = consenting_student(campaign.school_class)
+        return services.link_issue(actor=role_user("counselor"), campaign=campaign, student=student)
+
+    token = _in_alpha(link)
+    page = client_for(ALPHA).get(f"/screening/take/{token}/")
+    assert page.status_code == 200
+    assert "夜里容易醒" in page.content.decode() and "第 2 题" not in page.content.decode()
