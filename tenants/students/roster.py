@@ -34,6 +34,17 @@ HEADERS_ZH = [c[1] for c in COLUMNS]
 EXAMPLE_ROW = ["20250701", "林小雨", "女", "2012-09-15", "7", "3班", "林国华", "13900001234"]
 
 
+def example_row() -> list[str]:
+    """The example line, in a grade this school teaches, with a birth date to match."""
+    from tenants.students.selectors import school_grades
+
+    grade = 7 if 7 in school_grades() else school_grades()[0]
+    row = list(EXAMPLE_ROW)
+    row[3] = f"{2012 + 7 - grade}-09-15"
+    row[4] = str(grade)
+    return row
+
+
 
 def _header_key(title: str) -> str:
     return re.sub(r"[\s_]+", " ", title.strip().lower())
@@ -294,7 +305,7 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = "学生名单"
     sheet.append(HEADERS_ZH)
-    sheet.append(EXAMPLE_ROW)
+    sheet.append(example_row())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDEFGH", (14, 10, 6, 14, 8, 8, 12, 16), strict=True):

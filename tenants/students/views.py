@@ -342,7 +342,7 @@ class ImportPage(View):
         return render(request, self.template_name, {
             "title": _("Import a roster"), "form": form, "result": result,
             "tabs": _tabs(request, "students:import"), "columns": roster.HEADERS_ZH,
-            "example": roster.EXAMPLE_ROW,
+            "example": roster.example_row(),
         }, status=status)
 
     def get(self, request):
