@@ -42,6 +42,7 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m devstack run -- $(PY) bench/provision.py
+	$(PY) -m devstack run -- $(PY) bench/care.py
 
 clean-data:
 	rm -rf .data

@@ -265,8 +265,9 @@ def read_rows(upload) -> tuple[list[Row], list[tuple[int, str, str]]]:
     if len(cells) - 1 > MAX_ROWS:
         raise FileError(_("More than %(n)d students in one file. Split it into several files.") % {"n": MAX_ROWS})
 
-    from tenants.students.selectors import grade_problem
+    from tenants.students.selectors import grade_problem, school_grades
 
+    grades = school_grades()
     rows: list[Row] = []
     first_line: dict[str, int] = {}
     for line, raw in enumerate(cells[1:], start=2):
@@ -280,7 +281,7 @@ def read_rows(upload) -> tuple[list[Row], list[tuple[int, str, str]]]:
                 values[key] = PARSERS[key](cell)
             except ValueError as exc:
                 row_errors.append((line, header[index], str(exc)))
-        if (problem := grade_problem(values.get("grade"))) is not None:
+        if (problem := grade_problem(values.get("grade"), grades)) is not None:
             row_errors.append((line, header[positions["grade"]], problem))
         number = values.get("student_number")
         if number:

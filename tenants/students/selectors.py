@@ -76,13 +76,14 @@ def school_grades() -> range:
     return GRADES_BY_SCHOOL_TYPE.get(school_type() or "", range(1, 13))
 
 
-def grade_problem(grade) -> str | None:
-    """Why this grade does not belong in this school, or None."""
+def grade_problem(grade, grades: range | None = None) -> str | None:
+    """Why this grade does not belong in this school, or None. Pass `grades` (school_grades())
+    when checking many rows, to look the school up once."""
     from django.utils.translation import gettext as _
 
     from district.models import SchoolType
 
-    grades = school_grades()
+    grades = grades if grades is not None else school_grades()
     if grade is None or grade in grades:
         return None
     return _("A %(type)s has grades %(first)d to %(last)d.") % {
