@@ -46,10 +46,25 @@ def notify(*, recipient, title: str, body: str = "", link: str = "", dedupe_key:
     except IntegrityError:
         return None
     if settings.EMAIL_HOST and recipient.email:
+        url = _absolute(link)
         transaction.on_commit(
-            lambda: send_mail(title, f"{body}\n\n{link}".strip(), None, [recipient.email], fail_silently=True)
+            lambda: send_mail(title, f"{body}\n\n{url}".strip(), None, [recipient.email], fail_silently=True)
         )
     return note
+
+
+def _absolute(link: str) -> str:
+    """An email needs the school's full address, not a path."""
+    if not link.startswith("/"):
+        return link
+    from django.db import connection
+
+    from district.models import Domain
+    from shared.accounts.services import site_url
+
+    host = (Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
+            .values_list("domain", flat=True).first())
+    return site_url(host, link) if host else link
 
 
 @transaction.atomic
