@@ -61,7 +61,7 @@ class Referral(AuthoredModel):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In progress")
     CLOSED = "closed", _("Closed")
 
 

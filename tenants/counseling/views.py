@@ -165,8 +165,8 @@ class AuditedForm(FormPage):
 
 
 class SessionFormPage(AuditedForm):
-    title = gettext_lazy("Record a session")
-    edit_title = gettext_lazy("Edit session")
+    title = gettext_lazy("Record a counseling session")
+    edit_title = gettext_lazy("Edit counseling session")
     form_class = SessionForm
     policy = session_policy
     subject = services.SESSION_SUBJECT
@@ -410,7 +410,7 @@ class PlanTable(AuditedTable):
 
 class PlanFormPage(AuditedForm):
     title = gettext_lazy("New plan (一生一策)")
-    edit_title = gettext_lazy("Edit plan")
+    edit_title = gettext_lazy("Edit plan (一生一策)")
     form_class = PlanForm
     policy = plan_policy
     subject = services.PLAN_SUBJECT

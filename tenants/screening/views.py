@@ -387,7 +387,7 @@ class ResponseTable(TablePage):
             Column(gettext_lazy("Student"), "student.name"),
             Column(gettext_lazy("Class"), lambda r: str(r.student.school_class)),
             Column(gettext_lazy("Instrument"), lambda r: registry.instrument_name(r.instrument_code)),
-            Column(gettext_lazy("Total"), "total", numeric=True),
+            Column(gettext_lazy("Total score"), "total", numeric=True),
             Column(gettext_lazy("Band"), "band"),
             Column(gettext_lazy("Safety flag"), lambda r: _("Yes") if r.safety_flag else ""),
             Column(gettext_lazy("Campaign"), lambda r: r.campaign.title if r.campaign else ""),
