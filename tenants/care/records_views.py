@@ -34,7 +34,7 @@ class ReceivedTable(TablePage):
                link=lambda t: reverse("care_records:transfer", args=[t.public_id])),
         Column(gettext_lazy("From school"), "from_school_name"),
         Column(gettext_lazy("Student number"), "student_number"),
-        Column(gettext_lazy("Name"), "student_name"),
+        Column(gettext_lazy("Full name"), "student_name"),
         Column(gettext_lazy("Status"), "get_status_display"),
         Column(gettext_lazy("Accepted"), lambda t: _when(t.accepted_at)),
     ]

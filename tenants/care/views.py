@@ -154,7 +154,7 @@ class RecordTable(CareTable):
     def columns(self):
         return [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Name"), "name", link=lambda s: f"/care/students/{s.public_id}/"),
+            Column(gettext_lazy("Full name"), "name", link=lambda s: f"/care/students/{s.public_id}/"),
             Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
             Column(gettext_lazy("Attention level"),
                    lambda s: selectors.level_label(s.care_level) if self.exporting else _level_badge(s.care_level)),
@@ -340,7 +340,7 @@ class MyStudentsTable(CareTable):
     def columns(self):
         return [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Name"), "name"),
+            Column(gettext_lazy("Full name"), "name"),
             Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
             Column(gettext_lazy("Being followed"), lambda s: _yes_no(s.followed)),
         ]
@@ -427,7 +427,7 @@ class ConsentTable(CareTable):
     def columns(self):
         return [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Name"), "name",
+            Column(gettext_lazy("Full name"), "name",
                    link=lambda s: f"/care/consent/answers/?q={s.student_number}"),
             Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
             Column(gettext_lazy("Consent"), lambda s: selectors.consent_label(s.consent_status)),

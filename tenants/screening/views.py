@@ -231,7 +231,7 @@ class CampaignDetail(TablePage):
     def columns(self):
         cols = [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Name"), "name"),
+            Column(gettext_lazy("Full name"), "name"),
             Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
             Column(gettext_lazy("Status"), self.status_label),
         ]

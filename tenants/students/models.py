@@ -47,7 +47,7 @@ class SchoolClass(PublicModel):
 
 class Student(AuthoredModel):
     student_number = models.CharField(_("student number"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     date_of_birth = models.DateField(_("date of birth"))
     school_class = models.ForeignKey(

@@ -119,7 +119,7 @@ class StudentTable(TablePage):
         user = self.request.user
         columns = [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Name"), "name", link=lambda s: reverse("students:detail", args=[s.public_id])),
+            Column(gettext_lazy("Full name"), "name", link=lambda s: reverse("students:detail", args=[s.public_id])),
             Column(gettext_lazy("Gender"), "get_gender_display"),
             Column(gettext_lazy("Date of birth"), self._date),
             Column(gettext_lazy("Grade"), "school_class.grade", numeric=True),
