@@ -437,6 +437,7 @@ def care_home(user) -> dict | None:
     from tenants.counseling.selectors import DUE_AHEAD_DAYS
     from tenants.crisis.models import DutyAssignment
     from tenants.crisis.selectors import cases
+    from tenants.screening.selectors import awaiting_follow_up
 
     if not reads_status(user):
         return None
@@ -455,4 +456,5 @@ def care_home(user) -> dict | None:
             archived_at__isnull=True, follow_up_on__isnull=False,
             follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS)).count()
         found["on_duty_today"] = DutyAssignment.objects.filter(user=user, on_date=today).exists()
+        found["awaiting_follow_up"] = awaiting_follow_up().count()
     return found

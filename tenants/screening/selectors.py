@@ -3,7 +3,7 @@ responses, and guardian consent in force."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 
 from tenants.care.models import Consent
 from tenants.screening.models import Campaign, InstrumentDefinition, Response, StudentLink
@@ -114,3 +114,34 @@ def definitions():
 
 def links_of(campaign):
     return StudentLink.objects.filter(campaign=campaign).select_related("student").order_by("-created_at")
+
+
+def positive_q() -> Q:
+    """A positive screen: a total at or above the instrument's threshold (PHQ-9 ≥ 10, GAD-7 ≥ 10,
+    K6 ≥ 13), or a safety flag."""
+    from tenants.care.instruments import BUILTIN_INSTRUMENTS
+
+    condition = Q(safety_flag=True)
+    for code, instrument in BUILTIN_INSTRUMENTS.items():
+        if instrument.positive_at is not None:
+            condition |= Q(instrument_code=code, total__gte=instrument.positive_at)
+    return condition
+
+
+def with_follow_up(queryset):
+    """Annotate `followed_up`: a counseling session with the student, or a crisis case about them,
+    since the screening. Results drive follow-up: a positive screen without one is waiting."""
+    from tenants.counseling.models import CounselingSession
+    from tenants.crisis.models import CrisisCase
+
+    since = OuterRef("taken_at")
+    return queryset.annotate(
+        positive=ExpressionWrapper(positive_q(), output_field=BooleanField()),
+        followed_up=Exists(CounselingSession.objects.filter(student=OuterRef("student"), held_at__gte=since))
+        | Exists(CrisisCase.objects.filter(student=OuterRef("student"), opened_at__gte=since)),
+    )
+
+
+def awaiting_follow_up(queryset=None):
+    """Positive screens with no counseling session or crisis case since."""
+    return with_follow_up(queryset if queryset is not None else responses()).filter(positive=True, followed_up=False)

@@ -376,6 +376,9 @@ class ResponseTable(TablePage):
                lookup="instrument_code"),
         Filter("flag", gettext_lazy("Safety flag"), choices=[("yes", gettext_lazy("Safety flag only"))],
                apply=lambda qs, v: qs.filter(safety_flag=True)),
+        Filter("follow", gettext_lazy("Follow-up"), choices=[
+            ("waiting", gettext_lazy("Positive, not yet followed up")), ("positive", gettext_lazy("Positive screens"))],
+            apply=lambda qs, v: qs.filter(positive=True, **({"followed_up": False} if v == "waiting" else {}))),
         Filter("q", gettext_lazy("Search"), lookup="student__name__icontains"),
     ]
 
@@ -390,8 +393,14 @@ class ResponseTable(TablePage):
             Column(gettext_lazy("Total score"), "total", numeric=True),
             Column(gettext_lazy("Band"), "band"),
             Column(gettext_lazy("Safety flag"), lambda r: _("Yes") if r.safety_flag else ""),
+            Column(gettext_lazy("Follow-up"), self.follow_up),
             Column(gettext_lazy("Campaign"), lambda r: r.campaign.title if r.campaign else ""),
         ]
+
+    def follow_up(self, response):
+        if not response.positive:
+            return ""
+        return _("Followed up") if response.followed_up else _("Waiting for follow-up")
 
     def get(self, request, *args, **kwargs):
         if response_policy.can_read(request.user):
@@ -400,7 +409,7 @@ class ResponseTable(TablePage):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self, request):
-        return response_policy.visible(request.user, selectors.responses())
+        return response_policy.visible(request.user, selectors.with_follow_up(selectors.responses()))
 
     def extra_context(self, request):
         return {"tabs": _tabs(request, "screening:responses")}
