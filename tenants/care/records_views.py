@@ -172,14 +172,21 @@ class RetentionTable(TablePage):
     @property
     def columns(self):
         edit = (lambda r: reverse("care_records:retention_edit", args=[r.pk])) if retention_policy.can_change(self.request.user, None) else None
+        preview = self.preview
         return [
             Column(gettext_lazy("Record type"), "get_record_type_display", link=edit),
             Column(gettext_lazy("Keep for (years)"), "keep_years", numeric=True),
             Column(gettext_lazy("Delete after archiving (days)"), "grace_days", numeric=True),
+            Column(gettext_lazy("Archived now"), lambda r: preview[r.record_type]["archived"], numeric=True),
+            Column(gettext_lazy("Next run archives"), lambda r: preview[r.record_type]["archive"], numeric=True),
+            Column(gettext_lazy("Next run deletes"), lambda r: preview[r.record_type]["delete"], numeric=True),
         ]
 
     def get(self, request, *args, **kwargs):
+        from tenants.care.retention import retention_preview
+
         self.request = request
+        self.preview = retention_preview() if retention_policy.can_read(request.user) else {}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self, request):

@@ -39,6 +39,28 @@ def _years_ago(now, years: int):
         return now.replace(year=now.year - years, day=28)
 
 
+def _due(rule: RetentionRule, now):
+    """The records of a rule's type past their period (to archive), and those archived longer than
+    the grace period (to delete)."""
+    kind = KINDS[rule.record_type]
+    model = apps.get_model(kind.model)
+    expired = model.objects.filter(archived_at__isnull=True, **{f"{kind.basis}__isnull": False,
+                                                                f"{kind.basis}__lt": _years_ago(now, rule.keep_years)})
+    stale = model.objects.filter(archived_at__lt=now - timedelta(days=rule.grace_days))
+    return kind, model, expired, stale
+
+
+def retention_preview(*, now=None) -> dict:
+    """What the next run would do, per record type: {"archive": n, "delete": n, "archived": n}."""
+    now = now or timezone.now()
+    preview = {}
+    for rule in RetentionRule.objects.all():
+        _kind, model, expired, stale = _due(rule, now)
+        preview[rule.record_type] = {"archive": expired.count(), "delete": stale.count(),
+                                     "archived": model.objects.filter(archived_at__isnull=False).count()}
+    return preview
+
+
 @transaction.atomic
 def apply_retention(*, now=None) -> dict:
     """Archive what has passed its period and delete what has been archived for longer than the
@@ -46,17 +68,14 @@ def apply_retention(*, now=None) -> dict:
     now = now or timezone.now()
     done = {}
     for rule in RetentionRule.objects.all():
-        kind = KINDS[rule.record_type]
-        model = apps.get_model(kind.model)
-        expired = model.objects.filter(archived_at__isnull=True, **{f"{kind.basis}__isnull": False,
-                                                                    f"{kind.basis}__lt": _years_ago(now, rule.keep_years)})
+        kind, _model, expired, _stale = _due(rule, now)
         archived = 0
         for obj in expired.select_related("student").only("pk", "public_id", "student__public_id"):
             audit(actor=None, action="archive", subject=kind.subject, student=obj.student, obj=obj,
                   reason=f"retention {rule.keep_years}y")
             archived += 1
         expired.update(archived_at=now)
-        stale = model.objects.filter(archived_at__lt=now - timedelta(days=rule.grace_days))
+        stale = _due(rule, now)[3]
         deleted = 0
         for obj in stale.select_related("student").only("pk", "public_id", "student__public_id"):
             audit(actor=None, action="delete", subject=kind.subject, student=obj.student, obj=obj,

@@ -34,6 +34,9 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
         CrisisCase.objects.filter(pk=still_open.pk).update(opened_at=now - timedelta(days=12 * 365))
         RetentionRule.objects.filter(record_type="screening").update(keep_years=3, grace_days=90)
 
+        from tenants.care.retention import retention_preview
+
+        assert retention_preview(now=now)["screening"] == {"archive": 1, "delete": 0, "archived": 0}
         first = apply_retention(now=now)
         assert first["screening"] == {"archived": 1, "deleted": 0}
         assert first["observation"] == {"archived": 1, "deleted": 0}
@@ -52,6 +55,7 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
         assert not observations().filter(pk=note.pk).exists()
         assert not cases().filter(pk=closed.pk).exists() and cases().filter(pk=still_open.pk).exists()
 
+        assert retention_preview(now=now + timedelta(days=91))["screening"] == {"archive": 0, "delete": 1, "archived": 1}
         # Running again the same day changes nothing; 91 days later the archived ones go.
         assert apply_retention(now=now)["screening"] == {"archived": 0, "deleted": 0}
         later = apply_retention(now=now + timedelta(days=91))

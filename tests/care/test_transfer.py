@@ -99,6 +99,9 @@ def test_retention_rules_page_principal_edits():
     principal = signed_in(ALPHA, "r_principal")
     page = principal.get("/care/records/retention/")
     assert page.status_code == 200
+    from django.utils.translation import gettext
+
+    assert gettext("Next run archives") in page.content.decode() and page.context["rows"]
     from tenants.care.models import RetentionRule
 
     with schema_context("school_alpha"):
