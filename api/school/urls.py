@@ -14,6 +14,7 @@ urlpatterns = [
     path("v1/", include("api.school.evaluation")),
     path("v1/", include("api.school.students")),
     path("v1/", include("api.school.care")),
+    path("v1/", include("api.school.transfers")),
     path("v1/", include("api.school.screening")),
     path("v1/", include("api.school.crisis")),
     path("v1/", include("api.school.counseling")),

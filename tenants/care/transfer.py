@@ -133,3 +133,26 @@ def transferred_package(student) -> list[dict]:
         {"from": t.from_school_name, "accepted_at": t.accepted_at, "digest": t.digest, "package": json.loads(t.package)}
         for t in IncomingTransfer.objects.filter(student=student, status="accepted")
     ]
+
+
+class TransferPolicy:
+    """Transfers are the care team's: they read both lists and send or accept; nothing else
+    (records arrive only from another school, receipts are written by the platform)."""
+
+    def can_read(self, user) -> bool:
+        return reads_clinical(user)
+
+    def visible(self, user, queryset):
+        return queryset if self.can_read(user) else queryset.none()
+
+    def can_create(self, user) -> bool:
+        return False
+
+    def can_change(self, user, obj) -> bool:
+        return False
+
+    def can_delete(self, user, obj) -> bool:
+        return False
+
+
+transfer_policy = TransferPolicy()

@@ -1,5 +1,6 @@
 """The student-care record endpoints in the role matrix (tests/workspace/test_api_matrix.py)."""
 
+import uuid
 
 from django.utils import timezone
 
@@ -51,7 +52,33 @@ def make_audit_event():
     return audit(actor=role_user("counselor"), action="view", subject="care.record", student=make_student())
 
 
+def make_received():
+    import json
+
+    from tenants.care.models import IncomingTransfer
+    from tenants.care.transfer import digest_of
+
+    package = json.dumps({"student": {"student_number": "T1"}, "screenings": [], "attention": {"level": "none"}},
+                         ensure_ascii=False)
+    return IncomingTransfer.objects.create(
+        from_school_code="beta", from_school_name="测试学校beta", outgoing_ref=uuid.uuid4(),
+        student_number=f"T{uuid.uuid4().hex[:8]}", student_name="转入学生", package=package, digest=digest_of(package),
+    )
+
+
+def make_sent():
+    from tenants.care.models import OutgoingTransfer
+
+    return OutgoingTransfer.objects.create(student_ref=uuid.uuid4(), student_number=f"S{uuid.uuid4().hex[:8]}",
+                                           to_school_code="beta", to_school_name="测试学校beta", digest="0" * 64,
+                                           created_by=role_user("counselor"))
+
+
 ENDPOINTS = [
+    Endpoint(name="record-transfers-received", url="/api/v1/record-transfers/received/", make=make_received,
+             payload=lambda: {}, read=CARE_TEAM, create=set(), patch=None, deletable=False),
+    Endpoint(name="record-transfers-sent", url="/api/v1/record-transfers/sent/", make=make_sent,
+             payload=lambda: {}, read=CARE_TEAM, create=set(), patch=None, deletable=False),
     Endpoint(name="care-records", url="/api/v1/care-records/", make=make_record, payload=lambda: {},
              read=STATUS_READERS, create=set(), patch=None, deletable=False),
     Endpoint(name="observations", url="/api/v1/observations/", make=make_observation, payload=observation_payload,

@@ -1,6 +1,8 @@
 """A record goes from one school to another: straight between the two schools' schemas, encrypted
 under the receiving school's key, accepted by its counselor, with a receipt on both sides."""
 
+from uuid import uuid4
+
 import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -116,3 +118,45 @@ def test_retention_rules_page_principal_edits():
     connection.set_schema_to_public()
     assert signed_in(ALPHA, "r_counselor").post(f"/care/records/retention/{rule.pk}/", {"keep_years": "9", "grace_days": "9"}).status_code == 403
     assert signed_in(ALPHA, "r_secretary").get("/care/records/retention/").status_code == 404
+
+
+def test_send_and_accept_through_the_api():
+    from tests.conftest import api_client
+    from tests.support.openapi import assert_matches_schema
+
+    student = _student_with_a_record()
+    sid = str(student.public_id)
+    assert api_client(ALPHA, "r_deputy").post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta"},
+                                             content_type="application/json").status_code == 404
+    assert api_client(ALPHA, "r_principal").post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta"},
+                                                content_type="application/json").status_code == 403
+    assert api_client(BETA, "r_counselor").post(f"/api/v1/students/{sid}/transfer/", {"to_school": "alpha"},
+                                               content_type="application/json").status_code == 404
+    sender = api_client(ALPHA, "r_counselor")
+    nowhere = sender.post(f"/api/v1/students/{sid}/transfer/", {"to_school": "alpha"}, content_type="application/json")
+    assert nowhere.status_code == 400 and "to_school" in nowhere.json()["error"]["fields"]
+    sent = sender.post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta", "reason": "转学"},
+                       content_type="application/json")
+    assert sent.status_code == 201 and sent.json()["status"] == "sent"
+    assert_matches_schema(sent)
+
+    receiver = api_client(BETA, "r_psychology_teacher")
+    received = receiver.get("/api/v1/record-transfers/received/")
+    assert_matches_schema(received)
+    mine = [t for t in received.json()["results"] if t["student_number"] == student.student_number]
+    assert len(mine) == 1 and mine[0]["sections"]["counseling_sessions"] == 1
+    with schema_context("school_beta"):
+        target = make_class(grade=8, name="接收2班")
+    connection.set_schema_to_public()
+    bad = receiver.post(f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/", {"school_class": str(uuid4())},
+                        content_type="application/json")
+    assert bad.status_code == 400 and "school_class" in bad.json()["error"]["fields"]
+    accepted = receiver.post(f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
+                             {"school_class": str(target.public_id)}, content_type="application/json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted" and accepted.json()["student"]
+    assert_matches_schema(accepted)
+    again = receiver.post(f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
+                          {"school_class": str(target.public_id)}, content_type="application/json")
+    assert again.status_code == 400
+    receipt = sender.get(f"/api/v1/record-transfers/sent/{sent.json()['id']}/")
+    assert receipt.status_code == 200 and receipt.json()["status"] == "accepted" and receipt.json()["accepted_by_name"]

@@ -1,0 +1,162 @@
+"""Record transfers between schools (care team): records received and their acceptance, receipts
+of records sent, and sending a student's record."""
+
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import as_drf_validation_error
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
+from tenants.care import transfer
+from tenants.care.access import visible_students
+from tenants.care.audit import audit
+from tenants.care.models import IncomingTransfer, OutgoingTransfer
+from tenants.care.transfer import transfer_policy
+from tenants.students.models import SchoolClass, Student
+
+TAG = "care"
+READ_ONLY = ["get", "head", "options"]
+
+
+class IncomingOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    student = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True,
+                                           help_text="接收后对应的本校学生 id")
+    accepted_by = serializers.CharField(source="accepted_by.display_name", read_only=True, allow_null=True)
+    sections = serializers.SerializerMethodField(help_text="档案各部分的条目数")
+
+    class Meta:
+        model = IncomingTransfer
+        fields = ["id", "from_school_name", "student_number", "student_name", "status", "digest", "created_at",
+                  "accepted_at", "accepted_by", "student", "sections"]
+
+    def get_sections(self, obj) -> dict[str, int]:
+        package = json.loads(obj.package)
+        return {key: len(package.get(key, [])) for key in
+                ("screenings", "counseling_sessions", "observations", "crisis_cases", "plans", "medical_referrals")}
+
+
+@documented(TAG, IncomingOutput, IncomingOutput)
+class IncomingListApi(ResourceListCreateApi):
+    """Records received from other schools. They arrive only by transfer: POST answers 403."""
+
+    policy = transfer_policy
+    output_serializer = IncomingOutput
+
+    def selector(self):
+        return IncomingTransfer.objects.select_related("accepted_by", "student").order_by("status", "-created_at")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit(actor=request.user, action="list", subject="care.transfer")
+        return response
+
+
+@documented(TAG, IncomingOutput, IncomingOutput)
+class IncomingDetailApi(ResourceDetailApi):
+    policy = transfer_policy
+    output_serializer = IncomingOutput
+    http_method_names = READ_ONLY
+
+    def selector(self):
+        return IncomingTransfer.objects.select_related("accepted_by", "student")
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        audit(actor=request.user, action="view", subject="care.transfer", student=obj.student, obj=obj)
+        return self.output(obj)
+
+
+class AcceptInput(serializers.Serializer):
+    school_class = serializers.SlugRelatedField(slug_field="public_id", queryset=SchoolClass.objects.all(),
+                                                help_text="学生加入的班级 id")
+
+
+@extend_schema(tags=[TAG], request=AcceptInput, responses={200: IncomingOutput})
+class IncomingAcceptApi(APIView):
+    def post(self, request, id):
+        incoming = get_object_or_404(transfer_policy.visible(request.user, IncomingTransfer.objects.all()), public_id=id)
+        body = AcceptInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            transfer.transfer_accept(incoming, actor=request.user, school_class=body.validated_data["school_class"])
+        except DjangoValidationError as exc:
+            raise as_drf_validation_error(exc)
+        incoming.refresh_from_db()
+        return Response(IncomingOutput(incoming).data)
+
+
+class SentOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    student = serializers.UUIDField(source="student_ref", read_only=True)
+
+    class Meta:
+        model = OutgoingTransfer
+        fields = ["id", "student", "student_number", "to_school_code", "to_school_name", "status", "digest",
+                  "created_at", "accepted_at", "accepted_by_name"]
+
+
+@documented(TAG, SentOutput, SentOutput)
+class SentListApi(ResourceListCreateApi):
+    """Receipts of records sent. Send one with POST /api/v1/students/{id}/transfer/."""
+
+    policy = transfer_policy
+    output_serializer = SentOutput
+
+    def selector(self):
+        return OutgoingTransfer.objects.order_by("-created_at")
+
+
+@documented(TAG, SentOutput, SentOutput)
+class SentDetailApi(ResourceDetailApi):
+    policy = transfer_policy
+    output_serializer = SentOutput
+    http_method_names = READ_ONLY
+
+    def selector(self):
+        return OutgoingTransfer.objects.all()
+
+
+class SendInput(serializers.Serializer):
+    to_school = serializers.CharField(help_text="接收学校的代码")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+@extend_schema(tags=[TAG], request=SendInput, responses={201: SentOutput})
+class StudentTransferApi(APIView):
+    """Send the student's whole record to another school on the platform; the student is archived
+    here and this school keeps the receipt."""
+
+    def post(self, request, id):
+        # Someone who may not know the student exists gets 404; a homeroom teacher gets 403.
+        student = get_object_or_404(visible_students(request.user, Student.objects.all()), public_id=id)
+        if not transfer_policy.can_read(request.user):
+            raise PermissionDenied()
+        body = SendInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            sent = transfer.transfer_send(student=student, to_school_code=body.validated_data["to_school"],
+                                          actor=request.user, reason=body.validated_data["reason"])
+        except DjangoValidationError as exc:
+            raise as_drf_validation_error(exc)
+        except DjangoPermissionDenied:
+            raise PermissionDenied()
+        return Response(SentOutput(sent).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("record-transfers/received/", IncomingListApi.as_view()),
+    path("record-transfers/received/<uuid:id>/", IncomingDetailApi.as_view()),
+    path("record-transfers/received/<uuid:id>/accept/", IncomingAcceptApi.as_view()),
+    path("record-transfers/sent/", SentListApi.as_view()),
+    path("record-transfers/sent/<uuid:id>/", SentDetailApi.as_view()),
+    path("students/<uuid:id>/transfer/", StudentTransferApi.as_view()),
+]
