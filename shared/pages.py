@@ -196,6 +196,18 @@ def _add_errors(form, exc: ValidationError):
         form.add_error(None, exc.messages)
 
 
+def is_uuid(value) -> bool:
+    """Whether a query parameter can name an object by its public id. Pages use it to ignore a
+    malformed `?student=` or `?line=` (finding nothing) instead of failing on it."""
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def empty_or(text, fallback=None):
     return text or fallback or _("Nothing here yet.")
 

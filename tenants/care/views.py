@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
 from tenants.care import record_services, selectors
 from tenants.care.audit import audit, subject_label
 from tenants.care.export import record_pdf, record_workbook
@@ -482,7 +482,8 @@ class ConsentFormPage(FormPage):
     def initial(self, request):
         initial = {"recorded_on": timezone.localdate()}
         if request.GET.get("student"):
-            student = Student.objects.filter(public_id=_uuid_or_none(request.GET["student"])).first()
+            wanted = request.GET["student"]
+            student = Student.objects.filter(public_id=wanted).first() if is_uuid(wanted) else None
             if student:
                 initial.update(student=student.public_id, guardian_name=student.guardian_name)
         return initial
@@ -493,14 +494,6 @@ class ConsentFormPage(FormPage):
     def success_url(self, request, saved):
         return "/care/consent/"
 
-
-def _uuid_or_none(value):
-    import uuid
-
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors
+from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors, is_uuid
 from tenants.care.access import reads_clinical
 from tenants.care.audit import audit
 from tenants.care.models import AttentionLevel
@@ -184,7 +184,7 @@ class SessionFormPage(AuditedForm):
                 initial["counselor"] = request.user.pk
             student = request.GET.get("student")
             if student:
-                found = selectors.students_for(request.user).filter(public_id__in=[student] if _is_uuid(student) else []).first()
+                found = selectors.students_for(request.user).filter(public_id__in=[student] if is_uuid(student) else []).first()
                 if found:
                     initial["student"] = found.pk
             return initial
@@ -207,15 +207,6 @@ class SessionFormPage(AuditedForm):
     def success_url(self, request, saved):
         return reverse("counseling:session", args=[saved.public_id])
 
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @login_required
@@ -436,7 +427,7 @@ class PlanFormPage(AuditedForm):
         if obj is None:
             initial = {"starts_on": selectors.school_today(), "review_every_days": 30}
             student = request.GET.get("student")
-            if student and _is_uuid(student):
+            if student and is_uuid(student):
                 found = selectors.students_needing_a_plan(request.user).filter(public_id=student).first()
                 if found:
                     initial["student"] = found.pk

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared.accounts.roles import SchoolRole
-from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors
+from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors, is_uuid
 from tenants.care.access import reads_clinical
 from tenants.care.audit import audit
 from tenants.crisis import selectors, services
@@ -163,7 +163,7 @@ class CaseOpenPage(FormPage):
         initial = {"identified_how": "observation"}
         wanted = request.GET.get("student")
         if wanted:
-            found = Student.objects.filter(public_id__in=[wanted] if _is_uuid(wanted) else []).first()
+            found = Student.objects.filter(public_id__in=[wanted] if is_uuid(wanted) else []).first()
             if found:
                 initial["student"] = found.pk
         return initial
@@ -174,15 +174,6 @@ class CaseOpenPage(FormPage):
     def success_url(self, request, saved):
         return reverse("crisis:case", args=[saved.public_id])
 
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _case_for(request, id):

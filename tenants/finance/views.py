@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
 from tenants.finance import selectors, services
 from tenants.finance.forms import BudgetLineForm, SpendingForm
 from tenants.finance.models import BudgetCategory, BudgetLine
@@ -253,7 +253,7 @@ class SpendingFormPage(AreaForm):
         initial = {"spent_on": timezone.localdate()}
         line = request.GET.get("line")
         if line:
-            found = BudgetLine.objects.filter(public_id__in=[line] if _is_uuid(line) else []).first()
+            found = BudgetLine.objects.filter(public_id__in=[line] if is_uuid(line) else []).first()
             if found:
                 initial["line"] = found.pk
         return initial
@@ -268,15 +268,6 @@ class SpendingFormPage(AreaForm):
     def success_url(self, request, saved):
         return f"{reverse('finance:spending')}?line={saved.line.public_id}"
 
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @login_required

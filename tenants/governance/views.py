@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
 from tenants.common.choices import Department
 from tenants.governance import forms, selectors, services
 from tenants.governance.models import (
@@ -197,21 +197,12 @@ class RosterHistoryPage(TablePage):
     filters = [
         Filter("subject", gettext_lazy("Entry"), choices=list(RosterSubject.choices)),
         Filter("action", gettext_lazy("Change"), choices=list(RosterAction.choices)),
-        Filter("entry", gettext_lazy("Entry id"), apply=lambda qs, v: qs.filter(subject_id=v) if _is_uuid(v) else qs.none()),
+        Filter("entry", gettext_lazy("Entry id"), apply=lambda qs, v: qs.filter(subject_id=v) if is_uuid(v) else qs.none()),
     ]
 
     def get_queryset(self, request):
         return selectors.roster_history()
 
-
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _attendee_edit_url(attendee):

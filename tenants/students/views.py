@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
 from tenants.care.access import is_homeroom_only, manages_roster, reads_status
 from tenants.care.audit import audit
 from tenants.care.models import AttentionLevel
@@ -191,7 +191,7 @@ class StudentFormPage(RosterForm):
     form_class = StudentForm
 
     def initial(self, request):
-        found = SchoolClass.objects.filter(public_id__in=[request.GET["class"]] if _is_uuid(request.GET.get("class")) else []).first()
+        found = SchoolClass.objects.filter(public_id__in=[request.GET["class"]] if is_uuid(request.GET.get("class")) else []).first()
         return {"school_class": found.pk} if found else {}
 
     def save(self, request, form, obj):
@@ -365,13 +365,4 @@ def import_template(request):
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AD%A6%E7%94%9F%E5%90%8D%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
     return response
 
-
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
