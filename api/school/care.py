@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
+from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import ref, uuid_param
 from tenants.care import record_services, selectors
@@ -105,10 +106,11 @@ def record_detail(student, *, clinical: bool) -> dict:
     OpenApiParameter("level", str, description="none/attention/elevated/high/crisis，或 followed（任何关注等级）"),
     OpenApiParameter("q", str, description="姓名或学号"),
 ])
-class CareRecordListApi(ResourceListCreateApi):
+class CareRecordListApi(AuditedList, ResourceListCreateApi):
     """Every student with their attention level (principal and care team). Records are not
     created here: every student has one; change its level at .../{id}/level/."""
 
+    audit_subject = "care.record"
     policy = record_policy
     output_serializer = CareRecordSummary
 
@@ -125,11 +127,6 @@ class CareRecordListApi(ResourceListCreateApi):
 
             qs = qs.filter(Q(name__icontains=params["q"]) | Q(student_number__icontains=params["q"]))
         return qs
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit(actor=request.user, action="list", subject="care.record")
-        return response
 
 
 @extend_schema_view(get=extend_schema(tags=[TAG], responses=CareRecordDetail))
@@ -213,10 +210,11 @@ class ObservationAcknowledge(serializers.Serializer):
 
 
 @documented(TAG, ObservationInput, ObservationOutput, [OpenApiParameter("kind", str), OpenApiParameter("student", str)])
-class ObservationListApi(ResourceListCreateApi):
+class ObservationListApi(AuditedList, ResourceListCreateApi):
     """Homeroom teachers create observations and referrals about their own students and list
     their own; the care team lists them all."""
 
+    audit_subject = "care.observation"
     policy = observation_policy
     output_serializer = ObservationOutput
     input_serializer = ObservationInput
@@ -230,11 +228,6 @@ class ObservationListApi(ResourceListCreateApi):
             qs = qs.filter(student__public_id=uuid_param(params["student"], "student"))
         return qs
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit(actor=request.user, action="list", subject="care.observation")
-        return response
-
     def create_service(self, *, actor, data):
         return record_services.observation_create(actor=actor, **data)
 
@@ -243,7 +236,8 @@ class ObservationListApi(ResourceListCreateApi):
     get=extend_schema(tags=[TAG]),
     patch=extend_schema(tags=[TAG], request=ObservationAcknowledge, responses=ObservationOutput),
 )
-class ObservationDetailApi(ResourceDetailApi):
+class ObservationDetailApi(AuditedDetail, ResourceDetailApi):
+    audit_subject = "care.observation"
     policy = observation_policy
     output_serializer = ObservationOutput
     input_serializer = ObservationAcknowledge
@@ -251,11 +245,6 @@ class ObservationDetailApi(ResourceDetailApi):
 
     def selector(self):
         return selectors.observations()
-
-    def retrieve(self, request, *args, **kwargs):
-        obs = self.get_object()
-        audit(actor=request.user, action="view", subject="care.observation", student=obs.student, obj=obs)
-        return self.output(obs)
 
     def update_service(self, obj, *, actor, data):
         if data.get("acknowledged"):

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
+from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import PersonField, ref, uuid_param
-from tenants.care.audit import audit
 from tenants.counseling import selectors, services
 from tenants.counseling.access import plan_policy, referral_policy, session_policy
 from tenants.counseling.models import CarePlan, CounselingSession, IssueCategory, PlanReview, Referral
@@ -26,25 +26,6 @@ from tenants.resources.models import CounselingRoom, RoomBooking
 from tenants.students.models import Student
 
 NO_DELETE = ["get", "patch", "head", "options"]
-
-
-class AuditedListMixin:
-    subject = ""
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit(actor=request.user, action="list", subject=self.subject)
-        return response
-
-
-class AuditedDetailMixin:
-    subject = ""
-    http_method_names = NO_DELETE
-
-    def retrieve(self, request, *args, **kwargs):
-        obj = self.get_object()
-        audit(actor=request.user, action="view", subject=self.subject, student=obj.student, obj=obj)
-        return self.output(obj)
 
 
 # Sessions ---------------------------------------------------------------------------------------
@@ -87,9 +68,9 @@ SESSION_PARAMS = [OpenApiParameter("counselor", str), OpenApiParameter("category
 
 
 @documented("counseling", SessionInput, SessionOutput, SESSION_PARAMS)
-class SessionListApi(AuditedListMixin, ResourceListCreateApi):
+class SessionListApi(AuditedList, ResourceListCreateApi):
     policy = session_policy
-    subject = services.SESSION_SUBJECT
+    audit_subject = services.SESSION_SUBJECT
     output_serializer = SessionOutput
     input_serializer = SessionInput
 
@@ -121,9 +102,10 @@ class SessionPatch(SessionInput):
 
 
 @documented("counseling", SessionPatch, SessionOutput)
-class SessionDetailApi(AuditedDetailMixin, ResourceDetailApi):
+class SessionDetailApi(AuditedDetail, ResourceDetailApi):
     policy = session_policy
-    subject = services.SESSION_SUBJECT
+    http_method_names = NO_DELETE
+    audit_subject = services.SESSION_SUBJECT
     output_serializer = SessionOutput
     input_serializer = SessionPatch
 
@@ -169,9 +151,9 @@ class ReferralPatch(ReferralInput):
 
 
 @documented("counseling", ReferralInput, ReferralOutput, [OpenApiParameter("student", str)])
-class ReferralListApi(AuditedListMixin, ResourceListCreateApi):
+class ReferralListApi(AuditedList, ResourceListCreateApi):
     policy = referral_policy
-    subject = services.REFERRAL_SUBJECT
+    audit_subject = services.REFERRAL_SUBJECT
     output_serializer = ReferralOutput
     input_serializer = ReferralInput
 
@@ -187,9 +169,10 @@ class ReferralListApi(AuditedListMixin, ResourceListCreateApi):
 
 
 @documented("counseling", ReferralPatch, ReferralOutput)
-class ReferralDetailApi(AuditedDetailMixin, ResourceDetailApi):
+class ReferralDetailApi(AuditedDetail, ResourceDetailApi):
     policy = referral_policy
-    subject = services.REFERRAL_SUBJECT
+    http_method_names = NO_DELETE
+    audit_subject = services.REFERRAL_SUBJECT
     output_serializer = ReferralOutput
     input_serializer = ReferralPatch
 
@@ -243,9 +226,9 @@ class PlanPatch(serializers.Serializer):
 
 
 @documented("counseling", PlanInput, PlanOutput, [OpenApiParameter("status", str), OpenApiParameter("owner", str)])
-class PlanListApi(AuditedListMixin, ResourceListCreateApi):
+class PlanListApi(AuditedList, ResourceListCreateApi):
     policy = plan_policy
-    subject = services.PLAN_SUBJECT
+    audit_subject = services.PLAN_SUBJECT
     output_serializer = PlanOutput
     input_serializer = PlanInput
 
@@ -264,9 +247,10 @@ class PlanListApi(AuditedListMixin, ResourceListCreateApi):
 
 
 @documented("counseling", PlanPatch, PlanOutput)
-class PlanDetailApi(AuditedDetailMixin, ResourceDetailApi):
+class PlanDetailApi(AuditedDetail, ResourceDetailApi):
     policy = plan_policy
-    subject = services.PLAN_SUBJECT
+    http_method_names = NO_DELETE
+    audit_subject = services.PLAN_SUBJECT
     output_serializer = PlanOutput
     input_serializer = PlanPatch
 

@@ -17,10 +17,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response as ApiResponse
 
 from api.errors import as_drf_validation_error
+from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, ResourceMixin, documented
 from api.school.fields import ref, uuid_param
 from tenants.care.access import visible_students
-from tenants.care.audit import audit
 from tenants.care.instruments import BUILTIN_INSTRUMENTS
 from tenants.screening import selectors, services
 from tenants.screening.items_zh import ITEMS
@@ -95,7 +95,8 @@ class ScreeningDetailOutput(ScreeningOutput):
                                                       OpenApiParameter("instrument", str)]),
     post=extend_schema(tags=["screening"], request=ScreeningInput, responses={201: ScreeningCreated}),
 )
-class ScreeningListApi(ResourceListCreateApi):
+class ScreeningListApi(AuditedList, ResourceListCreateApi):
+    audit_subject = "screening.response"
     policy = response_policy
     output_serializer = ScreeningOutput
     input_serializer = ScreeningInput
@@ -110,11 +111,6 @@ class ScreeningListApi(ResourceListCreateApi):
         if params.get("instrument"):
             qs = qs.filter(instrument_code=params["instrument"])
         return qs
-
-    def list(self, request, *args, **kwargs):
-        if response_policy.can_read(request.user):
-            audit(actor=request.user, action="list", subject="screening.response")
-        return super().list(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         if not self.policy.can_create(request.user):
@@ -139,17 +135,14 @@ class ScreeningListApi(ResourceListCreateApi):
 
 
 @extend_schema_view(get=extend_schema(tags=["screening"]))
-class ScreeningDetailApi(ResourceMixin, generics.RetrieveAPIView):
+class ScreeningDetailApi(AuditedDetail, ResourceMixin, generics.RetrieveAPIView):
+    audit_subject = "screening.response"
     policy = response_policy
     output_serializer = ScreeningDetailOutput
 
     def selector(self):
         return selectors.responses()
 
-    def retrieve(self, request, *args, **kwargs):
-        response = self.get_object()
-        audit(actor=request.user, action="view", subject="screening.response", student=response.student, obj=response)
-        return self.output(response)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
+from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from tenants.care import transfer
 from tenants.care.access import visible_students
-from tenants.care.audit import audit
 from tenants.care.models import IncomingTransfer, OutgoingTransfer
 from tenants.care.transfer import transfer_policy
 from tenants.students.models import SchoolClass, Student
@@ -45,23 +45,20 @@ class IncomingOutput(serializers.ModelSerializer):
 
 
 @documented(TAG, IncomingOutput, IncomingOutput)
-class IncomingListApi(ResourceListCreateApi):
+class IncomingListApi(AuditedList, ResourceListCreateApi):
     """Records received from other schools. They arrive only by transfer: POST answers 403."""
 
+    audit_subject = "care.transfer"
     policy = transfer_policy
     output_serializer = IncomingOutput
 
     def selector(self):
         return IncomingTransfer.objects.select_related("accepted_by", "student").order_by("status", "-created_at")
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit(actor=request.user, action="list", subject="care.transfer")
-        return response
-
 
 @documented(TAG, IncomingOutput, IncomingOutput)
-class IncomingDetailApi(ResourceDetailApi):
+class IncomingDetailApi(AuditedDetail, ResourceDetailApi):
+    audit_subject = "care.transfer"
     policy = transfer_policy
     output_serializer = IncomingOutput
     http_method_names = READ_ONLY
@@ -69,10 +66,6 @@ class IncomingDetailApi(ResourceDetailApi):
     def selector(self):
         return IncomingTransfer.objects.select_related("accepted_by", "student")
 
-    def retrieve(self, request, *args, **kwargs):
-        obj = self.get_object()
-        audit(actor=request.user, action="view", subject="care.transfer", student=obj.student, obj=obj)
-        return self.output(obj)
 
 
 class AcceptInput(serializers.Serializer):
