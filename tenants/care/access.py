@@ -67,4 +67,12 @@ class ClinicalPolicy(Policy):
     manage_roles = CARE_TEAM
 
 
+class StatusPolicy(Policy):
+    """Status without clinical text (crisis cases, screening campaigns, the instrument registry):
+    the principal and the care team read; the care team writes."""
+
+    read_roles = STATUS_READERS
+    manage_roles = CARE_TEAM
+
+
 clinical_policy = ClinicalPolicy()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shared.accounts.roles import SchoolRole
 from shared.policy import Policy
-from tenants.care.access import CARE_TEAM, ROSTER_MANAGERS, STATUS_READERS
+from tenants.care.access import CARE_TEAM, ROSTER_MANAGERS, StatusPolicy
 from tenants.care.models import (
     LEVEL_ORDER,
     AttentionChange,
@@ -366,12 +366,9 @@ __all__ = [
 
 
 
-class RecordPolicy(Policy):
+class RecordPolicy(StatusPolicy):
     """The record: the principal reads level and status; the care team reads everything and
     changes the level. Homeroom teachers and everyone else find nothing."""
-
-    read_roles = STATUS_READERS
-    manage_roles = CARE_TEAM
 
     def can_create(self, user) -> bool:
         return False  # a record exists for every student; only its level changes

@@ -9,17 +9,12 @@
 
 from shared.accounts.roles import STAFF_ROLES
 from shared.policy import Policy
-from tenants.care.access import CARE_TEAM, STATUS_READERS
+from tenants.care.access import STATUS_READERS, StatusPolicy
 
 
 class PlanPolicy(Policy):
     read_roles = STAFF_ROLES
     manage_roles = STATUS_READERS
-
-
-class CasePolicy(Policy):
-    read_roles = STATUS_READERS
-    manage_roles = CARE_TEAM
 
 
 class TimeLimitPolicy(Policy):
@@ -39,6 +34,6 @@ class DutyPolicy(Policy):
 
 
 plan_policy = PlanPolicy()
-case_policy = CasePolicy()
+case_policy = StatusPolicy()
 time_limit_policy = TimeLimitPolicy()
 duty_policy = DutyPolicy()

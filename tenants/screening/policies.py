@@ -5,24 +5,13 @@
   answers or bands); the care team writes.
 """
 
-from shared.policy import Policy
-from tenants.care.access import CARE_TEAM, STATUS_READERS, ClinicalPolicy
+from tenants.care.access import ClinicalPolicy, StatusPolicy
 
 
 class ResponsePolicy(ClinicalPolicy):
     pass
 
 
-class CampaignPolicy(Policy):
-    read_roles = STATUS_READERS
-    manage_roles = CARE_TEAM
-
-
-class InstrumentPolicy(Policy):
-    read_roles = STATUS_READERS
-    manage_roles = CARE_TEAM
-
-
 response_policy = ResponsePolicy()
-campaign_policy = CampaignPolicy()
-instrument_policy = InstrumentPolicy()
+campaign_policy = StatusPolicy()
+instrument_policy = StatusPolicy()
