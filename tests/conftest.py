@@ -136,7 +136,6 @@ def totp_code_for(code: str, username: str) -> str | None:
     """A fresh code from the person's authenticator (one is made, confirmed, if they have none);
     None if their roles need no second factor. A code may be used once per 30 s step, so the
     device's record of the last step used is cleared first."""
-    from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from shared.accounts.models import User
@@ -152,10 +151,17 @@ def totp_code_for(code: str, username: str) -> str | None:
             device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
                                                        throttling_failure_timestamp=None)
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        token = f"{totp.token():0{device.digits}d}"
+        token = totp_token(device)
     connection.set_schema_to_public()
     return token
+
+
+def totp_token(device) -> str:
+    """The code the person's authenticator app shows now for this device."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def api_client(code: str | None, username: str) -> Client:

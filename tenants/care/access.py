@@ -11,15 +11,15 @@
 Anything outside what a person may see answers 404, the same as a missing object.
 """
 
-from shared.accounts.roles import SECOND_FACTOR_ROLES, SchoolRole
+from shared.accounts.roles import SchoolRole
 from shared.policy import Policy
 
 CARE_TEAM = (SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR)
 STATUS_READERS = (SchoolRole.PRINCIPAL, *CARE_TEAM)
 ROSTER_MANAGERS = (SchoolRole.PRINCIPAL, SchoolRole.SECRETARY, *CARE_TEAM)
 ROSTER_READERS = (*ROSTER_MANAGERS, SchoolRole.HOMEROOM_TEACHER)
-# Accounts that can read clinical detail sign in with a second factor (shared.accounts.second_factor).
-assert set(SECOND_FACTOR_ROLES) == {SchoolRole.PRINCIPAL, *CARE_TEAM}
+# Accounts that can read clinical detail (STATUS_READERS) sign in with a second factor:
+# shared.accounts.roles.SECOND_FACTOR_ROLES, enforced by shared.accounts.second_factor.
 
 
 def _has(user, roles) -> bool:
@@ -42,10 +42,6 @@ def manages_roster(user) -> bool:
 def is_homeroom_only(user) -> bool:
     """A homeroom teacher who holds no role that sees the whole roster."""
     return _has(user, (SchoolRole.HOMEROOM_TEACHER,)) and not _has(user, ROSTER_MANAGERS)
-
-
-def needs_second_factor(user) -> bool:
-    return _has(user, SECOND_FACTOR_ROLES)
 
 
 def visible_students(user, queryset, *, student_field: str = ""):

@@ -2,18 +2,13 @@
 
 import pytest
 from django.db import connection
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from shared.accounts.models import User
-from tests.conftest import ALPHA, PASSWORD, api_client, client_for, signed_in
+from tests.conftest import ALPHA, PASSWORD, api_client, client_for, signed_in, totp_token
 
 pytestmark = pytest.mark.django_db
-
-
-def _code(device) -> str:
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
 
 
 def _fresh_account(username, roles):
@@ -37,12 +32,12 @@ def test_first_sign_in_sets_up_the_authenticator_then_asks_for_codes():
     with schema_context("school_alpha"):
         device = TOTPDevice.objects.get(user__username="otp_counselor")
         assert not device.confirmed
-    wrong = client.post("/accounts/otp/", {"code": "000000" if _code(device) != "000000" else "111111", "next": "/care/"})
+    wrong = client.post("/accounts/otp/", {"code": "000000" if totp_token(device) != "000000" else "111111", "next": "/care/"})
     assert wrong.status_code == 200 and wrong.context["form"].errors["code"]
     with schema_context("school_alpha"):
         device.refresh_from_db()
         TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-        code = _code(device)
+        code = totp_token(device)
     done = client.post("/accounts/otp/", {"code": code, "next": "/care/"})
     assert done.status_code == 302 and done["Location"] == "/care/"
     with schema_context("school_alpha"):
@@ -92,3 +87,10 @@ def test_school_admin_resets_a_lost_second_factor():
     # Nobody else may reset it.
     other = signed_in(ALPHA, "r_secretary")
     assert other.post(f"/accounts/manage/{counselor.public_id}/second-factor/").status_code == 404
+
+
+def test_every_role_that_reads_clinical_detail_or_status_needs_the_second_factor():
+    from shared.accounts.roles import SECOND_FACTOR_ROLES
+    from tenants.care.access import STATUS_READERS
+
+    assert set(SECOND_FACTOR_ROLES) == set(STATUS_READERS)
