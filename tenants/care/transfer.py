@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_tenant_model, schema_context
 
-from tenants.care.access import reads_clinical
+from tenants.care.access import ClinicalPolicy, reads_clinical
 from tenants.care.audit import audit
 from tenants.care.models import CareRecord, IncomingTransfer, OutgoingTransfer
 from tenants.students.models import Student
@@ -135,23 +135,15 @@ def transferred_package(student) -> list[dict]:
     ]
 
 
-class TransferPolicy:
-    """Transfers are the care team's: they read both lists and send or accept; nothing else
-    (records arrive only from another school, receipts are written by the platform)."""
-
-    def can_read(self, user) -> bool:
-        return reads_clinical(user)
-
-    def visible(self, user, queryset):
-        return queryset if self.can_read(user) else queryset.none()
+class TransferPolicy(ClinicalPolicy):
+    """Transfers are the care team's: they read both lists and send or accept through their own
+    actions; nothing is created or changed as a resource (records arrive only from another
+    school, receipts are written by the platform)."""
 
     def can_create(self, user) -> bool:
         return False
 
     def can_change(self, user, obj) -> bool:
-        return False
-
-    def can_delete(self, user, obj) -> bool:
         return False
 
 
