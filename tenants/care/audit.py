@@ -31,10 +31,8 @@ def subject_label(code: str) -> str:
     return str(SUBJECT_LABELS.get(code, code))
 
 
-def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: str = "") -> AuditEvent:
-    """`subject` names the kind of record, e.g. "screening.response"; `student` is a Student (or
-    None for a list); `obj` is the record read or changed, when it has a public_id."""
-    return AuditEvent.objects.create(
+def _event(*, actor, action: str, subject: str, student, obj, reason: str) -> AuditEvent:
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(getattr(actor, "display_name", "") or "system")[:80],
         action=action,
@@ -45,17 +43,18 @@ def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: s
     )
 
 
+def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: str = "") -> AuditEvent:
+    """`subject` names the kind of record, e.g. "screening.response"; `student` is a Student (or
+    None for a list); `obj` is the record read or changed, when it has a public_id."""
+    event = _event(actor=actor, action=action, subject=subject, student=student, obj=obj, reason=reason)
+    event.save()
+    return event
+
+
 def audit_many(*, actor, action: str, subject: str, objects, reason: str = "") -> int:
-    """One audit event per object (each a student, or a row with `.student`), in one INSERT: for
-    bulk writes such as a roster import of thousands of students."""
-    actor_name = (getattr(actor, "display_name", "") or "system")[:80]
-    events = [
-        AuditEvent(
-            actor=actor if getattr(actor, "pk", None) else None, actor_name=actor_name, action=action,
-            subject=subject[:40], object_ref=getattr(obj, "public_id", None),
-            student_ref=getattr(getattr(obj, "student", obj), "public_id", None), reason=(reason or "")[:300],
-        )
-        for obj in objects
-    ]
+    """One audit event per object (each a student, or a row with `.student`), in one INSERT per
+    thousand: for bulk work such as a roster import or the retention job."""
+    events = [_event(actor=actor, action=action, subject=subject, student=getattr(obj, "student", obj), obj=obj,
+                     reason=reason) for obj in objects]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return len(events)

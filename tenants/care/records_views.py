@@ -185,7 +185,6 @@ class RetentionTable(TablePage):
     def get(self, request, *args, **kwargs):
         from tenants.care.retention import retention_preview
 
-        self.request = request
         self.preview = retention_preview() if retention_policy.can_read(request.user) else {}
         return super().get(request, *args, **kwargs)
 

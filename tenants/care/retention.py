@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.care.audit import audit
+from tenants.care.audit import audit_many
 from tenants.care.models import RetentionRule
 
 
@@ -68,19 +68,15 @@ def apply_retention(*, now=None) -> dict:
     now = now or timezone.now()
     done = {}
     for rule in RetentionRule.objects.all():
-        kind, _model, expired, _stale = _due(rule, now)
-        archived = 0
-        for obj in expired.select_related("student").only("pk", "public_id", "student__public_id"):
-            audit(actor=None, action="archive", subject=kind.subject, student=obj.student, obj=obj,
-                  reason=f"retention {rule.keep_years}y")
-            archived += 1
+        # Both querysets are lazy: `stale` is read after the archiving, which it cannot match
+        # (just-archived rows are not older than the grace period).
+        kind, _model, expired, stale = _due(rule, now)
+        archived = audit_many(actor=None, action="archive", subject=kind.subject, reason=f"retention {rule.keep_years}y",
+                              objects=expired.select_related("student").only("pk", "public_id", "student__public_id"))
         expired.update(archived_at=now)
-        stale = _due(rule, now)[3]
-        deleted = 0
-        for obj in stale.select_related("student").only("pk", "public_id", "student__public_id"):
-            audit(actor=None, action="delete", subject=kind.subject, student=obj.student, obj=obj,
-                  reason=f"retention {rule.keep_years}y + {rule.grace_days}d")
-            deleted += 1
+        deleted = audit_many(actor=None, action="delete", subject=kind.subject,
+                             reason=f"retention {rule.keep_years}y + {rule.grace_days}d",
+                             objects=stale.select_related("student").only("pk", "public_id", "student__public_id"))
         stale.delete()
         done[rule.record_type] = {"archived": archived, "deleted": deleted}
     return done
