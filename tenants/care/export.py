@@ -202,7 +202,8 @@ def record_pdf(student, package: dict | None = None) -> bytes:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=8.5, leading=11, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=13, leading=17, spaceBefore=8, spaceAfter=4)
     title = ParagraphStyle("title", parent=body, fontSize=17, leading=22, spaceAfter=6)
