@@ -176,6 +176,14 @@ def api_client(code: str | None, username: str) -> Client:
     return Client(HTTP_HOST=host(code), HTTP_AUTHORIZATION=f"Token {key}")
 
 
+def in_alpha(fn, *args, **kwargs):
+    """Call fn in alpha's schema (to make or read objects there), then come back to public."""
+    with schema_context(f"school_{ALPHA}"):
+        result = fn(*args, **kwargs)
+    connection.set_schema_to_public()
+    return result
+
+
 def role_user(role: str):
     from shared.accounts.models import User
 

@@ -28,7 +28,7 @@ from sentry_sdk.transport import Transport
 
 from config.celery import app
 from config.sentry import sentry_options
-from tests.conftest import ALPHA, api_client, host, role_user, signed_in
+from tests.conftest import ALPHA, api_client, host, in_alpha, role_user, signed_in
 
 MARKER = "标记生" + uuid.uuid4().hex[:4].upper()
 NOTE = f"{MARKER}的辅导记录原文"
@@ -98,13 +98,6 @@ def _cleanup():
     connections.close_all()
 
 
-def _in_alpha(fn):
-    with schema_context("school_alpha"):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
-
-
 def _run_every_flow():
     today = timezone.localdate()
     counselor = api_client(ALPHA, "r_counselor")
@@ -119,8 +112,8 @@ def _run_every_flow():
 
     from tenants.students.models import SchoolClass, Student
 
-    student = _in_alpha(lambda: Student.objects.get(student_number=NUMBER))
-    _in_alpha(lambda: SchoolClass.objects.filter(name="标记班").update(homeroom_teacher=role_user("homeroom_teacher")))
+    student = in_alpha(lambda: Student.objects.get(student_number=NUMBER))
+    in_alpha(lambda: SchoolClass.objects.filter(name="标记班").update(homeroom_teacher=role_user("homeroom_teacher")))
     sid = str(student.public_id)
     assert counselor.post("/api/v1/consents/", {"student": sid, "status": "granted", "guardian_name": f"{MARKER}家长",
                                                "recorded_on": str(today)}, content_type="application/json").status_code == 201
@@ -133,7 +126,7 @@ def _run_every_flow():
     assert counselor.get(f"/api/v1/screenings/{flagged.json()['id']}/").status_code == 200
 
     campaign = counselor.post("/api/v1/screening-campaigns/", {
-        "title": "标记测评", "instrument": "gad7", "school_class": str(_in_alpha(lambda: SchoolClass.objects.get(name="标记班").public_id)),
+        "title": "标记测评", "instrument": "gad7", "school_class": str(in_alpha(lambda: SchoolClass.objects.get(name="标记班").public_id)),
         "opens_on": str(today), "closes_on": str(today + timedelta(days=3))}, content_type="application/json")
     assert campaign.status_code == 201, campaign.content[:300]
     pages = signed_in(ALPHA, "r_counselor")
@@ -182,18 +175,18 @@ def _run_every_flow():
         with connection.cursor() as cursor:
             cursor.execute("UPDATE counseling_counselingsession SET notes = %s WHERE id = %s", [original, pk])
 
-    pk, original = _in_alpha(corrupt)
+    pk, original = in_alpha(corrupt)
     failing = signed_in(ALPHA, "r_counselor")
     failing.raise_request_exception = False
     assert failing.get(f"/counseling/{session.json()['id']}/").status_code == 500
-    _in_alpha(lambda: restore(pk, original))
+    in_alpha(lambda: restore(pk, original))
 
     sent = pages.post(f"/care/records/transfers/send/{sid}/", {"to_school": "beta", "reason": "转学"})
     assert sent.status_code == 302, sent.content[:500]
 
 
 def role_user_public(role):
-    return _in_alpha(lambda: role_user(role).public_id)
+    return in_alpha(lambda: role_user(role).public_id)
 
 
 def _file(text):
@@ -242,7 +235,7 @@ def test_a_marked_student_never_leaves_the_schools_schema(capture, django_db_blo
         # The flows really ran: the marker is in the schools' own schemas.
         from tenants.students.models import Student
 
-        assert _in_alpha(lambda: Student.objects.filter(name=MARKER).exists())
+        assert in_alpha(lambda: Student.objects.filter(name=MARKER).exists())
         with schema_context("school_beta"):
             from tenants.care.models import IncomingTransfer
 

@@ -18,7 +18,7 @@ from tenants.crisis import selectors, services
 from tenants.crisis.models import BreakGlass, CaseStep, CrisisCase, DutyAssignment, EmergencyPlan, TimeLimit
 from tenants.crisis.tasks import escalate_overdue
 from tenants.workspace.models import Notification
-from tests.conftest import ALPHA, api_client, role_user, signed_in
+from tests.conftest import ALPHA, api_client, in_alpha, role_user, signed_in
 from tests.support.openapi import assert_matches_schema
 from tests.support.students import make_student
 
@@ -189,16 +189,9 @@ def test_recorded_step_stops_the_escalation_and_limits_can_be_changed(alpha):
 
 # --- Need to know, break-glass, audit ------------------------------------------------------------
 
-def _in_alpha(fn):
-    with schema_context("school_alpha"):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
-
-
 def test_principal_sees_status_but_no_narrative_until_break_glass(db):
-    case = _in_alpha(lambda: _case())
-    _in_alpha(lambda: _step(case, "assessed", level="high", note=NOTE))
+    case = in_alpha(lambda: _case())
+    in_alpha(lambda: _step(case, "assessed", level="high", note=NOTE))
     url = f"/crisis/cases/{case.public_id}/"
 
     counselor = signed_in(ALPHA, "r_counselor")
@@ -227,21 +220,21 @@ def test_principal_sees_status_but_no_narrative_until_break_glass(db):
     assert refused.status_code == 400
     assert api.post(f"/api/v1/crisis-cases/{case.public_id}/break-glass/", {"reason": ""},
                     content_type="application/json").status_code == 400
-    assert _in_alpha(lambda: BreakGlass.objects.filter(case=case).count()) == 0
+    assert in_alpha(lambda: BreakGlass.objects.filter(case=case).count()) == 0
 
     opened = principal.post(f"{url}break-glass/", {"reason": "家长来电投诉，需要了解处置经过"})
     assert opened.status_code == 302
-    glass_events = _in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="break_glass")))
+    glass_events = in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="break_glass")))
     assert len(glass_events) == 1 and glass_events[0].reason == "家长来电投诉，需要了解处置经过"
-    assert glass_events[0].actor_id == _in_alpha(lambda: role_user("principal").pk)
-    told = _in_alpha(lambda: list(Notification.objects.filter(
+    assert glass_events[0].actor_id == in_alpha(lambda: role_user("principal").pk)
+    told = in_alpha(lambda: list(Notification.objects.filter(
         recipient=role_user("counselor"), dedupe_key__startswith=f"crisis:{case.public_id}:break_glass")))
     assert len(told) == 1 and "家长来电投诉" in told[0].body and case.student.name not in told[0].title
 
-    views_before = _in_alpha(lambda: _views(case))
+    views_before = in_alpha(lambda: _views(case))
     text = principal.get(url).content.decode()
     assert "XN42" in text and "NT77" in text
-    assert _in_alpha(lambda: _views(case)) == views_before + 1
+    assert in_alpha(lambda: _views(case)) == views_before + 1
     data = api.get(f"/api/v1/crisis-cases/{case.public_id}/").json()
     assert data["narrative"] == NARRATIVE and data["steps"][1]["note"] == NOTE
 
@@ -250,12 +243,12 @@ def test_principal_sees_status_but_no_narrative_until_break_glass(db):
     assert "家长来电投诉，需要了解处置经过" in history
 
     # Expired: the detail is hidden again.
-    _in_alpha(lambda: BreakGlass.objects.filter(case=case).update(expires_at=timezone.now() - timedelta(minutes=1)))
+    in_alpha(lambda: BreakGlass.objects.filter(case=case).update(expires_at=timezone.now() - timedelta(minutes=1)))
     assert "XN42" not in principal.get(url).content.decode()
 
 
 def test_api_break_glass_by_the_principal_only(db):
-    case = _in_alpha(lambda: _case())
+    case = in_alpha(lambda: _case())
     url = f"/api/v1/crisis-cases/{case.public_id}/break-glass/"
     assert api_client(ALPHA, "r_counselor").post(url, {"reason": "x"}, content_type="application/json").status_code == 403
     assert api_client(ALPHA, "r_deputy").post(url, {"reason": "x"}, content_type="application/json").status_code == 404
@@ -267,18 +260,18 @@ def test_api_break_glass_by_the_principal_only(db):
 
 @pytest.mark.parametrize("role", ["counselor", "principal"])
 def test_each_detail_read_writes_exactly_one_audit_event(db, role):
-    case = _in_alpha(lambda: _case())
+    case = in_alpha(lambda: _case())
     page = signed_in(ALPHA, f"r_{role}")
-    before = _in_alpha(lambda: _views(case))
+    before = in_alpha(lambda: _views(case))
     assert page.get(f"/crisis/cases/{case.public_id}/").status_code == 200
-    assert _in_alpha(lambda: _views(case)) == before + 1
+    assert in_alpha(lambda: _views(case)) == before + 1
     assert api_client(ALPHA, f"r_{role}").get(f"/api/v1/crisis-cases/{case.public_id}/").status_code == 200
-    assert _in_alpha(lambda: _views(case)) == before + 2
-    events = _in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="view")))
+    assert in_alpha(lambda: _views(case)) == before + 2
+    events = in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="view")))
     assert all(e.student_ref == case.student.public_id for e in events)
-    lists = _in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count())
+    lists = in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count())
     page.get("/crisis/")
-    assert _in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count()) == lists + 1
+    assert in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count()) == lists + 1
 
 
 OUTSIDERS = ["homeroom_teacher", "secretary", "deputy", "member", "invited_attendee", "school_admin"]
@@ -286,7 +279,7 @@ OUTSIDERS = ["homeroom_teacher", "secretary", "deputy", "member", "invited_atten
 
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_outsiders_get_403_on_lists_and_404_on_cases(db, role):
-    case = _in_alpha(lambda: _case())
+    case = in_alpha(lambda: _case())
     client = signed_in(ALPHA, f"r_{role}")
     for url in ("/crisis/", "/crisis/cases/new/", "/crisis/limits/", "/crisis/duty/"):
         assert client.get(url).status_code == 403, url
@@ -294,28 +287,28 @@ def test_outsiders_get_403_on_lists_and_404_on_cases(db, role):
         assert client.get(url).status_code == 404
     assert client.post(f"/crisis/cases/{case.public_id}/steps/", {"step": "assessed", "level": "high"}).status_code == 404
     assert client.post(f"/crisis/cases/{case.public_id}/break-glass/", {"reason": "x"}).status_code == 404
-    assert _in_alpha(lambda: CaseStep.objects.filter(case=case).count()) == 1
+    assert in_alpha(lambda: CaseStep.objects.filter(case=case).count()) == 1
     plans = client.get("/crisis/plans/").status_code
     assert plans == (403 if role in ("invited_attendee", "school_admin") else 200)
 
 
 def test_other_school_case_page_is_404(db):
-    case = _in_alpha(lambda: _case())
+    case = in_alpha(lambda: _case())
     assert signed_in("beta", "r_counselor").get(f"/crisis/cases/{case.public_id}/").status_code == 404
 
 
 # --- Pages ---------------------------------------------------------------------------------------
 
 def test_counselor_opens_a_case_and_records_steps_from_the_page(db):
-    student = _in_alpha(lambda: make_student())
+    student = in_alpha(lambda: make_student())
     counselor = signed_in(ALPHA, "r_counselor")
     assert counselor.get("/crisis/cases/new/").status_code == 200
     created = counselor.post("/crisis/cases/new/", {
         "student": student.pk, "level": "high", "identified_how": "self_report", "narrative": NARRATIVE})
     assert created.status_code == 302, created.content.decode()[:2000]
-    case = _in_alpha(lambda: CrisisCase.objects.get(student=student))
+    case = in_alpha(lambda: CrisisCase.objects.get(student=student))
     assert created["Location"] == f"/crisis/cases/{case.public_id}/"
-    assert case.counselor_id == _in_alpha(lambda: role_user("counselor").pk)
+    assert case.counselor_id == in_alpha(lambda: role_user("counselor").pk)
     url = f"/crisis/cases/{case.public_id}/"
 
     skipped = counselor.post(f"{url}steps/", {"step": "intervention"})
@@ -328,7 +321,7 @@ def test_counselor_opens_a_case_and_records_steps_from_the_page(db):
     ok = counselor.post(f"{url}steps/", {"step": "assessed", "level": "high", "note": NOTE,
                                          "done_at": timezone.localtime(timezone=SHANGHAI).strftime("%Y-%m-%dT%H:%M")})
     assert ok.status_code == 302, [line for line in ok.content.decode().splitlines() if "error" in line]
-    assert _in_alpha(lambda: CrisisCase.objects.get(pk=case.pk).step) == "assessed"
+    assert in_alpha(lambda: CrisisCase.objects.get(pk=case.pk).step) == "assessed"
     page = counselor.get(url).content.decode()
     assert 'value="intervention"' in page and "NT77" in page
 
@@ -341,9 +334,9 @@ def test_counselor_opens_a_case_and_records_steps_from_the_page(db):
 
 
 def test_case_list_filters_and_exports(db):
-    late = _in_alpha(lambda: _case(level="high"))
-    _in_alpha(lambda: _opened_minutes_ago(late, 90))
-    calm = _in_alpha(lambda: _case(level="low"))
+    late = in_alpha(lambda: _case(level="high"))
+    in_alpha(lambda: _opened_minutes_ago(late, 90))
+    calm = in_alpha(lambda: _case(level="low"))
     client = signed_in(ALPHA, "r_psychology_teacher")
     overdue = client.get("/crisis/?overdue=yes").content.decode()
     assert late.student.name in overdue and calm.student.name not in overdue
@@ -357,23 +350,23 @@ def test_case_list_filters_and_exports(db):
 
 def test_time_limit_duty_and_plan_pages(db):
     principal = signed_in(ALPHA, "r_principal")
-    limit = _in_alpha(lambda: TimeLimit.objects.get(level="high", step="assessed"))
+    limit = in_alpha(lambda: TimeLimit.objects.get(level="high", step="assessed"))
     assert principal.get("/crisis/limits/").status_code == 200
     saved = principal.post(f"/crisis/limits/{limit.public_id}/edit/", {"level": "high", "step": "assessed", "minutes": 30})
     assert saved.status_code == 302
-    assert _in_alpha(lambda: TimeLimit.objects.get(pk=limit.pk).minutes) == 30
+    assert in_alpha(lambda: TimeLimit.objects.get(pk=limit.pk).minutes) == 30
     bad = principal.post("/crisis/limits/new/", {"level": "high", "step": "assessed", "minutes": 0})
     assert bad.status_code == 400
 
-    counselor = _in_alpha(lambda: role_user("counselor"))
+    counselor = in_alpha(lambda: role_user("counselor"))
     day = timezone.localdate() + timedelta(days=3)
     assigned = principal.post("/crisis/duty/new/", {"user": counselor.pk, "on_date": day.isoformat(), "days": 2})
     assert assigned.status_code == 302
-    assert _in_alpha(lambda: DutyAssignment.objects.filter(user=counselor, on_date__gte=day).count()) == 2
-    assert _in_alpha(lambda: [u.pk for u in services.counselors_on_duty(day)]) == [counselor.pk]
+    assert in_alpha(lambda: DutyAssignment.objects.filter(user=counselor, on_date__gte=day).count()) == 2
+    assert in_alpha(lambda: [u.pk for u in services.counselors_on_duty(day)]) == [counselor.pk]
     again = principal.post("/crisis/duty/new/", {"user": counselor.pk, "on_date": day.isoformat(), "days": 1})
     assert again.status_code == 400
-    deputy = _in_alpha(lambda: role_user("deputy"))
+    deputy = in_alpha(lambda: role_user("deputy"))
     not_care = principal.post("/crisis/duty/new/", {"user": deputy.pk, "on_date": day.isoformat(), "days": 1})
     assert not_care.status_code == 400
     page = principal.get("/crisis/duty/").content.decode()
@@ -382,7 +375,7 @@ def test_time_limit_duty_and_plan_pages(db):
     plan = principal.post("/crisis/plans/new/", {"title": "校园心理危机干预应急预案", "version": "1.0",
                                                  "effective_on": timezone.localdate().isoformat(), "body": "一、工作目标"})
     assert plan.status_code == 302
-    found = _in_alpha(lambda: EmergencyPlan.objects.get(title="校园心理危机干预应急预案"))
+    found = in_alpha(lambda: EmergencyPlan.objects.get(title="校园心理危机干预应急预案"))
     homeroom = signed_in(ALPHA, "r_homeroom_teacher")
     assert "一、工作目标" in homeroom.get(f"/crisis/plans/{found.public_id}/").content.decode()
     assert homeroom.get(f"/crisis/plans/{found.public_id}/edit/").status_code == 403
@@ -419,7 +412,7 @@ def test_demo_seeds_once_and_needs_students(alpha):
 
 
 def test_steps_api_records_the_next_step_and_names_the_one_due(db):
-    case = _in_alpha(lambda: _case())
+    case = in_alpha(lambda: _case())
     url = f"/api/v1/crisis-cases/{case.public_id}/steps/"
     api = api_client(ALPHA, "r_counselor")
     skipped = api.post(url, {"step": "guardians_notified"}, content_type="application/json")

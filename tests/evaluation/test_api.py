@@ -1,25 +1,19 @@
 """The evaluation API beyond the role matrix: numbers, nested scores, field errors, summaries."""
 
 import pytest
-from django_tenants.utils import schema_context
 
 from tenants.evaluation import services
 from tenants.evaluation.models import ImprovementAction, SelfAssessment
 from tenants.ledger.models import Task
-from tests.conftest import ALPHA, BETA, api_client, role_user
+from tests.conftest import ALPHA, BETA, api_client, in_alpha, role_user
 from tests.evaluation import factories as f
 from tests.support.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
 
-def _alpha(fn):
-    with schema_context("school_alpha"):
-        return fn()
-
-
 def test_assessment_with_scores_reports_its_totals():
-    indicator_set, indicators = _alpha(lambda: f.indicator_set_with([(40, "开课率"), (60, "咨询室开放")], name="API指标"))
+    indicator_set, indicators = in_alpha(lambda: f.indicator_set_with([(40, "开课率"), (60, "咨询室开放")], name="API指标"))
     client = api_client(ALPHA, "r_secretary")
     body = {
         "indicator_set": str(indicator_set.public_id), "school_year": "2026-2027", "term": "second",
@@ -46,9 +40,9 @@ def test_assessment_with_scores_reports_its_totals():
 
 
 def test_scores_out_of_range_are_field_errors_and_save_nothing():
-    indicator_set, (ind,) = _alpha(lambda: f.indicator_set_with([(10, "开课率")], name="API越界"))
+    indicator_set, (ind,) = in_alpha(lambda: f.indicator_set_with([(10, "开课率")], name="API越界"))
     client = api_client(ALPHA, "r_principal")
-    before = _alpha(lambda: SelfAssessment.objects.count())
+    before = in_alpha(lambda: SelfAssessment.objects.count())
     response = client.post("/api/v1/self-assessments/", {
         "indicator_set": str(indicator_set.public_id), "school_year": "2026-2027", "term": "first",
         "assessed_on": "2026-12-20", "scores": [{"indicator": str(ind.public_id), "score": "101"}],
@@ -61,12 +55,12 @@ def test_scores_out_of_range_are_field_errors_and_save_nothing():
         "assessed_on": "2026-12-20",
     }, content_type="application/json")
     assert bad_year.status_code == 400 and "school_year" in bad_year.json()["error"]["fields"]
-    assert _alpha(lambda: SelfAssessment.objects.count()) == before
+    assert in_alpha(lambda: SelfAssessment.objects.count()) == before
 
 
 def test_improvement_action_api_creates_the_task():
-    assessment, _ = _alpha(lambda: f.assessment_with([50, 60, 70], name="API整改"))
-    owner = _alpha(lambda: role_user("counselor"))
+    assessment, _ = in_alpha(lambda: f.assessment_with([50, 60, 70], name="API整改"))
+    owner = in_alpha(lambda: role_user("counselor"))
     client = api_client(ALPHA, "r_principal")
     response = client.post("/api/v1/improvement-actions/", {
         "assessment": str(assessment.public_id), "title": "建立学生心理委员例会制度",
@@ -76,15 +70,15 @@ def test_improvement_action_api_creates_the_task():
     assert_matches_schema(response)
     data = response.json()
     assert data["task"]["status"] == "todo" and data["owner_name"] == owner.display_name
-    task = _alpha(lambda: Task.objects.get(public_id=data["task"]["id"]))
+    task = in_alpha(lambda: Task.objects.get(public_id=data["task"]["id"]))
     assert task.owner_id == owner.pk and str(task.due_on) == "2027-02-28"
 
-    attendee = _alpha(lambda: role_user("invited_attendee"))
+    attendee = in_alpha(lambda: role_user("invited_attendee"))
     refused = client.post("/api/v1/improvement-actions/", {
         "assessment": str(assessment.public_id), "title": "x", "owner": str(attendee.public_id), "due_on": "2027-02-28",
     }, content_type="application/json")
     assert refused.status_code == 400 and "owner" in refused.json()["error"]["fields"]
-    assert _alpha(lambda: ImprovementAction.objects.filter(assessment=assessment).count()) == 1
+    assert in_alpha(lambda: ImprovementAction.objects.filter(assessment=assessment).count()) == 1
 
 
 def _answered_survey():
@@ -99,7 +93,7 @@ def _answered_survey():
 
 
 def test_summary_api_numbers_and_texts_for_managers_only():
-    q = _alpha(_answered_survey)
+    q = in_alpha(_answered_survey)
     url = f"/api/v1/questionnaires/{q.public_id}/summary/"
     manager = api_client(ALPHA, "r_principal").get(url)
     assert manager.status_code == 200
@@ -124,7 +118,7 @@ def test_summary_api_numbers_and_texts_for_managers_only():
 
 
 def test_links_api_is_for_managers_and_gives_the_answer_url():
-    q = _alpha(_answered_survey)
+    q = in_alpha(_answered_survey)
     listed = api_client(ALPHA, "r_secretary").get("/api/v1/questionnaire-links/")
     assert listed.status_code == 200
     mine = [item for item in listed.json()["results"] if item["questionnaire"] == str(q.public_id)]
@@ -137,7 +131,7 @@ def test_links_api_is_for_managers_and_gives_the_answer_url():
 
 
 def test_questions_api_options_and_freeze():
-    q = _alpha(lambda: services.questionnaire_create(actor=role_user("principal"), title="学生需求", audience="students"))
+    q = in_alpha(lambda: services.questionnaire_create(actor=role_user("principal"), title="学生需求", audience="students"))
     client = api_client(ALPHA, "r_principal")
     created = client.post("/api/v1/questionnaire-questions/", {
         "questionnaire": str(q.public_id), "kind": "multiple", "text": "你最希望参加哪些活动？",

@@ -4,7 +4,6 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from tenants.evaluation import services
@@ -19,15 +18,10 @@ from tenants.evaluation.models import (
     SelfAssessment,
 )
 from tenants.ledger.models import Task
-from tests.conftest import ALPHA, role_user, signed_in
+from tests.conftest import ALPHA, in_alpha, role_user, signed_in
 from tests.evaluation import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def _in_alpha(fn):
-    with schema_context("school_alpha"):
-        return fn()
 
 
 def _workbook(response):
@@ -57,7 +51,7 @@ def data():
         return {"assessment": assessment, "indicators": indicators, "action": action, "questionnaire": q,
                 "questions": (single, multiple, scale, text), "links": links, "commendation": commendation}
 
-    return _in_alpha(build)
+    return in_alpha(build)
 
 
 def test_every_page_answers_200_to_the_principal_and_shows_data(data):
@@ -93,7 +87,7 @@ def test_every_page_answers_200_to_the_principal_and_shows_data(data):
 
 
 def role_user_name(role):
-    return _in_alpha(lambda: role_user(role).display_name)
+    return in_alpha(lambda: role_user(role).display_name)
 
 
 def test_the_action_page_shows_the_task_status(data):
@@ -105,7 +99,7 @@ def test_the_action_page_shows_the_task_status(data):
     client = signed_in(ALPHA, "r_member")
     page = client.get(f"/evaluation/actions/{data['action'].public_id}/").content.decode()
     assert "badge-due" in page
-    _in_alpha(finish)
+    in_alpha(finish)
     page = client.get(f"/evaluation/actions/{data['action'].public_id}/").content.decode()
     assert "badge-done" in page
 
@@ -158,18 +152,18 @@ def test_links_page_generates_in_bulk_and_exports(data):
     url = f"/evaluation/questionnaires/{q.public_id}/links/"
     response = client.post(url, {"count": "25", "label": "初二(4)班家长"})
     assert response.status_code == 302
-    assert _in_alpha(lambda: AnswerLink.objects.filter(questionnaire=q).count()) == 28
+    assert in_alpha(lambda: AnswerLink.objects.filter(questionnaire=q).count()) == 28
     sheet = _workbook(client.get(url + "?export=xlsx&used=no"))
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 27
     labels = {r[0] for r in rows[1:]}
     assert "初二(4)班家长 #4" in labels and "初二(4)班家长 #28" in labels
-    token = _in_alpha(lambda: AnswerLink.objects.get(questionnaire=q, label="初二(4)班家长 #4").token)
+    token = in_alpha(lambda: AnswerLink.objects.get(questionnaire=q, label="初二(4)班家长 #4").token)
     assert any(r[1].endswith(f"/evaluation/q/{token}/") for r in rows[1:])
     # Bad input: nothing generated, the field error shown.
     bad = client.post(url, {"count": "0", "label": "x"})
     assert bad.status_code == 400 and "field-error" in bad.content.decode()
-    assert _in_alpha(lambda: AnswerLink.objects.filter(questionnaire=q).count()) == 28
+    assert in_alpha(lambda: AnswerLink.objects.filter(questionnaire=q).count()) == 28
     # Readers may not see or make links; outsiders see nothing.
     assert signed_in(ALPHA, "r_member").get(url).status_code == 403
     assert signed_in(ALPHA, "r_member").post(url, {"count": "3"}).status_code == 403
@@ -180,16 +174,16 @@ def test_indicator_form_refuses_bad_input_by_field(data):
     indicator_set = data["assessment"].indicator_set
     client = signed_in(ALPHA, "r_principal")
     url = f"/evaluation/indicator-sets/{indicator_set.public_id}/indicators/new/"
-    before = _in_alpha(lambda: Indicator.objects.count())
+    before = in_alpha(lambda: Indicator.objects.count())
     response = client.post(url, {"name": "心理委员培训", "target_value": "2", "target_text": "每学期两次", "weight": "5"})
     assert response.status_code == 400
     assert zh("Give either a number target or a text target, not both.") in response.content.decode()
     response = client.post(url, {"name": "心理委员培训", "target_value": "2", "weight": "-3"})
     assert response.status_code == 400 and "field-error" in response.content.decode()
-    assert _in_alpha(lambda: Indicator.objects.count()) == before
+    assert in_alpha(lambda: Indicator.objects.count()) == before
     response = client.post(url, {"name": "心理委员培训", "target_value": "2", "target_unit": "次/学期", "weight": "5"})
     assert response.status_code == 302
-    assert _in_alpha(lambda: Indicator.objects.get(indicator_set=indicator_set, name="心理委员培训").target_display) \
+    assert in_alpha(lambda: Indicator.objects.get(indicator_set=indicator_set, name="心理委员培训").target_display) \
         == "2 次/学期"
 
 
@@ -199,7 +193,7 @@ def test_scores_form_saves_numbers_and_refuses_out_of_range(data):
     url = f"/evaluation/assessments/{a.public_id}/scores/"
     bad = client.post(url, {f"score_{indicators[0].public_id.hex}": "120", f"score_{indicators[1].public_id.hex}": "10"})
     assert bad.status_code == 400 and "field-error" in bad.content.decode()
-    assert _in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[1]).score) == 90
+    assert in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[1]).score) == 90
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("值班记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
@@ -212,7 +206,7 @@ def test_scores_form_saves_numbers_and_refuses_out_of_range(data):
     page = client.get(f"/evaluation/assessments/{a.public_id}/").content.decode()
     # (60×50 + 90×30 + 100×20) / 100 = 77.0
     assert "77.0" in page and "档案更新不及时" in page and "值班记录.pdf" in page
-    file_id = _in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).attachments.get().public_id)
+    file_id = in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).attachments.get().public_id)
     download = signed_in(ALPHA, "r_member").get(f"/evaluation/files/{file_id}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
     assert signed_in(ALPHA, "r_invited_attendee").get(f"/evaluation/files/{file_id}/").status_code == 404
@@ -220,55 +214,55 @@ def test_scores_form_saves_numbers_and_refuses_out_of_range(data):
     exe = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
     refused = client.post(url, {f"score_{indicators[0].public_id.hex}": "10", f"file_{indicators[0].public_id.hex}": exe})
     assert refused.status_code == 400
-    assert _in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).score) == 60
+    assert in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).score) == 60
 
 
 def test_action_page_creates_a_ledger_task_for_the_chosen_owner(data):
     a = data["assessment"]
     client = signed_in(ALPHA, "r_principal")
-    owner = _in_alpha(lambda: role_user("homeroom_teacher"))
+    owner = in_alpha(lambda: role_user("homeroom_teacher"))
     url = f"/evaluation/assessments/{a.public_id}/actions/new/"
     bad = client.post(url, {"title": "开展主题班会", "owner": owner.pk, "due_on": "2026-01-01"})
     assert bad.status_code == 400 and zh("The due date cannot be before the assessment date.") in bad.content.decode()
-    assert _in_alpha(lambda: Task.objects.filter(title="开展主题班会").count()) == 0
+    assert in_alpha(lambda: Task.objects.filter(title="开展主题班会").count()) == 0
     response = client.post(url, {"title": "开展主题班会", "owner": owner.pk, "due_on": "2027-01-10"})
     assert response.status_code == 302
-    action = _in_alpha(lambda: ImprovementAction.objects.select_related("task").get(title="开展主题班会"))
+    action = in_alpha(lambda: ImprovementAction.objects.select_related("task").get(title="开展主题班会"))
     assert action.task.owner_id == owner.pk and action.task.due_on == date(2027, 1, 10)
 
 
 def test_commendation_form_refuses_two_recipients(data):
     client = signed_in(ALPHA, "r_principal")
-    before = _in_alpha(lambda: Commendation.objects.count())
-    staff = _in_alpha(lambda: role_user("member"))
+    before = in_alpha(lambda: Commendation.objects.count())
+    staff = in_alpha(lambda: role_user("member"))
     response = client.post("/evaluation/commendations/new/", {
         "title": "优秀心理委员", "recipient_user": staff.pk, "recipient_name": "李明", "awarded_on": "2027-01-08",
         "level": "school", "reason": "关心同学",
     })
     assert response.status_code == 400
     assert zh("Choose a staff account or write a name, not both.") in response.content.decode()
-    assert _in_alpha(lambda: Commendation.objects.count()) == before
+    assert in_alpha(lambda: Commendation.objects.count()) == before
 
 
 def test_question_form_and_questionnaire_status(data):
     client = signed_in(ALPHA, "r_principal")
     response = client.post("/evaluation/questionnaires/new/", {"title": "教职工心理健康素养调查", "audience": "staff"})
     assert response.status_code == 302
-    q = _in_alpha(lambda: Questionnaire.objects.get(title="教职工心理健康素养调查"))
+    q = in_alpha(lambda: Questionnaire.objects.get(title="教职工心理健康素养调查"))
     url = f"/evaluation/questionnaires/{q.public_id}/questions/new/"
     bad = client.post(url, {"kind": "single", "text": "您参加过心理健康培训吗？", "options": "参加过", "required": "on"})
     assert bad.status_code == 400 and zh("A choice question needs at least two options.") in bad.content.decode()
     ok = client.post(url, {"kind": "single", "text": "您参加过心理健康培训吗？", "options": "参加过\n没有\n", "required": "on"})
     assert ok.status_code == 302
-    question = _in_alpha(lambda: Question.objects.get(questionnaire=q))
-    assert _in_alpha(lambda: list(question.options.values_list("text", flat=True))) == ["参加过", "没有"]
+    question = in_alpha(lambda: Question.objects.get(questionnaire=q))
+    assert in_alpha(lambda: list(question.options.values_list("text", flat=True))) == ["参加过", "没有"]
     detail = f"/evaluation/questionnaires/{q.public_id}/"
     assert client.post(detail, {"action": "status", "status": "open"}).status_code == 302
-    assert _in_alpha(lambda: Questionnaire.objects.get(pk=q.pk).status) == "open"
+    assert in_alpha(lambda: Questionnaire.objects.get(pk=q.pk).status) == "open"
     # Once open, the questions are frozen.
     frozen = client.post(f"/evaluation/questions/{question.public_id}/edit/", {"kind": "text", "text": "改"})
     assert frozen.status_code == 400
-    assert _in_alpha(lambda: Question.objects.get(pk=question.pk).text) == "您参加过心理健康培训吗？"
+    assert in_alpha(lambda: Question.objects.get(pk=question.pk).text) == "您参加过心理健康培训吗？"
 
 
 def test_readers_get_403_on_create_pages_and_cannot_post(data):
@@ -284,8 +278,8 @@ def test_readers_get_403_on_create_pages_and_cannot_post(data):
     }).status_code == 403
     assert client.post(f"/evaluation/delete/assessment/{a.public_id}/").status_code == 403
     assert client.post(f"/evaluation/questionnaires/{q.public_id}/", {"action": "status", "status": "closed"}).status_code == 403
-    assert _in_alpha(lambda: SelfAssessment.objects.filter(pk=a.pk).exists())
-    assert _in_alpha(lambda: Questionnaire.objects.get(pk=q.pk).status) == "open"
+    assert in_alpha(lambda: SelfAssessment.objects.filter(pk=a.pk).exists())
+    assert in_alpha(lambda: Questionnaire.objects.get(pk=q.pk).status) == "open"
 
 
 @pytest.mark.parametrize("role", ["invited_attendee", "school_admin"])
@@ -314,9 +308,9 @@ def test_manager_deletes_through_the_service_rules(data):
     a = data["assessment"]
     # The assessment has an improvement action: refused, still there.
     client.post(f"/evaluation/delete/assessment/{a.public_id}/")
-    assert _in_alpha(lambda: SelfAssessment.objects.filter(pk=a.pk).exists())
+    assert in_alpha(lambda: SelfAssessment.objects.filter(pk=a.pk).exists())
     assert client.post(f"/evaluation/delete/commendation/{data['commendation'].public_id}/").status_code == 302
-    assert not _in_alpha(lambda: Commendation.objects.filter(pk=data["commendation"].pk).exists())
+    assert not in_alpha(lambda: Commendation.objects.filter(pk=data["commendation"].pk).exists())
 
 
 def zh(text: str) -> str:

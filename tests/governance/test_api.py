@@ -6,23 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from tenants.governance import services
-from tests.conftest import ALPHA, BETA, api_client, role_user
+from tests.conftest import ALPHA, BETA, api_client, in_alpha, role_user
 from tests.governance.endpoints import make_member, make_plan, make_report, make_rule
 from tests.support.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
-
-
-def in_alpha(fn, *args, **kwargs):
-    with schema_context("school_alpha"):
-        result = fn(*args, **kwargs)
-    connection.set_schema_to_public()
-    return result
 
 
 def _post(client, url, body=None):

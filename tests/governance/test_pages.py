@@ -6,23 +6,14 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from tenants.governance import services
 from tenants.governance.models import GroupMember, InfoReport, Plan, RosterChange, RuleDocument, RuleVersion
-from tests.conftest import ALPHA, role_user, signed_in
+from tests.conftest import ALPHA, in_alpha, role_user, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def in_alpha(fn, *args, **kwargs):
-    with schema_context("school_alpha"):
-        result = fn(*args, **kwargs)
-    connection.set_schema_to_public()
-    return result
 
 
 def _seed():

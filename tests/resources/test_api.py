@@ -3,10 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django_tenants.utils import schema_context
 
-from tests.conftest import ALPHA, api_client, role_user
+from tests.conftest import ALPHA, api_client, in_alpha, role_user
 from tests.resources.factories import (
     at,
     make_booking,
@@ -18,13 +16,6 @@ from tests.resources.factories import (
 from tests.support.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
-
-
-def in_alpha(fn):
-    with schema_context(f"school_{ALPHA}"):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
 
 
 def test_overlapping_booking_answers_400_with_the_field_error():

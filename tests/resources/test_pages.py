@@ -6,14 +6,12 @@ from io import BytesIO
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from tenants.resources.models import CounselingRoom, Material, MaterialIssue, RoomBooking
 from tenants.resources.selectors import school_zone
-from tests.conftest import ALPHA, signed_in
+from tests.conftest import ALPHA, in_alpha, signed_in
 from tests.resources.factories import make_booking, make_issue, make_material, make_procurement, make_room
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +22,6 @@ def page_client(username="r_principal"):
     client = signed_in(ALPHA, username)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # assert on the English msgids
     return client
-
-
-def in_alpha(fn):
-    with schema_context(SCHEMA):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
 
 
 @pytest.fixture

@@ -12,19 +12,12 @@ from tenants.care.models import AuditEvent, CareRecord
 from tenants.crisis.models import CrisisCase, DutyAssignment
 from tenants.screening.models import Response
 from tenants.workspace.models import Notification
-from tests.conftest import ALPHA, BETA, api_client, role_user
+from tests.conftest import ALPHA, BETA, api_client, in_alpha, role_user
 from tests.screening.factories import consent, consenting_student, make_campaign, make_response
 from tests.support.students import make_class, make_student
 
 pytestmark = pytest.mark.django_db
 ALPHA_SCHEMA = "school_alpha"
-
-
-def _in_alpha(fn):
-    with schema_context(ALPHA_SCHEMA):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
 
 
 def _post(body, user="r_counselor"):
@@ -36,7 +29,7 @@ def test_phq9_item_9_opens_a_crisis_case_alerts_the_counselor_on_duty_and_raises
         DutyAssignment.objects.get_or_create(user=role_user("counselor"), on_date=timezone.localdate())
         return consenting_student()
 
-    student = _in_alpha(setup)
+    student = in_alpha(setup)
     response = _post({"student": str(student.public_id), "instrument": "phq9", "answers": [0, 0, 0, 0, 0, 0, 0, 0, 1]})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -54,7 +47,7 @@ def test_phq9_item_9_opens_a_crisis_case_alerts_the_counselor_on_duty_and_raises
 
 
 def test_a_response_without_safety_flag_opens_no_case():
-    student = _in_alpha(consenting_student)
+    student = in_alpha(consenting_student)
     response = _post({"student": str(student.public_id), "instrument": "phq9", "answers": [3, 3, 3, 2, 2, 2, 2, 2, 0]})
     assert response.status_code == 201
     assert response.json() | {"id": None} == {"id": None, "total": 19, "band": "moderately_severe", "safety_flag": False,
@@ -71,14 +64,14 @@ def test_a_response_without_safety_flag_opens_no_case():
     ("k6", [1, 1, 1, 1, 1, 2], 7, "low"),
 ])
 def test_band_codes_of_the_contract(instrument, answers, total, band):
-    student = _in_alpha(consenting_student)
+    student = in_alpha(consenting_student)
     response = _post({"student": str(student.public_id), "instrument": instrument, "answers": answers})
     assert response.status_code == 201, response.content
     assert (response.json()["total"], response.json()["band"]) == (total, band)
 
 
 def test_errors_name_the_item():
-    student = _in_alpha(consenting_student)
+    student = in_alpha(consenting_student)
     sid = str(student.public_id)
     out_of_range = _post({"student": sid, "instrument": "phq9", "answers": [0, 0, 0, 0, 0, 0, 0, 0, 4]})
     assert out_of_range.status_code == 400
@@ -115,14 +108,14 @@ def test_a_student_without_consent_cannot_be_screened():
         consent(refused, "withdrawn")
         return none, refused
 
-    for student in _in_alpha(setup):
+    for student in in_alpha(setup):
         response = _post({"student": str(student.public_id), "instrument": "gad7", "answers": [0] * 7})
         assert response.status_code == 400
         assert "student" in response.json()["error"]["fields"]
 
 
 def test_list_and_detail_for_the_care_team_with_exactly_one_audit_event_per_read():
-    obj = _in_alpha(lambda: make_response(answers=[1, 1, 1, 1, 1, 0, 0, 0, 0]))
+    obj = in_alpha(lambda: make_response(answers=[1, 1, 1, 1, 1, 0, 0, 0, 0]))
     client = api_client(ALPHA, "r_psychology_teacher")
     listed = client.get("/api/v1/screenings/")
     assert listed.status_code == 200
@@ -133,28 +126,28 @@ def test_list_and_detail_for_the_care_team_with_exactly_one_audit_event_per_read
     def views():
         return AuditEvent.objects.filter(action="view", subject="screening.response", object_ref=obj.public_id).count()
 
-    assert _in_alpha(views) == 0
+    assert in_alpha(views) == 0
     detail = client.get(f"/api/v1/screenings/{obj.public_id}/")
     assert detail.status_code == 200 and detail.json()["answers"] == [1, 1, 1, 1, 1, 0, 0, 0, 0]
-    assert _in_alpha(views) == 1
+    assert in_alpha(views) == 1
     client.get(f"/api/v1/screenings/{obj.public_id}/")
-    assert _in_alpha(views) == 2
-    event = _in_alpha(lambda: AuditEvent.objects.filter(action="view", object_ref=obj.public_id).first())
+    assert in_alpha(views) == 2
+    event = in_alpha(lambda: AuditEvent.objects.filter(action="view", object_ref=obj.public_id).first())
     assert event.student_ref == obj.student.public_id and event.actor_name
 
 
 @pytest.mark.parametrize("role", ["principal", "deputy", "member", "secretary", "homeroom_teacher",
                                   "invited_attendee", "school_admin"])
 def test_everyone_else_gets_403_on_the_list_and_404_on_a_detail(role):
-    obj = _in_alpha(make_response)
+    obj = in_alpha(make_response)
     client = api_client(ALPHA, f"r_{role}")
     assert client.get("/api/v1/screenings/").status_code == 403
     assert client.get(f"/api/v1/screenings/{obj.public_id}/").status_code == 404
-    assert _in_alpha(lambda: AuditEvent.objects.filter(action="view", object_ref=obj.public_id).count()) == 0
+    assert in_alpha(lambda: AuditEvent.objects.filter(action="view", object_ref=obj.public_id).count()) == 0
 
 
 def test_another_schools_screening_is_404():
-    obj = _in_alpha(make_response)
+    obj = in_alpha(make_response)
     assert api_client(BETA, "r_counselor").get(f"/api/v1/screenings/{obj.public_id}/").status_code == 404
 
 
@@ -175,7 +168,7 @@ def test_campaign_coverage_excludes_students_without_consent():
         make_response(student=granted[0], campaign=campaign)
         return campaign, later_refused
 
-    campaign, later_refused = _in_alpha(setup)
+    campaign, later_refused = in_alpha(setup)
     body = api_client(ALPHA, "r_principal").get(f"/api/v1/screening-campaigns/{campaign.public_id}/").json()
     assert (body["eligible"], body["excluded"], body["screened"], body["coverage_percent"]) == (5, 3, 1, 50.0)
     # the excluded student is refused with a field error, and nothing changes
@@ -224,7 +217,7 @@ def test_an_admin_defined_instrument_is_scored_through_the_same_rules():
                   {"code": "poor", "lower": 4, "upper": 8, "label_zh": "较差"}],
     }, content_type="application/json")
     assert created.status_code == 201, created.content
-    student = _in_alpha(consenting_student)
+    student = in_alpha(consenting_student)
     scored = _post({"student": str(student.public_id), "instrument": "sleep4", "answers": [2, 1, 1, 0]})
     assert scored.status_code == 201 and (scored.json()["total"], scored.json()["band"]) == (4, "poor")
     bad = _post({"student": str(student.public_id), "instrument": "sleep4", "answers": [2, 3, 1, 0]})

@@ -13,19 +13,12 @@ from tenants.care.models import AuditEvent, CareRecord
 from tenants.crisis.models import CrisisCase, DutyAssignment
 from tenants.screening.models import InstrumentDefinition, Response, StudentLink
 from tenants.workspace.models import Notification
-from tests.conftest import ALPHA, client_for, role_user, signed_in
+from tests.conftest import ALPHA, client_for, in_alpha, role_user, signed_in
 from tests.screening.factories import consent, consenting_student, make_campaign, make_response
 from tests.support.students import make_class, make_student
 
 pytestmark = pytest.mark.django_db
 ALPHA_SCHEMA = "school_alpha"
-
-
-def _in_alpha(fn):
-    with schema_context(ALPHA_SCHEMA):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
 
 
 def _campaign_with(n_consenting=1, **kw):
@@ -34,12 +27,12 @@ def _campaign_with(n_consenting=1, **kw):
         students = [consenting_student(school_class) for _ in range(n_consenting)]
         return make_campaign(school_class=school_class, **kw), students
 
-    return _in_alpha(setup)
+    return in_alpha(setup)
 
 
 def test_counselor_enters_phq9_with_item_9_and_lands_on_the_open_crisis_case():
     campaign, (student,) = _campaign_with()
-    _in_alpha(lambda: DutyAssignment.objects.get_or_create(user=role_user("counselor"), on_date=timezone.localdate()))
+    in_alpha(lambda: DutyAssignment.objects.get_or_create(user=role_user("counselor"), on_date=timezone.localdate()))
     client = signed_in(ALPHA, "r_counselor")
     url = f"/screening/campaigns/{campaign.public_id}/enter/{student.public_id}/"
     page = client.get(url)
@@ -69,7 +62,7 @@ def test_entry_errors_are_shown_on_the_item():
     assert 'id="id_item_3-error"' in html and 'id="id_item_2-error"' not in html
     missing = client.post(url, {f"item_{i}": 0 for i in range(8)})
     assert missing.status_code == 400 and 'id="id_item_8-error"' in missing.content.decode()
-    assert _in_alpha(lambda: Response.objects.filter(student=student).count()) == 0
+    assert in_alpha(lambda: Response.objects.filter(student=student).count()) == 0
 
 
 def test_entry_is_refused_for_a_student_without_consent():
@@ -79,12 +72,12 @@ def test_entry_is_refused_for_a_student_without_consent():
         consent(student, "refused")
         return make_campaign(school_class=school_class), student
 
-    campaign, student = _in_alpha(setup)
+    campaign, student = in_alpha(setup)
     client = signed_in(ALPHA, "r_counselor")
     url = f"/screening/campaigns/{campaign.public_id}/enter/{student.public_id}/"
     page = client.post(url, {f"item_{i}": 0 for i in range(9)})
     assert page.status_code == 400
-    assert _in_alpha(lambda: Response.objects.filter(student=student).count()) == 0
+    assert in_alpha(lambda: Response.objects.filter(student=student).count()) == 0
 
 
 def _issue_link(campaign, student):
@@ -120,13 +113,13 @@ def test_student_link_works_once_without_signing_in_shows_no_score_and_flags():
         assert CareRecord.objects.get(student=student).level == "crisis"
     assert anonymous.get(path).status_code == 410
     assert anonymous.post(path, {f"item_{i}": 0 for i in range(9)}).status_code == 410
-    assert _in_alpha(lambda: Response.objects.filter(student=student).count()) == 1
+    assert in_alpha(lambda: Response.objects.filter(student=student).count()) == 1
 
 
 def test_expired_and_unknown_links_answer_a_clear_page():
     campaign, (student,) = _campaign_with()
     path = _issue_link(campaign, student)
-    _in_alpha(lambda: StudentLink.objects.filter(student=student).update(expires_at=timezone.now() - timedelta(minutes=1)))
+    in_alpha(lambda: StudentLink.objects.filter(student=student).update(expires_at=timezone.now() - timedelta(minutes=1)))
     assert client_for(ALPHA).get(path).status_code == 410
     assert client_for(ALPHA).get("/screening/take/not-a-token/").status_code == 404
 
@@ -140,7 +133,7 @@ def test_campaign_page_shows_coverage_and_excluded_and_bands_only_to_the_care_te
         make_response(student=a, campaign=campaign, answers=[2, 2, 2, 2, 2, 2, 0, 0, 0])
         return campaign, a, b, no_consent
 
-    campaign, *_ = _in_alpha(setup)
+    campaign, *_ = in_alpha(setup)
     url = f"/screening/campaigns/{campaign.public_id}/"
     counselor_page = signed_in(ALPHA, "r_counselor").get(url)
     html = counselor_page.content.decode()
@@ -158,19 +151,19 @@ def test_campaign_page_shows_coverage_and_excluded_and_bands_only_to_the_care_te
 
 
 def test_response_detail_page_writes_exactly_one_audit_event_per_read():
-    obj = _in_alpha(make_response)
+    obj = in_alpha(make_response)
     client = signed_in(ALPHA, "r_counselor")
 
     def count():
         return AuditEvent.objects.filter(action="view", subject="screening.response", object_ref=obj.public_id).count()
 
-    assert _in_alpha(count) == 0
+    assert in_alpha(count) == 0
     assert client.get(f"/screening/responses/{obj.public_id}/").status_code == 200
-    assert _in_alpha(count) == 1
+    assert in_alpha(count) == 1
     for role in ("principal", "secretary", "homeroom_teacher", "member"):
         assert signed_in(ALPHA, f"r_{role}").get(f"/screening/responses/{obj.public_id}/").status_code == 404
         assert signed_in(ALPHA, f"r_{role}").get("/screening/responses/").status_code == 404
-    assert _in_alpha(count) == 1
+    assert in_alpha(count) == 1
 
 
 def test_instrument_registry_page_and_definition_form():
@@ -194,7 +187,7 @@ def test_instrument_registry_page_and_definition_form():
         "bands": "low 0-4 低\nhigh 5-10 高", "licence": "自编", "active": "on",
     })
     assert ok.status_code == 302
-    assert _in_alpha(lambda: InstrumentDefinition.objects.get(code="mood5").bands)[1] == \
+    assert in_alpha(lambda: InstrumentDefinition.objects.get(code="mood5").bands)[1] == \
         {"code": "high", "lower": 5, "upper": 10, "label_zh": "高"}
     assert signed_in(ALPHA, "r_principal").get("/screening/instruments/").status_code == 200
     assert signed_in(ALPHA, "r_principal").get("/screening/instruments/new/").status_code == 403
@@ -202,7 +195,7 @@ def test_instrument_registry_page_and_definition_form():
 
 
 def test_campaign_form_creates_and_names_field_errors():
-    school_class = _in_alpha(lambda: make_class(grade=9))
+    school_class = in_alpha(lambda: make_class(grade=9))
     counselor = signed_in(ALPHA, "r_counselor")
     today = timezone.localdate()
     bad = counselor.post("/screening/campaigns/new/", {"title": "九年级测评", "instrument_code": "phq9",
@@ -232,7 +225,7 @@ def test_a_schools_own_instrument_shows_its_item_wording_to_the_student():
         "item_texts": "最近一周入睡困难\n夜里容易醒\n\n早上醒得太早\n",
     })
     assert ok.status_code == 302
-    assert _in_alpha(lambda: InstrumentDefinition.objects.get(code="sleep3").item_texts) == [
+    assert in_alpha(lambda: InstrumentDefinition.objects.get(code="sleep3").item_texts) == [
         "最近一周入睡困难", "夜里容易醒", "早上醒得太早"]
 
     def link():
@@ -240,7 +233,7 @@ def test_a_schools_own_instrument_shows_its_item_wording_to_the_student():
         student = consenting_student(campaign.school_class)
         return services.link_issue(actor=role_user("counselor"), campaign=campaign, student=student)
 
-    token = _in_alpha(link)
+    token = in_alpha(link)
     page = client_for(ALPHA).get(f"/screening/take/{token}/")
     assert page.status_code == 200
     assert "夜里容易醒" in page.content.decode() and "第 2 题" not in page.content.decode()

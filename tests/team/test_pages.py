@@ -6,13 +6,11 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from tenants.team.models import StaffMember, TrainingPlan, TrainingRecord
 from tenants.workspace.models import Attachment
-from tests.conftest import ALPHA, signed_in
+from tests.conftest import ALPHA, in_alpha, signed_in
 from tests.team.factories import make_plan, make_record, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +21,6 @@ def page_client(username="r_principal"):
     client = signed_in(ALPHA, username)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # assert on the English msgids
     return client
-
-
-def in_alpha(fn):
-    with schema_context(SCHEMA):
-        result = fn()
-    connection.set_schema_to_public()
-    return result
 
 
 @pytest.fixture
