@@ -1,6 +1,6 @@
 """One error shape for the whole API:
 
-    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"field": ["..."]}}}
+{"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"field": ["..."]}}}
 """
 
 from django.core.exceptions import PermissionDenied

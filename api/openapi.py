@@ -11,7 +11,10 @@ ERROR_SCHEMA = {
                 "status": {"type": "integer"},
                 "code": {"type": "string"},
                 "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
             },
         }
     },
@@ -38,6 +41,7 @@ def add_error_responses(result, generator, request, public):
                 codes.append("404")
             for code in codes:
                 operation["responses"].setdefault(
-                    code, {"description": _DESCRIPTIONS[code], "content": {"application/json": {"schema": ref}}}
+                    code,
+                    {"description": _DESCRIPTIONS[code], "content": {"application/json": {"schema": ref}}},
                 )
     return result

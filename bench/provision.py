@@ -41,7 +41,11 @@ def print_table(headers, rows):
     print(" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(line)
     for row in cells[1:]:
-        print(" | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        print(
+            " | ".join(
+                c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
 
 
 class Bench:
@@ -133,7 +137,9 @@ class Bench:
             self.created_codes.append(kwargs["code"])
             self.created_schemas.append(school_schema_name(kwargs["code"]))
             if result.method != expect:
-                print(f"  warning: {kwargs['code']} was provisioned by {result.method!r}, expected {expect!r}")
+                print(
+                    f"  warning: {kwargs['code']} was provisioned by {result.method!r}, expected {expect!r}"
+                )
         return times
 
     def refill_pool(self) -> tuple[int, float]:
@@ -216,7 +222,9 @@ class Bench:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--schools", type=int, default=10, help="schools per method (default 10)")
     parser.add_argument("--keep", action="store_true", help="leave the schools and schemas in place")
     args = parser.parse_args()
@@ -283,7 +291,9 @@ def main() -> int:
         skipping = bench.migrate_noop_skipping()
         stock = bench.migrate_noop_stock(schemas)
         print()
-        print(f"migrate_schemas with nothing to apply, {len(schemas)} schemas (public + {len(schemas) - 1} schools)")
+        print(
+            f"migrate_schemas with nothing to apply, {len(schemas)} schemas (public + {len(schemas) - 1} schools)"
+        )
         print_table(
             ["executor", "schemas", "total s", "s/schema"],
             [
@@ -293,7 +303,12 @@ def main() -> int:
                     f"{skipping:.2f}",
                     f"{skipping / len(schemas):.3f}",
                 ),
-                ("stock (run_migrations per schema)", len(schemas), f"{stock:.2f}", f"{stock / len(schemas):.3f}"),
+                (
+                    "stock (run_migrations per schema)",
+                    len(schemas),
+                    f"{stock:.2f}",
+                    f"{stock / len(schemas):.3f}",
+                ),
             ],
         )
         print()

@@ -168,15 +168,22 @@ class EncryptedTextField(models.TextField):
     def check(self, **kwargs):
         errors = super().check(**kwargs)
         if not any(f.name == "public_id" for f in self.model._meta.get_fields()):
-            errors.append(checks.Error(
-                "EncryptedTextField binds each value to its row's public_id; this model has none",
-                hint="Inherit from shared.models.PublicModel.", obj=self, id="crypto.E001",
-            ))
+            errors.append(
+                checks.Error(
+                    "EncryptedTextField binds each value to its row's public_id; this model has none",
+                    hint="Inherit from shared.models.PublicModel.",
+                    obj=self,
+                    id="crypto.E001",
+                )
+            )
         if self.unique or self.db_index:
-            errors.append(checks.Error(
-                "An EncryptedTextField cannot be unique or indexed: it holds random-looking ciphertext",
-                obj=self, id="crypto.E002",
-            ))
+            errors.append(
+                checks.Error(
+                    "An EncryptedTextField cannot be unique or indexed: it holds random-looking ciphertext",
+                    obj=self,
+                    id="crypto.E002",
+                )
+            )
         return errors
 
     def from_db_value(self, value, expression, connection):
@@ -211,7 +218,11 @@ class EncryptedTextField(models.TextField):
         return self.get_prep_value(self._stored(obj))
 
     def get_lookup(self, lookup_name):
-        raise FieldError(f"EncryptedTextField {self.name!r} cannot be queried ({lookup_name}): it holds ciphertext")
+        raise FieldError(
+            f"EncryptedTextField {self.name!r} cannot be queried ({lookup_name}): it holds ciphertext"
+        )
 
     def get_transform(self, lookup_name):
-        raise FieldError(f"EncryptedTextField {self.name!r} cannot be queried ({lookup_name}): it holds ciphertext")
+        raise FieldError(
+            f"EncryptedTextField {self.name!r} cannot be queried ({lookup_name}): it holds ciphertext"
+        )

@@ -99,7 +99,8 @@ class TablePage(LoginRequiredMixin, View):
             from shared.xlsx import xlsx_response
 
             return xlsx_response(
-                filename=self.export_name, title=str(self.title),
+                filename=self.export_name,
+                title=str(self.title),
                 headers=[str(c.label) for c in self.columns],
                 rows=([c.get(obj) for c in self.columns] for obj in queryset),
             )
@@ -146,7 +147,11 @@ class FormPage(LoginRequiredMixin, View):
             return
         if not self.policy.can_read(request.user):
             raise Http404
-        allowed = self.policy.can_change(request.user, obj) if obj is not None else self.policy.can_create(request.user)
+        allowed = (
+            self.policy.can_change(request.user, obj)
+            if obj is not None
+            else self.policy.can_create(request.user)
+        )
         if not allowed:
             raise PermissionDenied
 
@@ -185,7 +190,9 @@ class FormPage(LoginRequiredMixin, View):
         return self.render(request, form, obj, status=400)
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {"title": self.title, "form": form, "object": obj}, status=status)
+        return render(
+            request, self.template_name, {"title": self.title, "form": form, "object": obj}, status=status
+        )
 
 
 def _add_errors(form, exc: ValidationError):

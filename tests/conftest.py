@@ -65,8 +65,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         created = {}
         for code, number in ((ALPHA, "T001"), (BETA, "T002")):
             result = school_create(
-                code=code, name=f"测试学校{code}", school_type="junior", number=number, student_count=800,
-                admin_name="测试管理员", admin_email=f"admin@{code}.example.cn",
+                code=code,
+                name=f"测试学校{code}",
+                school_type="junior",
+                number=number,
+                student_count=800,
+                admin_name="测试管理员",
+                admin_email=f"admin@{code}.example.cn",
             )
             created[code] = result
         with schema_context(created[ALPHA].school.schema_name):
@@ -80,8 +85,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for result in created.values():
             with schema_context(result.school.schema_name):
                 for role in SchoolRole:
-                    account_create(username=f"r_{role.value}", full_name=f"角色{role.label}", roles=[role.value],
-                                   password=PASSWORD)
+                    account_create(
+                        username=f"r_{role.value}",
+                        full_name=f"角色{role.label}",
+                        roles=[role.value],
+                        password=PASSWORD,
+                    )
         account_create(username="dora", full_name="朵拉", roles=["district_admin"], password=PASSWORD)
         connection.set_schema_to_public()
     yield
@@ -149,8 +158,9 @@ def totp_code_for(code: str, username: str) -> str | None:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
-                                                       throttling_failure_timestamp=None)
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+        )
         token = totp_token(device)
     connection.set_schema_to_public()
     return token

@@ -87,25 +87,40 @@ class CareRecordDetail(serializers.Serializer):
 def record_detail(student, *, clinical: bool) -> dict:
     head = selectors.record_head(student)
     return {
-        "id": student.public_id, "student_number": student.student_number, "name": student.name,
-        "class_name": str(student.school_class), "status": student.status,
+        "id": student.public_id,
+        "student_number": student.student_number,
+        "name": student.name,
+        "class_name": str(student.school_class),
+        "status": student.status,
         "level": head.level if head else "none",
         "reason": (head.reason if head and clinical else ""),
         "set_by": head.set_by.display_name if head and head.set_by else "",
         "set_at": head.set_at if head else None,
         "history": [
-            {"changed_at": c.changed_at, "from_level": c.from_level, "to_level": c.to_level,
-             "by": c.changed_by.display_name if c.changed_by else "", "reason": c.reason if clinical else ""}
+            {
+                "changed_at": c.changed_at,
+                "from_level": c.from_level,
+                "to_level": c.to_level,
+                "by": c.changed_by.display_name if c.changed_by else "",
+                "reason": c.reason if clinical else "",
+            }
             for c in selectors.attention_history(student)
         ],
         "timeline": [e.as_dict() for e in selectors.timeline(student, clinical=clinical)],
     }
 
 
-@documented(TAG, CareRecordSummary, CareRecordSummary, [
-    OpenApiParameter("level", str, description="none/attention/elevated/high/crisis，或 followed（任何关注等级）"),
-    OpenApiParameter("q", str, description="姓名或学号"),
-])
+@documented(
+    TAG,
+    CareRecordSummary,
+    CareRecordSummary,
+    [
+        OpenApiParameter(
+            "level", str, description="none/attention/elevated/high/crisis，或 followed（任何关注等级）"
+        ),
+        OpenApiParameter("q", str, description="姓名或学号"),
+    ],
+)
 class CareRecordListApi(AuditedList, ResourceListCreateApi):
     """Every student with their attention level (principal and care team). Records are not
     created here: every student has one; change its level at .../{id}/level/."""
@@ -209,7 +224,12 @@ class ObservationAcknowledge(serializers.Serializer):
     acknowledged = serializers.BooleanField(help_text="true：心理老师已阅")
 
 
-@documented(TAG, ObservationInput, ObservationOutput, [OpenApiParameter("kind", str), OpenApiParameter("student", str)])
+@documented(
+    TAG,
+    ObservationInput,
+    ObservationOutput,
+    [OpenApiParameter("kind", str), OpenApiParameter("student", str)],
+)
 class ObservationListApi(AuditedList, ResourceListCreateApi):
     """Homeroom teachers create observations and referrals about their own students and list
     their own; the care team lists them all."""
@@ -282,15 +302,24 @@ class ConsentInput(serializers.Serializer):
 
 
 def _consents():
-    latest = Consent.objects.filter(student=OuterRef("student"), purpose=OuterRef("purpose")).order_by(
-        "-recorded_on", "-id").values("pk")[:1]
+    latest = (
+        Consent.objects.filter(student=OuterRef("student"), purpose=OuterRef("purpose"))
+        .order_by("-recorded_on", "-id")
+        .values("pk")[:1]
+    )
     return selectors.consents().annotate(latest_pk=Subquery(latest))
 
 
-@documented(TAG, ConsentInput, ConsentOutput, [
-    OpenApiParameter("student", str), OpenApiParameter("status", str),
-    OpenApiParameter("in_force", bool, description="true：只列出每个学生当前有效的答复"),
-])
+@documented(
+    TAG,
+    ConsentInput,
+    ConsentOutput,
+    [
+        OpenApiParameter("student", str),
+        OpenApiParameter("status", str),
+        OpenApiParameter("in_force", bool, description="true：只列出每个学生当前有效的答复"),
+    ],
+)
 class ConsentListApi(ResourceListCreateApi):
     """Guardians' screening consent answers; the latest per student is in force."""
 
@@ -346,11 +375,18 @@ class AuditEventOutput(serializers.Serializer):
         return str(event.public_id)
 
 
-@documented(TAG, AuditEventOutput, AuditEventOutput, [
-    OpenApiParameter("action", str), OpenApiParameter("student", str, description="学生 id"),
-    OpenApiParameter("student_number", str), OpenApiParameter("from", str, description="YYYY-MM-DD"),
-    OpenApiParameter("to", str, description="YYYY-MM-DD"),
-])
+@documented(
+    TAG,
+    AuditEventOutput,
+    AuditEventOutput,
+    [
+        OpenApiParameter("action", str),
+        OpenApiParameter("student", str, description="学生 id"),
+        OpenApiParameter("student_number", str),
+        OpenApiParameter("from", str, description="YYYY-MM-DD"),
+        OpenApiParameter("to", str, description="YYYY-MM-DD"),
+    ],
+)
 class AuditEventListApi(ResourceListCreateApi):
     """The audit trail, newest first (principal only). Read-only: POST answers 403."""
 

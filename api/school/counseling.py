@@ -30,6 +30,7 @@ NO_DELETE = ["get", "patch", "head", "options"]
 
 # Sessions ---------------------------------------------------------------------------------------
 
+
 class SessionOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     student = serializers.UUIDField(source="student.public_id", read_only=True)
@@ -41,8 +42,22 @@ class SessionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = CounselingSession
-        fields = ["id", "student", "student_name", "counselor", "counselor_name", "booking", "room", "held_at",
-                  "duration_minutes", "category", "notes", "follow_up_on", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "student",
+            "student_name",
+            "counselor",
+            "counselor_name",
+            "booking",
+            "room",
+            "held_at",
+            "duration_minutes",
+            "category",
+            "notes",
+            "follow_up_on",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class SessionInput(serializers.Serializer):
@@ -53,18 +68,31 @@ class SessionInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=IssueCategory.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
-    booking = serializers.SlugRelatedField(slug_field="public_id", queryset=RoomBooking.objects.filter(cancelled=False),
-                                           required=False, allow_null=True, default=None,
-                                           help_text="an existing, not cancelled room booking")
-    room = ref(CounselingRoom, required=False, allow_null=True, default=None,
-               help_text="book this room for the session (instead of `booking`)")
+    booking = serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=RoomBooking.objects.filter(cancelled=False),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="an existing, not cancelled room booking",
+    )
+    room = ref(
+        CounselingRoom,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="book this room for the session (instead of `booking`)",
+    )
     booking_starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     booking_ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-SESSION_PARAMS = [OpenApiParameter("counselor", str), OpenApiParameter("category", str),
-                  OpenApiParameter("month", str, description="YYYY-MM"),
-                  OpenApiParameter("follow_up", str, description="due: follow-up within 7 days or overdue")]
+SESSION_PARAMS = [
+    OpenApiParameter("counselor", str),
+    OpenApiParameter("category", str),
+    OpenApiParameter("month", str, description="YYYY-MM"),
+    OpenApiParameter("follow_up", str, description="due: follow-up within 7 days or overdue"),
+]
 
 
 @documented("counseling", SessionInput, SessionOutput, SESSION_PARAMS)
@@ -119,6 +147,7 @@ class SessionDetailApi(AuditedDetail, ResourceDetailApi):
 
 # Referrals --------------------------------------------------------------------------------------
 
+
 class ReferralOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     student = serializers.UUIDField(source="student.public_id", read_only=True)
@@ -126,8 +155,20 @@ class ReferralOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "student", "student_name", "institution", "referred_on", "reason", "feedback", "feedback_on",
-                  "return_plan", "return_on", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "student",
+            "student_name",
+            "institution",
+            "referred_on",
+            "reason",
+            "feedback",
+            "feedback_on",
+            "return_plan",
+            "return_on",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ReferralInput(serializers.Serializer):
@@ -185,9 +226,12 @@ class ReferralDetailApi(AuditedDetail, ResourceDetailApi):
 
 # Plans (一生一策) ---------------------------------------------------------------------------------
 
+
 class PlanReviewOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    done_by = serializers.CharField(source="done_by.display_name", read_only=True, allow_null=True, default=None)
+    done_by = serializers.CharField(
+        source="done_by.display_name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = PlanReview
@@ -205,8 +249,23 @@ class PlanOutput(serializers.ModelSerializer):
 
     class Meta:
         model = CarePlan
-        fields = ["id", "student", "student_name", "owner", "owner_name", "goals", "supports", "starts_on",
-                  "review_every_days", "status", "closed_at", "next_review_on", "reviews", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "student",
+            "student_name",
+            "owner",
+            "owner_name",
+            "goals",
+            "supports",
+            "starts_on",
+            "review_every_days",
+            "status",
+            "closed_at",
+            "next_review_on",
+            "reviews",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class PlanInput(serializers.Serializer):
@@ -225,7 +284,9 @@ class PlanPatch(serializers.Serializer):
     review_every_days = serializers.IntegerField(required=False)
 
 
-@documented("counseling", PlanInput, PlanOutput, [OpenApiParameter("status", str), OpenApiParameter("owner", str)])
+@documented(
+    "counseling", PlanInput, PlanOutput, [OpenApiParameter("status", str), OpenApiParameter("owner", str)]
+)
 class PlanListApi(AuditedList, ResourceListCreateApi):
     policy = plan_policy
     audit_subject = services.PLAN_SUBJECT
@@ -264,8 +325,9 @@ class PlanDetailApi(AuditedDetail, ResourceDetailApi):
 
 class ReviewInput(serializers.Serializer):
     progress = serializers.CharField()
-    next_due_on = serializers.DateField(required=False, allow_null=True, default=None,
-                                        help_text="empty: today + the plan's review interval")
+    next_due_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="empty: today + the plan's review interval"
+    )
 
 
 class _PlanAction(APIView):

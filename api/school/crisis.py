@@ -78,12 +78,16 @@ class CrisisCaseOutput(serializers.Serializer):
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     escalated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     steps = serializers.SerializerMethodField()
-    narrative = serializers.CharField(required=False, help_text="仅心理教师、辅导员（或破窗查看期间的校长）可见")
+    narrative = serializers.CharField(
+        required=False, help_text="仅心理教师、辅导员（或破窗查看期间的校长）可见"
+    )
     summary = serializers.CharField(required=False, help_text="结案小结；同上")
 
     @extend_schema_field(CrisisStepOutput(many=True))
     def get_steps(self, case):
-        return CrisisStepOutput(selectors.steps_of(case), many=True, context={"detail": self._detail(case)}).data
+        return CrisisStepOutput(
+            selectors.steps_of(case), many=True, context={"detail": self._detail(case)}
+        ).data
 
     def _detail(self, case) -> bool:
         user = self.context["request"].user
@@ -114,15 +118,24 @@ def _glass_context(view, cases) -> dict:
         return {}
     from django.utils import timezone
 
-    ids = set(BreakGlass.objects.filter(actor=user, expires_at__gt=timezone.now(), case__in=cases)
-              .values_list("case_id", flat=True))
+    ids = set(
+        BreakGlass.objects.filter(actor=user, expires_at__gt=timezone.now(), case__in=cases).values_list(
+            "case_id", flat=True
+        )
+    )
     return {"glass_cases": ids}
 
 
-@documented("crisis", CrisisCaseInput, CrisisCaseOutput, [
-    OpenApiParameter("status", str, enum=["open", "closed"]), OpenApiParameter("level", str),
-    OpenApiParameter("overdue", bool),
-])
+@documented(
+    "crisis",
+    CrisisCaseInput,
+    CrisisCaseOutput,
+    [
+        OpenApiParameter("status", str, enum=["open", "closed"]),
+        OpenApiParameter("level", str),
+        OpenApiParameter("overdue", bool),
+    ],
+)
 class CaseListApi(ResourceListCreateApi):
     policy = case_policy
     output_serializer = CrisisCaseOutput
@@ -178,9 +191,19 @@ class CaseDetailApi(ResourceDetailApi):
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
-        glass = None if reads_clinical(request.user) else selectors.break_glass_active(case=case, user=request.user)
-        audit(actor=request.user, action="view", subject="crisis.case", student=case.student, obj=case,
-              reason=glass.reason if glass else "")
+        glass = (
+            None
+            if reads_clinical(request.user)
+            else selectors.break_glass_active(case=case, user=request.user)
+        )
+        audit(
+            actor=request.user,
+            action="view",
+            subject="crisis.case",
+            student=case.student,
+            obj=case,
+            reason=glass.reason if glass else "",
+        )
         return _case_output(self, case)
 
     def update_service(self, obj, *, actor, data):
@@ -196,8 +219,12 @@ class CrisisStepInput(serializers.Serializer):
     level = serializers.ChoiceField(choices=RiskLevel.choices, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
     done_at = serializers.DateTimeField(required=False, allow_null=True)
-    skipped_reason = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                                           help_text="转介：不需要转介时写明理由（步骤仍然记录）")
+    skipped_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="转介：不需要转介时写明理由（步骤仍然记录）",
+    )
     summary = serializers.CharField(required=False, allow_blank=True, help_text="结案时必填")
 
 
@@ -216,7 +243,9 @@ class CaseStepApi(APIView):
         except DjangoValidationError as exc:
             raise as_drf_validation_error(exc)
         case = selectors.cases().get(pk=case.pk)
-        return Response(CrisisCaseOutput(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CrisisCaseOutput(case, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CrisisBreakGlassInput(serializers.Serializer):
@@ -352,8 +381,12 @@ class CrisisDutyInput(serializers.Serializer):
     on_date = serializers.DateField()
 
 
-@documented("crisis", CrisisDutyInput, CrisisDutyOutput, [OpenApiParameter("from", str, description="YYYY-MM-DD"),
-                                              OpenApiParameter("user", str)])
+@documented(
+    "crisis",
+    CrisisDutyInput,
+    CrisisDutyOutput,
+    [OpenApiParameter("from", str, description="YYYY-MM-DD"), OpenApiParameter("user", str)],
+)
 class DutyListApi(ResourceListCreateApi):
     policy = duty_policy
     output_serializer = CrisisDutyOutput

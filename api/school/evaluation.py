@@ -50,8 +50,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "id", "indicator_set", "order", "name", "description", "target_value", "target_unit", "target_text",
-            "target", "weight",
+            "id",
+            "indicator_set",
+            "order",
+            "name",
+            "description",
+            "target_value",
+            "target_unit",
+            "target_text",
+            "target",
+            "weight",
         ]
         extra_kwargs = {"order": {"required": False}, "weight": {"min_value": 0}}
         validators = []  # the service names the field of a clash
@@ -158,8 +166,20 @@ class AssessmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = SelfAssessment
         fields = [
-            "id", "indicator_set", "school_year", "term", "period", "assessed_on", "summary", "scores",
-            "weighted_score", "points", "points_possible", "scored_count", "indicator_count", "created_at",
+            "id",
+            "indicator_set",
+            "school_year",
+            "term",
+            "period",
+            "assessed_on",
+            "summary",
+            "scores",
+            "weighted_score",
+            "points",
+            "points_possible",
+            "scored_count",
+            "indicator_count",
+            "created_at",
         ]
         validators = []
 
@@ -246,7 +266,15 @@ class ImprovementActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImprovementAction
         fields = [
-            "id", "assessment", "indicator", "title", "description", "owner", "owner_name", "due_on", "task",
+            "id",
+            "assessment",
+            "indicator",
+            "title",
+            "description",
+            "owner",
+            "owner_name",
+            "due_on",
+            "task",
             "created_at",
         ]
 
@@ -298,8 +326,18 @@ class QuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = [
-            "id", "questionnaire", "order", "kind", "text", "required", "options", "scale_min", "scale_max",
-            "scale_min_label", "scale_max_label", "max_length",
+            "id",
+            "questionnaire",
+            "order",
+            "kind",
+            "text",
+            "required",
+            "options",
+            "scale_min",
+            "scale_max",
+            "scale_min_label",
+            "scale_max_label",
+            "max_length",
         ]
         read_only_fields = ["order"]
         validators = []
@@ -307,7 +345,9 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 class QuestionInputSerializer(QuestionSerializer):
     options = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=20,
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=20,
         help_text="The options of a choice question, in order; they replace the current ones.",
     )
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
@@ -330,8 +370,16 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
     class Meta:
         model = Questionnaire
         fields = [
-            "id", "title", "intro", "audience", "status", "questions", "question_count", "link_count",
-            "response_count", "created_at",
+            "id",
+            "title",
+            "intro",
+            "audience",
+            "status",
+            "questions",
+            "question_count",
+            "link_count",
+            "response_count",
+            "created_at",
         ]
 
 
@@ -507,14 +555,23 @@ class QuestionnaireSummaryApi(APIView):
             "texts_included": include,
             "questions": [
                 {
-                    "id": item.question.public_id, "order": item.question.order, "kind": item.question.kind,
-                    "text": item.question.text, "answered": item.answered,
+                    "id": item.question.public_id,
+                    "order": item.question.order,
+                    "kind": item.question.kind,
+                    "text": item.question.text,
+                    "answered": item.answered,
                     "options": [
-                        {"id": o["option"].public_id, "text": o["option"].text, "count": o["count"],
-                         "percent": o["percent"]}
+                        {
+                            "id": o["option"].public_id,
+                            "text": o["option"].text,
+                            "count": o["count"],
+                            "percent": o["percent"],
+                        }
                         for o in item.options
                     ],
-                    "scale": item.scale, "mean": item.mean, "texts": item.texts,
+                    "scale": item.scale,
+                    "mean": item.mean,
+                    "texts": item.texts,
                 }
                 for item in summary.questions
             ],
@@ -537,7 +594,14 @@ class CommendationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Commendation
         fields = [
-            "id", "title", "recipient_user", "recipient_name", "recipient", "awarded_on", "reason", "level",
+            "id",
+            "title",
+            "recipient_user",
+            "recipient_name",
+            "recipient",
+            "awarded_on",
+            "reason",
+            "level",
             "created_at",
         ]
 

@@ -24,14 +24,31 @@ class BudgetLineOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     spent = serializers.DecimalField(**MONEY)
     remaining = serializers.DecimalField(**MONEY)
-    percent = serializers.DecimalField(max_digits=9, decimal_places=1, read_only=True, allow_null=True,
-                                       help_text="已支出占预算的百分比；预算为 0 时为空")
+    percent = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="已支出占预算的百分比；预算为 0 时为空",
+    )
     over_budget = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "school_year", "category", "title", "amount", "notes", "spent", "remaining", "percent",
-                  "over_budget", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_year",
+            "category",
+            "title",
+            "amount",
+            "notes",
+            "spent",
+            "remaining",
+            "percent",
+            "over_budget",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class BudgetLineInput(serializers.ModelSerializer):
@@ -41,7 +58,12 @@ class BudgetLineInput(serializers.ModelSerializer):
         validators = []  # the unique constraint is checked by the model, as a named error
 
 
-@documented("finance", BudgetLineInput, BudgetLineOutput, [OpenApiParameter("school_year", str), OpenApiParameter("category", str)])
+@documented(
+    "finance",
+    BudgetLineInput,
+    BudgetLineOutput,
+    [OpenApiParameter("school_year", str), OpenApiParameter("category", str)],
+)
 class BudgetLineListApi(ResourceListCreateApi):
     policy = budget_policy
     output_serializer = BudgetLineOutput
@@ -84,8 +106,19 @@ class SpendingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Spending
-        fields = ["id", "line", "line_title", "school_year", "spent_on", "amount", "payee", "purpose",
-                  "over_budget_reason", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "line",
+            "line_title",
+            "school_year",
+            "spent_on",
+            "amount",
+            "payee",
+            "purpose",
+            "over_budget_reason",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class SpendingInput(serializers.ModelSerializer):
@@ -96,7 +129,12 @@ class SpendingInput(serializers.ModelSerializer):
         fields = ["line", "spent_on", "amount", "payee", "purpose", "over_budget_reason"]
 
 
-@documented("finance", SpendingInput, SpendingOutput, [OpenApiParameter("school_year", str), OpenApiParameter("line", str)])
+@documented(
+    "finance",
+    SpendingInput,
+    SpendingOutput,
+    [OpenApiParameter("school_year", str), OpenApiParameter("line", str)],
+)
 class SpendingListApi(ResourceListCreateApi):
     policy = spending_policy
     output_serializer = SpendingOutput
@@ -156,7 +194,9 @@ class SpendingReceiptsApi(APIView):
     @extend_schema(responses=ReceiptOutput(many=True))
     def get(self, request, id):
         spending = self._spending(request, id)
-        return Response(ReceiptOutput(selectors.receipts_of(spending), many=True, context={"spending": spending}).data)
+        return Response(
+            ReceiptOutput(selectors.receipts_of(spending), many=True, context={"spending": spending}).data
+        )
 
     @extend_schema(request={"multipart/form-data": ReceiptUpload}, responses={201: ReceiptOutput})
     def post(self, request, id):
@@ -166,12 +206,16 @@ class SpendingReceiptsApi(APIView):
         upload = ReceiptUpload(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
-            receipt = services.spending_receipt_add(spending, actor=request.user, upload=upload.validated_data["file"])
+            receipt = services.spending_receipt_add(
+                spending, actor=request.user, upload=upload.validated_data["file"]
+            )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict") and "receipt" in exc.error_dict:
                 raise ValidationError({"file": exc.message_dict["receipt"]})
             raise _drf(exc)
-        return Response(ReceiptOutput(receipt, context={"spending": spending}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReceiptOutput(receipt, context={"spending": spending}).data, status=status.HTTP_201_CREATED
+        )
 
 
 urlpatterns = [

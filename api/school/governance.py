@@ -55,7 +55,17 @@ class GroupMemberOutput(serializers.ModelSerializer):
 
     class Meta:
         model = GroupMember
-        fields = ["id", "person", "role", "department", "duties", "starts_on", "ends_on", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "person",
+            "role",
+            "department",
+            "duties",
+            "starts_on",
+            "ends_on",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class GroupMemberInput(serializers.ModelSerializer):
@@ -104,8 +114,18 @@ class GroupAttendeeOutput(serializers.ModelSerializer):
 
     class Meta:
         model = GroupAttendee
-        fields = ["id", "kind", "name", "person", "affiliation", "starts_on", "ends_on", "note", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "person",
+            "affiliation",
+            "starts_on",
+            "ends_on",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class GroupAttendeeInput(serializers.ModelSerializer):
@@ -158,7 +178,16 @@ class RosterChangeOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RosterChange
-        fields = ["id", "subject", "subject_id", "subject_name", "action", "changes", "changed_at", "changed_by"]
+        fields = [
+            "id",
+            "subject",
+            "subject_id",
+            "subject_name",
+            "action",
+            "changes",
+            "changed_at",
+            "changed_by",
+        ]
 
 
 class _RosterHistoryApi(generics.ListAPIView):
@@ -168,7 +197,9 @@ class _RosterHistoryApi(generics.ListAPIView):
     def get_queryset(self):
         if not group_policy.can_read(self.request.user):
             return RosterChange.objects.none()
-        entry = self.model.objects.filter(public_id=self.kwargs["id"]).values_list("public_id", flat=True).first()
+        entry = (
+            self.model.objects.filter(public_id=self.kwargs["id"]).values_list("public_id", flat=True).first()
+        )
         changes = selectors.roster_history(subject_id=self.kwargs["id"])
         # A removed entry still has its history; an id nobody ever had answers 404.
         if entry is None and not changes.exists():
@@ -218,9 +249,25 @@ class WorkPlanOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "title", "kind", "school_year", "term", "starts_on", "ends_on", "goals", "status",
-                  "approved_by", "approved_at", "summary", "closed_by", "closed_at", "progress", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "school_year",
+            "term",
+            "starts_on",
+            "ends_on",
+            "goals",
+            "status",
+            "approved_by",
+            "approved_at",
+            "summary",
+            "closed_by",
+            "closed_at",
+            "progress",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class WorkPlanInput(serializers.ModelSerializer):
@@ -233,9 +280,14 @@ def _plan_out(plan):
     return selectors.plan_list().get(pk=plan.pk)
 
 
-@extend_schema(tags=["governance"], parameters=[
-    OpenApiParameter("status", str), OpenApiParameter("school_year", str), OpenApiParameter("kind", str),
-])
+@extend_schema(
+    tags=["governance"],
+    parameters=[
+        OpenApiParameter("status", str),
+        OpenApiParameter("school_year", str),
+        OpenApiParameter("kind", str),
+    ],
+)
 class WorkPlanListApi(ResourceListCreateApi):
     """Annual and phase work plans (年度/阶段性工作计划) with key-task progress."""
 
@@ -277,7 +329,9 @@ class PlanCloseInput(serializers.Serializer):
 
 def _plan_for_change(request, id, *, approve=False):
     plan = get_object_or_404(plan_policy.visible(request.user, Plan.objects.all()), public_id=id)
-    allowed = plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
+    allowed = (
+        plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
+    )
     if not allowed:
         raise PermissionDenied(_("Only the principal can approve a work plan.") if approve else None)
     return plan
@@ -333,7 +387,17 @@ class KeyTaskOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "title", "description", "owner", "due_on", "priority", "status", "department", "is_overdue"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "owner",
+            "due_on",
+            "priority",
+            "status",
+            "department",
+            "is_overdue",
+        ]
 
 
 class KeyTaskInput(serializers.ModelSerializer):
@@ -351,7 +415,9 @@ class WorkPlanTasksApi(generics.ListCreateAPIView):
     serializer_class = KeyTaskOutput
 
     def _plan(self):
-        return get_object_or_404(plan_policy.visible(self.request.user, Plan.objects.all()), public_id=self.kwargs["id"])
+        return get_object_or_404(
+            plan_policy.visible(self.request.user, Plan.objects.all()), public_id=self.kwargs["id"]
+        )
 
     def get_serializer_class(self):
         return KeyTaskInput if self.request is not None and self.request.method == "POST" else KeyTaskOutput
@@ -368,7 +434,9 @@ class WorkPlanTasksApi(generics.ListCreateAPIView):
             task = services.plan_key_task_add(plan, actor=request.user, **data.validated_data)
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(KeyTaskOutput(selectors.plan_tasks(plan).get(pk=task.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            KeyTaskOutput(selectors.plan_tasks(plan).get(pk=task.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 # --- Rules and regulations ------------------------------------------------------------------------
@@ -391,7 +459,16 @@ class RuleVersionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RuleVersion
-        fields = ["id", "number", "text", "effective_on", "change_note", "attachments", "created_by", "created_at"]
+        fields = [
+            "id",
+            "number",
+            "text",
+            "effective_on",
+            "change_note",
+            "attachments",
+            "created_by",
+            "created_at",
+        ]
 
     @extend_schema_field(RuleFileOutput(many=True))
     def get_attachments(self, version):
@@ -404,15 +481,28 @@ class RuleVersionOutput(serializers.ModelSerializer):
 class RuleDocumentOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     version_count = serializers.IntegerField(read_only=True)
-    current_version = serializers.IntegerField(source="current_number", allow_null=True, read_only=True,
-                                               help_text="the version in force on the day asked (today by default)")
+    current_version = serializers.IntegerField(
+        source="current_number",
+        allow_null=True,
+        read_only=True,
+        help_text="the version in force on the day asked (today by default)",
+    )
     current_effective_on = serializers.DateField(allow_null=True, read_only=True)
     current_version_id = serializers.UUIDField(allow_null=True, read_only=True)
 
     class Meta:
         model = RuleDocument
-        fields = ["id", "title", "category", "version_count", "current_version", "current_effective_on",
-                  "current_version_id", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "category",
+            "version_count",
+            "current_version",
+            "current_effective_on",
+            "current_version_id",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class RuleDocumentInput(serializers.Serializer):
@@ -486,11 +576,16 @@ class RuleVersionsApi(generics.ListCreateAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _document(self):
-        return get_object_or_404(rule_policy.visible(self.request.user, RuleDocument.objects.all()),
-                                 public_id=self.kwargs["id"])
+        return get_object_or_404(
+            rule_policy.visible(self.request.user, RuleDocument.objects.all()), public_id=self.kwargs["id"]
+        )
 
     def get_serializer_class(self):
-        return RuleVersionInput if self.request is not None and self.request.method == "POST" else RuleVersionOutput
+        return (
+            RuleVersionInput
+            if self.request is not None and self.request.method == "POST"
+            else RuleVersionOutput
+        )
 
     def get_queryset(self):
         return selectors.rule_versions(self._document())
@@ -530,13 +625,31 @@ class ReportStatusChangeOutput(serializers.ModelSerializer):
 class InfoReportOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     submitted_by = PersonSummary(allow_null=True)
-    is_late = serializers.BooleanField(read_only=True, help_text="submitted after the due date, or not submitted and past it")
+    is_late = serializers.BooleanField(
+        read_only=True, help_text="submitted after the due date, or not submitted and past it"
+    )
     history = ReportStatusChangeOutput(source="status_changes", many=True, read_only=True)
 
     class Meta:
         model = InfoReport
-        fields = ["id", "kind", "title", "school_year", "term", "period_start", "period_end", "due_on", "status",
-                  "content", "submitted_at", "submitted_by", "is_late", "history", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "school_year",
+            "term",
+            "period_start",
+            "period_end",
+            "due_on",
+            "status",
+            "content",
+            "submitted_at",
+            "submitted_by",
+            "is_late",
+            "history",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class InfoReportInput(serializers.ModelSerializer):
@@ -554,10 +667,15 @@ def _reports():
     return selectors.report_list().prefetch_related("status_changes__changed_by")
 
 
-@extend_schema(tags=["governance"], parameters=[
-    OpenApiParameter("status", str), OpenApiParameter("late", bool), OpenApiParameter("kind", str),
-    OpenApiParameter("school_year", str),
-])
+@extend_schema(
+    tags=["governance"],
+    parameters=[
+        OpenApiParameter("status", str),
+        OpenApiParameter("late", bool),
+        OpenApiParameter("kind", str),
+        OpenApiParameter("school_year", str),
+    ],
+)
 class InfoReportListApi(ResourceListCreateApi):
     """Information reports to the district (信息报告), with their status history and a derived late flag."""
 
@@ -598,7 +716,9 @@ class InfoReportDetailApi(ResourceDetailApi):
 
 
 class ReportSubmitInput(serializers.Serializer):
-    content = serializers.CharField(required=False, allow_blank=True, help_text="replaces the draft's content if given")
+    content = serializers.CharField(
+        required=False, allow_blank=True, help_text="replaces the draft's content if given"
+    )
 
 
 @extend_schema(tags=["governance"], request=ReportSubmitInput, responses={200: InfoReportOutput})
@@ -606,13 +726,17 @@ class InfoReportSubmitApi(APIView):
     """Draft → submitted, recording when and by whom."""
 
     def post(self, request, id):
-        report = get_object_or_404(report_policy.visible(request.user, InfoReport.objects.all()), public_id=id)
+        report = get_object_or_404(
+            report_policy.visible(request.user, InfoReport.objects.all()), public_id=id
+        )
         if not report_policy.can_change(request.user, report):
             raise PermissionDenied()
         data = ReportSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            report = services.report_submit(report, actor=request.user, content=data.validated_data.get("content"))
+            report = services.report_submit(
+                report, actor=request.user, content=data.validated_data.get("content")
+            )
         except DjangoValidationError as exc:
             raise _drf(exc)
         return Response(InfoReportOutput(_report_out(report)).data)
@@ -621,10 +745,16 @@ class InfoReportSubmitApi(APIView):
 urlpatterns = [
     path("group-members/", GroupMemberListApi.as_view(), name="api-group-members"),
     path("group-members/<uuid:id>/", GroupMemberDetailApi.as_view(), name="api-group-member"),
-    path("group-members/<uuid:id>/history/", GroupMemberHistoryApi.as_view(), name="api-group-member-history"),
+    path(
+        "group-members/<uuid:id>/history/", GroupMemberHistoryApi.as_view(), name="api-group-member-history"
+    ),
     path("group-attendees/", GroupAttendeeListApi.as_view(), name="api-group-attendees"),
     path("group-attendees/<uuid:id>/", GroupAttendeeDetailApi.as_view(), name="api-group-attendee"),
-    path("group-attendees/<uuid:id>/history/", GroupAttendeeHistoryApi.as_view(), name="api-group-attendee-history"),
+    path(
+        "group-attendees/<uuid:id>/history/",
+        GroupAttendeeHistoryApi.as_view(),
+        name="api-group-attendee-history",
+    ),
     path("plans/", WorkPlanListApi.as_view(), name="api-plans"),
     path("plans/<uuid:id>/", WorkPlanDetailApi.as_view(), name="api-plan"),
     path("plans/<uuid:id>/approve/", WorkPlanApproveApi.as_view(), name="api-plan-approve"),

@@ -26,8 +26,22 @@ class TaskOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "title", "description", "owner", "due_on", "priority", "status", "department", "plan",
-                  "meeting", "is_overdue", "completed_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "owner",
+            "due_on",
+            "priority",
+            "status",
+            "department",
+            "plan",
+            "meeting",
+            "is_overdue",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class TaskInput(serializers.ModelSerializer):
@@ -37,14 +51,29 @@ class TaskInput(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["title", "description", "owner", "due_on", "priority", "status", "department", "plan", "meeting"]
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "due_on",
+            "priority",
+            "status",
+            "department",
+            "plan",
+            "meeting",
+        ]
 
 
-@extend_schema(tags=["ledger"], parameters=[
-    OpenApiParameter("owner", str, description="a person's id, or `me`"),
-    OpenApiParameter("plan", str), OpenApiParameter("department", str), OpenApiParameter("status", str),
-    OpenApiParameter("overdue", bool),
-])
+@extend_schema(
+    tags=["ledger"],
+    parameters=[
+        OpenApiParameter("owner", str, description="a person's id, or `me`"),
+        OpenApiParameter("plan", str),
+        OpenApiParameter("department", str),
+        OpenApiParameter("status", str),
+        OpenApiParameter("overdue", bool),
+    ],
+)
 class TaskListApi(ResourceListCreateApi):
     policy = task_policy
     output_serializer = TaskOutput
@@ -154,8 +183,22 @@ class MeetingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "title", "starts_at", "ends_at", "location", "agenda", "chair", "status", "minutes",
-                  "invitations", "decisions", "action_items", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "agenda",
+            "chair",
+            "status",
+            "minutes",
+            "invitations",
+            "decisions",
+            "action_items",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class MeetingInput(serializers.ModelSerializer):
@@ -174,7 +217,9 @@ class MeetingListApi(ResourceListCreateApi):
     input_serializer = MeetingInput
 
     def selector(self):
-        return selectors.meeting_list().prefetch_related("decisions", "action_items__owner", "action_items__task")
+        return selectors.meeting_list().prefetch_related(
+            "decisions", "action_items__owner", "action_items__task"
+        )
 
     def create_service(self, *, actor, data):
         return services.meeting_create(actor=actor, **data)
@@ -187,7 +232,9 @@ class MeetingDetailApi(ResourceDetailApi):
     input_serializer = MeetingInput
 
     def selector(self):
-        return selectors.meeting_list().prefetch_related("decisions", "action_items__owner", "action_items__task")
+        return selectors.meeting_list().prefetch_related(
+            "decisions", "action_items__owner", "action_items__task"
+        )
 
     def update_service(self, obj, *, actor, data):
         invitees = data.pop("invitees", None)
@@ -223,7 +270,9 @@ class MeetingRecordApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             services.meeting_record(
-                meeting, actor=request.user, minutes=data.validated_data["minutes"],
+                meeting,
+                actor=request.user,
+                minutes=data.validated_data["minutes"],
                 attended_ids=[u.pk for u in data.validated_data.get("attended", [])],
                 decisions=data.validated_data.get("decisions", []),
             )
@@ -258,7 +307,9 @@ class ActionItemToTaskApi(APIView):
             task = services.action_item_to_task(item, actor=request.user)
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(TaskOutput(selectors.task_list().get(pk=task.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TaskOutput(selectors.task_list().get(pk=task.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 from django.urls import path  # noqa: E402
@@ -270,6 +321,8 @@ urlpatterns = [
     path("meetings/", MeetingListApi.as_view(), name="api-meetings"),
     path("meetings/<uuid:id>/", MeetingDetailApi.as_view(), name="api-meeting"),
     path("meetings/<uuid:id>/record/", MeetingRecordApi.as_view(), name="api-meeting-record"),
-    path("meetings/<uuid:id>/action-items/", MeetingActionItemsApi.as_view(), name="api-meeting-action-items"),
+    path(
+        "meetings/<uuid:id>/action-items/", MeetingActionItemsApi.as_view(), name="api-meeting-action-items"
+    ),
     path("action-items/<uuid:id>/to-task/", ActionItemToTaskApi.as_view(), name="api-action-item-to-task"),
 ]

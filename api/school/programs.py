@@ -1,7 +1,6 @@
 """Programs API: curriculum units, class sessions, activities (with attachments), subject-integration
 lessons, publicity campaigns and parent lectures/training."""
 
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -55,7 +54,6 @@ def _date_range(qs, params, field: str):
     return qs
 
 
-
 DATE_RANGE = [
     OpenApiParameter("from", str, description="on or after this date (YYYY-MM-DD)"),
     OpenApiParameter("to", str, description="on or before this date (YYYY-MM-DD)"),
@@ -64,14 +62,24 @@ DATE_RANGE = [
 
 # Curriculum units
 
+
 class CurriculumUnitOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     delivered_sessions = serializers.IntegerField(source="delivered", read_only=True)
 
     class Meta:
         model = CurriculumUnit
-        fields = ["id", "school_year", "grade", "title", "objectives", "planned_sessions", "delivered_sessions",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_year",
+            "grade",
+            "title",
+            "objectives",
+            "planned_sessions",
+            "delivered_sessions",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class CurriculumUnitInput(serializers.ModelSerializer):
@@ -81,9 +89,15 @@ class CurriculumUnitInput(serializers.ModelSerializer):
         validators = []  # the unique constraint is checked by the service, as a named error
 
 
-@documented("programs", CurriculumUnitInput, CurriculumUnitOutput, [
-    OpenApiParameter("school_year", str), OpenApiParameter("grade", int),
-])
+@documented(
+    "programs",
+    CurriculumUnitInput,
+    CurriculumUnitOutput,
+    [
+        OpenApiParameter("school_year", str),
+        OpenApiParameter("grade", int),
+    ],
+)
 class CurriculumUnitListApi(ResourceListCreateApi):
     policy = managed_policy
     output_serializer = CurriculumUnitOutput
@@ -120,6 +134,7 @@ class CurriculumUnitDetailApi(ResourceDetailApi):
 
 # Class sessions
 
+
 class ClassSessionOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -129,8 +144,19 @@ class ClassSessionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ClassSession
-        fields = ["id", "unit", "unit_title", "grade", "class_name", "held_on", "teacher", "topic", "notes",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "unit",
+            "unit_title",
+            "grade",
+            "class_name",
+            "held_on",
+            "teacher",
+            "topic",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ClassSessionInput(serializers.ModelSerializer):
@@ -142,9 +168,16 @@ class ClassSessionInput(serializers.ModelSerializer):
         fields = ["unit", "class_name", "held_on", "teacher", "topic", "notes"]
 
 
-@documented("programs", ClassSessionInput, ClassSessionOutput, [
-    OpenApiParameter("unit", str), OpenApiParameter("class_name", str), *DATE_RANGE,
-])
+@documented(
+    "programs",
+    ClassSessionInput,
+    ClassSessionOutput,
+    [
+        OpenApiParameter("unit", str),
+        OpenApiParameter("class_name", str),
+        *DATE_RANGE,
+    ],
+)
 class ClassSessionListApi(ResourceListCreateApi):
     policy = managed_policy
     output_serializer = ClassSessionOutput
@@ -181,6 +214,7 @@ class ClassSessionDetailApi(ResourceDetailApi):
 
 # Activities
 
+
 class AttachmentOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(read_only=True)
@@ -196,14 +230,29 @@ class AttachmentOutput(serializers.Serializer):
 class ActivityOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     organiser = PersonSummary(read_only=True)
-    audience_grades = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=12), read_only=True)
+    audience_grades = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=12), read_only=True
+    )
     audience = serializers.CharField(source="audience_display", read_only=True)
     can_change = serializers.SerializerMethodField()
 
     class Meta:
         model = Activity
-        fields = ["id", "kind", "title", "held_on", "organiser", "audience_grades", "audience_classes", "audience",
-                  "participant_count", "description", "can_change", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "held_on",
+            "organiser",
+            "audience_grades",
+            "audience_classes",
+            "audience",
+            "participant_count",
+            "description",
+            "can_change",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_can_change(self, activity) -> bool:
         request = self.context.get("request")
@@ -212,20 +261,36 @@ class ActivityOutput(serializers.ModelSerializer):
 
 class ActivityInput(serializers.ModelSerializer):
     organiser = PersonField(required=False, help_text="默认为当前用户；班主任只能填写自己")
-    audience_grades = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=12), required=False)
+    audience_grades = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=12), required=False
+    )
     audience_classes = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
 
     class Meta:
         model = Activity
-        fields = ["kind", "title", "held_on", "organiser", "audience_grades", "audience_classes",
-                  "participant_count", "description"]
+        fields = [
+            "kind",
+            "title",
+            "held_on",
+            "organiser",
+            "audience_grades",
+            "audience_classes",
+            "participant_count",
+            "description",
+        ]
 
 
-@documented("activities", ActivityInput, ActivityOutput, [
-    OpenApiParameter("kind", str, enum=ActivityKind.values), OpenApiParameter("organiser", str,
-                                                                              description="a person's id, or `me`"),
-    OpenApiParameter("grade", int), *DATE_RANGE,
-])
+@documented(
+    "activities",
+    ActivityInput,
+    ActivityOutput,
+    [
+        OpenApiParameter("kind", str, enum=ActivityKind.values),
+        OpenApiParameter("organiser", str, description="a person's id, or `me`"),
+        OpenApiParameter("grade", int),
+        *DATE_RANGE,
+    ],
+)
 class ActivityListApi(ResourceListCreateApi):
     policy = activity_policy
     output_serializer = ActivityOutput
@@ -279,8 +344,11 @@ class ActivityAttachmentsApi(APIView):
     @extend_schema(responses=AttachmentOutput(many=True))
     def get(self, request, id):
         activity = self._activity(request, id)
-        return Response(AttachmentOutput(selectors.attachments_of(activity), many=True,
-                                         context={"activity": activity}).data)
+        return Response(
+            AttachmentOutput(
+                selectors.attachments_of(activity), many=True, context={"activity": activity}
+            ).data
+        )
 
     @extend_schema(request={"multipart/form-data": AttachmentUpload}, responses={201: AttachmentOutput})
     def post(self, request, id):
@@ -290,17 +358,20 @@ class ActivityAttachmentsApi(APIView):
         upload = AttachmentUpload(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
-            attachment = services.activity_attachment_add(activity, actor=request.user,
-                                                          upload=upload.validated_data["file"])
+            attachment = services.activity_attachment_add(
+                activity, actor=request.user, upload=upload.validated_data["file"]
+            )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict") and "attachment" in exc.error_dict:
                 raise ValidationError({"file": exc.message_dict["attachment"]})
             raise _drf(exc)
-        return Response(AttachmentOutput(attachment, context={"activity": activity}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            AttachmentOutput(attachment, context={"activity": activity}).data, status=status.HTTP_201_CREATED
+        )
 
 
 # Subject-integration lessons
+
 
 class IntegrationLessonOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -308,8 +379,17 @@ class IntegrationLessonOutput(serializers.ModelSerializer):
 
     class Meta:
         model = IntegrationLesson
-        fields = ["id", "subject", "teacher", "class_name", "held_on", "topic", "reflection", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "subject",
+            "teacher",
+            "class_name",
+            "held_on",
+            "topic",
+            "reflection",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class IntegrationLessonInput(serializers.ModelSerializer):
@@ -320,9 +400,15 @@ class IntegrationLessonInput(serializers.ModelSerializer):
         fields = ["subject", "teacher", "class_name", "held_on", "topic", "reflection"]
 
 
-@documented("programs", IntegrationLessonInput, IntegrationLessonOutput, [
-    OpenApiParameter("subject", str), *DATE_RANGE,
-])
+@documented(
+    "programs",
+    IntegrationLessonInput,
+    IntegrationLessonOutput,
+    [
+        OpenApiParameter("subject", str),
+        *DATE_RANGE,
+    ],
+)
 class IntegrationLessonListApi(ResourceListCreateApi):
     policy = managed_policy
     output_serializer = IntegrationLessonOutput
@@ -357,13 +443,24 @@ class IntegrationLessonDetailApi(ResourceDetailApi):
 
 # Publicity campaigns
 
+
 class PublicityCampaignOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
         model = PublicityCampaign
-        fields = ["id", "channel", "title", "starts_on", "ends_on", "audience", "description", "reach",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "channel",
+            "title",
+            "starts_on",
+            "ends_on",
+            "audience",
+            "description",
+            "reach",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class PublicityCampaignInput(serializers.ModelSerializer):
@@ -406,13 +503,24 @@ class PublicityCampaignDetailApi(ResourceDetailApi):
 
 # Parent lectures and training
 
+
 class ParentEventOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
         model = ParentEvent
-        fields = ["id", "kind", "title", "held_on", "speaker", "invited_count", "attendance_count", "notes",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "held_on",
+            "speaker",
+            "invited_count",
+            "attendance_count",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ParentEventInput(serializers.ModelSerializer):

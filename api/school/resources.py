@@ -24,13 +24,24 @@ def _day(value: str, name: str) -> date:
 
 # Rooms ------------------------------------------------------------------------------------------
 
+
 class CounselingRoomOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
         model = CounselingRoom
-        fields = ["id", "name", "kind", "location", "area_m2", "facilities", "opening_hours", "is_active",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "location",
+            "area_m2",
+            "facilities",
+            "opening_hours",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class CounselingRoomInput(serializers.ModelSerializer):
@@ -76,6 +87,7 @@ class RoomDetailApi(ResourceDetailApi):
 
 # Bookings ---------------------------------------------------------------------------------------
 
+
 class RoomBookingOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     room = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -84,13 +96,26 @@ class RoomBookingOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RoomBooking
-        fields = ["id", "room", "room_name", "starts_at", "ends_at", "booked_by", "purpose", "cancelled",
-                  "cancelled_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "room",
+            "room_name",
+            "starts_at",
+            "ends_at",
+            "booked_by",
+            "purpose",
+            "cancelled",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class RoomBookingInput(serializers.ModelSerializer):
     room = ref(CounselingRoom)
-    booked_by = PersonField(required=False, help_text="Defaults to the caller; only managers book for others.")
+    booked_by = PersonField(
+        required=False, help_text="Defaults to the caller; only managers book for others."
+    )
 
     class Meta:
         model = RoomBooking
@@ -98,17 +123,23 @@ class RoomBookingInput(serializers.ModelSerializer):
 
 
 class RoomBookingChangeInput(RoomBookingInput):
-    cancelled = serializers.BooleanField(required=False, help_text="true cancels the booking (it cannot be undone).")
+    cancelled = serializers.BooleanField(
+        required=False, help_text="true cancels the booking (it cannot be undone)."
+    )
 
     class Meta(RoomBookingInput.Meta):
         fields = [*RoomBookingInput.Meta.fields, "cancelled"]
 
 
-@extend_schema(tags=["resources"], parameters=[
-    OpenApiParameter("room", str, description="a room's id"),
-    OpenApiParameter("day", date, description="bookings that take up part of this day (school time)"),
-    OpenApiParameter("mine", bool), OpenApiParameter("cancelled", bool),
-])
+@extend_schema(
+    tags=["resources"],
+    parameters=[
+        OpenApiParameter("room", str, description="a room's id"),
+        OpenApiParameter("day", date, description="bookings that take up part of this day (school time)"),
+        OpenApiParameter("mine", bool),
+        OpenApiParameter("cancelled", bool),
+    ],
+)
 class BookingListApi(ResourceListCreateApi):
     policy = booking_policy
     output_serializer = RoomBookingOutput
@@ -148,6 +179,7 @@ class BookingDetailApi(ResourceDetailApi):
 
 
 # Materials --------------------------------------------------------------------------------------
+
 
 class MaterialOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
@@ -203,8 +235,19 @@ class MaterialProcurementOutput(serializers.ModelSerializer):
 
     class Meta:
         model = MaterialProcurement
-        fields = ["id", "material", "material_name", "procured_on", "quantity", "unit_price", "total", "supplier",
-                  "notes", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "material",
+            "material_name",
+            "procured_on",
+            "quantity",
+            "unit_price",
+            "total",
+            "supplier",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class MaterialProcurementInput(serializers.ModelSerializer):
@@ -223,7 +266,9 @@ class _MaterialFilter:
         return qs
 
 
-@extend_schema(tags=["resources"], parameters=[OpenApiParameter("material", str, description="a material's id")])
+@extend_schema(
+    tags=["resources"], parameters=[OpenApiParameter("material", str, description="a material's id")]
+)
 class ProcurementListApi(_MaterialFilter, ResourceListCreateApi):
     policy = stock_policy
     output_serializer = MaterialProcurementOutput
@@ -260,8 +305,17 @@ class MaterialIssueOutput(serializers.ModelSerializer):
 
     class Meta:
         model = MaterialIssue
-        fields = ["id", "material", "material_name", "issued_on", "quantity", "recipient", "purpose", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "material",
+            "material_name",
+            "issued_on",
+            "quantity",
+            "recipient",
+            "purpose",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class MaterialIssueInput(serializers.ModelSerializer):
@@ -272,7 +326,9 @@ class MaterialIssueInput(serializers.ModelSerializer):
         fields = ["material", "issued_on", "quantity", "recipient", "purpose"]
 
 
-@extend_schema(tags=["resources"], parameters=[OpenApiParameter("material", str, description="a material's id")])
+@extend_schema(
+    tags=["resources"], parameters=[OpenApiParameter("material", str, description="a material's id")]
+)
 class IssueListApi(_MaterialFilter, ResourceListCreateApi):
     policy = stock_policy
     output_serializer = MaterialIssueOutput
@@ -310,7 +366,9 @@ urlpatterns = [
     path("materials/", MaterialListApi.as_view(), name="material-list"),
     path("materials/<uuid:id>/", MaterialDetailApi.as_view(), name="material-detail"),
     path("material-procurements/", ProcurementListApi.as_view(), name="material-procurement-list"),
-    path("material-procurements/<uuid:id>/", ProcurementDetailApi.as_view(), name="material-procurement-detail"),
+    path(
+        "material-procurements/<uuid:id>/", ProcurementDetailApi.as_view(), name="material-procurement-detail"
+    ),
     path("material-issues/", IssueListApi.as_view(), name="material-issue-list"),
     path("material-issues/<uuid:id>/", IssueDetailApi.as_view(), name="material-issue-detail"),
 ]

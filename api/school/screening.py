@@ -91,8 +91,14 @@ class ScreeningDetailOutput(ScreeningOutput):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["screening"], parameters=[OpenApiParameter("student", str), OpenApiParameter("campaign", str),
-                                                      OpenApiParameter("instrument", str)]),
+    get=extend_schema(
+        tags=["screening"],
+        parameters=[
+            OpenApiParameter("student", str),
+            OpenApiParameter("campaign", str),
+            OpenApiParameter("instrument", str),
+        ],
+    ),
     post=extend_schema(tags=["screening"], request=ScreeningInput, responses={201: ScreeningCreated}),
 )
 class ScreeningListApi(AuditedList, ResourceListCreateApi):
@@ -118,17 +124,28 @@ class ScreeningListApi(AuditedList, ResourceListCreateApi):
         serializer = ScreeningInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        student = visible_students(request.user, Student.objects.all()).filter(public_id=data["student"]).first()
+        student = (
+            visible_students(request.user, Student.objects.all()).filter(public_id=data["student"]).first()
+        )
         if student is None:
             raise ValidationError({"student": ["没有这个学生，或您无权查看。"]})
         campaign = None
         if data.get("campaign"):
-            campaign = campaign_policy.visible(request.user, Campaign.objects.all()).filter(public_id=data["campaign"]).first()
+            campaign = (
+                campaign_policy.visible(request.user, Campaign.objects.all())
+                .filter(public_id=data["campaign"])
+                .first()
+            )
             if campaign is None:
                 raise ValidationError({"campaign": ["没有这个测评计划。"]})
         try:
-            response = services.screening_record(student=student, instrument=data["instrument"], answers=data["answers"],
-                                                 actor=request.user, campaign=campaign)
+            response = services.screening_record(
+                student=student,
+                instrument=data["instrument"],
+                answers=data["answers"],
+                actor=request.user,
+                campaign=campaign,
+            )
         except DjangoValidationError as exc:
             raise as_drf_validation_error(exc)
         return ApiResponse(ScreeningCreated(response).data, status=status.HTTP_201_CREATED)
@@ -144,7 +161,6 @@ class ScreeningDetailApi(AuditedDetail, ResourceMixin, generics.RetrieveAPIView)
         return selectors.responses()
 
 
-
 # --------------------------------------------------------------------------------------------
 # Campaigns
 
@@ -157,12 +173,28 @@ class CampaignOutput(serializers.ModelSerializer):
     eligible = serializers.SerializerMethodField(help_text="该年级或班级的在读学生数")
     excluded = serializers.SerializerMethodField(help_text="无监护人同意（拒绝、撤回或未记录）而排除的学生数")
     screened = serializers.SerializerMethodField(help_text="有同意且在本计划中已测评的学生数")
-    coverage_percent = serializers.SerializerMethodField(help_text="覆盖率 = 已测评 ÷ (应测 − 排除) × 100；分母为 0 时为空")
+    coverage_percent = serializers.SerializerMethodField(
+        help_text="覆盖率 = 已测评 ÷ (应测 − 排除) × 100；分母为 0 时为空"
+    )
 
     class Meta:
         model = Campaign
-        fields = ["id", "title", "instrument", "grade", "school_class", "school_class_name", "opens_on", "closes_on",
-                  "eligible", "excluded", "screened", "coverage_percent", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "instrument",
+            "grade",
+            "school_class",
+            "school_class_name",
+            "opens_on",
+            "closes_on",
+            "eligible",
+            "excluded",
+            "screened",
+            "coverage_percent",
+            "created_at",
+            "updated_at",
+        ]
 
     def _cov(self, campaign):
         if not hasattr(campaign, "_coverage"):
@@ -262,7 +294,9 @@ class InstrumentOutput(serializers.Serializer):
     item_min = serializers.IntegerField()
     item_max = serializers.IntegerField()
     bands = BandSerializer(many=True)
-    item_texts = serializers.ListField(child=serializers.CharField(), help_text="每题的题目文字（自定义量表）")
+    item_texts = serializers.ListField(
+        child=serializers.CharField(), help_text="每题的题目文字（自定义量表）"
+    )
     licence = serializers.CharField()
     notice = serializers.CharField()
     builtin = serializers.BooleanField()
@@ -270,15 +304,38 @@ class InstrumentOutput(serializers.Serializer):
 
     def to_representation(self, obj):
         if isinstance(obj, InstrumentDefinition):
-            row = {"id": str(obj.public_id), "code": obj.code, "name": obj.name, "items": obj.items,
-                   "item_min": obj.item_min, "item_max": obj.item_max, "bands": obj.bands, "licence": obj.licence,
-                   "notice": "", "builtin": False, "active": obj.active, "item_texts": obj.item_texts or []}
+            row = {
+                "id": str(obj.public_id),
+                "code": obj.code,
+                "name": obj.name,
+                "items": obj.items,
+                "item_min": obj.item_min,
+                "item_max": obj.item_max,
+                "bands": obj.bands,
+                "licence": obj.licence,
+                "notice": "",
+                "builtin": False,
+                "active": obj.active,
+                "item_texts": obj.item_texts or [],
+            }
         else:
-            row = {"id": obj.code, "code": obj.code, "name": obj.name_zh, "items": obj.item_count,
-                   "item_min": obj.item_min, "item_max": obj.item_max,
-                   "bands": [{"code": b.code, "lower": b.lower, "upper": b.upper, "label_zh": b.label_zh} for b in obj.bands],
-                   "licence": obj.licence, "notice": obj.notice, "builtin": True, "active": True,
-                   "item_texts": list(ITEMS.get(obj.code, []))}
+            row = {
+                "id": obj.code,
+                "code": obj.code,
+                "name": obj.name_zh,
+                "items": obj.item_count,
+                "item_min": obj.item_min,
+                "item_max": obj.item_max,
+                "bands": [
+                    {"code": b.code, "lower": b.lower, "upper": b.upper, "label_zh": b.label_zh}
+                    for b in obj.bands
+                ],
+                "licence": obj.licence,
+                "notice": obj.notice,
+                "builtin": True,
+                "active": True,
+                "item_texts": list(ITEMS.get(obj.code, [])),
+            }
         return super().to_representation(row)
 
 
@@ -289,8 +346,12 @@ class InstrumentInput(serializers.Serializer):
     item_min = serializers.IntegerField(default=0)
     item_max = serializers.IntegerField()
     bands = BandSerializer(many=True)
-    item_texts = serializers.ListField(child=serializers.CharField(), required=False, default=list,
-                                       help_text="每题一条，按顺序；不填则显示“第 N 题”")
+    item_texts = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="每题一条，按顺序；不填则显示“第 N 题”",
+    )
     licence = serializers.CharField()
     active = serializers.BooleanField(default=True)
 
@@ -346,4 +407,3 @@ urlpatterns = [
     path("screening-instruments/", InstrumentListApi.as_view()),
     path("screening-instruments/<uuid:id>/", InstrumentDetailApi.as_view()),
 ]
-

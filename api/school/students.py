@@ -38,13 +38,29 @@ class StudentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Student
-        fields = ["id", "student_number", "name", "gender", "date_of_birth", "grade", "class_name", "status",
-                  "archived_at", "archived_reason", "being_followed", "guardian_name", "guardian_phone",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "student_number",
+            "name",
+            "gender",
+            "date_of_birth",
+            "grade",
+            "class_name",
+            "status",
+            "archived_at",
+            "archived_reason",
+            "being_followed",
+            "guardian_name",
+            "guardian_phone",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["class"] = serializers.SlugRelatedField(source="school_class", slug_field="public_id", read_only=True)
+        fields["class"] = serializers.SlugRelatedField(
+            source="school_class", slug_field="public_id", read_only=True
+        )
         return fields
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
@@ -78,11 +94,19 @@ def _reload(student) -> Student:
     return _students().get(pk=student.pk)
 
 
-@documented("students", StudentInput, StudentOutput, [
-    OpenApiParameter("grade", int), OpenApiParameter("class", str, description="班级 id"),
-    OpenApiParameter("status", str, enum=["active", "archived", "all"], description="默认 active（在校）"),
-    OpenApiParameter("q", str, description="姓名或学号"),
-])
+@documented(
+    "students",
+    StudentInput,
+    StudentOutput,
+    [
+        OpenApiParameter("grade", int),
+        OpenApiParameter("class", str, description="班级 id"),
+        OpenApiParameter(
+            "status", str, enum=["active", "archived", "all"], description="默认 active（在校）"
+        ),
+        OpenApiParameter("q", str, description="姓名或学号"),
+    ],
+)
 class StudentListApi(ResourceListCreateApi):
     policy = student_policy
     output_serializer = StudentOutput
@@ -126,7 +150,9 @@ class StudentDetailApi(ResourceDetailApi):
         return _reload(services.student_update(obj, actor=actor, data=data))
 
     def delete_service(self, obj, *, actor):
-        raise DjangoValidationError(_("Students are never deleted. Archive the student instead (POST …/archive/ with a reason)."))
+        raise DjangoValidationError(
+            _("Students are never deleted. Archive the student instead (POST …/archive/ with a reason).")
+        )
 
 
 def _student_for(request, id) -> Student:
@@ -149,7 +175,9 @@ class StudentArchiveApi(APIView):
         body = ArchiveInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            student = services.student_archive(student, actor=request.user, reason=body.validated_data["reason"])
+            student = services.student_archive(
+                student, actor=request.user, reason=body.validated_data["reason"]
+            )
         except DjangoValidationError as exc:
             raise _drf(exc)
         return Response(StudentOutput(_reload(student), context={"request": request}).data)
@@ -182,7 +210,9 @@ class StudentMoveApi(APIView):
         body = MoveInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            student = services.student_move(student, actor=request.user, to_class=body.validated_data["class"])
+            student = services.student_move(
+                student, actor=request.user, to_class=body.validated_data["class"]
+            )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict") and "school_class" in exc.error_dict:
                 raise ValidationError({"class": exc.message_dict["school_class"]})
@@ -192,7 +222,9 @@ class StudentMoveApi(APIView):
 
 class ImportInput(serializers.Serializer):
     file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）或 XLSX，首行为表头")
-    only_good_rows = serializers.BooleanField(default=False, help_text="只导入无误的行；否则文件有任何错误都不导入")
+    only_good_rows = serializers.BooleanField(
+        default=False, help_text="只导入无误的行；否则文件有任何错误都不导入"
+    )
 
 
 class ImportError_(serializers.Serializer):
@@ -205,7 +237,9 @@ class ImportOutput(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     created_lines = serializers.ListField(child=serializers.IntegerField())
-    updated_lines = serializers.ListField(child=serializers.IntegerField(), help_text="学号已存在、更新了该学生的行")
+    updated_lines = serializers.ListField(
+        child=serializers.IntegerField(), help_text="学号已存在、更新了该学生的行"
+    )
     classes_created = serializers.ListField(child=serializers.CharField())
     errors = ImportError_(many=True, help_text="only_good_rows 时未导入的行")
 
@@ -219,8 +253,11 @@ class ImportRefused(serializers.Serializer):
     errors = ImportError_(many=True, help_text="每个错误的行号、列名和说明")
 
 
-@extend_schema(tags=["students"], request={"multipart/form-data": ImportInput},
-               responses={201: ImportOutput, 400: ImportRefused})
+@extend_schema(
+    tags=["students"],
+    request={"multipart/form-data": ImportInput},
+    responses={201: ImportOutput, 400: ImportRefused},
+)
 class StudentImportApi(APIView):
     """Import a roster file. 201 with counts; or 400 with {"errors": [{"line", "column", "message"}]}
     and nothing saved (unless only_good_rows)."""
@@ -233,39 +270,71 @@ class StudentImportApi(APIView):
         body = ImportInput(data=request.data)
         body.is_valid(raise_exception=True)
         result = services.roster_import(
-            actor=request.user, upload=body.validated_data["file"], only_good_rows=body.validated_data["only_good_rows"],
+            actor=request.user,
+            upload=body.validated_data["file"],
+            only_good_rows=body.validated_data["only_good_rows"],
         )
         if not result.imported and result.errors:
-            return Response({
-                "error": {"status": 400, "code": "invalid", "message": _("Nothing was imported: the file has errors."),
-                          "fields": {"file": [_("%(n)d errors; see errors.") % {"n": len(result.errors)}]}},
-                "errors": _errors(result),
-            }, status=status.HTTP_400_BAD_REQUEST)
-        return Response(ImportOutput({
-            "created": result.created, "updated": result.updated, "created_lines": result.created_lines,
-            "updated_lines": result.updated_lines, "classes_created": result.classes_created, "errors": _errors(result),
-        }).data, status=status.HTTP_201_CREATED)
+            return Response(
+                {
+                    "error": {
+                        "status": 400,
+                        "code": "invalid",
+                        "message": _("Nothing was imported: the file has errors."),
+                        "fields": {"file": [_("%(n)d errors; see errors.") % {"n": len(result.errors)}]},
+                    },
+                    "errors": _errors(result),
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            ImportOutput(
+                {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "created_lines": result.created_lines,
+                    "updated_lines": result.updated_lines,
+                    "classes_created": result.classes_created,
+                    "errors": _errors(result),
+                }
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # Classes
 
+
 class ClassOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     homeroom_teacher = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-    homeroom_teacher_name = serializers.CharField(source="homeroom_teacher.display_name", read_only=True, allow_null=True, default=None)
+    homeroom_teacher_name = serializers.CharField(
+        source="homeroom_teacher.display_name", read_only=True, allow_null=True, default=None
+    )
     active_count = serializers.IntegerField(read_only=True, help_text="在校学生数")
     archived_count = serializers.IntegerField(read_only=True, help_text="已离校（归档）学生数")
 
     class Meta:
         model = SchoolClass
-        fields = ["id", "grade", "name", "homeroom_teacher", "homeroom_teacher_name", "active_count", "archived_count",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "grade",
+            "name",
+            "homeroom_teacher",
+            "homeroom_teacher_name",
+            "active_count",
+            "archived_count",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ClassInput(serializers.Serializer):
     grade = serializers.IntegerField(min_value=1, max_value=12)
     name = serializers.CharField(max_length=30)
-    homeroom_teacher = PersonField(required=False, allow_null=True, help_text="班主任（须为班主任角色的在用账号）")
+    homeroom_teacher = PersonField(
+        required=False, allow_null=True, help_text="班主任（须为班主任角色的在用账号）"
+    )
 
 
 @documented("students", ClassInput, ClassOutput, [OpenApiParameter("grade", int)])

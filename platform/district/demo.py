@@ -20,9 +20,15 @@ DISTRICT_ACCOUNTS = [
 ]
 
 DEMO_SCHOOLS = [
-    dict(code="demo1", name="示范区实验小学", school_type=SchoolType.PRIMARY, number="D001", student_count=1260),
-    dict(code="demo2", name="示范区第一中学", school_type=SchoolType.JUNIOR, number="D002", student_count=1580),
-    dict(code="demo3", name="示范区高级中学", school_type=SchoolType.SENIOR, number="D003", student_count=2140),
+    dict(
+        code="demo1", name="示范区实验小学", school_type=SchoolType.PRIMARY, number="D001", student_count=1260
+    ),
+    dict(
+        code="demo2", name="示范区第一中学", school_type=SchoolType.JUNIOR, number="D002", student_count=1580
+    ),
+    dict(
+        code="demo3", name="示范区高级中学", school_type=SchoolType.SENIOR, number="D003", student_count=2140
+    ),
 ]
 
 SCHOOL_ACCOUNTS = [

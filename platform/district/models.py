@@ -33,14 +33,22 @@ class School(TenantMixin):
         _("code"),
         max_length=30,
         unique=True,
-        validators=[RegexValidator(SCHOOL_CODE_PATTERN, _("Use 2-30 lowercase letters or digits, starting with a letter."))],
+        validators=[
+            RegexValidator(
+                SCHOOL_CODE_PATTERN, _("Use 2-30 lowercase letters or digits, starting with a letter.")
+            )
+        ],
         help_text=_("Used as the school's subdomain."),
     )
     name = models.CharField(_("name"), max_length=100)
     school_type = models.CharField(_("type"), max_length=20, choices=SchoolType.choices)
     number = models.CharField(_("district school number"), max_length=30, unique=True)
-    student_count = models.PositiveIntegerField(_("student count"), default=0, validators=[MinValueValidator(0)])
-    status = models.CharField(_("status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
+    student_count = models.PositiveIntegerField(
+        _("student count"), default=0, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -53,12 +61,18 @@ class School(TenantMixin):
         verbose_name_plural = _("schools")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(code__regex=SCHOOL_CODE_PATTERN), name="school_code_format"),
-            models.CheckConstraint(condition=models.Q(student_count__gte=0), name="school_student_count_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=SCHOOL_CODE_PATTERN), name="school_code_format"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(student_count__gte=0), name="school_student_count_nonnegative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(school_type__in=SchoolType.values), name="school_type_known"
             ),
-            models.CheckConstraint(condition=models.Q(status__in=SchoolStatus.values), name="school_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SchoolStatus.values), name="school_status_known"
+            ),
         ]
 
     def __str__(self):

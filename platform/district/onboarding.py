@@ -48,7 +48,10 @@ def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
         values = {k.strip(): (v or "").strip() for k, v in record.items() if k}
         school_type = parse_school_type(values.get("type", ""))
         if school_type is None:
-            row.errors.append(_("type “%(type)s” is not one of 小学, 初中, 高中, 九年一贯制, 十二年一贯制, 特殊教育") % {"type": values.get("type", "")})
+            row.errors.append(
+                _("type “%(type)s” is not one of 小学, 初中, 高中, 九年一贯制, 十二年一贯制, 特殊教育")
+                % {"type": values.get("type", "")}
+            )
         try:
             student_count = int(values.get("student_count", ""))
             if student_count < 0:
@@ -58,11 +61,17 @@ def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
             row.errors.append(_("student_count must be a whole number, zero or more"))
         code = values.get("code", "").lower()
         if code in seen_codes:
-            row.errors.append(_("code “%(code)s” is already used on line %(line)s") % {"code": code, "line": seen_codes[code]})
+            row.errors.append(
+                _("code “%(code)s” is already used on line %(line)s")
+                % {"code": code, "line": seen_codes[code]}
+            )
         seen_codes.setdefault(code, row.line)
         number = values.get("number", "")
         if number in seen_numbers:
-            row.errors.append(_("number “%(number)s” is already used on line %(line)s") % {"number": number, "line": seen_numbers[number]})
+            row.errors.append(
+                _("number “%(number)s” is already used on line %(line)s")
+                % {"number": number, "line": seen_numbers[number]}
+            )
         seen_numbers.setdefault(number, row.line)
         row.values = {
             "code": code,

@@ -34,9 +34,7 @@ def school_schema_name(code: str) -> str:
     return f"school_{code}"
 
 
-def school_build(
-    *, code: str, name: str, school_type: str, number: str, student_count: int
-) -> School:
+def school_build(*, code: str, name: str, school_type: str, number: str, student_count: int) -> School:
     """Validate a new school's registry fields without saving. Raises ValidationError by field."""
     code = (code or "").strip().lower()
     school = School(
@@ -74,7 +72,9 @@ def school_create(
     link to set the password. Everything happens in one transaction, so a failure leaves no
     schema, domain or account behind."""
     started = time.perf_counter()
-    school = school_build(code=code, name=name, school_type=school_type, number=number, student_count=student_count)
+    school = school_build(
+        code=code, name=name, school_type=school_type, number=number, student_count=student_count
+    )
     admin_email = (admin_email or "").strip().lower()
     admin_name = (admin_name or "").strip()
     errors = {}

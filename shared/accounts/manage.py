@@ -24,18 +24,36 @@ class AccountListPage(TablePage):
     policy = account_policy
     export_name = "账号"
     columns = [
-        Column(gettext_lazy("Username"), "username", link=lambda u: reverse("accounts:manage_edit", args=[u.public_id])),
+        Column(
+            gettext_lazy("Username"),
+            "username",
+            link=lambda u: reverse("accounts:manage_edit", args=[u.public_id]),
+        ),
         Column(gettext_lazy("Full name"), "full_name"),
         Column(gettext_lazy("Roles"), _roles_label),
         Column(gettext_lazy("Email"), "email"),
         Column(gettext_lazy("Active"), lambda u: _("yes") if u.is_active else _("no")),
         Column(gettext_lazy("Last sign-in"), "last_login"),
-        Column(gettext_lazy("Second factor"), lambda u: _("set up") if u.has_second_factor else "",
-               link=lambda u: reverse("accounts:manage_second_factor", args=[u.public_id]) if u.has_second_factor else None),
+        Column(
+            gettext_lazy("Second factor"),
+            lambda u: _("set up") if u.has_second_factor else "",
+            link=lambda u: (
+                reverse("accounts:manage_second_factor", args=[u.public_id]) if u.has_second_factor else None
+            ),
+        ),
     ]
     filters = [
-        Filter("role", gettext_lazy("Role"), choices=list(SchoolRole.choices), apply=lambda qs, v: qs.filter(roles__contains=[v])),
-        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(full_name__icontains=v) | qs.filter(username__icontains=v)),
+        Filter(
+            "role",
+            gettext_lazy("Role"),
+            choices=list(SchoolRole.choices),
+            apply=lambda qs, v: qs.filter(roles__contains=[v]),
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Search"),
+            apply=lambda qs, v: qs.filter(full_name__icontains=v) | qs.filter(username__icontains=v),
+        ),
     ]
     empty_text = gettext_lazy("No accounts yet. Create one for each member of staff.")
 
@@ -54,7 +72,10 @@ class AccountListPage(TablePage):
 
 class AccountForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
-        label=gettext_lazy("Roles"), choices=SchoolRole.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("Roles"),
+        choices=SchoolRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
@@ -96,7 +117,9 @@ class AccountEditPage(FormPage):
     success_message = gettext_lazy("Account saved.")
 
     def get_object(self, request, account_id):
-        return get_object_or_404(account_policy.visible(request.user, User.objects.all()), public_id=account_id)
+        return get_object_or_404(
+            account_policy.visible(request.user, User.objects.all()), public_id=account_id
+        )
 
     def save(self, request, form, obj):
         return account_update(obj, actor=request.user, data=dict(form.cleaned_data))
@@ -130,6 +153,9 @@ def account_second_factor(request, account_id):
     user = get_object_or_404(User, public_id=account_id)
     if request.method == "POST":
         second_factor_reset(user=user)
-        messages.success(request, _("%(name)s sets up a new authenticator at their next sign-in.") % {"name": user.display_name})
+        messages.success(
+            request,
+            _("%(name)s sets up a new authenticator at their next sign-in.") % {"name": user.display_name},
+        )
         return redirect("accounts:manage")
     return render(request, "accounts/second_factor_reset.html", {"account": user})

@@ -25,7 +25,9 @@ class User(AbstractUser):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
-            models.CheckConstraint(condition=models.Q(roles__contained_by=ALL_ROLES), name="user_roles_known"),
+            models.CheckConstraint(
+                condition=models.Q(roles__contained_by=ALL_ROLES), name="user_roles_known"
+            ),
         ]
 
     def __str__(self):

@@ -29,8 +29,13 @@ MANAGER_ROLES = (SchoolRole.PRINCIPAL, SchoolRole.SECRETARY)
 # Everyone on the staff side reads the workspace: not invited attendees, not the school admin
 # (who manages accounts only).
 STAFF_ROLES = (
-    SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.MEMBER, SchoolRole.SECRETARY,
-    SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR, SchoolRole.HOMEROOM_TEACHER,
+    SchoolRole.PRINCIPAL,
+    SchoolRole.DEPUTY,
+    SchoolRole.MEMBER,
+    SchoolRole.SECRETARY,
+    SchoolRole.PSYCHOLOGY_TEACHER,
+    SchoolRole.COUNSELOR,
+    SchoolRole.HOMEROOM_TEACHER,
 )
 
 # Accounts that can read clinical detail about students (tenants.care.access) sign in with a second

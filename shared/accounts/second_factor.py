@@ -27,7 +27,8 @@ OPEN_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/accounts/login/", "/st
 def needs_second_factor(user) -> bool:
     return bool(
         getattr(settings, "SECOND_FACTOR_REQUIRED", True)
-        and user.is_authenticated and user.has_role(*SECOND_FACTOR_ROLES)
+        and user.is_authenticated
+        and user.has_role(*SECOND_FACTOR_ROLES)
     )
 
 
@@ -44,12 +45,18 @@ class SecondFactorMiddleware:
         if (
             getattr(request, "tenant", None) is not None
             and getattr(request.tenant, "schema_name", "public") != "public"
-            and user is not None and needs_second_factor(user) and not user.is_verified()
+            and user is not None
+            and needs_second_factor(user)
+            and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": _("Enter the code from your authenticator app first (sign in on the website).")},
+                    {
+                        "detail": _(
+                            "Enter the code from your authenticator app first (sign in on the website)."
+                        )
+                    },
                     status=403,
                 )
             return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
@@ -58,8 +65,12 @@ class SecondFactorMiddleware:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("6-digit code"), max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        label=gettext_lazy("6-digit code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_code(self):
@@ -85,9 +96,9 @@ def second_factor(request):
     device = confirmed_device(user)
     setting_up = device is None
     if setting_up:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first() or TOTPDevice.objects.create(
-            user=user, name=_("Authenticator app"), confirmed=False
-        )
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
+            "id"
+        ).first() or TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _info = device.verify_is_allowed()
@@ -100,7 +111,9 @@ def second_factor(request):
             otp_login(request, device)
             return redirect(_next(request))
         else:
-            form.add_error("code", _("That code is not right. Check the time on your phone and use the newest code."))
+            form.add_error(
+                "code", _("That code is not right. Check the time on your phone and use the newest code.")
+            )
     context = {"form": form, "setting_up": setting_up, "next": _next(request)}
     if setting_up:
         context["qr_svg"] = segno.make(device.config_url, micro=False).svg_inline(scale=4)
@@ -112,7 +125,7 @@ def _grouped(key: bytes) -> str:
     import base64
 
     text = base64.b32encode(key).decode().rstrip("=")
-    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def second_factor_reset(*, user) -> int:

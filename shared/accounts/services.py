@@ -27,7 +27,12 @@ def account_create(
     """Create an account. Without a password it cannot sign in until its one-time link is used."""
     unknown = set(roles) - _allowed_roles()
     if unknown:
-        raise ValidationError({"roles": _("Roles not available on this site: %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
+        raise ValidationError(
+            {
+                "roles": _("Roles not available on this site: %(roles)s")
+                % {"roles": ", ".join(sorted(unknown))}
+            }
+        )
     user = User(username=username, full_name=full_name, email=email, roles=list(dict.fromkeys(roles)))
     user.is_staff = DistrictRole.DISTRICT_ADMIN in roles
     user.is_superuser = DistrictRole.DISTRICT_ADMIN in roles
@@ -72,12 +77,22 @@ def account_update(user: User, *, actor, data: dict) -> User:
     if "roles" in data:
         unknown = set(data["roles"]) - _allowed_roles()
         if unknown:
-            raise ValidationError({"roles": _("Roles not available on this site: %(roles)s") % {"roles": ", ".join(sorted(unknown))}})
+            raise ValidationError(
+                {
+                    "roles": _("Roles not available on this site: %(roles)s")
+                    % {"roles": ", ".join(sorted(unknown))}
+                }
+            )
         data["roles"] = list(dict.fromkeys(data["roles"]))
     stored = User.objects.get(pk=user.pk)  # a bound form may already have changed `user`
-    if user.pk == actor.pk and (data.get("is_active") is False or (
-        "roles" in data and SchoolRole.SCHOOL_ADMIN in stored.roles and SchoolRole.SCHOOL_ADMIN not in data["roles"]
-    )):
+    if user.pk == actor.pk and (
+        data.get("is_active") is False
+        or (
+            "roles" in data
+            and SchoolRole.SCHOOL_ADMIN in stored.roles
+            and SchoolRole.SCHOOL_ADMIN not in data["roles"]
+        )
+    ):
         raise ValidationError({"roles": _("You cannot remove your own administrator access.")})
     for name, value in data.items():
         setattr(user, name, value)

@@ -17,5 +17,7 @@ urlpatterns = [
     path("manage/new/", manage.AccountCreatePage.as_view(), name="manage_new"),
     path("manage/<uuid:account_id>/", manage.AccountEditPage.as_view(), name="manage_edit"),
     path("manage/<uuid:account_id>/link/", manage.account_link, name="manage_link"),
-    path("manage/<uuid:account_id>/second-factor/", manage.account_second_factor, name="manage_second_factor"),
+    path(
+        "manage/<uuid:account_id>/second-factor/", manage.account_second_factor, name="manage_second_factor"
+    ),
 ]

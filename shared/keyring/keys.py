@@ -44,7 +44,9 @@ class DataKeyMaterial:
 def _master() -> AESGCM:
     value = getattr(settings, "MASTER_KEY", None)
     if not value:
-        raise ImproperlyConfigured("MASTER_KEY (or MASTER_KEY_FILE) is not set: clinical text cannot be encrypted or read")
+        raise ImproperlyConfigured(
+            "MASTER_KEY (or MASTER_KEY_FILE) is not set: clinical text cannot be encrypted or read"
+        )
     try:
         raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):

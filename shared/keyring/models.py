@@ -21,7 +21,9 @@ class DataKey(models.Model):
     class Meta:
         ordering = ["version"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="keyring_datakey_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="keyring_datakey_version_positive"
+            ),
         ]
 
     def __str__(self):

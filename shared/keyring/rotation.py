@@ -69,7 +69,10 @@ def values_on_older_keys(version: int) -> int:
 
 
 def data_keys_rotate(
-    *, batch_size: int = 500, limit: int | None = None, progress: Callable[[ModelProgress], None] | None = None
+    *,
+    batch_size: int = 500,
+    limit: int | None = None,
+    progress: Callable[[ModelProgress], None] | None = None,
 ) -> RotationResult:
     """Rotate the current school's key. `limit` stops after that many values have been re-encrypted
     (what is done stays done); `progress` is called after each batch."""
@@ -109,7 +112,12 @@ def data_keys_rotate(
                             continue
                         if old_version not in older:
                             older[old_version] = keys.data_key_get(old_version)
-                        binding = {"schema": schema, "model": counts.label, "field": f.name, "row": str(public_id)}
+                        binding = {
+                            "schema": schema,
+                            "model": counts.label,
+                            "field": f.name,
+                            "row": str(public_id),
+                        }
                         plaintext = unseal(older[old_version], value.token, **binding)
                         changes[f.attname] = Ciphertext(seal(target, plaintext, **binding))
                     if changes:

@@ -21,7 +21,9 @@ def site(request):
             "nav_accounts": user.has_role(SchoolRole.SCHOOL_ADMIN),
             # Student care: the principal and the care team see the area; homeroom teachers and the
             # secretary see the roster (tenants.care.access holds the rules).
-            "nav_care": user.has_role(SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR),
+            "nav_care": user.has_role(
+                SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR
+            ),
             "nav_roster": user.has_role(SchoolRole.SECRETARY, SchoolRole.HOMEROOM_TEACHER),
             "nav_observations": user.has_role(SchoolRole.HOMEROOM_TEACHER),
             "unread_notifications": _unread(user),
@@ -39,4 +41,8 @@ def site(request):
 def _unread(user) -> int:
     from django.apps import apps
 
-    return apps.get_model("workspace", "Notification").objects.filter(recipient=user, read_at__isnull=True).count()
+    return (
+        apps.get_model("workspace", "Notification")
+        .objects.filter(recipient=user, read_at__isnull=True)
+        .count()
+    )

@@ -27,8 +27,12 @@ class Route:
     def as_tenant(self):
         """An in-memory School carrying the cached fields: routing needs no query."""
         tenant = get_tenant_model()(
-            pk=self.school_id, public_id=self.public_id, schema_name=self.schema_name,
-            code=self.code, name=self.name, status=self.status,
+            pk=self.school_id,
+            public_id=self.public_id,
+            schema_name=self.schema_name,
+            code=self.code,
+            name=self.name,
+            status=self.status,
         )
         tenant._state.adding = False
         tenant._state.db = "default"
@@ -50,20 +54,20 @@ def route_for_host(hostname: str) -> Route:
     cached = _cache().get(_key(hostname))
     if cached is not None:
         return Route(**cached)
-    domain = (
-        get_tenant_domain_model()
-        .objects.select_related("tenant")
-        .filter(domain=hostname)
-        .first()
-    )
+    domain = get_tenant_domain_model().objects.select_related("tenant").filter(domain=hostname).first()
     if domain is None:
         route = Route(kind=_MISSING)
         _cache().set(_key(hostname), route.__dict__, _NEGATIVE_TTL)
         return route
     tenant = domain.tenant
     route = Route(
-        kind="school", school_id=tenant.id, public_id=str(tenant.public_id), schema_name=tenant.schema_name,
-        code=tenant.code, name=tenant.name, status=tenant.status,
+        kind="school",
+        school_id=tenant.id,
+        public_id=str(tenant.public_id),
+        schema_name=tenant.schema_name,
+        code=tenant.code,
+        name=tenant.name,
+        status=tenant.status,
     )
     _cache().set(_key(hostname), route.__dict__)
     return route

@@ -54,7 +54,16 @@ def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: s
 def audit_many(*, actor, action: str, subject: str, objects, reason: str = "") -> int:
     """One audit event per object (each a student, or a row with `.student`), in one INSERT per
     thousand: for bulk work such as a roster import or the retention job."""
-    events = [_event(actor=actor, action=action, subject=subject, student=getattr(obj, "student", obj), obj=obj,
-                     reason=reason) for obj in objects]
+    events = [
+        _event(
+            actor=actor,
+            action=action,
+            subject=subject,
+            student=getattr(obj, "student", obj),
+            obj=obj,
+            reason=reason,
+        )
+        for obj in objects
+    ]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return len(events)

@@ -15,8 +15,16 @@ from tenants.care.services import attention_set
 from tenants.students.models import Student
 
 OBSERVATIONS = [
-    ("observation", 9, "近两周上课常走神，作业错误明显增多；课间多一个人待在座位上。已与家长电话沟通，家长反映孩子睡得晚。"),
-    ("referral", 3, "今天午休时在走廊哭泣，问她原因不愿多说，只说\"觉得很累，不想上学\"。建议心理老师尽快约谈。"),
+    (
+        "observation",
+        9,
+        "近两周上课常走神，作业错误明显增多；课间多一个人待在座位上。已与家长电话沟通，家长反映孩子睡得晚。",
+    ),
+    (
+        "referral",
+        3,
+        '今天午休时在走廊哭泣，问她原因不愿多说，只说"觉得很累，不想上学"。建议心理老师尽快约谈。',
+    ),
 ]
 # (position in the roster, level, reason)
 LEVELS = [
@@ -32,10 +40,18 @@ def _consents(students, actor, today):
     for index, student in enumerate(students):
         if index % 9 == 4:
             continue  # no answer yet
-        status, note = ("refused", "家长表示孩子近期状态好，暂不参加") if index % 13 == 7 else ("granted", "家长会现场签字")
+        status, note = (
+            ("refused", "家长表示孩子近期状态好，暂不参加")
+            if index % 13 == 7
+            else ("granted", "家长会现场签字")
+        )
         record_services.consent_record(
-            actor=actor, student=student, status=status, guardian_name=student.guardian_name,
-            recorded_on=today - timedelta(days=20 + index % 5), note=note,
+            actor=actor,
+            student=student,
+            status=status,
+            guardian_name=student.guardian_name,
+            recorded_on=today - timedelta(days=20 + index % 5),
+            note=note,
         )
 
 
@@ -44,8 +60,13 @@ def _observations(homeroom, today):
         return
     mine = list(homeroom_students(homeroom).order_by("student_number")[:2])
     for (kind, days_ago, text), student in zip(OBSERVATIONS, mine, strict=False):
-        record_services.observation_create(actor=homeroom, student=student, kind=kind,
-                                           observed_on=today - timedelta(days=days_ago), text=text)
+        record_services.observation_create(
+            actor=homeroom,
+            student=student,
+            kind=kind,
+            observed_on=today - timedelta(days=days_ago),
+            text=text,
+        )
 
 
 def _levels(students, counselor):
@@ -58,12 +79,19 @@ def _levels(students, counselor):
 
 @transaction.atomic
 def seed_demo(*, today: date) -> None:
-    students = list(Student.objects.filter(status="active").order_by("school_class__grade", "school_class__name",
-                                                                     "student_number"))
+    students = list(
+        Student.objects.filter(status="active").order_by(
+            "school_class__grade", "school_class__name", "student_number"
+        )
+    )
     if not students:
         return
-    secretary = User.objects.filter(username="secretary").first() or User.objects.filter(username="principal").first()
-    counselor = User.objects.filter(username="counselor").first() or User.objects.filter(username="psych").first()
+    secretary = (
+        User.objects.filter(username="secretary").first() or User.objects.filter(username="principal").first()
+    )
+    counselor = (
+        User.objects.filter(username="counselor").first() or User.objects.filter(username="psych").first()
+    )
     if secretary is not None:
         _consents(students, secretary, today)
     _observations(User.objects.filter(username="homeroom", is_active=True).first(), today)

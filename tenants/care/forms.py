@@ -17,22 +17,31 @@ class StudentChoiceField(forms.ModelChoiceField):
 
 def student_field(queryset, **kwargs):
     return StudentChoiceField(
-        queryset=queryset.select_related("school_class"), to_field_name="public_id", label=_("Student"), **kwargs
+        queryset=queryset.select_related("school_class"),
+        to_field_name="public_id",
+        label=_("Student"),
+        **kwargs,
     )
 
 
 class LevelForm(forms.Form):
     level = forms.ChoiceField(label=_("New attention level"), choices=AttentionLevel.choices)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Why the level changes: kept in the record's history."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the level changes: kept in the record's history."),
+    )
 
 
 class ObservationForm(forms.Form):
     student = forms.ModelChoiceField(queryset=Student.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=ObservationKind.choices, initial="observation")
     observed_on = forms.DateField(label=_("Date"), widget=DATE)
-    text = forms.CharField(label=_("What you observed"), widget=forms.Textarea(attrs={"rows": 5}),
-                           help_text=_("Facts you saw or heard, and when. Only the counselors read it."))
+    text = forms.CharField(
+        label=_("What you observed"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Facts you saw or heard, and when. Only the counselors read it."),
+    )
 
     def __init__(self, *args, students=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +65,14 @@ class ConsentForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the export"), max_length=300,
-                             help_text=_("For example: the guardian's written request of 3 March (监护人申请)."))
-    file_format = forms.ChoiceField(label=_("File"), initial="pdf", widget=forms.RadioSelect, choices=[
-        ("pdf", _("PDF, to print or give to the guardian")), ("xlsx", _("Excel workbook (XLSX)"))])
+    reason = forms.CharField(
+        label=_("Reason for the export"),
+        max_length=300,
+        help_text=_("For example: the guardian's written request of 3 March (监护人申请)."),
+    )
+    file_format = forms.ChoiceField(
+        label=_("File"),
+        initial="pdf",
+        widget=forms.RadioSelect,
+        choices=[("pdf", _("PDF, to print or give to the guardian")), ("xlsx", _("Excel workbook (XLSX)"))],
+    )

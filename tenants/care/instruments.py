@@ -92,8 +92,12 @@ def validate_bands(bands: Sequence[Band], lowest: int, highest: int) -> None:
         if codes.count(code) > 1:
             raise ValueError(f"Band code {code!r} is used more than once.")
     for band in bands:
-        if isinstance(band.lower, bool) or isinstance(band.upper, bool) \
-                or not isinstance(band.lower, int) or not isinstance(band.upper, int):
+        if (
+            isinstance(band.lower, bool)
+            or isinstance(band.upper, bool)
+            or not isinstance(band.lower, int)
+            or not isinstance(band.upper, int)
+        ):
             raise ValueError(f"Band {band.code!r} needs integer bounds.")
         if band.lower > band.upper:
             raise ValueError(f"Band {band.code!r} starts at {band.lower}, after its end {band.upper}.")
@@ -183,11 +187,15 @@ class Instrument:
             )
         for rule in self.safety_rules:
             if not _is_int(rule.item) or not 0 <= rule.item < self.item_count:
-                raise ValueError(f"Instrument {self.code!r}: a safety rule names item index {rule.item!r}, "
-                                 f"which does not exist.")
+                raise ValueError(
+                    f"Instrument {self.code!r}: a safety rule names item index {rule.item!r}, "
+                    f"which does not exist."
+                )
             if not _is_int(rule.at_least) or not self.item_min <= rule.at_least <= self.item_max:
-                raise ValueError(f"Instrument {self.code!r}: a safety rule's threshold {rule.at_least!r} is "
-                                 f"outside the item range {self.item_min}-{self.item_max}.")
+                raise ValueError(
+                    f"Instrument {self.code!r}: a safety rule's threshold {rule.at_least!r} is "
+                    f"outside the item range {self.item_min}-{self.item_max}."
+                )
 
     @property
     def display_name(self) -> str:
@@ -224,19 +232,33 @@ def _check_answers(instrument: Instrument, answers) -> list:
             "%(instrument)s has %(count)d items; %(given)d answers were given.",
             "given",
         )
-        raise AnswerError({"answers": [ValidationError(message, code="answer_count", params={
-            "instrument": instrument.display_name, "count": instrument.item_count, "given": len(answers),
-        })]})
+        raise AnswerError(
+            {
+                "answers": [
+                    ValidationError(
+                        message,
+                        code="answer_count",
+                        params={
+                            "instrument": instrument.display_name,
+                            "count": instrument.item_count,
+                            "given": len(answers),
+                        },
+                    )
+                ]
+            }
+        )
     errors = {}
     for index, value in enumerate(answers):
         if value is None:
             continue
         if not _is_int(value) or not instrument.item_min <= value <= instrument.item_max:
-            errors[f"answers[{index}]"] = [ValidationError(
-                _("Item %(item)d must be between %(min)d and %(max)d."),
-                code="out_of_range" if _is_int(value) else "not_an_integer",
-                params={"item": index + 1, "min": instrument.item_min, "max": instrument.item_max},
-            )]
+            errors[f"answers[{index}]"] = [
+                ValidationError(
+                    _("Item %(item)d must be between %(min)d and %(max)d."),
+                    code="out_of_range" if _is_int(value) else "not_an_integer",
+                    params={"item": index + 1, "min": instrument.item_min, "max": instrument.item_max},
+                )
+            ]
     if errors:
         raise AnswerError(errors)
     return answers
@@ -253,13 +275,23 @@ def score(instrument: Instrument, answers: list[int | None]) -> ScoreResult:
     )
     if missing:
         return ScoreResult(
-            instrument=instrument.code, total=None, band=None, band_label=None, complete=False,
-            safety_flag=safety_flag, positive=False, missing=missing,
+            instrument=instrument.code,
+            total=None,
+            band=None,
+            band_label=None,
+            complete=False,
+            safety_flag=safety_flag,
+            positive=False,
+            missing=missing,
         )
     total = sum(answers)  # SCORING_SUM, the only rule
     band = instrument.band_for(total)
     return ScoreResult(
-        instrument=instrument.code, total=total, band=band.code, band_label=band.label_zh, complete=True,
+        instrument=instrument.code,
+        total=total,
+        band=band.code,
+        band_label=band.label_zh,
+        complete=True,
         safety_flag=safety_flag,
         positive=instrument.positive_at is not None and total >= instrument.positive_at,
     )
@@ -282,7 +314,9 @@ PHQ9 = Instrument(
     abbreviation="PHQ-9",
     name_zh="患者健康问卷抑郁量表（PHQ-9）",
     name_en="Patient Health Questionnaire-9 (PHQ-9, depression)",
-    item_count=9, item_min=0, item_max=3,
+    item_count=9,
+    item_min=0,
+    item_max=3,
     bands=(
         Band("minimal", 0, 4, "无或极轻微", "Minimal"),
         Band("mild", 5, 9, "轻度", "Mild"),
@@ -304,7 +338,9 @@ GAD7 = Instrument(
     abbreviation="GAD-7",
     name_zh="广泛性焦虑量表（GAD-7）",
     name_en="Generalized Anxiety Disorder-7 (GAD-7, anxiety)",
-    item_count=7, item_min=0, item_max=3,
+    item_count=7,
+    item_min=0,
+    item_max=3,
     bands=(
         Band("minimal", 0, 4, "无或极轻微", "Minimal"),
         Band("mild", 5, 9, "轻度", "Mild"),
@@ -324,7 +360,9 @@ K6 = Instrument(
     abbreviation="K6",
     name_zh="凯斯勒心理困扰量表（K6）",
     name_en="Kessler Psychological Distress Scale (K6)",
-    item_count=6, item_min=0, item_max=4,
+    item_count=6,
+    item_min=0,
+    item_max=4,
     bands=(
         Band("low", 0, 7, "低", "Low"),
         Band("moderate", 8, 12, "中等", "Moderate"),
@@ -354,6 +392,18 @@ def get_instrument(code: str) -> Instrument:
 
 
 __all__ = [
-    "AnswerError", "Band", "BUILTIN_INSTRUMENTS", "GAD7", "Instrument", "K6", "PHQ9", "SafetyRule",
-    "SCORING_SUM", "ScoreResult", "UnknownInstrument", "get_instrument", "score", "validate_bands",
+    "AnswerError",
+    "Band",
+    "BUILTIN_INSTRUMENTS",
+    "GAD7",
+    "Instrument",
+    "K6",
+    "PHQ9",
+    "SafetyRule",
+    "SCORING_SUM",
+    "ScoreResult",
+    "UnknownInstrument",
+    "get_instrument",
+    "score",
+    "validate_bands",
 ]

@@ -34,9 +34,13 @@ class CareRecord(PublicModel):
     Exactly one per student once anything is recorded; every change is also an AttentionChange."""
 
     student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="care_record")
-    level = models.CharField(_("attention level"), max_length=10, choices=AttentionLevel.choices, default="none")
+    level = models.CharField(
+        _("attention level"), max_length=10, choices=AttentionLevel.choices, default="none"
+    )
     reason = EncryptedTextField(_("reason"), blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     set_at = models.DateTimeField(_("set at"), null=True, blank=True)
 
     class Meta:
@@ -51,13 +55,17 @@ class AttentionChange(PublicModel):
     to_level = models.CharField(max_length=10, choices=AttentionLevel.choices)
     reason = EncryptedTextField(_("reason"))
     # None when the platform made the change (a student's own screening through a link).
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("from_level", LEVEL_ORDER), name="care_change_from_known"),
+            models.CheckConstraint(
+                condition=one_of("from_level", LEVEL_ORDER), name="care_change_from_known"
+            ),
             models.CheckConstraint(condition=one_of("to_level", LEVEL_ORDER), name="care_change_to_known"),
         ]
 
@@ -80,7 +88,9 @@ class Observation(AuthoredModel):
     class Meta:
         ordering = ["-observed_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("kind", ObservationKind.values), name="care_observation_kind_known"),
+            models.CheckConstraint(
+                condition=one_of("kind", ObservationKind.values), name="care_observation_kind_known"
+            ),
         ]
 
 
@@ -98,7 +108,9 @@ class Consent(AuthoredModel):
     """A guardian's answer. The latest record per student and purpose is the one in force."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices, default="screening")
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=ConsentPurpose.choices, default="screening"
+    )
     status = models.CharField(_("answer"), max_length=10, choices=ConsentStatus.choices)
     guardian_name = models.CharField(_("guardian"), max_length=50)
     recorded_on = models.DateField(_("date"))
@@ -107,8 +119,12 @@ class Consent(AuthoredModel):
     class Meta:
         ordering = ["-recorded_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("purpose", ConsentPurpose.values), name="care_consent_purpose_known"),
-            models.CheckConstraint(condition=one_of("status", ConsentStatus.values), name="care_consent_status_known"),
+            models.CheckConstraint(
+                condition=one_of("purpose", ConsentPurpose.values), name="care_consent_purpose_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("status", ConsentStatus.values), name="care_consent_status_known"
+            ),
         ]
 
 
@@ -133,8 +149,15 @@ class AuditEvent(models.Model):
     # append-only rows.
     public_id = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.DO_NOTHING,
-                              null=True, blank=True, related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
     actor_name = models.CharField(_("who"), max_length=80)
     action = models.CharField(_("what"), max_length=12, choices=AuditAction.choices)
     subject = models.CharField(_("record"), max_length=40, help_text="e.g. screening.response")
@@ -145,7 +168,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("action", AuditAction.values), name="care_audit_action_known"),
+            models.CheckConstraint(
+                condition=one_of("action", AuditAction.values), name="care_audit_action_known"
+            ),
         ]
 
 
@@ -169,8 +194,12 @@ class RetentionRule(models.Model):
     class Meta:
         ordering = ["record_type"]
         constraints = [
-            models.CheckConstraint(condition=one_of("record_type", RecordType.values), name="care_retention_type_known"),
-            models.CheckConstraint(condition=models.Q(keep_years__gte=1), name="care_retention_at_least_a_year"),
+            models.CheckConstraint(
+                condition=one_of("record_type", RecordType.values), name="care_retention_type_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(keep_years__gte=1), name="care_retention_at_least_a_year"
+            ),
         ]
 
 
@@ -195,7 +224,9 @@ class OutgoingTransfer(AuthoredModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=one_of("status", TransferStatus.values), name="care_outgoing_status_known"),
+            models.CheckConstraint(
+                condition=one_of("status", TransferStatus.values), name="care_outgoing_status_known"
+            ),
         ]
 
 
@@ -212,11 +243,17 @@ class IncomingTransfer(PublicModel):
     digest = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=TransferStatus.choices, default="sent")
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    student = models.ForeignKey(Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="incoming_transfers")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    student = models.ForeignKey(
+        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="incoming_transfers"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=one_of("status", TransferStatus.values), name="care_incoming_status_known"),
+            models.CheckConstraint(
+                condition=one_of("status", TransferStatus.values), name="care_incoming_status_known"
+            ),
         ]

@@ -49,7 +49,9 @@ def observation_create(*, actor, student, kind: str, observed_on, text: str) -> 
         raise ValidationError({"observed_on": _("The date cannot be in the future.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("Write down what you observed.")})
-    observation = Observation(student=student, kind=kind, observed_on=observed_on, text=text.strip(), created_by=actor)
+    observation = Observation(
+        student=student, kind=kind, observed_on=observed_on, text=text.strip(), created_by=actor
+    )
     observation.full_clean()
     observation.save()
     audit(actor=actor, action="create", subject="care.observation", student=student, obj=observation)
@@ -65,13 +67,27 @@ def observation_acknowledge(observation: Observation, *, actor) -> Observation:
     if observation.acknowledged_at is None:
         observation.acknowledged_at = timezone.now()
         observation.save(update_fields=["acknowledged_at", "updated_at"])
-        audit(actor=actor, action="change", subject="care.observation", student=observation.student, obj=observation)
+        audit(
+            actor=actor,
+            action="change",
+            subject="care.observation",
+            student=observation.student,
+            obj=observation,
+        )
     return observation
 
 
 @transaction.atomic
-def consent_record(*, actor, student, status: str, guardian_name: str, recorded_on, note: str = "",
-                   purpose: str = "screening") -> Consent:
+def consent_record(
+    *,
+    actor,
+    student,
+    status: str,
+    guardian_name: str,
+    recorded_on,
+    note: str = "",
+    purpose: str = "screening",
+) -> Consent:
     """A guardian's answer. The latest answer per student and purpose is the one in force."""
     if student is None:
         raise ValidationError({"student": _("Choose a student.")})
@@ -79,8 +95,15 @@ def consent_record(*, actor, student, status: str, guardian_name: str, recorded_
         raise ValidationError({"status": _("Choose granted, refused or withdrawn.")})
     if recorded_on is not None and recorded_on > timezone.localdate():
         raise ValidationError({"recorded_on": _("The date cannot be in the future.")})
-    consent = Consent(student=student, purpose=purpose, status=status, guardian_name=(guardian_name or "").strip(),
-                      recorded_on=recorded_on, note=(note or "").strip(), created_by=actor)
+    consent = Consent(
+        student=student,
+        purpose=purpose,
+        status=status,
+        guardian_name=(guardian_name or "").strip(),
+        recorded_on=recorded_on,
+        note=(note or "").strip(),
+        created_by=actor,
+    )
     consent.full_clean()
     consent.save()
     audit(actor=actor, action="create", subject="care.consent", student=student, obj=consent)

@@ -24,14 +24,19 @@ def _when(value):
 
 class ReceivedTable(TablePage):
     title = gettext_lazy("Records received from other schools")
-    intro = gettext_lazy("When a student moves here from another school on the platform, their record arrives here. Accept it into the roster.")
+    intro = gettext_lazy(
+        "When a student moves here from another school on the platform, their record arrives here. Accept it into the roster."
+    )
     policy = clinical_policy
     export_name = "接收的心理档案"
     empty_text = gettext_lazy("No records received. They appear here when another school sends one.")
     template_name = "transfers/table.html"
     columns = [
-        Column(gettext_lazy("Received"), lambda t: _when(t.created_at),
-               link=lambda t: reverse("care_records:transfer", args=[t.public_id])),
+        Column(
+            gettext_lazy("Received"),
+            lambda t: _when(t.created_at),
+            link=lambda t: reverse("care_records:transfer", args=[t.public_id]),
+        ),
         Column(gettext_lazy("From school"), "from_school_name"),
         Column(gettext_lazy("Student number"), "student_number"),
         Column(gettext_lazy("Full name"), "student_name"),
@@ -48,10 +53,14 @@ class ReceivedTable(TablePage):
 
 class SentTable(TablePage):
     title = gettext_lazy("Records sent to other schools")
-    intro = gettext_lazy("The receipt of each record sent: when and by whom the receiving school accepted it, and the SHA-256 of what was sent.")
+    intro = gettext_lazy(
+        "The receipt of each record sent: when and by whom the receiving school accepted it, and the SHA-256 of what was sent."
+    )
     policy = clinical_policy
     export_name = "转出心理档案回执"
-    empty_text = gettext_lazy("No records sent. Send one from a student's record when the student moves to another school.")
+    empty_text = gettext_lazy(
+        "No records sent. Send one from a student's record when the student moves to another school."
+    )
     template_name = "transfers/table.html"
     columns = [
         Column(gettext_lazy("Sent"), lambda t: _when(t.created_at)),
@@ -80,8 +89,13 @@ def _tabs(current):
 
 class SendForm(forms.Form):
     to_school = forms.ChoiceField(label=gettext_lazy("Receiving school"))
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, initial="", required=False,
-                             help_text=gettext_lazy("For example: 学生转学"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=200,
+        initial="",
+        required=False,
+        help_text=gettext_lazy("For example: 学生转学"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,30 +106,41 @@ class SendPage(FormPage):
     title = gettext_lazy("Send the record to another school")
     form_class = SendForm
     policy = clinical_policy
-    success_message = gettext_lazy("The record was sent. Its receipt is filled in when the receiving school accepts it.")
+    success_message = gettext_lazy(
+        "The record was sent. Its receipt is filled in when the receiving school accepts it."
+    )
     template_name = "transfers/send.html"
 
     def get_object(self, request, id):
-        return get_object_or_404(visible_students(request.user, Student.objects.select_related("school_class")), public_id=id)
+        return get_object_or_404(
+            visible_students(request.user, Student.objects.select_related("school_class")), public_id=id
+        )
 
     def check(self, request, obj):
         if not clinical_policy.can_read(request.user):
             raise Http404
 
     def save(self, request, form, obj):
-        return transfer.transfer_send(student=obj, to_school_code=form.cleaned_data["to_school"], actor=request.user,
-                                      reason=form.cleaned_data["reason"])
+        return transfer.transfer_send(
+            student=obj,
+            to_school_code=form.cleaned_data["to_school"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
 
     def success_url(self, request, saved):
         return reverse("care_records:sent")
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {"title": self.title, "form": form, "student": obj}, status=status)
+        return render(
+            request, self.template_name, {"title": self.title, "form": form, "student": obj}, status=status
+        )
 
 
 class AcceptForm(forms.Form):
-    school_class = forms.ModelChoiceField(label=gettext_lazy("Joins class"), queryset=SchoolClass.objects.all(),
-                                          required=False)
+    school_class = forms.ModelChoiceField(
+        label=gettext_lazy("Joins class"), queryset=SchoolClass.objects.all(), required=False
+    )
 
 
 class AcceptPage(FormPage):
@@ -135,7 +160,9 @@ class AcceptPage(FormPage):
             raise Http404
 
     def save(self, request, form, obj):
-        return transfer.transfer_accept(obj, actor=request.user, school_class=form.cleaned_data["school_class"])
+        return transfer.transfer_accept(
+            obj, actor=request.user, school_class=form.cleaned_data["school_class"]
+        )
 
     def success_url(self, request, saved):
         return f"/care/students/{saved.public_id}/"
@@ -144,13 +171,30 @@ class AcceptPage(FormPage):
         from tenants.care.audit import audit
 
         package = json.loads(obj.package)
-        audit(actor=request.user, action="view", subject="care.transfer", obj=obj,
-              student=obj.student)
-        sections = [(key, len(package.get(key, []))) for key in
-                    ("screenings", "counseling_sessions", "observations", "crisis_cases", "plans", "medical_referrals")]
-        return render(request, self.template_name, {
-            "title": self.title, "form": form, "transfer": obj, "package": package, "sections": sections,
-        }, status=status)
+        audit(actor=request.user, action="view", subject="care.transfer", obj=obj, student=obj.student)
+        sections = [
+            (key, len(package.get(key, [])))
+            for key in (
+                "screenings",
+                "counseling_sessions",
+                "observations",
+                "crisis_cases",
+                "plans",
+                "medical_referrals",
+            )
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title,
+                "form": form,
+                "transfer": obj,
+                "package": package,
+                "sections": sections,
+            },
+            status=status,
+        )
 
 
 class RetentionPolicy(Policy):
@@ -163,7 +207,9 @@ retention_policy = RetentionPolicy()
 
 class RetentionTable(TablePage):
     title = gettext_lazy("Retention periods")
-    intro = gettext_lazy("Each type of record is archived when its period has passed (counted from when it was made, or closed), and deleted after the grace period. A job runs every night.")
+    intro = gettext_lazy(
+        "Each type of record is archived when its period has passed (counted from when it was made, or closed), and deleted after the grace period. A job runs every night."
+    )
     policy = retention_policy
     export_name = "保存期限"
     template_name = "transfers/table.html"
@@ -171,15 +217,23 @@ class RetentionTable(TablePage):
 
     @property
     def columns(self):
-        edit = (lambda r: reverse("care_records:retention_edit", args=[r.pk])) if retention_policy.can_change(self.request.user, None) else None
+        edit = (
+            (lambda r: reverse("care_records:retention_edit", args=[r.pk]))
+            if retention_policy.can_change(self.request.user, None)
+            else None
+        )
         preview = self.preview
         return [
             Column(gettext_lazy("Record type"), "get_record_type_display", link=edit),
             Column(gettext_lazy("Keep for (years)"), "keep_years", numeric=True),
             Column(gettext_lazy("Delete after archiving (days)"), "grace_days", numeric=True),
             Column(gettext_lazy("Archived now"), lambda r: preview[r.record_type]["archived"], numeric=True),
-            Column(gettext_lazy("Next run archives"), lambda r: preview[r.record_type]["archive"], numeric=True),
-            Column(gettext_lazy("Next run deletes"), lambda r: preview[r.record_type]["delete"], numeric=True),
+            Column(
+                gettext_lazy("Next run archives"), lambda r: preview[r.record_type]["archive"], numeric=True
+            ),
+            Column(
+                gettext_lazy("Next run deletes"), lambda r: preview[r.record_type]["delete"], numeric=True
+            ),
         ]
 
     def get(self, request, *args, **kwargs):

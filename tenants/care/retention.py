@@ -44,8 +44,10 @@ def _due(rule: RetentionRule, now):
     the grace period (to delete)."""
     kind = KINDS[rule.record_type]
     model = apps.get_model(kind.model)
-    expired = model.objects.filter(archived_at__isnull=True, **{f"{kind.basis}__isnull": False,
-                                                                f"{kind.basis}__lt": _years_ago(now, rule.keep_years)})
+    expired = model.objects.filter(
+        archived_at__isnull=True,
+        **{f"{kind.basis}__isnull": False, f"{kind.basis}__lt": _years_ago(now, rule.keep_years)},
+    )
     stale = model.objects.filter(archived_at__lt=now - timedelta(days=rule.grace_days))
     return kind, model, expired, stale
 
@@ -56,8 +58,11 @@ def retention_preview(*, now=None) -> dict:
     preview = {}
     for rule in RetentionRule.objects.all():
         _kind, model, expired, stale = _due(rule, now)
-        preview[rule.record_type] = {"archive": expired.count(), "delete": stale.count(),
-                                     "archived": model.objects.filter(archived_at__isnull=False).count()}
+        preview[rule.record_type] = {
+            "archive": expired.count(),
+            "delete": stale.count(),
+            "archived": model.objects.filter(archived_at__isnull=False).count(),
+        }
     return preview
 
 
@@ -71,12 +76,21 @@ def apply_retention(*, now=None) -> dict:
         # Both querysets are lazy: `stale` is read after the archiving, which it cannot match
         # (just-archived rows are not older than the grace period).
         kind, _model, expired, stale = _due(rule, now)
-        archived = audit_many(actor=None, action="archive", subject=kind.subject, reason=f"retention {rule.keep_years}y",
-                              objects=expired.select_related("student").only("pk", "public_id", "student__public_id"))
+        archived = audit_many(
+            actor=None,
+            action="archive",
+            subject=kind.subject,
+            reason=f"retention {rule.keep_years}y",
+            objects=expired.select_related("student").only("pk", "public_id", "student__public_id"),
+        )
         expired.update(archived_at=now)
-        deleted = audit_many(actor=None, action="delete", subject=kind.subject,
-                             reason=f"retention {rule.keep_years}y + {rule.grace_days}d",
-                             objects=stale.select_related("student").only("pk", "public_id", "student__public_id"))
+        deleted = audit_many(
+            actor=None,
+            action="delete",
+            subject=kind.subject,
+            reason=f"retention {rule.keep_years}y + {rule.grace_days}d",
+            objects=stale.select_related("student").only("pk", "public_id", "student__public_id"),
+        )
         stale.delete()
         done[rule.record_type] = {"archived": archived, "deleted": deleted}
     return done

@@ -36,7 +36,9 @@ def students_with_level(queryset=None):
     """Students annotated with `care_level` ("none" when nothing was ever recorded)."""
     queryset = Student.objects.all() if queryset is None else queryset
     level = CareRecord.objects.filter(student=OuterRef("pk")).values("level")[:1]
-    return queryset.select_related("school_class").annotate(care_level=Coalesce(Subquery(level), Value("none")))
+    return queryset.select_related("school_class").annotate(
+        care_level=Coalesce(Subquery(level), Value("none"))
+    )
 
 
 def record_head(student) -> CareRecord | None:
@@ -45,7 +47,11 @@ def record_head(student) -> CareRecord | None:
 
 def attention_history(student):
     """Every change of the level, newest first."""
-    return AttentionChange.objects.select_related("changed_by").filter(student=student).order_by("-changed_at", "-id")
+    return (
+        AttentionChange.objects.select_related("changed_by")
+        .filter(student=student)
+        .order_by("-changed_at", "-id")
+    )
 
 
 def is_followed(student) -> bool:
@@ -77,17 +83,28 @@ def care_overview() -> dict:
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # screening, counseling, observation, crisis, crisis_step, plan, plan_review, referral, attention
+    kind: (
+        str  # screening, counseling, observation, crisis, crisis_step, plan, plan_review, referral, attention
+    )
     kind_label: str
     title: str  # what anyone who may see the record may read: kind, date, level, status
     detail: str = ""  # clinical facts and texts; empty unless the reader reads clinical detail
     flag: bool = False  # safety flag or crisis, shown highlighted
     by: str = ""
-    facts: dict = field(default_factory=dict)  # clinical facts for exports and the API (empty if not clinical)
+    facts: dict = field(
+        default_factory=dict
+    )  # clinical facts for exports and the API (empty if not clinical)
 
     def as_dict(self) -> dict:
-        return {"at": self.at.isoformat(), "kind": self.kind, "kind_label": str(self.kind_label), "title": self.title,
-                "detail": self.detail, "flag": self.flag, "by": self.by}
+        return {
+            "at": self.at.isoformat(),
+            "kind": self.kind,
+            "kind_label": str(self.kind_label),
+            "title": self.title,
+            "detail": self.detail,
+            "flag": self.flag,
+            "by": self.by,
+        }
 
 
 def _when(value) -> datetime:
@@ -132,60 +149,97 @@ def _screenings(student, clinical):
             if r.answers:
                 detail = _join(detail, _("Answers: %(answers)s") % {"answers": r.answers})
         yield TimelineEntry(
-            at=r.taken_at, kind="screening", kind_label=_("Screening"),
+            at=r.taken_at,
+            kind="screening",
+            kind_label=_("Screening"),
             title=_("Screening: %(instrument)s") % {"instrument": name}
             + (" " + _("(answered through a link)") if r.via_link else ""),
-            detail=detail, flag=clinical and r.safety_flag,
+            detail=detail,
+            flag=clinical and r.safety_flag,
             by=_name(r.entered_by) if r.entered_by else (_("the student") if r.via_link else ""),
-            facts={"instrument": r.instrument_code, "total": r.total, "band": r.band, "safety_flag": r.safety_flag,
-                   "answers": r.answers} if clinical else {},
+            facts={
+                "instrument": r.instrument_code,
+                "total": r.total,
+                "band": r.band,
+                "safety_flag": r.safety_flag,
+                "answers": r.answers,
+            }
+            if clinical
+            else {},
         )
 
 
 def _sessions(student, clinical):
     from tenants.counseling.models import CounselingSession
 
-    for s in CounselingSession.objects.filter(student=student, archived_at__isnull=True).select_related("counselor"):
+    for s in CounselingSession.objects.filter(student=student, archived_at__isnull=True).select_related(
+        "counselor"
+    ):
         detail = ""
         if clinical:
             detail = _join(
-                _("Issue: %(category)s; %(minutes)s minutes") % {"category": s.get_category_display(),
-                                                                  "minutes": s.duration_minutes},
+                _("Issue: %(category)s; %(minutes)s minutes")
+                % {"category": s.get_category_display(), "minutes": s.duration_minutes},
                 s.notes,
                 _("Follow-up on %(day)s") % {"day": s.follow_up_on} if s.follow_up_on else "",
             )
         yield TimelineEntry(
-            at=s.held_at, kind="counseling", kind_label=_("Counseling session"),
-            title=_("Individual counseling session (个别辅导)"), detail=detail, by=_name(s.counselor),
+            at=s.held_at,
+            kind="counseling",
+            kind_label=_("Counseling session"),
+            title=_("Individual counseling session (个别辅导)"),
+            detail=detail,
+            by=_name(s.counselor),
         )
 
 
 def _observations(student, clinical):
-    for o in Observation.objects.filter(student=student, archived_at__isnull=True).select_related("created_by"):
+    for o in Observation.objects.filter(student=student, archived_at__isnull=True).select_related(
+        "created_by"
+    ):
         detail = ""
         if clinical:
-            detail = _join(o.text, _("Seen by a counselor on %(day)s") % {"day": timezone.localdate(o.acknowledged_at)}
-                           if o.acknowledged_at else _("Not seen by a counselor yet"))
+            detail = _join(
+                o.text,
+                _("Seen by a counselor on %(day)s") % {"day": timezone.localdate(o.acknowledged_at)}
+                if o.acknowledged_at
+                else _("Not seen by a counselor yet"),
+            )
         yield TimelineEntry(
-            at=_when(o.observed_on), kind="observation", kind_label=o.get_kind_display(),
-            title=_("Referral by the homeroom teacher") if o.kind == "referral" else _("Homeroom teacher's observation"),
-            detail=detail, by=_name(o.created_by) if o.created_by else "",
+            at=_when(o.observed_on),
+            kind="observation",
+            kind_label=o.get_kind_display(),
+            title=_("Referral by the homeroom teacher")
+            if o.kind == "referral"
+            else _("Homeroom teacher's observation"),
+            detail=detail,
+            by=_name(o.created_by) if o.created_by else "",
         )
 
 
 def _crises(student, clinical):
     from tenants.crisis.models import CrisisCase
 
-    for case in CrisisCase.objects.filter(student=student, archived_at__isnull=True).select_related("identified_by").prefetch_related(
-            "steps__done_by"):
+    for case in (
+        CrisisCase.objects.filter(student=student, archived_at__isnull=True)
+        .select_related("identified_by")
+        .prefetch_related("steps__done_by")
+    ):
         yield TimelineEntry(
-            at=case.opened_at, kind="crisis", kind_label=_("Crisis case"),
-            title=_("Crisis case opened: risk level %(level)s, now at step %(step)s (%(how)s)") % {
-                "level": case.get_level_display(), "step": case.get_step_display(),
-                "how": case.get_identified_how_display()},
+            at=case.opened_at,
+            kind="crisis",
+            kind_label=_("Crisis case"),
+            title=_("Crisis case opened: risk level %(level)s, now at step %(step)s (%(how)s)")
+            % {
+                "level": case.get_level_display(),
+                "step": case.get_step_display(),
+                "how": case.get_identified_how_display(),
+            },
             detail=_join(case.narrative, case.summary and _("Closing summary: %(s)s") % {"s": case.summary})
-            if clinical else "",
-            flag=True, by=_name(case.identified_by) if case.identified_by else _("the platform"),
+            if clinical
+            else "",
+            flag=True,
+            by=_name(case.identified_by) if case.identified_by else _("the platform"),
         )
         for step in case.steps.all():
             if step.step == "identified":
@@ -196,49 +250,69 @@ def _crises(student, clinical):
             if step.skipped_reason:
                 title += " · " + _("not needed: %(why)s") % {"why": step.skipped_reason}
             yield TimelineEntry(
-                at=step.done_at, kind="crisis_step", kind_label=_("Crisis case"), title=title,
-                detail=step.note if clinical else "", by=_name(step.done_by) if step.done_by else "",
+                at=step.done_at,
+                kind="crisis_step",
+                kind_label=_("Crisis case"),
+                title=title,
+                detail=step.note if clinical else "",
+                by=_name(step.done_by) if step.done_by else "",
             )
 
 
 def _plans(student, clinical):
     from tenants.counseling.models import CarePlan
 
-    for plan in CarePlan.objects.filter(student=student, archived_at__isnull=True).select_related("owner").prefetch_related("reviews__done_by"):
+    for plan in (
+        CarePlan.objects.filter(student=student, archived_at__isnull=True)
+        .select_related("owner")
+        .prefetch_related("reviews__done_by")
+    ):
         yield TimelineEntry(
-            at=_when(plan.starts_on), kind="plan", kind_label=_("Plan (一生一策)"),
-            title=_("Plan (一生一策) started, owner %(owner)s, %(status)s") % {
-                "owner": _name(plan.owner), "status": plan.get_status_display()},
+            at=_when(plan.starts_on),
+            kind="plan",
+            kind_label=_("Plan (一生一策)"),
+            title=_("Plan (一生一策) started, owner %(owner)s, %(status)s")
+            % {"owner": _name(plan.owner), "status": plan.get_status_display()},
             detail=_join(_("Goals: %(t)s") % {"t": plan.goals}, _("Supports: %(t)s") % {"t": plan.supports})
-            if clinical else "",
+            if clinical
+            else "",
             by=_name(plan.created_by) if plan.created_by else "",
         )
         for review in plan.reviews.all():
             if review.done_at is None:
                 continue
             yield TimelineEntry(
-                at=review.done_at, kind="plan_review", kind_label=_("Plan (一生一策)"),
+                at=review.done_at,
+                kind="plan_review",
+                kind_label=_("Plan (一生一策)"),
                 title=_("Plan review (due %(day)s) done") % {"day": review.due_on},
-                detail=review.progress if clinical else "", by=_name(review.done_by) if review.done_by else "",
+                detail=review.progress if clinical else "",
+                by=_name(review.done_by) if review.done_by else "",
             )
 
 
 def _referrals(student, clinical):
     from tenants.counseling.models import Referral
 
-    for ref in Referral.objects.filter(student=student, archived_at__isnull=True).select_related("created_by"):
+    for ref in Referral.objects.filter(student=student, archived_at__isnull=True).select_related(
+        "created_by"
+    ):
         detail = ""
         if clinical:
             detail = _join(
                 _("Institution: %(name)s") % {"name": ref.institution},
                 _("Reason: %(t)s") % {"t": ref.reason},
-                ref.feedback and _("Feedback (%(day)s): %(t)s") % {"day": ref.feedback_on or "", "t": ref.feedback},
+                ref.feedback
+                and _("Feedback (%(day)s): %(t)s") % {"day": ref.feedback_on or "", "t": ref.feedback},
                 ref.return_plan and _("Return-to-school plan: %(t)s") % {"t": ref.return_plan},
                 ref.return_on and _("Back at school on %(day)s") % {"day": ref.return_on},
             )
         yield TimelineEntry(
-            at=_when(ref.referred_on), kind="referral", kind_label=_("Medical referral"),
-            title=_("Referred to a medical institution (转介就医)"), detail=detail,
+            at=_when(ref.referred_on),
+            kind="referral",
+            kind_label=_("Medical referral"),
+            title=_("Referred to a medical institution (转介就医)"),
+            detail=detail,
             by=_name(ref.created_by) if ref.created_by else "",
         )
 
@@ -247,10 +321,16 @@ def _attention(student, clinical):
     labels = dict(AttentionLevel.choices)
     for change in AttentionChange.objects.filter(student=student).select_related("changed_by"):
         yield TimelineEntry(
-            at=change.changed_at, kind="attention", kind_label=_("Attention level"),
-            title=_("Attention level: %(old)s → %(new)s") % {"old": labels.get(change.from_level, change.from_level),
-                                                               "new": labels.get(change.to_level, change.to_level)},
-            detail=change.reason if clinical else "", flag=change.to_level == "crisis",
+            at=change.changed_at,
+            kind="attention",
+            kind_label=_("Attention level"),
+            title=_("Attention level: %(old)s → %(new)s")
+            % {
+                "old": labels.get(change.from_level, change.from_level),
+                "new": labels.get(change.to_level, change.to_level),
+            },
+            detail=change.reason if clinical else "",
+            flag=change.to_level == "crisis",
             by=_name(change.changed_by),
         )
 
@@ -286,9 +366,13 @@ def students_with_consent(queryset=None, *, purpose: str = "screening"):
 
 
 def consent_status(student, *, purpose: str = "screening") -> str:
-    """"granted", "refused", "withdrawn" or "none"."""
-    found = (Consent.objects.filter(student=student, purpose=purpose).order_by("-recorded_on", "-id")
-             .values_list("status", flat=True).first())
+    """ "granted", "refused", "withdrawn" or "none"."""
+    found = (
+        Consent.objects.filter(student=student, purpose=purpose)
+        .order_by("-recorded_on", "-id")
+        .values_list("status", flat=True)
+        .first()
+    )
     return found or "none"
 
 
@@ -311,7 +395,9 @@ def consents():
 
 def observations(*, with_followed: bool = False):
     """Observations; `with_followed` annotates `followed`: the student's level is above none."""
-    qs = Observation.objects.filter(archived_at__isnull=True).select_related("student__school_class", "created_by")
+    qs = Observation.objects.filter(archived_at__isnull=True).select_related(
+        "student__school_class", "created_by"
+    )
     if with_followed:
         followed = CareRecord.objects.filter(student=OuterRef("student")).exclude(level="none")
         qs = qs.annotate(followed=Exists(followed))
@@ -320,7 +406,9 @@ def observations(*, with_followed: bool = False):
 
 def homeroom_students(user):
     """The active students of the classes this person is homeroom teacher of."""
-    return Student.objects.filter(school_class__homeroom_teacher=user, status="active").select_related("school_class")
+    return Student.objects.filter(school_class__homeroom_teacher=user, status="active").select_related(
+        "school_class"
+    )
 
 
 def homeroom_students_followed(user):
@@ -342,8 +430,12 @@ def audit_events():
 
 
 def audit_people():
-    return (AuditEvent.objects.exclude(actor_name="").values_list("actor_name", flat=True)
-            .distinct().order_by("actor_name"))
+    return (
+        AuditEvent.objects.exclude(actor_name="")
+        .values_list("actor_name", flat=True)
+        .distinct()
+        .order_by("actor_name")
+    )
 
 
 def level_label(code: str) -> str:
@@ -355,15 +447,24 @@ def level_rank(code: str) -> int:
 
 
 __all__ = [
-    "TimelineEntry", "attention_history", "audit_events", "care_overview",
-    "consent_status", "consents", "homeroom_students", "is_followed", "observations", "record_head",
-    "students_with_consent", "students_with_level", "timeline",
+    "TimelineEntry",
+    "attention_history",
+    "audit_events",
+    "care_overview",
+    "consent_status",
+    "consents",
+    "homeroom_students",
+    "is_followed",
+    "observations",
+    "record_head",
+    "students_with_consent",
+    "students_with_level",
+    "timeline",
 ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Who may use the record pages and API (the rules are tenants.care.access's)
-
 
 
 class RecordPolicy(StatusPolicy):
@@ -448,10 +549,13 @@ def care_home(user) -> dict | None:
     }
     if found["clinical"]:
         found["unseen_referrals"] = Observation.objects.filter(
-            kind="referral", acknowledged_at__isnull=True, archived_at__isnull=True).count()
+            kind="referral", acknowledged_at__isnull=True, archived_at__isnull=True
+        ).count()
         found["follow_ups_due"] = CounselingSession.objects.filter(
-            archived_at__isnull=True, follow_up_on__isnull=False,
-            follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS)).count()
+            archived_at__isnull=True,
+            follow_up_on__isnull=False,
+            follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS),
+        ).count()
         found["on_duty_today"] = DutyAssignment.objects.filter(user=user, on_date=today).exists()
         found["awaiting_follow_up"] = awaiting_follow_up().count()
     return found

@@ -35,8 +35,12 @@ def receiving_schools():
     """Active schools other than this one, as (code, name)."""
     here = connection.schema_name
     return list(
-        get_tenant_model().objects.filter(status="active").exclude(schema_name=here).exclude(schema_name="public")
-        .order_by("name").values_list("code", "name")
+        get_tenant_model()
+        .objects.filter(status="active")
+        .exclude(schema_name=here)
+        .exclude(schema_name="public")
+        .order_by("name")
+        .values_list("code", "name")
     )
 
 
@@ -49,33 +53,59 @@ def transfer_send(*, student: Student, to_school_code: str, actor, reason: str =
     if not reads_clinical(actor):
         raise PermissionDenied
     here = get_tenant_model().objects.get(schema_name=connection.schema_name)
-    target = get_tenant_model().objects.filter(code=to_school_code, status="active").exclude(pk=here.pk).first()
+    target = (
+        get_tenant_model().objects.filter(code=to_school_code, status="active").exclude(pk=here.pk).first()
+    )
     if target is None:
         raise ValidationError({"to_school": _("Choose a school on the platform other than this one.")})
-    if OutgoingTransfer.objects.filter(student_ref=student.public_id, to_school_code=target.code, status="sent").exists():
-        raise ValidationError({"to_school": _("This record was already sent there and waits to be accepted.")})
+    if OutgoingTransfer.objects.filter(
+        student_ref=student.public_id, to_school_code=target.code, status="sent"
+    ).exists():
+        raise ValidationError(
+            {"to_school": _("This record was already sent there and waits to be accepted.")}
+        )
     text = _canonical(record_package(student))
     digest = digest_of(text)
     outgoing = OutgoingTransfer.objects.create(
-        student_ref=student.public_id, student_number=student.student_number, to_school_code=target.code,
-        to_school_name=target.name, digest=digest, created_by=actor,
+        student_ref=student.public_id,
+        student_number=student.student_number,
+        to_school_code=target.code,
+        to_school_name=target.name,
+        digest=digest,
+        created_by=actor,
     )
-    audit(actor=actor, action="transfer", subject="care.record", student=student, obj=outgoing,
-          reason=reason or _("Sent to %(school)s") % {"school": target.name})
+    audit(
+        actor=actor,
+        action="transfer",
+        subject="care.record",
+        student=student,
+        obj=outgoing,
+        reason=reason or _("Sent to %(school)s") % {"school": target.name},
+    )
     if student.status == "active":
         Student.objects.filter(pk=student.pk).update(
-            status="archived", archived_at=timezone.now(),
+            status="archived",
+            archived_at=timezone.now(),
             archived_reason=_("Moved to %(school)s") % {"school": target.name},
         )
     with schema_context(target.schema_name):
         incoming = IncomingTransfer.objects.create(
-            from_school_code=here.code, from_school_name=here.name, outgoing_ref=outgoing.public_id,
-            student_number=student.student_number, student_name=student.name, package=text, digest=digest,
+            from_school_code=here.code,
+            from_school_name=here.name,
+            outgoing_ref=outgoing.public_id,
+            student_number=student.student_number,
+            student_name=student.name,
+            package=text,
+            digest=digest,
         )
         for person in counselors_on_duty():
-            notify(recipient=person, title=_("A student's record was transferred from %(school)s") % {"school": here.name},
-                   body=_("Accept it into the student's record."), link=f"/care/records/transfers/{incoming.public_id}/",
-                   dedupe_key=f"transfer:{incoming.public_id}")
+            notify(
+                recipient=person,
+                title=_("A student's record was transferred from %(school)s") % {"school": here.name},
+                body=_("Accept it into the student's record."),
+                link=f"/care/records/transfers/{incoming.public_id}/",
+                dedupe_key=f"transfer:{incoming.public_id}",
+            )
     return outgoing
 
 
@@ -93,14 +123,25 @@ def transfer_accept(incoming: IncomingTransfer, *, actor, school_class) -> Stude
         raise ValidationError({"school_class": _("Choose the class the student joins.")})
     package = json.loads(incoming.package)
     if digest_of(incoming.package) != incoming.digest:
-        raise ValidationError({"package": _("The received record does not match its digest; ask the sending school to send it again.")})
+        raise ValidationError(
+            {
+                "package": _(
+                    "The received record does not match its digest; ask the sending school to send it again."
+                )
+            }
+        )
     data = package["student"]
     student = Student.objects.filter(student_number=incoming.student_number).first()
     if student is None:
         student = Student(
-            student_number=data["student_number"], name=data["name"], gender=data["gender"],
-            date_of_birth=data["date_of_birth"], school_class=school_class, guardian_name=data["guardian_name"],
-            guardian_phone=data["guardian_phone"], created_by=actor,
+            student_number=data["student_number"],
+            name=data["name"],
+            gender=data["gender"],
+            date_of_birth=data["date_of_birth"],
+            school_class=school_class,
+            guardian_name=data["guardian_name"],
+            guardian_phone=data["guardian_phone"],
+            created_by=actor,
         )
         student.full_clean()
         student.save()
@@ -108,21 +149,38 @@ def transfer_accept(incoming: IncomingTransfer, *, actor, school_class) -> Stude
     if level != "none":
         from tenants.care.services import attention_set
 
-        attention_set(student=student, level=level, actor=actor,
-                      reason=_("Carried over from %(school)s: %(reason)s") % {
-                          "school": incoming.from_school_name, "reason": package["attention"]["reason"] or "-"})
+        attention_set(
+            student=student,
+            level=level,
+            actor=actor,
+            reason=_("Carried over from %(school)s: %(reason)s")
+            % {"school": incoming.from_school_name, "reason": package["attention"]["reason"] or "-"},
+        )
     else:
         CareRecord.objects.get_or_create(student=student)
     now = timezone.now()
-    incoming.status, incoming.accepted_at, incoming.accepted_by, incoming.student = "accepted", now, actor, student
+    incoming.status, incoming.accepted_at, incoming.accepted_by, incoming.student = (
+        "accepted",
+        now,
+        actor,
+        student,
+    )
     incoming.save(update_fields=["status", "accepted_at", "accepted_by", "student", "updated_at"])
-    audit(actor=actor, action="transfer", subject="care.record", student=student, obj=incoming,
-          reason=_("Accepted from %(school)s") % {"school": incoming.from_school_name})
+    audit(
+        actor=actor,
+        action="transfer",
+        subject="care.record",
+        student=student,
+        obj=incoming,
+        reason=_("Accepted from %(school)s") % {"school": incoming.from_school_name},
+    )
     sender = get_tenant_model().objects.filter(code=incoming.from_school_code).first()
     if sender is not None:
         with schema_context(sender.schema_name):
             OutgoingTransfer.objects.filter(public_id=incoming.outgoing_ref).update(
-                status="accepted", accepted_at=now, accepted_by_name=actor.display_name[:80],
+                status="accepted",
+                accepted_at=now,
+                accepted_by_name=actor.display_name[:80],
             )
     return student
 
@@ -130,7 +188,12 @@ def transfer_accept(incoming: IncomingTransfer, *, actor, school_class) -> Stude
 def transferred_package(student) -> list[dict]:
     """Records received for this student from other schools, decoded."""
     return [
-        {"from": t.from_school_name, "accepted_at": t.accepted_at, "digest": t.digest, "package": json.loads(t.package)}
+        {
+            "from": t.from_school_name,
+            "accepted_at": t.accepted_at,
+            "digest": t.digest,
+            "package": json.loads(t.package),
+        }
         for t in IncomingTransfer.objects.filter(student=student, status="accepted")
     ]
 

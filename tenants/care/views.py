@@ -75,9 +75,19 @@ def _day(value) -> str:
 
 
 def _level_badge(code: str):
-    css = {"none": "", "attention": "badge-due", "elevated": "badge-due", "high": "badge-high", "crisis": "badge-high"}
-    return format_html('<span class="badge {}" data-level="{}">{}</span>', css.get(code, ""), code,
-                       selectors.level_label(code))
+    css = {
+        "none": "",
+        "attention": "badge-due",
+        "elevated": "badge-due",
+        "high": "badge-high",
+        "crisis": "badge-high",
+    }
+    return format_html(
+        '<span class="badge {}" data-level="{}">{}</span>',
+        css.get(code, ""),
+        code,
+        selectors.level_label(code),
+    )
 
 
 def _class_choices(request):
@@ -92,13 +102,17 @@ def _class_choices(request):
 def home(request):
     if not record_policy.can_read(request.user):
         raise Http404
-    return render(request, "care/home.html", {
-        "title": _("Student care"),
-        "tabs": care_tabs(request.user, "home"),
-        "overview": selectors.care_overview(),
-        "clinical": record_policy.reads_clinical(request.user),
-        "is_principal": audit_policy.can_read(request.user),
-    })
+    return render(
+        request,
+        "care/home.html",
+        {
+            "title": _("Student care"),
+            "tabs": care_tabs(request.user, "home"),
+            "overview": selectors.care_overview(),
+            "clinical": record_policy.reads_clinical(request.user),
+            "is_principal": audit_policy.can_read(request.user),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,14 +142,23 @@ class RecordTable(CareTable):
     export_name = "心理健康档案-关注等级"
     empty_text = gettext_lazy("No students yet. Import the roster on the Students page first.")
     filters = [
-        Filter("level", gettext_lazy("Attention level"),
-               choices=[("followed", gettext_lazy("Followed (any level)")), *AttentionLevel.choices],
-               apply=lambda qs, v: qs.exclude(care_level="none") if v == "followed" else qs.filter(care_level=v)),
+        Filter(
+            "level",
+            gettext_lazy("Attention level"),
+            choices=[("followed", gettext_lazy("Followed (any level)")), *AttentionLevel.choices],
+            apply=lambda qs, v: qs.exclude(care_level="none") if v == "followed" else qs.filter(care_level=v),
+        ),
         Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
-        Filter("status", gettext_lazy("Status"), choices=[("active", gettext_lazy("In school")),
-                                                          ("archived", gettext_lazy("Left (archived)"))]),
-        Filter("q", gettext_lazy("Name or student number"),
-               apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v))),
+        Filter(
+            "status",
+            gettext_lazy("Status"),
+            choices=[("active", gettext_lazy("In school")), ("archived", gettext_lazy("Left (archived)"))],
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Name or student number"),
+            apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v)),
+        ),
     ]
 
     def get(self, request, *args, **kwargs):
@@ -145,10 +168,15 @@ class RecordTable(CareTable):
         return response
 
     def get_queryset(self, request):
-        rank = Case(*[When(care_level=code, then=Value(i)) for i, code in enumerate(LEVEL_ORDER)],
-                    output_field=IntegerField())
-        return selectors.students_with_level().annotate(rank=rank).order_by(
-            "-rank", "school_class__grade", "school_class__name", "student_number")
+        rank = Case(
+            *[When(care_level=code, then=Value(i)) for i, code in enumerate(LEVEL_ORDER)],
+            output_field=IntegerField(),
+        )
+        return (
+            selectors.students_with_level()
+            .annotate(rank=rank)
+            .order_by("-rank", "school_class__grade", "school_class__name", "student_number")
+        )
 
     @property
     def columns(self):
@@ -156,8 +184,12 @@ class RecordTable(CareTable):
             Column(gettext_lazy("Student number"), "student_number"),
             Column(gettext_lazy("Full name"), "name", link=lambda s: f"/care/students/{s.public_id}/"),
             Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
-            Column(gettext_lazy("Attention level"),
-                   lambda s: selectors.level_label(s.care_level) if self.exporting else _level_badge(s.care_level)),
+            Column(
+                gettext_lazy("Attention level"),
+                lambda s: (
+                    selectors.level_label(s.care_level) if self.exporting else _level_badge(s.care_level)
+                ),
+            ),
             Column(gettext_lazy("Status"), "get_status_display"),
         ]
 
@@ -173,20 +205,26 @@ def _record_page(request, student, *, level_form=None, status=200):
     head = selectors.record_head(student)
     audit(actor=request.user, action="view", subject="care.record", student=student, obj=head)
     history = list(selectors.attention_history(student))
-    return render(request, "care/record.html", {
-        "title": _("Record of %(name)s") % {"name": student.name},
-        "tabs": care_tabs(request.user, "records"),
-        "student": student,
-        "head": head,
-        "level": head.level if head else "none",
-        "level_label": selectors.level_label(head.level if head else "none"),
-        "history": history,
-        "entries": selectors.timeline(student, clinical=clinical),
-        "clinical": clinical,
-        "consent": selectors.consent_label(selectors.consent_status(student)),
-        "level_form": level_form or (LevelForm(initial={"level": head.level if head else "none"}) if clinical else None),
-        "can_export": clinical,
-    }, status=status)
+    return render(
+        request,
+        "care/record.html",
+        {
+            "title": _("Record of %(name)s") % {"name": student.name},
+            "tabs": care_tabs(request.user, "records"),
+            "student": student,
+            "head": head,
+            "level": head.level if head else "none",
+            "level_label": selectors.level_label(head.level if head else "none"),
+            "history": history,
+            "entries": selectors.timeline(student, clinical=clinical),
+            "clinical": clinical,
+            "consent": selectors.consent_label(selectors.consent_status(student)),
+            "level_form": level_form
+            or (LevelForm(initial={"level": head.level if head else "none"}) if clinical else None),
+            "can_export": clinical,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -204,8 +242,12 @@ def record_level(request, id):
     form = LevelForm(request.POST)
     if form.is_valid():
         try:
-            attention_set(student=student, level=form.cleaned_data["level"], reason=form.cleaned_data["reason"],
-                          actor=request.user)
+            attention_set(
+                student=student,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
@@ -226,19 +268,37 @@ def record_export(request, id):
     if request.method == "POST" and form.is_valid():
         pdf = form.cleaned_data["file_format"] == "pdf"
         content = record_pdf(student) if pdf else record_workbook(student)
-        audit(actor=request.user, action="export", subject="care.record", student=student,
-              reason=form.cleaned_data["reason"])
-        response = HttpResponse(content, content_type="application/pdf" if pdf else
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        audit(
+            actor=request.user,
+            action="export",
+            subject="care.record",
+            student=student,
+            reason=form.cleaned_data["reason"],
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/pdf"
+            if pdf
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         from urllib.parse import quote
 
-        name = f"心理健康档案-{student.student_number}-{timezone.localdate():%Y%m%d}.{'pdf' if pdf else 'xlsx'}"
+        name = (
+            f"心理健康档案-{student.student_number}-{timezone.localdate():%Y%m%d}.{'pdf' if pdf else 'xlsx'}"
+        )
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
-    return render(request, "care/export.html", {
-        "title": _("Export the record of %(name)s") % {"name": student.name},
-        "student": student, "form": form, "tabs": care_tabs(request.user, "records"),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "care/export.html",
+        {
+            "title": _("Export the record of %(name)s") % {"name": student.name},
+            "student": student,
+            "form": form,
+            "tabs": care_tabs(request.user, "records"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,12 +316,22 @@ class ObservationTable(CareTable):
     export_name = "观察与转介"
     filters = [
         Filter("kind", gettext_lazy("Kind"), choices=list(ObservationKind.choices)),
-        Filter("seen", gettext_lazy("Seen by a counselor"),
-               choices=[("no", gettext_lazy("Not yet")), ("yes", gettext_lazy("Seen"))],
-               apply=lambda qs, v: qs.filter(acknowledged_at__isnull=(v == "no"))),
-        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="student__school_class__public_id"),
-        Filter("q", gettext_lazy("Name or student number"),
-               apply=lambda qs, v: qs.filter(Q(student__name__icontains=v) | Q(student__student_number__icontains=v))),
+        Filter(
+            "seen",
+            gettext_lazy("Seen by a counselor"),
+            choices=[("no", gettext_lazy("Not yet")), ("yes", gettext_lazy("Seen"))],
+            apply=lambda qs, v: qs.filter(acknowledged_at__isnull=(v == "no")),
+        ),
+        Filter(
+            "class", gettext_lazy("Class"), choices=_class_choices, lookup="student__school_class__public_id"
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Name or student number"),
+            apply=lambda qs, v: qs.filter(
+                Q(student__name__icontains=v) | Q(student__student_number__icontains=v)
+            ),
+        ),
     ]
 
     @property
@@ -271,9 +341,13 @@ class ObservationTable(CareTable):
     @property
     def intro(self):
         if self.care_team:
-            return _("What homeroom teachers noticed, and their referrals. Open one to read it and mark it as seen.")
-        return _("What you submitted about your students. The counselors read them; their follow-up is "
-                 "not shown here.")
+            return _(
+                "What homeroom teachers noticed, and their referrals. Open one to read it and mark it as seen."
+            )
+        return _(
+            "What you submitted about your students. The counselors read them; their follow-up is "
+            "not shown here."
+        )
 
     @property
     def empty_text(self):
@@ -284,7 +358,9 @@ class ObservationTable(CareTable):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200 and self.care_team:
-            audit(actor=request.user, action="export" if self.exporting else "list", subject="care.observation")
+            audit(
+                actor=request.user, action="export" if self.exporting else "list", subject="care.observation"
+            )
         return response
 
     def get_queryset(self, request):
@@ -294,7 +370,11 @@ class ObservationTable(CareTable):
     def columns(self):
         link = lambda o: f"/care/observations/{o.public_id}/"  # noqa: E731
         columns = [
-            Column(gettext_lazy("Date"), lambda o: o.observed_on if self.exporting else _day(o.observed_on), link=link),
+            Column(
+                gettext_lazy("Date"),
+                lambda o: o.observed_on if self.exporting else _day(o.observed_on),
+                link=link,
+            ),
             Column(gettext_lazy("Student"), lambda o: f"{o.student.name}（{o.student.student_number}）"),
             Column(gettext_lazy("Class"), lambda o: str(o.student.school_class)),
             Column(gettext_lazy("Kind"), "get_kind_display"),
@@ -302,8 +382,10 @@ class ObservationTable(CareTable):
         if self.care_team:
             columns += [
                 Column(gettext_lazy("By"), lambda o: o.created_by.display_name if o.created_by else ""),
-                Column(gettext_lazy("What was observed"),
-                       lambda o: o.text if self.exporting else (o.text[:60] + ("…" if len(o.text) > 60 else ""))),
+                Column(
+                    gettext_lazy("What was observed"),
+                    lambda o: o.text if self.exporting else (o.text[:60] + ("…" if len(o.text) > 60 else "")),
+                ),
             ]
         columns += [
             Column(gettext_lazy("Seen by a counselor"), lambda o: _yes_no(o.acknowledged_at is not None)),
@@ -321,20 +403,29 @@ class MyStudentsTable(CareTable):
     """A homeroom teacher's students and whether each is being followed: nothing more."""
 
     title = gettext_lazy("My students")
-    intro = gettext_lazy("Whether each of your students is being followed by the counselors. Details stay with them.")
+    intro = gettext_lazy(
+        "Whether each of your students is being followed by the counselors. Details stay with them."
+    )
     tab = "my_students"
     export_name = "我的学生-关注情况"
-    empty_text = gettext_lazy("You are not the homeroom teacher of any class yet. The roster managers assign classes.")
+    empty_text = gettext_lazy(
+        "You are not the homeroom teacher of any class yet. The roster managers assign classes."
+    )
     filters = [
-        Filter("followed", gettext_lazy("Being followed"), choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
-               apply=lambda qs, v: qs.filter(followed=(v == "yes"))),
+        Filter(
+            "followed",
+            gettext_lazy("Being followed"),
+            choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+            apply=lambda qs, v: qs.filter(followed=(v == "yes")),
+        ),
     ]
 
     def get_queryset(self, request):
         if not observation_policy.can_create(request.user):
             raise Http404
         return selectors.homeroom_students_followed(request.user).order_by(
-            "school_class__grade", "school_class__name", "student_number")
+            "school_class__grade", "school_class__name", "student_number"
+        )
 
     @property
     def columns(self):
@@ -380,11 +471,17 @@ def observation(request, id):
     obs = _observation(request, id)
     audit(actor=request.user, action="view", subject="care.observation", student=obs.student, obj=obs)
     care_team = record_policy.reads_clinical(request.user)
-    return render(request, "care/observation.html", {
-        "title": obs.get_kind_display(), "observation": obs, "care_team": care_team,
-        "followed": selectors.is_followed(obs.student),
-        "tabs": care_tabs(request.user, "observations"),
-    })
+    return render(
+        request,
+        "care/observation.html",
+        {
+            "title": obs.get_kind_display(),
+            "observation": obs,
+            "care_team": care_team,
+            "followed": selectors.is_followed(obs.student),
+            "tabs": care_tabs(request.user, "observations"),
+        },
+    )
 
 
 @login_required
@@ -404,36 +501,53 @@ def observation_seen(request, id):
 
 class ConsentTable(CareTable):
     title = gettext_lazy("Screening consent (知情同意)")
-    intro = gettext_lazy("The guardian's answer in force for each student: the latest one recorded. "
-                         "Students without consent are not screened.")
+    intro = gettext_lazy(
+        "The guardian's answer in force for each student: the latest one recorded. "
+        "Students without consent are not screened."
+    )
     policy = consent_policy
     tab = "consent"
     export_name = "测评知情同意"
     empty_text = gettext_lazy("No students yet. Import the roster on the Students page first.")
     filters = [
-        Filter("consent", gettext_lazy("Consent"),
-               choices=[*ConsentStatus.choices, ("none", gettext_lazy("No answer recorded"))],
-               lookup="consent_status"),
+        Filter(
+            "consent",
+            gettext_lazy("Consent"),
+            choices=[*ConsentStatus.choices, ("none", gettext_lazy("No answer recorded"))],
+            lookup="consent_status",
+        ),
         Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
-        Filter("q", gettext_lazy("Name or student number"),
-               apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v))),
+        Filter(
+            "q",
+            gettext_lazy("Name or student number"),
+            apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v)),
+        ),
     ]
 
     def get_queryset(self, request):
         return selectors.students_with_consent(
-            Student.objects.filter(status="active").select_related("school_class"))
+            Student.objects.filter(status="active").select_related("school_class")
+        )
 
     @property
     def columns(self):
         return [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Full name"), "name",
-                   link=lambda s: f"/care/consent/answers/?q={s.student_number}"),
+            Column(
+                gettext_lazy("Full name"),
+                "name",
+                link=lambda s: f"/care/consent/answers/?q={s.student_number}",
+            ),
             Column(gettext_lazy("Class"), lambda s: str(s.school_class)),
             Column(gettext_lazy("Consent"), lambda s: selectors.consent_label(s.consent_status)),
-            Column(gettext_lazy("Answered on"), lambda s: s.consent_on if self.exporting else _day(s.consent_on)),
-            Column(gettext_lazy("Record an answer"), lambda s: _("Record"),
-                   link=lambda s: f"/care/consent/new/?student={s.public_id}"),
+            Column(
+                gettext_lazy("Answered on"), lambda s: s.consent_on if self.exporting else _day(s.consent_on)
+            ),
+            Column(
+                gettext_lazy("Record an answer"),
+                lambda s: _("Record"),
+                link=lambda s: f"/care/consent/new/?student={s.public_id}",
+            ),
         ]
 
     def get_actions(self, request):
@@ -451,8 +565,13 @@ class ConsentAnswersTable(CareTable):
     empty_text = gettext_lazy("No answers recorded yet.")
     filters = [
         Filter("status", gettext_lazy("Answer"), choices=list(ConsentStatus.choices)),
-        Filter("q", gettext_lazy("Name or student number"),
-               apply=lambda qs, v: qs.filter(Q(student__name__icontains=v) | Q(student__student_number__icontains=v))),
+        Filter(
+            "q",
+            gettext_lazy("Name or student number"),
+            apply=lambda qs, v: qs.filter(
+                Q(student__name__icontains=v) | Q(student__student_number__icontains=v)
+            ),
+        ),
     ]
 
     def get_queryset(self, request):
@@ -495,7 +614,6 @@ class ConsentFormPage(FormPage):
         return "/care/consent/"
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Audit trail
 
@@ -517,8 +635,10 @@ def _people(request):
 
 class AuditTable(CareTable):
     title = gettext_lazy("Audit trail")
-    intro = gettext_lazy("Every read and change of students' sensitive data: who, when, what, which student and why. "
-                         "Nobody can change or delete it.")
+    intro = gettext_lazy(
+        "Every read and change of students' sensitive data: who, when, what, which student and why. "
+        "Nobody can change or delete it."
+    )
     policy = audit_policy
     tab = "audit"
     export_name = "审计日志"

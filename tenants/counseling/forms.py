@@ -34,18 +34,42 @@ class SessionForm(forms.Form):
     student = StudentChoice(label=_("Student"), queryset=None)
     counselor = PersonChoice(label=_("Counselor"), queryset=None)
     held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME, input_formats=DATETIME_FORMATS)
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240, initial=50)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=240, initial=50
+    )
     category = forms.ChoiceField(label=_("Issue category"), choices=IssueCategory.choices)
-    booking = BookingChoice(label=_("Room booking"), queryset=None, required=False,
-                            help_text=_("An existing booking of a counseling room (optional)."))
-    room = forms.ModelChoiceField(label=_("Or book a room"), queryset=None, required=False,
-                                  help_text=_("Books the room for the session; a room already booked then is refused."))
-    booking_starts_at = forms.DateTimeField(label=_("Booking starts"), widget=DATETIME, input_formats=DATETIME_FORMATS,
-                                            required=False, help_text=_("Empty: when the session starts."))
-    booking_ends_at = forms.DateTimeField(label=_("Booking ends"), widget=DATETIME, input_formats=DATETIME_FORMATS,
-                                          required=False, help_text=_("Empty: when the session ends."))
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                            help_text=_("Encrypted; only the care team reads them."))
+    booking = BookingChoice(
+        label=_("Room booking"),
+        queryset=None,
+        required=False,
+        help_text=_("An existing booking of a counseling room (optional)."),
+    )
+    room = forms.ModelChoiceField(
+        label=_("Or book a room"),
+        queryset=None,
+        required=False,
+        help_text=_("Books the room for the session; a room already booked then is refused."),
+    )
+    booking_starts_at = forms.DateTimeField(
+        label=_("Booking starts"),
+        widget=DATETIME,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+        help_text=_("Empty: when the session starts."),
+    )
+    booking_ends_at = forms.DateTimeField(
+        label=_("Booking ends"),
+        widget=DATETIME,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+        help_text=_("Empty: when the session ends."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Encrypted; only the care team reads them."),
+    )
     follow_up_on = forms.DateField(label=_("Follow-up date"), widget=DATE, required=False)
 
     def __init__(self, *args, user=None, editing=False, booking_id=None, **kwargs):
@@ -54,7 +78,11 @@ class SessionForm(forms.Form):
         self.fields["counselor"].queryset = selectors.counselors()
         bookings = selectors.open_bookings()
         if booking_id:  # the session's own booking stays choosable, however old
-            bookings = (bookings | RoomBooking.objects.filter(pk=booking_id)).select_related("room").order_by("starts_at")
+            bookings = (
+                (bookings | RoomBooking.objects.filter(pk=booking_id))
+                .select_related("room")
+                .order_by("starts_at")
+            )
         self.fields["booking"].queryset = bookings
         self.fields["room"].queryset = CounselingRoom.objects.filter(is_active=True).order_by("name")
         if editing:
@@ -91,14 +119,22 @@ class ReturnPlanForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    student = StudentChoice(label=_("Student"), queryset=None,
-                            help_text=_("Students at elevated attention or above without an active plan."))
-    owner = PersonChoice(label=_("Owner"), queryset=None,
-                         help_text=_("The person responsible: a counselor, or the homeroom teacher."))
+    student = StudentChoice(
+        label=_("Student"),
+        queryset=None,
+        help_text=_("Students at elevated attention or above without an active plan."),
+    )
+    owner = PersonChoice(
+        label=_("Owner"),
+        queryset=None,
+        help_text=_("The person responsible: a counselor, or the homeroom teacher."),
+    )
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}))
     supports = forms.CharField(label=_("Supports"), widget=forms.Textarea(attrs={"rows": 4}))
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
-    review_every_days = forms.IntegerField(label=_("Review every (days)"), min_value=7, max_value=180, initial=30)
+    review_every_days = forms.IntegerField(
+        label=_("Review every (days)"), min_value=7, max_value=180, initial=30
+    )
 
     def __init__(self, *args, user=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,5 +148,9 @@ class PlanForm(forms.Form):
 
 class ReviewForm(forms.Form):
     progress = forms.CharField(label=_("Progress check"), widget=forms.Textarea(attrs={"rows": 4}))
-    next_due_on = forms.DateField(label=_("Next review on"), widget=DATE, required=False,
-                                  help_text=_("Empty: after the plan's review interval."))
+    next_due_on = forms.DateField(
+        label=_("Next review on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: after the plan's review interval."),
+    )

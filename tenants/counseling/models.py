@@ -23,9 +23,20 @@ class IssueCategory(models.TextChoices):
 
 
 class CounselingSession(AuthoredModel):
-    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="counseling_sessions")
-    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counselor"), on_delete=models.PROTECT, related_name="+")
-    booking = models.ForeignKey(RoomBooking, verbose_name=_("room booking"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="counseling_sessions"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("counselor"), on_delete=models.PROTECT, related_name="+"
+    )
+    booking = models.ForeignKey(
+        RoomBooking,
+        verbose_name=_("room booking"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     held_at = models.DateTimeField(_("held at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     category = models.CharField(_("issue category"), max_length=15, choices=IssueCategory.choices)
@@ -36,9 +47,13 @@ class CounselingSession(AuthoredModel):
     class Meta:
         ordering = ["-held_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("category", IssueCategory.values), name="counseling_session_category_known"),
-            models.CheckConstraint(condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=240),
-                                   name="counseling_session_duration_range"),
+            models.CheckConstraint(
+                condition=one_of("category", IssueCategory.values), name="counseling_session_category_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=240),
+                name="counseling_session_duration_range",
+            ),
         ]
 
 
@@ -46,7 +61,9 @@ class Referral(AuthoredModel):
     """A referral to a medical institution (转介就医), the feedback received, and the plan for the
     student's return to school after treatment."""
 
-    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="medical_referrals")
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="medical_referrals"
+    )
     institution = models.CharField(_("institution"), max_length=200)
     referred_on = models.DateField(_("referred on"))
     reason = EncryptedTextField(_("reason"))
@@ -68,8 +85,12 @@ class PlanStatus(models.TextChoices):
 class CarePlan(AuthoredModel):
     """一生一策: the plan for one student at elevated attention or above."""
 
-    student = models.ForeignKey(Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="care_plans")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="care_plans"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
     goals = EncryptedTextField(_("goals"))
     supports = EncryptedTextField(_("supports"))
     starts_on = models.DateField(_("starts on"))
@@ -81,12 +102,19 @@ class CarePlan(AuthoredModel):
     class Meta:
         ordering = ["-starts_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("status", PlanStatus.values), name="counseling_plan_status_known"),
+            models.CheckConstraint(
+                condition=one_of("status", PlanStatus.values), name="counseling_plan_status_known"
+            ),
             # One active plan per student: the plan is the student's, whoever owns it.
-            models.UniqueConstraint(fields=["student"], condition=models.Q(status="active"),
-                                    name="counseling_one_active_plan_per_student"),
-            models.CheckConstraint(condition=models.Q(review_every_days__gte=7, review_every_days__lte=180),
-                                   name="counseling_plan_review_interval_range"),
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=models.Q(status="active"),
+                name="counseling_one_active_plan_per_student",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_every_days__gte=7, review_every_days__lte=180),
+                name="counseling_plan_review_interval_range",
+            ),
         ]
 
 
@@ -96,13 +124,18 @@ class PlanReview(PublicModel):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="reviews")
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     progress = EncryptedTextField(_("progress check"), blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
             # At most one review waits at a time: the next one is scheduled when this one is done.
-            models.UniqueConstraint(fields=["plan"], condition=models.Q(done_at__isnull=True),
-                                    name="counseling_one_pending_review_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(done_at__isnull=True),
+                name="counseling_one_pending_review_per_plan",
+            ),
         ]

@@ -41,49 +41,69 @@ def staff_users() -> QuerySet[User]:
 
 
 def students_for(user) -> QuerySet[Student]:
-    return visible_students(user, Student.objects.filter(status=StudentStatus.ACTIVE).select_related("school_class"))
+    return visible_students(
+        user, Student.objects.filter(status=StudentStatus.ACTIVE).select_related("school_class")
+    )
 
 
 def open_bookings() -> QuerySet[RoomBooking]:
     """Live (not cancelled) room bookings, from a month back to a month ahead."""
     now = timezone.now()
-    return (RoomBooking.objects.filter(cancelled=False, starts_at__gte=now - timedelta(days=30),
-                                       starts_at__lte=now + timedelta(days=30))
-            .select_related("room").order_by("starts_at"))
+    return (
+        RoomBooking.objects.filter(
+            cancelled=False, starts_at__gte=now - timedelta(days=30), starts_at__lte=now + timedelta(days=30)
+        )
+        .select_related("room")
+        .order_by("starts_at")
+    )
 
 
 def session_list() -> QuerySet[CounselingSession]:
     return CounselingSession.objects.filter(archived_at__isnull=True).select_related(
-        "student", "student__school_class", "counselor", "booking", "booking__room")
+        "student", "student__school_class", "counselor", "booking", "booking__room"
+    )
 
 
 def referral_list() -> QuerySet[Referral]:
-    return Referral.objects.filter(archived_at__isnull=True).select_related("student", "student__school_class")
+    return Referral.objects.filter(archived_at__isnull=True).select_related(
+        "student", "student__school_class"
+    )
 
 
 def plan_list() -> QuerySet[CarePlan]:
     pending = PlanReview.objects.filter(plan=OuterRef("pk"), done_at__isnull=True).order_by("due_on")
-    return (CarePlan.objects.filter(archived_at__isnull=True)
-            .select_related("student", "student__school_class", "student__care_record", "owner")
-            .annotate(next_review_on=Subquery(pending.values("due_on")[:1])))
+    return (
+        CarePlan.objects.filter(archived_at__isnull=True)
+        .select_related("student", "student__school_class", "student__care_record", "owner")
+        .annotate(next_review_on=Subquery(pending.values("due_on")[:1]))
+    )
 
 
 def students_needing_a_plan(user) -> QuerySet[Student]:
     """Active students at elevated attention or above with no active plan: the plans' to-do list."""
-    return (students_for(user)
-            .filter(care_record__level__in=PLAN_LEVELS)
-            .exclude(care_plans__status=PlanStatus.ACTIVE)
-            .select_related("care_record")
-            .order_by("school_class__grade", "school_class__name", "student_number"))
+    return (
+        students_for(user)
+        .filter(care_record__level__in=PLAN_LEVELS)
+        .exclude(care_plans__status=PlanStatus.ACTIVE)
+        .select_related("care_record")
+        .order_by("school_class__grade", "school_class__name", "student_number")
+    )
 
 
 def reviews_due_for(owner, *, today: date | None = None) -> list[PlanReview]:
     """Reviews of the owner's active plans due within a week (or overdue), not yet done."""
     today = today or school_today()
-    reviews = list(PlanReview.objects.filter(
-        plan__owner=owner, plan__status=PlanStatus.ACTIVE, plan__archived_at__isnull=True,
-        done_at__isnull=True, due_on__lte=today + timedelta(days=DUE_AHEAD_DAYS),
-    ).select_related("plan", "plan__student").order_by("due_on")[:20])
+    reviews = list(
+        PlanReview.objects.filter(
+            plan__owner=owner,
+            plan__status=PlanStatus.ACTIVE,
+            plan__archived_at__isnull=True,
+            done_at__isnull=True,
+            due_on__lte=today + timedelta(days=DUE_AHEAD_DAYS),
+        )
+        .select_related("plan", "plan__student")
+        .order_by("due_on")[:20]
+    )
     for review in reviews:
         review.overdue = review.due_on < today
     return reviews
@@ -106,6 +126,7 @@ def session_months() -> list[tuple[str, str]]:
 
 def month_filter(field: str):
     """A filter (queryset, "YYYY-MM") -> the rows of that month in `field`."""
+
     def apply(qs, value):
         try:
             year, month = (int(part) for part in value.split("-"))
@@ -117,7 +138,7 @@ def month_filter(field: str):
 
 
 def follow_up_filter(qs, value: str):
-    """"due": sessions whose follow-up date is within a week or past; "set": with any follow-up date."""
+    """ "due": sessions whose follow-up date is within a week or past; "set": with any follow-up date."""
     today = school_today()
     if value == "due":
         return qs.filter(follow_up_on__isnull=False, follow_up_on__lte=today + timedelta(days=DUE_AHEAD_DAYS))

@@ -38,8 +38,16 @@ def _active_student(student, errors):
 
 # Sessions ---------------------------------------------------------------------------------------
 
-SESSION_FIELDS = ("student", "counselor", "booking", "held_at", "duration_minutes", "category", "notes",
-                  "follow_up_on")
+SESSION_FIELDS = (
+    "student",
+    "counselor",
+    "booking",
+    "held_at",
+    "duration_minutes",
+    "category",
+    "notes",
+    "follow_up_on",
+)
 
 
 def _check_session(values: dict) -> None:
@@ -71,26 +79,62 @@ def _book_room(*, actor, room, starts_at: datetime | None, ends_at: datetime | N
     starts_at = starts_at or held_at
     ends_at = ends_at or (starts_at + timedelta(minutes=duration or 50) if starts_at else None)
     try:
-        return resources.booking_create(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at,
-                                        purpose=BOOKING_PURPOSE, allow_past=True)
+        return resources.booking_create(
+            actor=actor,
+            room=room,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=BOOKING_PURPOSE,
+            allow_past=True,
+        )
     except ValidationError as exc:
-        names = {"starts_at": "booking_starts_at", "ends_at": "booking_ends_at", "room": "room", "booked_by": "room"}
+        names = {
+            "starts_at": "booking_starts_at",
+            "ends_at": "booking_ends_at",
+            "room": "room",
+            "booked_by": "room",
+        }
         raise ValidationError({names.get(k, "room"): v for k, v in exc.message_dict.items()})
 
 
 @transaction.atomic
-def session_create(*, actor, student, counselor, held_at, duration_minutes, category, notes: str = "",
-                   follow_up_on: date | None = None, booking=None, room=None, booking_starts_at=None,
-                   booking_ends_at=None) -> CounselingSession:
-    values = dict(student=student, counselor=counselor, booking=booking, held_at=held_at,
-                  duration_minutes=duration_minutes, category=category, notes=(notes or "").strip(),
-                  follow_up_on=follow_up_on)
+def session_create(
+    *,
+    actor,
+    student,
+    counselor,
+    held_at,
+    duration_minutes,
+    category,
+    notes: str = "",
+    follow_up_on: date | None = None,
+    booking=None,
+    room=None,
+    booking_starts_at=None,
+    booking_ends_at=None,
+) -> CounselingSession:
+    values = dict(
+        student=student,
+        counselor=counselor,
+        booking=booking,
+        held_at=held_at,
+        duration_minutes=duration_minutes,
+        category=category,
+        notes=(notes or "").strip(),
+        follow_up_on=follow_up_on,
+    )
     _check_session(values)
     if room is not None and booking is not None:
         raise ValidationError({"room": _("Choose an existing booking or a room to book, not both.")})
     if room is not None:
-        values["booking"] = _book_room(actor=actor, room=room, starts_at=booking_starts_at, ends_at=booking_ends_at,
-                                       held_at=held_at, duration=duration_minutes)
+        values["booking"] = _book_room(
+            actor=actor,
+            room=room,
+            starts_at=booking_starts_at,
+            ends_at=booking_ends_at,
+            held_at=held_at,
+            duration=duration_minutes,
+        )
     session = CounselingSession(created_by=actor, **values)
     session.full_clean(validate_constraints=False)
     session.save()
@@ -111,8 +155,14 @@ def session_update(session: CounselingSession, *, actor, data: dict) -> Counseli
     if room is not None:
         if "booking" in data and data["booking"] is not None:
             raise ValidationError({"room": _("Choose an existing booking or a room to book, not both.")})
-        values["booking"] = _book_room(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at,
-                                       held_at=values["held_at"], duration=values["duration_minutes"])
+        values["booking"] = _book_room(
+            actor=actor,
+            room=room,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            held_at=values["held_at"],
+            duration=values["duration_minutes"],
+        )
     for name in SESSION_FIELDS:
         if name == "notes" and values[name] == session.notes:
             continue  # unchanged text is not re-encrypted
@@ -125,8 +175,16 @@ def session_update(session: CounselingSession, *, actor, data: dict) -> Counseli
 
 # Referrals --------------------------------------------------------------------------------------
 
-REFERRAL_FIELDS = ("student", "institution", "referred_on", "reason", "feedback", "feedback_on", "return_plan",
-                   "return_on")
+REFERRAL_FIELDS = (
+    "student",
+    "institution",
+    "referred_on",
+    "reason",
+    "feedback",
+    "feedback_on",
+    "return_plan",
+    "return_on",
+)
 
 
 def _check_referral(values: dict) -> None:
@@ -140,9 +198,18 @@ def _check_referral(values: dict) -> None:
     if referred is None:
         errors["referred_on"] = _("Enter the date of the referral.")
     for text, day, missing_day, missing_text in (
-        ("feedback", "feedback_on", _("Enter when the feedback was received."), _("Write down the feedback received.")),
-        ("return_plan", "return_on", _("Enter the date the student is back at school."),
-         _("Write down the return-to-school plan.")),
+        (
+            "feedback",
+            "feedback_on",
+            _("Enter when the feedback was received."),
+            _("Write down the feedback received."),
+        ),
+        (
+            "return_plan",
+            "return_on",
+            _("Enter the date the student is back at school."),
+            _("Write down the return-to-school plan."),
+        ),
     ):
         has_text, when = bool((values.get(text) or "").strip()), values.get(day)
         if has_text and when is None:
@@ -156,11 +223,28 @@ def _check_referral(values: dict) -> None:
 
 
 @transaction.atomic
-def referral_create(*, actor, student, institution: str, referred_on: date, reason: str, feedback: str = "",
-                    feedback_on=None, return_plan: str = "", return_on=None) -> Referral:
-    values = dict(student=student, institution=(institution or "").strip(), referred_on=referred_on,
-                  reason=(reason or "").strip(), feedback=(feedback or "").strip(), feedback_on=feedback_on,
-                  return_plan=(return_plan or "").strip(), return_on=return_on)
+def referral_create(
+    *,
+    actor,
+    student,
+    institution: str,
+    referred_on: date,
+    reason: str,
+    feedback: str = "",
+    feedback_on=None,
+    return_plan: str = "",
+    return_on=None,
+) -> Referral:
+    values = dict(
+        student=student,
+        institution=(institution or "").strip(),
+        referred_on=referred_on,
+        reason=(reason or "").strip(),
+        feedback=(feedback or "").strip(),
+        feedback_on=feedback_on,
+        return_plan=(return_plan or "").strip(),
+        return_on=return_on,
+    )
     _check_referral(values)
     referral = Referral(created_by=actor, **values)
     referral.full_clean()
@@ -196,10 +280,17 @@ def _check_plan(values: dict, *, creating: bool) -> None:
     student = values.get("student")
     if creating:
         _active_student(student, errors)
-        level = CareRecord.objects.filter(student=student).values_list("level", flat=True).first() if student else None
+        level = (
+            CareRecord.objects.filter(student=student).values_list("level", flat=True).first()
+            if student
+            else None
+        )
         if "student" not in errors and level not in PLAN_LEVELS:
             errors["student"] = _("A plan (一生一策) is for a student at elevated attention or above.")
-        elif "student" not in errors and CarePlan.objects.filter(student=student, status=PlanStatus.ACTIVE).exists():
+        elif (
+            "student" not in errors
+            and CarePlan.objects.filter(student=student, status=PlanStatus.ACTIVE).exists()
+        ):
             errors["student"] = _("This student already has an active plan.")
         if values.get("starts_on") is None:
             errors["starts_on"] = _("Enter the date the plan starts.")
@@ -217,11 +308,18 @@ def _check_plan(values: dict, *, creating: bool) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor, student, owner, goals: str, supports: str, starts_on: date,
-                review_every_days: int = 30) -> CarePlan:
+def plan_create(
+    *, actor, student, owner, goals: str, supports: str, starts_on: date, review_every_days: int = 30
+) -> CarePlan:
     """Create the plan and schedule its first review (starts_on + the interval)."""
-    values = dict(student=student, owner=owner, goals=(goals or "").strip(), supports=(supports or "").strip(),
-                  starts_on=starts_on, review_every_days=review_every_days)
+    values = dict(
+        student=student,
+        owner=owner,
+        goals=(goals or "").strip(),
+        supports=(supports or "").strip(),
+        starts_on=starts_on,
+        review_every_days=review_every_days,
+    )
     _check_plan(values, creating=True)
     plan = CarePlan(created_by=actor, **values)
     plan.full_clean(validate_constraints=False)
@@ -263,7 +361,9 @@ def pending_review(plan: CarePlan) -> PlanReview | None:
 
 
 @transaction.atomic
-def plan_review_record(plan: CarePlan, *, actor, progress: str, next_due_on: date | None = None) -> PlanReview:
+def plan_review_record(
+    plan: CarePlan, *, actor, progress: str, next_due_on: date | None = None
+) -> PlanReview:
     """Write the progress check of the plan's pending review, mark it done, and schedule the next
     review (today + the plan's interval, unless a date is given)."""
     plan = _active_plan(plan)

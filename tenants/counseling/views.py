@@ -89,20 +89,34 @@ def _counselor_choices(request):
 
 class SessionTable(AuditedTable):
     title = gettext_lazy("Individual counseling (个别辅导)")
-    intro = gettext_lazy("Sessions held by the school's counselors. Notes are on each session's page, for the care team only.")
+    intro = gettext_lazy(
+        "Sessions held by the school's counselors. Notes are on each session's page, for the care team only."
+    )
     policy = session_policy
     subject = services.SESSION_SUBJECT
     tab = "counseling:index"
     export_name = "个别辅导记录"
     empty_text = gettext_lazy("No sessions recorded yet. Record a session after it is held.")
     filters = [
-        Filter("counselor", gettext_lazy("Counselor"), choices=_counselor_choices, lookup="counselor__public_id"),
+        Filter(
+            "counselor", gettext_lazy("Counselor"), choices=_counselor_choices, lookup="counselor__public_id"
+        ),
         Filter("category", gettext_lazy("Issue category"), choices=list(IssueCategory.choices)),
-        Filter("month", gettext_lazy("Month"), choices=lambda request: selectors.session_months(),
-               apply=_month_filter("held_at")),
-        Filter("follow_up", gettext_lazy("Follow-up"), choices=[
-            ("due", gettext_lazy("Due within 7 days or overdue")), ("set", gettext_lazy("Has a follow-up date"))],
-            apply=_follow_up),
+        Filter(
+            "month",
+            gettext_lazy("Month"),
+            choices=lambda request: selectors.session_months(),
+            apply=_month_filter("held_at"),
+        ),
+        Filter(
+            "follow_up",
+            gettext_lazy("Follow-up"),
+            choices=[
+                ("due", gettext_lazy("Due within 7 days or overdue")),
+                ("set", gettext_lazy("Has a follow-up date")),
+            ],
+            apply=_follow_up,
+        ),
     ]
 
     def get_queryset(self, request):
@@ -111,8 +125,11 @@ class SessionTable(AuditedTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Student"), "student.name",
-                   link=lambda s: reverse("counseling:session", args=[s.public_id])),
+            Column(
+                gettext_lazy("Student"),
+                "student.name",
+                link=lambda s: reverse("counseling:session", args=[s.public_id]),
+            ),
             Column(gettext_lazy("Class"), lambda s: str(s.student.school_class)),
             Column(gettext_lazy("Counselor"), "counselor.display_name"),
             Column(gettext_lazy("Held at"), lambda s: _when(s.held_at)),
@@ -159,9 +176,16 @@ class AuditedForm(FormPage):
         return self.initial(request)
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {
-            "title": self.title if obj is None else f"{self.edit_title} · {obj.student.name}", "form": form, "object": obj,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title if obj is None else f"{self.edit_title} · {obj.student.name}",
+                "form": form,
+                "object": obj,
+            },
+            status=status,
+        )
 
 
 class SessionFormPage(AuditedForm):
@@ -179,19 +203,31 @@ class SessionFormPage(AuditedForm):
 
     def initial_for(self, request, obj):
         if obj is None:
-            initial = {"held_at": timezone.localtime().replace(second=0, microsecond=0), "duration_minutes": 50}
+            initial = {
+                "held_at": timezone.localtime().replace(second=0, microsecond=0),
+                "duration_minutes": 50,
+            }
             if request.user.has_role(*selectors.COUNSELOR_ROLES):
                 initial["counselor"] = request.user.pk
             student = request.GET.get("student")
             if student:
-                found = selectors.students_for(request.user).filter(public_id__in=[student] if is_uuid(student) else []).first()
+                found = (
+                    selectors.students_for(request.user)
+                    .filter(public_id__in=[student] if is_uuid(student) else [])
+                    .first()
+                )
                 if found:
                     initial["student"] = found.pk
             return initial
         return {
-            "student": obj.student_id, "counselor": obj.counselor_id, "held_at": timezone.localtime(obj.held_at),
-            "duration_minutes": obj.duration_minutes, "category": obj.category, "booking": obj.booking_id,
-            "notes": obj.notes, "follow_up_on": obj.follow_up_on,
+            "student": obj.student_id,
+            "counselor": obj.counselor_id,
+            "held_at": timezone.localtime(obj.held_at),
+            "duration_minutes": obj.duration_minutes,
+            "category": obj.category,
+            "booking": obj.booking_id,
+            "notes": obj.notes,
+            "follow_up_on": obj.follow_up_on,
         }
 
     def save(self, request, form, obj):
@@ -208,18 +244,29 @@ class SessionFormPage(AuditedForm):
         return reverse("counseling:session", args=[saved.public_id])
 
 
-
 @login_required
 def session_detail(request, id):
     session = get_object_or_404(session_policy.visible(request.user, selectors.session_list()), public_id=id)
-    audit(actor=request.user, action="view", subject=services.SESSION_SUBJECT, student=session.student, obj=session)
-    return render(request, "counseling/session_detail.html", {
-        "session": session, "tabs": _tabs("counseling:index", request.user),
-        "can_change": session_policy.can_change(request.user, session),
-    })
+    audit(
+        actor=request.user,
+        action="view",
+        subject=services.SESSION_SUBJECT,
+        student=session.student,
+        obj=session,
+    )
+    return render(
+        request,
+        "counseling/session_detail.html",
+        {
+            "session": session,
+            "tabs": _tabs("counseling:index", request.user),
+            "can_change": session_policy.can_change(request.user, session),
+        },
+    )
 
 
 # Referrals --------------------------------------------------------------------------------------
+
 
 def _referral_state(qs, value):
     if value == "waiting":
@@ -233,18 +280,33 @@ def _referral_state(qs, value):
 
 class ReferralTable(AuditedTable):
     title = gettext_lazy("Referrals to medical institutions (转介就医)")
-    intro = gettext_lazy("Each referral with the feedback received and the plan for the student's return to school.")
+    intro = gettext_lazy(
+        "Each referral with the feedback received and the plan for the student's return to school."
+    )
     policy = referral_policy
     subject = services.REFERRAL_SUBJECT
     tab = "counseling:referrals"
     export_name = "转介就医记录"
-    empty_text = gettext_lazy("No referrals yet. Record a referral when a student is referred for medical care.")
+    empty_text = gettext_lazy(
+        "No referrals yet. Record a referral when a student is referred for medical care."
+    )
     filters = [
-        Filter("state", gettext_lazy("Status"), choices=[
-            ("waiting", gettext_lazy("Waiting for feedback")), ("feedback", gettext_lazy("Feedback received")),
-            ("returned", gettext_lazy("Back at school"))], apply=_referral_state),
-        Filter("month", gettext_lazy("Month referred"), choices=lambda request: selectors.session_months(),
-               apply=_month_filter("referred_on")),
+        Filter(
+            "state",
+            gettext_lazy("Status"),
+            choices=[
+                ("waiting", gettext_lazy("Waiting for feedback")),
+                ("feedback", gettext_lazy("Feedback received")),
+                ("returned", gettext_lazy("Back at school")),
+            ],
+            apply=_referral_state,
+        ),
+        Filter(
+            "month",
+            gettext_lazy("Month referred"),
+            choices=lambda request: selectors.session_months(),
+            apply=_month_filter("referred_on"),
+        ),
         Filter("q", gettext_lazy("Institution"), lookup="institution__icontains"),
     ]
 
@@ -254,8 +316,11 @@ class ReferralTable(AuditedTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Student"), "student.name",
-                   link=lambda r: reverse("counseling:referral", args=[r.public_id])),
+            Column(
+                gettext_lazy("Student"),
+                "student.name",
+                link=lambda r: reverse("counseling:referral", args=[r.public_id]),
+            ),
             Column(gettext_lazy("Class"), lambda r: str(r.student.school_class)),
             Column(gettext_lazy("Medical institution"), "institution"),
             Column(gettext_lazy("Referred on"), lambda r: _day(r.referred_on)),
@@ -282,8 +347,12 @@ class ReferralFormPage(AuditedForm):
     def initial_for(self, request, obj):
         if obj is None:
             return {"referred_on": selectors.school_today()}
-        return {"student": obj.student_id, "institution": obj.institution, "referred_on": obj.referred_on,
-                "reason": obj.reason}
+        return {
+            "student": obj.student_id,
+            "institution": obj.institution,
+            "referred_on": obj.referred_on,
+            "reason": obj.reason,
+        }
 
     def save(self, request, form, obj):
         data = dict(form.cleaned_data)
@@ -314,15 +383,29 @@ class ReferralReturnPage(ReferralFormPage):
 
 @login_required
 def referral_detail(request, id):
-    referral = get_object_or_404(referral_policy.visible(request.user, selectors.referral_list()), public_id=id)
-    audit(actor=request.user, action="view", subject=services.REFERRAL_SUBJECT, student=referral.student, obj=referral)
-    return render(request, "counseling/referral_detail.html", {
-        "referral": referral, "tabs": _tabs("counseling:referrals", request.user),
-        "can_change": referral_policy.can_change(request.user, referral),
-    })
+    referral = get_object_or_404(
+        referral_policy.visible(request.user, selectors.referral_list()), public_id=id
+    )
+    audit(
+        actor=request.user,
+        action="view",
+        subject=services.REFERRAL_SUBJECT,
+        student=referral.student,
+        obj=referral,
+    )
+    return render(
+        request,
+        "counseling/referral_detail.html",
+        {
+            "referral": referral,
+            "tabs": _tabs("counseling:referrals", request.user),
+            "can_change": referral_policy.can_change(request.user, referral),
+        },
+    )
 
 
 # Plans (一生一策) ---------------------------------------------------------------------------------
+
 
 def _plan_review_due(qs, value):
     today = selectors.school_today()
@@ -342,7 +425,9 @@ class PlanTable(AuditedTable):
     is neither: their own plans. Everyone else: 403."""
 
     title = gettext_lazy("One student, one plan (一生一策)")
-    intro = gettext_lazy("A plan for each student at elevated attention or above: goals, supports, an owner and regular reviews.")
+    intro = gettext_lazy(
+        "A plan for each student at elevated attention or above: goals, supports, an owner and regular reviews."
+    )
     subject = services.PLAN_SUBJECT
     tab = "counseling:plans"
     policy = None  # allowed() decides: owners who are not on the care team see their own
@@ -352,9 +437,15 @@ class PlanTable(AuditedTable):
     filters = [
         Filter("status", gettext_lazy("Status"), choices=list(PlanStatus.choices)),
         Filter("owner", gettext_lazy("Owner"), choices=_owner_choices, lookup="owner__public_id"),
-        Filter("review", gettext_lazy("Review"), choices=[
-            ("due", gettext_lazy("Due within 7 days or overdue")), ("overdue", gettext_lazy("Overdue"))],
-            apply=_plan_review_due),
+        Filter(
+            "review",
+            gettext_lazy("Review"),
+            choices=[
+                ("due", gettext_lazy("Due within 7 days or overdue")),
+                ("overdue", gettext_lazy("Overdue")),
+            ],
+            apply=_plan_review_due,
+        ),
     ]
 
     def allowed(self, user):
@@ -383,7 +474,9 @@ class PlanTable(AuditedTable):
             Column(gettext_lazy("Owner"), "owner.display_name"),
             Column(gettext_lazy("Status"), "get_status_display"),
             Column(gettext_lazy("Starts on"), lambda p: _day(p.starts_on)),
-            Column(gettext_lazy("Next review"), lambda p: _day(p.next_review_on) if p.status == "active" else ""),
+            Column(
+                gettext_lazy("Next review"), lambda p: _day(p.next_review_on) if p.status == "active" else ""
+            ),
         ]
 
     def get_actions(self, request):
@@ -432,8 +525,12 @@ class PlanFormPage(AuditedForm):
                 if found:
                     initial["student"] = found.pk
             return initial
-        return {"owner": obj.owner_id, "goals": obj.goals, "supports": obj.supports,
-                "review_every_days": obj.review_every_days}
+        return {
+            "owner": obj.owner_id,
+            "goals": obj.goals,
+            "supports": obj.supports,
+            "review_every_days": obj.review_every_days,
+        }
 
     def save(self, request, form, obj):
         if obj is None:
@@ -449,13 +546,24 @@ def _plan_for(request, id):
 
 
 def _render_plan(request, plan, review_form, status=200):
-    return render(request, "counseling/plan_detail.html", {
-        "plan": plan, "reviews": list(selectors.plan_reviews(plan)), "review_form": review_form,
-        "pending": services.pending_review(plan), "tabs": _tabs("counseling:plans", request.user),
-        "can_change": plan_policy.can_change(request.user, plan) and plan.status == PlanStatus.ACTIVE,
-        "can_review": plan_policy.can_record_review(request.user, plan) and plan.status == PlanStatus.ACTIVE,
-        "level": AttentionLevel(plan.student.care_record.level).label if hasattr(plan.student, "care_record") else "",
-    }, status=status)
+    return render(
+        request,
+        "counseling/plan_detail.html",
+        {
+            "plan": plan,
+            "reviews": list(selectors.plan_reviews(plan)),
+            "review_form": review_form,
+            "pending": services.pending_review(plan),
+            "tabs": _tabs("counseling:plans", request.user),
+            "can_change": plan_policy.can_change(request.user, plan) and plan.status == PlanStatus.ACTIVE,
+            "can_review": plan_policy.can_record_review(request.user, plan)
+            and plan.status == PlanStatus.ACTIVE,
+            "level": AttentionLevel(plan.student.care_record.level).label
+            if hasattr(plan.student, "care_record")
+            else "",
+        },
+        status=status,
+    )
 
 
 @login_required

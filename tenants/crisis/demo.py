@@ -60,13 +60,20 @@ def seed_demo(*, today: date) -> None:
     counselor = User.objects.filter(username="counselor", is_active=True).first()
     psych = User.objects.filter(username="psych", is_active=True).first()
     principal = User.objects.filter(username="principal", is_active=True).first()
-    students = list(Student.objects.filter(status="active").order_by("school_class__grade", "student_number")[:40])
+    students = list(
+        Student.objects.filter(status="active").order_by("school_class__grade", "student_number")[:40]
+    )
     if not students or counselor is None or psych is None:
         return
 
     if not EmergencyPlan.objects.filter(title=PLAN_TITLE).exists():
-        services.plan_create(actor=principal or psych, title=PLAN_TITLE, version="2.0",
-                             effective_on=date(today.year if today.month >= 9 else today.year - 1, 9, 1), body=PLAN_BODY)
+        services.plan_create(
+            actor=principal or psych,
+            title=PLAN_TITLE,
+            version="2.0",
+            effective_on=date(today.year if today.month >= 9 else today.year - 1, 9, 1),
+            body=PLAN_BODY,
+        )
 
     for offset in range(14):
         day = today + timedelta(days=offset)
@@ -83,17 +90,49 @@ def seed_demo(*, today: date) -> None:
     # A case closed last month: every step done, referral not needed, with its summary.
     start = today - timedelta(days=40)
     closed = services.case_report(
-        student=closed_student, level="medium", identified_how="report", actor=psych,
+        student=closed_student,
+        level="medium",
+        identified_how="report",
+        actor=psych,
         narrative="同班同学向班主任反映，该生近两周在社交软件上多次发布“想消失”之类的内容，上课常趴桌，午饭吃得很少。",
     )
     _backdate(closed, _at(start, 9, 20))
     steps = [
-        ("assessed", _at(start, 10, 30), dict(level="medium", note="当面访谈约 50 分钟。情绪低落两周，与父母争吵后加重；否认具体自伤计划，无既往自伤史。评估为中风险。")),
-        ("intervention", _at(start, 14, 0), dict(note="制定安全计划，约定每周两次个别辅导；与班主任商定课堂关注方式，安排一名同伴陪伴午餐。")),
-        ("guardians_notified", _at(start + timedelta(days=1), 16, 30), dict(note="母亲到校面谈，告知情况和家庭沟通建议，母亲签字确认。")),
-        ("referral", _at(start + timedelta(days=8), 16, 0), dict(skipped_reason="复评风险下降，家长配合良好，暂不需要转介医院")),
-        ("follow_up", _at(start + timedelta(days=15), 15, 30), dict(note="连续两周个别辅导，睡眠和饮食恢复，与母亲关系缓和。")),
-        ("closed", _at(start + timedelta(days=36), 17, 0), dict(summary="经四周跟踪，该生情绪稳定，社交软件未再出现消极内容，学业恢复正常。风险解除，转为一般关注，由班主任日常观察，心理教师每月回访一次。")),
+        (
+            "assessed",
+            _at(start, 10, 30),
+            dict(
+                level="medium",
+                note="当面访谈约 50 分钟。情绪低落两周，与父母争吵后加重；否认具体自伤计划，无既往自伤史。评估为中风险。",
+            ),
+        ),
+        (
+            "intervention",
+            _at(start, 14, 0),
+            dict(note="制定安全计划，约定每周两次个别辅导；与班主任商定课堂关注方式，安排一名同伴陪伴午餐。"),
+        ),
+        (
+            "guardians_notified",
+            _at(start + timedelta(days=1), 16, 30),
+            dict(note="母亲到校面谈，告知情况和家庭沟通建议，母亲签字确认。"),
+        ),
+        (
+            "referral",
+            _at(start + timedelta(days=8), 16, 0),
+            dict(skipped_reason="复评风险下降，家长配合良好，暂不需要转介医院"),
+        ),
+        (
+            "follow_up",
+            _at(start + timedelta(days=15), 15, 30),
+            dict(note="连续两周个别辅导，睡眠和饮食恢复，与母亲关系缓和。"),
+        ),
+        (
+            "closed",
+            _at(start + timedelta(days=36), 17, 0),
+            dict(
+                summary="经四周跟踪，该生情绪稳定，社交软件未再出现消极内容，学业恢复正常。风险解除，转为一般关注，由班主任日常观察，心理教师每月回访一次。"
+            ),
+        ),
     ]
     for step, done_at, extra in steps:
         services.step_record(closed, actor=psych, step=step, done_at=done_at, **extra)
@@ -101,11 +140,25 @@ def seed_demo(*, today: date) -> None:
     # An open high-risk case from this morning: identified, assessed and intervention done.
     opened_at = timezone.now() - timedelta(hours=2, minutes=30)
     case = services.case_report(
-        student=open_student, level="high", identified_how="self_report", actor=counselor,
+        student=open_student,
+        level="high",
+        identified_how="self_report",
+        actor=counselor,
         narrative="学生课间主动到心理辅导室，说最近总想到死，昨晚在手臂上划了几道。父母离异后随祖母生活，期中考试后压力很大。",
     )
     _backdate(case, opened_at)
-    services.step_record(case, actor=counselor, step="assessed", done_at=opened_at + timedelta(minutes=35), level="high",
-                         note="有自伤行为，存在自杀意念但无具体计划。评估为高风险，需 24 小时内通知监护人并考虑转介。")
-    services.step_record(case, actor=counselor, step="intervention", done_at=opened_at + timedelta(hours=1, minutes=20),
-                         note="签订安全约定，移除随身美工刀；安排班主任和心理教师轮流陪伴至放学。")
+    services.step_record(
+        case,
+        actor=counselor,
+        step="assessed",
+        done_at=opened_at + timedelta(minutes=35),
+        level="high",
+        note="有自伤行为，存在自杀意念但无具体计划。评估为高风险，需 24 小时内通知监护人并考虑转介。",
+    )
+    services.step_record(
+        case,
+        actor=counselor,
+        step="intervention",
+        done_at=opened_at + timedelta(hours=1, minutes=20),
+        note="签订安全约定，移除随身美工刀；安排班主任和心理教师轮流陪伴至放学。",
+    )

@@ -13,7 +13,11 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def care_team_choices():
-    people = [u for u in User.objects.filter(is_active=True).order_by("full_name", "username") if u.has_role(*CARE_TEAM)]
+    people = [
+        u
+        for u in User.objects.filter(is_active=True).order_by("full_name", "username")
+        if u.has_role(*CARE_TEAM)
+    ]
     return User.objects.filter(pk__in=[u.pk for u in people]).order_by("full_name", "username")
 
 
@@ -38,15 +42,26 @@ class CaseOpenForm(forms.Form):
     student = StudentChoice(label=_("Student"), queryset=Student.objects.none())
     level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     identified_how = forms.ChoiceField(label=_("Identified how"), choices=IdentifiedHow.choices)
-    narrative = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text=_("Encrypted; only the care team reads it."))
-    counselor = PersonChoice(label=_("Counselor in charge"), queryset=User.objects.none(), required=False,
-                             help_text=_("Leave empty to take charge yourself."))
+    narrative = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Encrypted; only the care team reads it."),
+    )
+    counselor = PersonChoice(
+        label=_("Counselor in charge"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Leave empty to take charge yourself."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = Student.objects.filter(status="active").select_related(
-            "school_class").order_by("school_class__grade", "school_class__name", "student_number")
+        self.fields["student"].queryset = (
+            Student.objects.filter(status="active")
+            .select_related("school_class")
+            .order_by("school_class__grade", "school_class__name", "student_number")
+        )
         self.fields["counselor"].queryset = care_team_choices()
 
 
@@ -54,14 +69,24 @@ class StepForm(forms.Form):
     """Records the step due next; `step` is fixed by the page and posted hidden."""
 
     step = forms.ChoiceField(choices=Step.choices, widget=forms.HiddenInput)
-    done_at = forms.DateTimeField(label=_("Done at"), required=False, widget=DATETIME,
-                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-                                  help_text=_("Leave empty for now."))
+    done_at = forms.DateTimeField(
+        label=_("Done at"),
+        required=False,
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        help_text=_("Leave empty for now."),
+    )
     level = forms.ChoiceField(label=_("Risk level"), required=False, choices=[("", "—"), *RiskLevel.choices])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_("Encrypted; only the care team reads it."))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Encrypted; only the care team reads it."),
+    )
     skipped_reason = forms.CharField(label=_("Referral not needed, because"), required=False, max_length=200)
-    summary = forms.CharField(label=_("Closing summary"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("Closing summary"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, step: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,22 +102,34 @@ class StepForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("The care team is told that you opened this case and why."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The care team is told that you opened this case and why."),
+    )
 
 
 class TimeLimitForm(forms.Form):
     level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
-    step = forms.ChoiceField(label=_("Step"), choices=[(s.value, s.label) for s in Step if s.value != STEP_ORDER[0]])
-    minutes = forms.IntegerField(label=_("Within (minutes)"), min_value=1,
-                                 help_text=_("Counted from when the case was opened."))
+    step = forms.ChoiceField(
+        label=_("Step"), choices=[(s.value, s.label) for s in Step if s.value != STEP_ORDER[0]]
+    )
+    minutes = forms.IntegerField(
+        label=_("Within (minutes)"), min_value=1, help_text=_("Counted from when the case was opened.")
+    )
 
 
 class DutyForm(forms.Form):
     user = PersonChoice(label=_("Counselor"), queryset=User.objects.none())
     on_date = forms.DateField(label=_("Date"), widget=DATE)
-    days = forms.IntegerField(label=_("For how many days"), min_value=1, max_value=31, initial=1,
-                              help_text=_("One assignment per day from the date."))
+    days = forms.IntegerField(
+        label=_("For how many days"),
+        min_value=1,
+        max_value=31,
+        initial=1,
+        help_text=_("One assignment per day from the date."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

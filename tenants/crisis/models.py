@@ -57,11 +57,21 @@ class CrisisCase(PublicModel):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="crisis_cases")
     level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
     step = models.CharField(_("current step"), max_length=20, choices=Step.choices, default="identified")
-    identified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    identified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     identified_how = models.CharField(_("identified how"), max_length=12, choices=IdentifiedHow.choices)
-    screening = models.ForeignKey("screening.Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counselor in charge"), on_delete=models.PROTECT,
-                                  null=True, blank=True, related_name="+")
+    screening = models.ForeignKey(
+        "screening.Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counselor in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     narrative = EncryptedTextField(_("what happened"), blank=True)
     summary = EncryptedTextField(_("closing summary"), blank=True)
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -72,11 +82,15 @@ class CrisisCase(PublicModel):
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("level", RiskLevel.values), name="crisis_case_level_known"),
+            models.CheckConstraint(
+                condition=one_of("level", RiskLevel.values), name="crisis_case_level_known"
+            ),
             models.CheckConstraint(condition=one_of("step", STEP_ORDER), name="crisis_case_step_known"),
-            models.CheckConstraint(condition=models.Q(step="closed", closed_at__isnull=False)
-                                   | (~models.Q(step="closed") & models.Q(closed_at__isnull=True)),
-                                   name="crisis_case_closed_has_time"),
+            models.CheckConstraint(
+                condition=models.Q(step="closed", closed_at__isnull=False)
+                | (~models.Q(step="closed") & models.Q(closed_at__isnull=True)),
+                name="crisis_case_closed_has_time",
+            ),
         ]
 
 
@@ -84,7 +98,9 @@ class CaseStep(PublicModel):
     case = models.ForeignKey(CrisisCase, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(max_length=20, choices=Step.choices)
     done_at = models.DateTimeField()
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
     skipped_reason = models.CharField(max_length=200, blank=True, help_text="e.g. referral not needed")
     note = EncryptedTextField(blank=True)
@@ -128,7 +144,9 @@ class DutyAssignment(models.Model):
     nobody assigned, every counselor and psychology teacher is alerted."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counselor"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("counselor"), on_delete=models.CASCADE, related_name="+"
+    )
     on_date = models.DateField(_("date"))
 
     class Meta:

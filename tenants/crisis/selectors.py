@@ -28,7 +28,10 @@ def cases():
     """Every case, annotated with `next_step`, `limit_minutes` (None without a limit for that level
     and step), `deadline` (opened_at + limit) and `overdue`."""
     next_step = Case(
-        *[When(step=step, then=Value(following)) for step, following in zip(STEP_ORDER, STEP_ORDER[1:], strict=False)],
+        *[
+            When(step=step, then=Value(following))
+            for step, following in zip(STEP_ORDER, STEP_ORDER[1:], strict=False)
+        ],
         default=Value(None),
     )
     minutes = Subquery(
@@ -39,10 +42,16 @@ def cases():
         .select_related("student", "student__school_class", "counselor", "identified_by")
         .annotate(next_step=next_step)
         .annotate(limit_minutes=minutes)
-        .annotate(deadline=ExpressionWrapper(F("opened_at") + F("limit_minutes") * timedelta(minutes=1),
-                                             output_field=DateTimeField()))
-        .annotate(overdue=Case(When(Q(closed_at__isnull=True, deadline__lt=Now()), then=Value(True)),
-                               default=Value(False)))
+        .annotate(
+            deadline=ExpressionWrapper(
+                F("opened_at") + F("limit_minutes") * timedelta(minutes=1), output_field=DateTimeField()
+            )
+        )
+        .annotate(
+            overdue=Case(
+                When(Q(closed_at__isnull=True, deadline__lt=Now()), then=Value(True)), default=Value(False)
+            )
+        )
     )
 
 

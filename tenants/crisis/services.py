@@ -63,29 +63,41 @@ def alert_on_duty(case: CrisisCase) -> int:
 
 
 @transaction.atomic
-def case_open(*, student, level: str, identified_how: str, actor=None, screening=None, narrative: str = "") -> CrisisCase:
+def case_open(
+    *, student, level: str, identified_how: str, actor=None, screening=None, narrative: str = ""
+) -> CrisisCase:
     case = CrisisCase.objects.create(
-        student=student, level=level, identified_how=identified_how, identified_by=actor,
-        screening=screening, narrative=narrative or "",
+        student=student,
+        level=level,
+        identified_how=identified_how,
+        identified_by=actor,
+        screening=screening,
+        narrative=narrative or "",
     )
     CaseStep.objects.create(case=case, step="identified", done_at=case.opened_at, done_by=actor, level=level)
     if raises_level(record_of(student).level, "crisis"):
-        attention_set(student=student, level="crisis", actor=actor,
-                      reason=_("Crisis case opened (%(how)s)") % {"how": case.get_identified_how_display()})
+        attention_set(
+            student=student,
+            level="crisis",
+            actor=actor,
+            reason=_("Crisis case opened (%(how)s)") % {"how": case.get_identified_how_display()},
+        )
     audit(actor=actor, action="create", subject="crisis.case", student=student, obj=case)
     alert_on_duty(case)
     return case
 
 
-
 # --- Steps ---------------------------------------------------------------------------------------
+
 
 def _step_label(step: str) -> str:
     return str(Step(step).label)
 
 
 @transaction.atomic
-def case_report(*, student, level: str, identified_how: str, actor, narrative: str = "", counselor=None) -> CrisisCase:
+def case_report(
+    *, student, level: str, identified_how: str, actor, narrative: str = "", counselor=None
+) -> CrisisCase:
     """A care-team member opens a case from the page or the API: validated, then `case_open`; the
     person who opens it is in charge unless another counselor is named."""
     errors = {}
@@ -99,7 +111,9 @@ def case_report(*, student, level: str, identified_how: str, actor, narrative: s
         errors["counselor"] = _("The person in charge must be a counselor or psychology teacher.")
     if errors:
         raise ValidationError(errors)
-    case = case_open(student=student, level=level, identified_how=identified_how, actor=actor, narrative=narrative)
+    case = case_open(
+        student=student, level=level, identified_how=identified_how, actor=actor, narrative=narrative
+    )
     in_charge = counselor or (actor if actor is not None and actor.has_role(*CARE_TEAM) else None)
     if in_charge is not None:
         CrisisCase.objects.filter(pk=case.pk).update(counselor=in_charge)
@@ -114,7 +128,9 @@ def case_update(case: CrisisCase, *, actor, data: dict) -> CrisisCase:
     data = {k: v for k, v in data.items() if k in allowed}
     counselor = data.get("counselor")
     if counselor is not None and not counselor.has_role(*CARE_TEAM):
-        raise ValidationError({"counselor": _("The person in charge must be a counselor or psychology teacher.")})
+        raise ValidationError(
+            {"counselor": _("The person in charge must be a counselor or psychology teacher.")}
+        )
     for name, value in data.items():
         setattr(case, name, value if value is not None or name == "counselor" else "")
     case.save()
@@ -123,8 +139,17 @@ def case_update(case: CrisisCase, *, actor, data: dict) -> CrisisCase:
 
 
 @transaction.atomic
-def step_record(case: CrisisCase, *, actor, step: str, level: str = "", note: str = "", done_at=None,
-                skipped_reason: str = "", summary: str = "") -> CaseStep:
+def step_record(
+    case: CrisisCase,
+    *,
+    actor,
+    step: str,
+    level: str = "",
+    note: str = "",
+    done_at=None,
+    skipped_reason: str = "",
+    summary: str = "",
+) -> CaseStep:
     """Record the step due next on a case: timed (now, or an entered time that is not in the future
     and not before the previous step) and attributed. Steps cannot be skipped or repeated; the
     assessment needs a risk level; a referral may be recorded as not needed, with the reason;
@@ -154,24 +179,36 @@ def step_record(case: CrisisCase, *, actor, step: str, level: str = "", note: st
     if step == "closed" and not summary:
         errors["summary"] = _("Closing a case needs a summary.")
     now = timezone.now()
-    previous = CaseStep.objects.filter(case=case).order_by("-done_at").values_list("done_at", flat=True).first()
+    previous = (
+        CaseStep.objects.filter(case=case).order_by("-done_at").values_list("done_at", flat=True).first()
+    )
     if done_at is None:
         done_at = now
     elif done_at > now + timedelta(minutes=1):
         errors["done_at"] = _("The time of a step cannot be in the future.")
     elif previous is not None and done_at < previous.replace(second=0, microsecond=0):
         errors["done_at"] = _("A step cannot be done before the previous step (%(at)s).") % {
-            "at": timezone.localtime(previous).strftime("%Y-%m-%d %H:%M")}
+            "at": timezone.localtime(previous).strftime("%Y-%m-%d %H:%M")
+        }
     elif previous is not None and done_at < previous:
         done_at = previous  # entered to the minute, in the previous step's minute: keep the order
     if errors:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            recorded = CaseStep.objects.create(case=case, step=step, done_at=done_at, done_by=actor, level=level,
-                                               note=note or "", skipped_reason=skipped_reason)
+            recorded = CaseStep.objects.create(
+                case=case,
+                step=step,
+                done_at=done_at,
+                done_by=actor,
+                level=level,
+                note=note or "",
+                skipped_reason=skipped_reason,
+            )
     except IntegrityError:
-        raise ValidationError({"step": _("The step “%(step)s” is already recorded.") % {"step": _step_label(step)}})
+        raise ValidationError(
+            {"step": _("The step “%(step)s” is already recorded.") % {"step": _step_label(step)}}
+        )
     case.step = step
     if level:
         case.level = level
@@ -204,17 +241,25 @@ def break_glass_open(case: CrisisCase, *, actor, reason: str) -> BreakGlass:
         raise ValidationError({"reason": _("State why you need to see this case's detail.")})
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
-    glass = BreakGlass.objects.create(case=case, actor=actor, reason=reason,
-                                      expires_at=timezone.now() + BREAK_GLASS_VALID)
-    audit(actor=actor, action="break_glass", subject="crisis.case", student=case.student, obj=case, reason=reason)
+    glass = BreakGlass.objects.create(
+        case=case, actor=actor, reason=reason, expires_at=timezone.now() + BREAK_GLASS_VALID
+    )
+    audit(
+        actor=actor,
+        action="break_glass",
+        subject="crisis.case",
+        student=case.student,
+        obj=case,
+        reason=reason,
+    )
     link = reverse("crisis:case", args=[case.public_id])
     for person in User.objects.filter(is_active=True).order_by("pk"):
         if person.has_role(*CARE_TEAM) and person.pk != actor.pk:
             notify(
                 recipient=person,
                 title=_("The principal opened a crisis case's detail (break-glass)"),
-                body=_("%(who)s opened the detail of a crisis case. Reason given: %(reason)s") % {
-                    "who": actor.display_name, "reason": reason},
+                body=_("%(who)s opened the detail of a crisis case. Reason given: %(reason)s")
+                % {"who": actor.display_name, "reason": reason},
                 link=link,
                 dedupe_key=f"crisis:{case.public_id}:break_glass:{glass.pk}",
             )
@@ -223,10 +268,14 @@ def break_glass_open(case: CrisisCase, *, actor, reason: str) -> BreakGlass:
 
 # --- Emergency plans, time limits, duty roster -------------------------------------------------
 
+
 @transaction.atomic
 def plan_create(*, actor, title: str, version: str, effective_on, body: str) -> EmergencyPlan:
-    return model_create(EmergencyPlan, actor=actor, data={
-        "title": title, "version": version, "effective_on": effective_on, "body": body})
+    return model_create(
+        EmergencyPlan,
+        actor=actor,
+        data={"title": title, "version": version, "effective_on": effective_on, "body": body},
+    )
 
 
 @transaction.atomic
@@ -252,7 +301,9 @@ def time_limit_set(*, actor, level: str, step: str, minutes: int) -> TimeLimit:
         errors["minutes"] = _("Enter at least one minute.")
     if errors:
         raise ValidationError(errors)
-    limit, _created = TimeLimit.objects.update_or_create(level=level, step=step, defaults={"minutes": minutes})
+    limit, _created = TimeLimit.objects.update_or_create(
+        level=level, step=step, defaults={"minutes": minutes}
+    )
     return limit
 
 
@@ -278,7 +329,9 @@ def duty_assign(*, actor, user, on_date) -> DutyAssignment:
     if on_date is None:
         raise ValidationError({"on_date": _("Enter a date.")})
     if DutyAssignment.objects.filter(user=user, on_date=on_date).exists():
-        raise ValidationError({"on_date": _("%(name)s is already on duty that day.") % {"name": user.display_name}})
+        raise ValidationError(
+            {"on_date": _("%(name)s is already on duty that day.") % {"name": user.display_name}}
+        )
     return DutyAssignment.objects.create(user=user, on_date=on_date)
 
 
@@ -289,13 +342,16 @@ def duty_remove(assignment: DutyAssignment, *, actor) -> None:
 
 # --- Escalation --------------------------------------------------------------------------------
 
+
 def escalate_overdue() -> dict:
     """Each open case past its next step's time limit: the principal(s) are told once per case and
     step (in the app, and by email when configured), and the case is marked escalated. The alert
     names no student."""
     from tenants.crisis.selectors import overdue_cases
 
-    principals = [u for u in User.objects.filter(is_active=True).order_by("pk") if u.has_role(SchoolRole.PRINCIPAL)]
+    principals = [
+        u for u in User.objects.filter(is_active=True).order_by("pk") if u.has_role(SchoolRole.PRINCIPAL)
+    ]
     counts = {"overdue": 0, "escalated": 0, "notified": 0}
     for case in overdue_cases():
         counts["overdue"] += 1
@@ -303,9 +359,11 @@ def escalate_overdue() -> dict:
         for principal in principals:
             note = notify(
                 recipient=principal,
-                title=_("Crisis case overdue: “%(step)s” not recorded in time (risk level %(level)s)") % {
-                    "step": _step_label(case.next_step), "level": case.get_level_display()},
-                body=_("A crisis case has passed its time limit. Open it to see its status and who is in charge."),
+                title=_("Crisis case overdue: “%(step)s” not recorded in time (risk level %(level)s)")
+                % {"step": _step_label(case.next_step), "level": case.get_level_display()},
+                body=_(
+                    "A crisis case has passed its time limit. Open it to see its status and who is in charge."
+                ),
                 link=reverse("crisis:case", args=[case.public_id]),
                 dedupe_key=f"crisis:{case.public_id}:overdue:{case.next_step}",
             )

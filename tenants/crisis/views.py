@@ -40,7 +40,11 @@ TABS = [
 
 
 def _tabs(request, current: str):
-    return [(reverse(name), label, name == current) for name, label, policy in TABS if policy.can_read(request.user)]
+    return [
+        (reverse(name), label, name == current)
+        for name, label, policy in TABS
+        if policy.can_read(request.user)
+    ]
 
 
 def _when(value):
@@ -83,6 +87,7 @@ class AreaTable(TablePage):
 
 # --- Cases ---------------------------------------------------------------------------------------
 
+
 def _search(qs, value):
     return qs.filter(Q(student__name__icontains=value) | Q(student__student_number__icontains=value))
 
@@ -93,28 +98,42 @@ class CaseTable(AreaTable):
     area_policy = case_policy
     tab = "crisis:index"
     export_name = "危机干预个案"
-    empty_text = gettext_lazy("No crisis cases. A case opens from a screening safety flag, or open one when you identify a crisis.")
+    empty_text = gettext_lazy(
+        "No crisis cases. A case opens from a screening safety flag, or open one when you identify a crisis."
+    )
     filters = [
-        Filter("status", gettext_lazy("Status"), choices=[("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))],
-               apply=lambda qs, v: qs.filter(closed_at__isnull=(v == "open"))),
+        Filter(
+            "status",
+            gettext_lazy("Status"),
+            choices=[("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))],
+            apply=lambda qs, v: qs.filter(closed_at__isnull=(v == "open")),
+        ),
         Filter("level", gettext_lazy("Risk level"), choices=list(RiskLevel.choices)),
         Filter("step", gettext_lazy("Current step"), choices=list(Step.choices)),
-        Filter("overdue", gettext_lazy("Time limit"), choices=[("yes", gettext_lazy("Overdue only"))],
-               apply=lambda qs, v: qs.filter(overdue=True)),
+        Filter(
+            "overdue",
+            gettext_lazy("Time limit"),
+            choices=[("yes", gettext_lazy("Overdue only"))],
+            apply=lambda qs, v: qs.filter(overdue=True),
+        ),
         Filter("q", gettext_lazy("Student"), apply=_search),
     ]
 
     def get(self, request, *args, **kwargs):
         _must_read(request, self.area_policy)
-        audit(actor=request.user, action="export" if request.GET.get("export") == "xlsx" else "list",
-              subject="crisis.case")
+        audit(
+            actor=request.user,
+            action="export" if request.GET.get("export") == "xlsx" else "list",
+            subject="crisis.case",
+        )
         return TablePage.get(self, request, *args, **kwargs)
 
     def get_queryset(self, request):
         from django.db.models import F
 
         return case_policy.visible(request.user, selectors.cases()).order_by(
-            F("closed_at").desc(nulls_first=True), "-opened_at")
+            F("closed_at").desc(nulls_first=True), "-opened_at"
+        )
 
     def deadline(self, case):
         if case.closed_at is not None or case.deadline is None:
@@ -123,21 +142,28 @@ class CaseTable(AreaTable):
         step = str(Step(case.next_step).label)
         if case.overdue:
             text = _("Overdue by %(time)s (%(step)s)") % {"time": _duration(left), "step": step}
-            return text if self.exporting else format_html('<span class="badge badge-overdue">{}</span>', text)
+            return (
+                text if self.exporting else format_html('<span class="badge badge-overdue">{}</span>', text)
+            )
         text = _("%(time)s left (%(step)s)") % {"time": _duration(left), "step": step}
         return text if self.exporting else format_html('<span class="badge badge-due">{}</span>', text)
 
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Student"), "student.name",
-                   link=lambda c: reverse("crisis:case", args=[c.public_id])),
+            Column(
+                gettext_lazy("Student"),
+                "student.name",
+                link=lambda c: reverse("crisis:case", args=[c.public_id]),
+            ),
             Column(gettext_lazy("Class"), lambda c: str(c.student.school_class)),
             Column(gettext_lazy("Risk level"), "get_level_display"),
             Column(gettext_lazy("Current step"), "get_step_display"),
             Column(gettext_lazy("Opened"), lambda c: _when(c.opened_at)),
             Column(gettext_lazy("Next time limit"), self.deadline),
-            Column(gettext_lazy("Counselor in charge"), lambda c: c.counselor.display_name if c.counselor else ""),
+            Column(
+                gettext_lazy("Counselor in charge"), lambda c: c.counselor.display_name if c.counselor else ""
+            ),
         ]
 
     def get_actions(self, request):
@@ -175,7 +201,6 @@ class CaseOpenPage(FormPage):
         return reverse("crisis:case", args=[saved.public_id])
 
 
-
 def _case_for(request, id):
     """The case, or 404 for anyone outside the care team and the principal (same as missing)."""
     return get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
@@ -185,31 +210,44 @@ def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
     user = request.user
     glass = None if reads_clinical(user) else selectors.break_glass_active(case=case, user=user)
     detail = reads_clinical(user) or glass is not None
-    audit(actor=user, action="view", subject="crisis.case", student=case.student, obj=case,
-          reason=glass.reason if glass is not None else "")
+    audit(
+        actor=user,
+        action="view",
+        subject="crisis.case",
+        student=case.student,
+        obj=case,
+        reason=glass.reason if glass is not None else "",
+    )
     due = selectors.next_step_of(case.step)
     can_record = case_policy.can_change(user, case) and due is not None
     if can_record and step_form is None:
-        step_form = StepForm(step=due, initial={"step": due, "level": case.level if due == "assessed" else ""})
+        step_form = StepForm(
+            step=due, initial={"step": due, "level": case.level if due == "assessed" else ""}
+        )
     is_principal = user.has_role(SchoolRole.PRINCIPAL) and not reads_clinical(user)
     if is_principal and glass is None and glass_form is None:
         glass_form = BreakGlassForm()
-    return render(request, "crisis/case.html", {
-        "title": _("Crisis case"),
-        "tabs": _tabs(request, "crisis:index"),
-        "case": case,
-        "steps": selectors.steps_of(case),
-        "detail": detail,
-        "glass": glass,
-        "due": due,
-        "due_label": Step(due).label if due else "",
-        "step_form": step_form if can_record else None,
-        "glass_form": glass_form if is_principal and glass is None else None,
-        "history": selectors.break_glass_history(case) if reads_clinical(user) else None,
-        "deadline": case.deadline,
-        "overdue": case.overdue,
-        "steps_total": len(STEP_ORDER),
-    }, status=status)
+    return render(
+        request,
+        "crisis/case.html",
+        {
+            "title": _("Crisis case"),
+            "tabs": _tabs(request, "crisis:index"),
+            "case": case,
+            "steps": selectors.steps_of(case),
+            "detail": detail,
+            "glass": glass,
+            "due": due,
+            "due_label": Step(due).label if due else "",
+            "step_form": step_form if can_record else None,
+            "glass_form": glass_form if is_principal and glass is None else None,
+            "history": selectors.break_glass_history(case) if reads_clinical(user) else None,
+            "deadline": case.deadline,
+            "overdue": case.overdue,
+            "steps_total": len(STEP_ORDER),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -229,9 +267,14 @@ def case_step(request, id):
         try:
             with transaction.atomic():
                 services.step_record(
-                    case, actor=request.user, step=data["step"], level=data.get("level") or "",
-                    note=data.get("note") or "", done_at=data.get("done_at"),
-                    skipped_reason=data.get("skipped_reason") or "", summary=data.get("summary") or "",
+                    case,
+                    actor=request.user,
+                    step=data["step"],
+                    level=data.get("level") or "",
+                    note=data.get("note") or "",
+                    done_at=data.get("done_at"),
+                    skipped_reason=data.get("skipped_reason") or "",
+                    summary=data.get("summary") or "",
                 )
         except ValidationError as exc:
             # The step is posted hidden: its error (which step is due) shows above the form.
@@ -258,21 +301,32 @@ def case_break_glass(request, id):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("You may see this case's detail for two hours. The care team has been told."))
+            messages.success(
+                request, _("You may see this case's detail for two hours. The care team has been told.")
+            )
             return redirect("crisis:case", id=case.public_id)
     return _render_case(request, case, glass_form=form, status=400)
 
 
 # --- Emergency plans -----------------------------------------------------------------------------
 
+
 class PlanTable(AreaTable):
     title = gettext_lazy("Emergency plans (应急预案)")
-    intro = gettext_lazy("The school's crisis plans, newest in force first. Every staff member may read them.")
+    intro = gettext_lazy(
+        "The school's crisis plans, newest in force first. Every staff member may read them."
+    )
     area_policy = plan_policy
     tab = "crisis:plans"
     export_name = "应急预案"
     empty_text = gettext_lazy("No emergency plan yet. Write down the school's plan for crises first.")
-    filters = [Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(Q(title__icontains=v) | Q(body__icontains=v)))]
+    filters = [
+        Filter(
+            "q",
+            gettext_lazy("Search"),
+            apply=lambda qs, v: qs.filter(Q(title__icontains=v) | Q(body__icontains=v)),
+        )
+    ]
 
     def get_queryset(self, request):
         return plan_policy.visible(request.user, selectors.plans())
@@ -282,8 +336,10 @@ class PlanTable(AreaTable):
         return [
             Column(gettext_lazy("Title"), "title", link=lambda p: reverse("crisis:plan", args=[p.public_id])),
             Column(gettext_lazy("Version"), "version"),
-            Column(gettext_lazy("In force from"),
-                   lambda p: p.effective_on if self.exporting else p.effective_on.strftime("%Y-%m-%d")),
+            Column(
+                gettext_lazy("In force from"),
+                lambda p: p.effective_on if self.exporting else p.effective_on.strftime("%Y-%m-%d"),
+            ),
             Column(gettext_lazy("Updated"), lambda p: _when(p.updated_at)),
         ]
 
@@ -321,24 +377,35 @@ class PlanFormPage(FormPage):
 
     def render(self, request, form, obj, status=200):
         title = self.title if obj is None else _("Edit emergency plan")
-        return render(request, self.template_name, {"title": title, "form": form, "object": obj}, status=status)
+        return render(
+            request, self.template_name, {"title": title, "form": form, "object": obj}, status=status
+        )
 
 
 @login_required
 def plan_detail(request, id):
     plan = get_object_or_404(plan_policy.visible(request.user, selectors.plans()), public_id=id)
-    return render(request, "crisis/plan.html", {
-        "title": plan.title, "plan": plan, "tabs": _tabs(request, "crisis:plans"),
-        "can_edit": plan_policy.can_change(request.user, plan),
-    })
+    return render(
+        request,
+        "crisis/plan.html",
+        {
+            "title": plan.title,
+            "plan": plan,
+            "tabs": _tabs(request, "crisis:plans"),
+            "can_edit": plan_policy.can_change(request.user, plan),
+        },
+    )
 
 
 # --- Time limits ---------------------------------------------------------------------------------
 
+
 class LimitTable(AreaTable):
     title = gettext_lazy("Time limits")
-    intro = gettext_lazy("How long after a case is opened each step must be recorded, per risk level. "
-                         "A case past its limit is escalated to the principal.")
+    intro = gettext_lazy(
+        "How long after a case is opened each step must be recorded, per risk level. "
+        "A case past its limit is escalated to the principal."
+    )
     area_policy = time_limit_policy
     tab = "crisis:limits"
     export_name = "危机干预时限"
@@ -348,9 +415,13 @@ class LimitTable(AreaTable):
     def get_queryset(self, request):
         from django.db.models import Case, IntegerField, Value, When
 
-        order = Case(*[When(step=s, then=Value(i)) for i, s in enumerate(STEP_ORDER)], output_field=IntegerField())
-        levels = Case(*[When(level=v, then=Value(i)) for i, v in enumerate(reversed(RiskLevel.values))],
-                      output_field=IntegerField())
+        order = Case(
+            *[When(step=s, then=Value(i)) for i, s in enumerate(STEP_ORDER)], output_field=IntegerField()
+        )
+        levels = Case(
+            *[When(level=v, then=Value(i)) for i, v in enumerate(reversed(RiskLevel.values))],
+            output_field=IntegerField(),
+        )
         return time_limit_policy.visible(request.user, selectors.time_limits()).order_by(levels, order)
 
     def edit_link(self, limit):
@@ -382,7 +453,9 @@ class LimitFormPage(FormPage):
     def get_object(self, request, **kwargs):
         if "id" not in kwargs:
             return None
-        return get_object_or_404(time_limit_policy.visible(request.user, selectors.time_limits()), public_id=kwargs["id"])
+        return get_object_or_404(
+            time_limit_policy.visible(request.user, selectors.time_limits()), public_id=kwargs["id"]
+        )
 
     def check(self, request, obj):
         _must_read(request, time_limit_policy)
@@ -411,19 +484,28 @@ class LimitFormPage(FormPage):
 
 # --- Duty roster ---------------------------------------------------------------------------------
 
+
 class DutyTable(AreaTable):
     title = gettext_lazy("Duty roster (值班)")
-    intro = gettext_lazy("Counselors on duty get the alerts of new crisis cases. On a day with nobody on duty, "
-                         "the whole care team is alerted.")
+    intro = gettext_lazy(
+        "Counselors on duty get the alerts of new crisis cases. On a day with nobody on duty, "
+        "the whole care team is alerted."
+    )
     area_policy = duty_policy
     tab = "crisis:duty"
     export_name = "危机干预值班表"
     empty_text = gettext_lazy("Nobody is on duty from this date. Assign counselors to the coming days.")
     filters = [
-        Filter("period", gettext_lazy("Period"), choices=[("coming", gettext_lazy("Today and later")),
-                                                          ("past", gettext_lazy("Past days"))],
-               apply=lambda qs, v: qs.filter(on_date__lt=timezone.localdate()) if v == "past"
-               else qs.filter(on_date__gte=timezone.localdate())),
+        Filter(
+            "period",
+            gettext_lazy("Period"),
+            choices=[("coming", gettext_lazy("Today and later")), ("past", gettext_lazy("Past days"))],
+            apply=lambda qs, v: (
+                qs.filter(on_date__lt=timezone.localdate())
+                if v == "past"
+                else qs.filter(on_date__gte=timezone.localdate())
+            ),
+        ),
     ]
 
     def get_queryset(self, request):
@@ -435,7 +517,10 @@ class DutyTable(AreaTable):
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Date"), lambda d: d.on_date if self.exporting else d.on_date.strftime("%Y-%m-%d")),
+            Column(
+                gettext_lazy("Date"),
+                lambda d: d.on_date if self.exporting else d.on_date.strftime("%Y-%m-%d"),
+            ),
             Column(gettext_lazy("Counselor"), lambda d: d.user.display_name),
             Column(gettext_lazy("Remove"), self.remove_button),
         ]
@@ -448,7 +533,10 @@ class DutyTable(AreaTable):
         return format_html(
             '<form method="post" action="{}" class="inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button type="submit" class="link">{}</button></form>',
-            reverse("crisis:duty_remove", args=[duty.public_id]), get_token(self.request), _("Remove"))
+            reverse("crisis:duty_remove", args=[duty.public_id]),
+            get_token(self.request),
+            _("Remove"),
+        )
 
     def get_actions(self, request):
         if duty_policy.can_create(request.user):

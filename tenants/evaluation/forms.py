@@ -69,7 +69,9 @@ class IndicatorForm(_ServiceValidated):
         fields = ["name", "description", "target_value", "target_unit", "target_text", "weight"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "target_value": _("A number target with its unit (e.g. 100 and %), or leave it empty and write a text target."),
+            "target_value": _(
+                "A number target with its unit (e.g. 100 and %), or leave it empty and write a text target."
+            ),
             "weight": _("How much this indicator counts in the weighted score (0 or more)."),
         }
 
@@ -110,11 +112,18 @@ class ScoresForm(forms.Form):
             key = indicator.public_id.hex
             score = existing.get(indicator.pk)
             self.fields[f"score_{key}"] = forms.DecimalField(
-                label=_("Score"), required=False, min_value=Decimal("0"), max_value=Decimal("100"), max_digits=4,
-                decimal_places=1, initial=score.score if score else None,
+                label=_("Score"),
+                required=False,
+                min_value=Decimal("0"),
+                max_value=Decimal("100"),
+                max_digits=4,
+                decimal_places=1,
+                initial=score.score if score else None,
             )
             self.fields[f"evidence_{key}"] = forms.CharField(
-                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                label=_("Evidence"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
                 initial=score.evidence if score else "",
             )
             self.fields[f"file_{key}"] = forms.FileField(label=_("Evidence file"), required=False)
@@ -141,10 +150,14 @@ class ScoresForm(forms.Form):
             if value is None:
                 continue
             upload = self.cleaned_data.get(f"file_{key}")
-            rows.append({
-                "indicator": indicator, "score": value, "evidence": self.cleaned_data.get(f"evidence_{key}", ""),
-                "files": [upload] if upload else [],
-            })
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "score": value,
+                    "evidence": self.cleaned_data.get(f"evidence_{key}", ""),
+                    "files": [upload] if upload else [],
+                }
+            )
         return rows
 
 
@@ -174,14 +187,25 @@ class QuestionnaireForm(_ServiceValidated):
 
 class QuestionForm(_ServiceValidated):
     options = forms.CharField(
-        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Choice questions: one option per line, at least two."),
     )
 
     class Meta:
         model = Question
-        fields = ["kind", "text", "required", "options", "scale_min", "scale_max", "scale_min_label",
-                  "scale_max_label", "max_length"]
+        fields = [
+            "kind",
+            "text",
+            "required",
+            "options",
+            "scale_min",
+            "scale_max",
+            "scale_min_label",
+            "scale_max_label",
+            "max_length",
+        ]
         help_texts = {
             "scale_min": _("Scale questions only, e.g. 1 to 5."),
             "max_length": _("Text questions only."),
@@ -210,17 +234,24 @@ class QuestionForm(_ServiceValidated):
     def service_data(self) -> tuple[dict, list[str] | None]:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("options", "option_list")}
         kind = data.get("kind")
-        options = self.cleaned_data["option_list"] if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else []
+        options = (
+            self.cleaned_data["option_list"] if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else []
+        )
         return data, options
 
 
 class LinksForm(forms.Form):
     count = forms.IntegerField(
-        label=_("Number of links"), min_value=1, max_value=MAX_LINKS_PER_BATCH, initial=30,
+        label=_("Number of links"),
+        min_value=1,
+        max_value=MAX_LINKS_PER_BATCH,
+        initial=30,
         help_text=_("Each link can be answered once."),
     )
     label = forms.CharField(
-        label=_("Label"), max_length=90, required=False,
+        label=_("Label"),
+        max_length=90,
+        required=False,
         help_text=_("e.g. the class the links are for: 初一(3)班家长. Links are numbered after it."),
     )
 
@@ -232,7 +263,9 @@ class CommendationForm(_ServiceValidated):
         model = Commendation
         fields = ["title", "recipient_user", "recipient_name", "awarded_on", "level", "reason"]
         widgets = {"awarded_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"recipient_name": _("For a student or a class; leave empty when a staff member is chosen.")}
+        help_texts = {
+            "recipient_name": _("For a student or a class; leave empty when a staff member is chosen.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,7 +50,9 @@ class Indicator(PublicModel):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # The target is either a number with a unit (e.g. 100 %, 2 次/学期) or a text target.
-    target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     target_unit = models.CharField(_("target unit"), max_length=20, blank=True)
     target_text = models.CharField(_("target (text)"), max_length=300, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"))
@@ -64,7 +66,9 @@ class Indicator(PublicModel):
             models.CheckConstraint(condition=models.Q(weight__gte=0), name="indicator_weight_not_negative"),
             models.CheckConstraint(
                 condition=(models.Q(target_value__isnull=False) & models.Q(target_text=""))
-                | (models.Q(target_value__isnull=True) & ~models.Q(target_text="") & models.Q(target_unit="")),
+                | (
+                    models.Q(target_value__isnull=True) & ~models.Q(target_text="") & models.Q(target_unit="")
+                ),
                 name="indicator_target_number_or_text",
             ),
         ]
@@ -130,7 +134,9 @@ class IndicatorScore(PublicModel):
     is derived), with the evidence for it; attachments hang off this row."""
 
     assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="scores")
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="scores")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="scores"
+    )
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=1)
     evidence = models.TextField(_("evidence"), blank=True)
     # Deleting a score deletes its evidence files' rows with it.
@@ -141,14 +147,22 @@ class IndicatorScore(PublicModel):
         ordering = ["indicator__order", "indicator_id"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "indicator"], name="score_once_per_indicator"),
-            models.CheckConstraint(condition=models.Q(score__gte=0) & models.Q(score__lte=100), name="score_0_to_100"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=100), name="score_0_to_100"
+            ),
         ]
 
     def clean(self):
         if self.score is not None and not (0 <= self.score <= SCORE_MAX):
             raise ValidationError({"score": _("A score is between 0 and 100.")})
-        if self.assessment_id and self.indicator_id and self.indicator.indicator_set_id != self.assessment.indicator_set_id:
-            raise ValidationError({"indicator": _("This indicator is not part of the assessment's indicator set.")})
+        if (
+            self.assessment_id
+            and self.indicator_id
+            and self.indicator.indicator_set_id != self.assessment.indicator_set_id
+        ):
+            raise ValidationError(
+                {"indicator": _("This indicator is not part of the assessment's indicator set.")}
+            )
 
 
 class ImprovementAction(AuthoredModel):
@@ -158,16 +172,28 @@ class ImprovementAction(AuthoredModel):
         SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.PROTECT, related_name="actions"
     )
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     due_on = models.DateField(_("due date"))
     task = models.OneToOneField(
-        "ledger.Task", verbose_name=_("ledger task"), on_delete=models.SET_NULL, null=True, blank=True,
+        "ledger.Task",
+        verbose_name=_("ledger task"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="improvement_action",
     )
 
@@ -180,8 +206,14 @@ class ImprovementAction(AuthoredModel):
         return self.title
 
     def clean(self):
-        if self.indicator_id and self.assessment_id and self.indicator.indicator_set_id != self.assessment.indicator_set_id:
-            raise ValidationError({"indicator": _("This indicator is not part of the assessment's indicator set.")})
+        if (
+            self.indicator_id
+            and self.assessment_id
+            and self.indicator.indicator_set_id != self.assessment.indicator_set_id
+        ):
+            raise ValidationError(
+                {"indicator": _("This indicator is not part of the assessment's indicator set.")}
+            )
         if self.due_on and self.assessment_id and self.due_on < self.assessment.assessed_on:
             raise ValidationError({"due_on": _("The due date cannot be before the assessment date.")})
 
@@ -208,15 +240,21 @@ class Questionnaire(AuthoredModel):
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
-    status = models.CharField(_("status"), max_length=10, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=QuestionnaireStatus.choices, default=QuestionnaireStatus.DRAFT
+    )
 
     class Meta:
         verbose_name = _("questionnaire (问卷)")
         verbose_name_plural = _("questionnaires")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=one_of("audience", Audience.values), name="questionnaire_audience_known"),
-            models.CheckConstraint(condition=one_of("status", QuestionnaireStatus.values), name="questionnaire_status_known"),
+            models.CheckConstraint(
+                condition=one_of("audience", Audience.values), name="questionnaire_audience_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("status", QuestionnaireStatus.values), name="questionnaire_status_known"
+            ),
         ]
 
     def __str__(self):
@@ -340,7 +378,9 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, null=True, blank=True, related_name="answers")
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
+    )
     number = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
 
@@ -348,10 +388,14 @@ class Answer(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "option"], condition=models.Q(option__isnull=False), name="answer_option_once"
+                fields=["response", "option"],
+                condition=models.Q(option__isnull=False),
+                name="answer_option_once",
             ),
             models.UniqueConstraint(
-                fields=["response", "question"], condition=models.Q(option__isnull=True), name="answer_value_once"
+                fields=["response", "question"],
+                condition=models.Q(option__isnull=True),
+                name="answer_value_once",
             ),
             models.CheckConstraint(
                 condition=(models.Q(option__isnull=False) & models.Q(number__isnull=True) & models.Q(text=""))
@@ -378,20 +422,28 @@ class Commendation(AuthoredModel):
 
     title = models.CharField(_("title"), max_length=200)
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("staff recipient"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff recipient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     recipient_name = models.CharField(_("student or class"), max_length=100, blank=True)
     awarded_on = models.DateField(_("date"))
     reason = models.TextField(_("reason"))
-    level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices, default=CommendationLevel.SCHOOL)
+    level = models.CharField(
+        _("level"), max_length=10, choices=CommendationLevel.choices, default=CommendationLevel.SCHOOL
+    )
 
     class Meta:
         verbose_name = _("commendation (表彰)")
         verbose_name_plural = _("commendations")
         ordering = ["-awarded_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("level", CommendationLevel.values), name="commendation_level_known"),
+            models.CheckConstraint(
+                condition=one_of("level", CommendationLevel.values), name="commendation_level_known"
+            ),
             models.CheckConstraint(
                 condition=(models.Q(recipient_user__isnull=False) & models.Q(recipient_name=""))
                 | (models.Q(recipient_user__isnull=True) & ~models.Q(recipient_name="")),
@@ -412,4 +464,6 @@ class Commendation(AuthoredModel):
         if has_user and has_name:
             raise ValidationError({"recipient_name": _("Choose a staff account or write a name, not both.")})
         if not has_user and not has_name:
-            raise ValidationError({"recipient_name": _("Choose a staff account or write the student's or class's name.")})
+            raise ValidationError(
+                {"recipient_name": _("Choose a staff account or write the student's or class's name.")}
+            )

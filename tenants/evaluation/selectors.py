@@ -45,10 +45,14 @@ def get_for(*, actor, policy, queryset, public_id):
 
 
 def indicator_set_list():
-    return IndicatorSet.objects.annotate(
-        indicator_count=Count("indicators", distinct=True),
-        assessment_count=Count("assessments", distinct=True),
-    ).prefetch_related("indicators").order_by("name")
+    return (
+        IndicatorSet.objects.annotate(
+            indicator_count=Count("indicators", distinct=True),
+            assessment_count=Count("assessments", distinct=True),
+        )
+        .prefetch_related("indicators")
+        .order_by("name")
+    )
 
 
 def indicator_list():
@@ -125,8 +129,11 @@ def assessment_totals(assessment: SelfAssessment) -> Totals:
         weighted = assessment.mean_score
     points = _round(assessment.weighted_sum / 100) if assessment.weighted_sum is not None else None
     return Totals(
-        weighted_score=_round(weighted), points=points, points_possible=_round(assessment.weight_total or 0),
-        scored=assessment.scored_count, indicators=assessment.indicator_count,
+        weighted_score=_round(weighted),
+        points=points,
+        points_possible=_round(assessment.weight_total or 0),
+        scored=assessment.scored_count,
+        indicators=assessment.indicator_count,
     )
 
 
@@ -141,13 +148,15 @@ def action_list():
 
 
 def questionnaire_list():
-    return Questionnaire.objects.annotate(
-        question_count=Count("questions", distinct=True),
-        link_count=Count("links", distinct=True),
-        response_count=Count("responses", distinct=True),
-    ).prefetch_related(
-        Prefetch("questions", queryset=Question.objects.prefetch_related("options"))
-    ).order_by("-created_at", "-id")
+    return (
+        Questionnaire.objects.annotate(
+            question_count=Count("questions", distinct=True),
+            link_count=Count("links", distinct=True),
+            response_count=Count("responses", distinct=True),
+        )
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.prefetch_related("options")))
+        .order_by("-created_at", "-id")
+    )
 
 
 def question_list():
@@ -155,10 +164,14 @@ def question_list():
 
 
 def link_list():
-    return AnswerLink.objects.select_related("questionnaire").annotate(
-        used=Exists(Response.objects.filter(link=OuterRef("pk"))),
-        answered_at=Subquery(Response.objects.filter(link=OuterRef("pk")).values("submitted_at")[:1]),
-    ).order_by("id")
+    return (
+        AnswerLink.objects.select_related("questionnaire")
+        .annotate(
+            used=Exists(Response.objects.filter(link=OuterRef("pk"))),
+            answered_at=Subquery(Response.objects.filter(link=OuterRef("pk")).values("submitted_at")[:1]),
+        )
+        .order_by("id")
+    )
 
 
 def link_by_token(token: str) -> AnswerLink:
@@ -206,18 +219,23 @@ def questionnaire_summary(questionnaire: Questionnaire, *, include_texts: bool) 
         answers.values("question").annotate(n=Count("response", distinct=True)).values_list("question", "n")
     )
     option_counts = dict(
-        answers.filter(option__isnull=False).values("option").annotate(n=Count("id")).values_list("option", "n")
+        answers.filter(option__isnull=False)
+        .values("option")
+        .annotate(n=Count("id"))
+        .values_list("option", "n")
     )
     scale_counts: dict[int, dict[int, int]] = {}
     for question_id, number, n in (
-        answers.filter(number__isnull=False).values("question", "number").annotate(n=Count("id"))
+        answers.filter(number__isnull=False)
+        .values("question", "number")
+        .annotate(n=Count("id"))
         .values_list("question", "number", "n")
     ):
         scale_counts.setdefault(question_id, {})[number] = n
     texts: dict[int, list[str]] = {}
     if include_texts:
-        for question_id, text in answers.exclude(text="").order_by("response__submitted_at", "id").values_list(
-            "question", "text"
+        for question_id, text in (
+            answers.exclude(text="").order_by("response__submitted_at", "id").values_list("question", "text")
         ):
             texts.setdefault(question_id, []).append(text)
 
@@ -240,7 +258,9 @@ def questionnaire_summary(questionnaire: Questionnaire, *, include_texts: bool) 
             item.texts = texts.get(q.pk, [])
         result.append(item)
     return Summary(
-        responses=questionnaire.responses.count(), links=questionnaire.links.count(), questions=result,
+        responses=questionnaire.responses.count(),
+        links=questionnaire.links.count(),
+        questions=result,
     )
 
 
@@ -250,7 +270,11 @@ def response_rows(questionnaire: Questionnaire):
     headers_q = [f"{q.order}. {q.text}" for q in questions]
     responses = (
         questionnaire.responses.select_related("link")
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("option").order_by("option__order", "id")))
+        .prefetch_related(
+            Prefetch(
+                "answers", queryset=Answer.objects.select_related("option").order_by("option__order", "id")
+            )
+        )
         .order_by("submitted_at", "id")
     )
     rows = []
@@ -260,7 +284,8 @@ def response_rows(questionnaire: Questionnaire):
             value = a.option.text if a.option_id else (str(a.number) if a.number is not None else a.text)
             by_question.setdefault(a.question_id, []).append(value)
         rows.append(
-            [response.link.label, response.submitted_at] + ["；".join(by_question.get(q.pk, [])) for q in questions]
+            [response.link.label, response.submitted_at]
+            + ["；".join(by_question.get(q.pk, [])) for q in questions]
         )
     return headers_q, rows
 

@@ -43,7 +43,9 @@ MAX_LINKS_PER_BATCH = 500
 
 @transaction.atomic
 def indicator_set_create(*, actor, name: str, description: str = "") -> IndicatorSet:
-    return model_create(IndicatorSet, actor=actor, data={"name": (name or "").strip(), "description": description})
+    return model_create(
+        IndicatorSet, actor=actor, data={"name": (name or "").strip(), "description": description}
+    )
 
 
 @transaction.atomic
@@ -57,7 +59,9 @@ def indicator_set_update(indicator_set: IndicatorSet, *, actor, data: dict) -> I
 @transaction.atomic
 def indicator_set_delete(indicator_set: IndicatorSet, *, actor) -> None:
     if indicator_set.assessments.exists():
-        raise ValidationError({"indicator_set": _("Self-assessments use this indicator set; it cannot be deleted.")})
+        raise ValidationError(
+            {"indicator_set": _("Self-assessments use this indicator set; it cannot be deleted.")}
+        )
     indicator_set.delete()
 
 
@@ -80,8 +84,16 @@ def _check_indicator_name_free(*, indicator_set, name, exclude_pk=None) -> None:
 
 @transaction.atomic
 def indicator_create(
-    *, actor, indicator_set: IndicatorSet, name: str, description: str = "", target_value=None,
-    target_unit: str = "", target_text: str = "", weight=Decimal("1"), order: int | None = None,
+    *,
+    actor,
+    indicator_set: IndicatorSet,
+    name: str,
+    description: str = "",
+    target_value=None,
+    target_unit: str = "",
+    target_text: str = "",
+    weight=Decimal("1"),
+    order: int | None = None,
 ) -> Indicator:
     _check_indicator_name_free(indicator_set=indicator_set, name=name)
     if order is None:
@@ -89,9 +101,14 @@ def indicator_create(
     return model_create(
         Indicator,
         data=dict(
-            indicator_set=indicator_set, name=(name or "").strip(), description=description,
-            target_value=_decimal(target_value, "target_value"), target_unit=(target_unit or "").strip(),
-            target_text=(target_text or "").strip(), weight=_decimal(weight, "weight"), order=order,
+            indicator_set=indicator_set,
+            name=(name or "").strip(),
+            description=description,
+            target_value=_decimal(target_value, "target_value"),
+            target_unit=(target_unit or "").strip(),
+            target_text=(target_text or "").strip(),
+            weight=_decimal(weight, "weight"),
+            order=order,
         ),
     )
 
@@ -109,14 +126,18 @@ def indicator_update(indicator: Indicator, *, actor, data: dict) -> Indicator:
         if key in clean:
             clean[key] = (clean[key] or "").strip()
     if "name" in clean:
-        _check_indicator_name_free(indicator_set=indicator.indicator_set, name=clean["name"], exclude_pk=indicator.pk)
+        _check_indicator_name_free(
+            indicator_set=indicator.indicator_set, name=clean["name"], exclude_pk=indicator.pk
+        )
     return model_update(indicator, data=clean)
 
 
 @transaction.atomic
 def indicator_delete(indicator: Indicator, *, actor) -> None:
     if indicator.scores.exists():
-        raise ValidationError({"indicator": _("Self-assessments have scored this indicator; it cannot be deleted.")})
+        raise ValidationError(
+            {"indicator": _("Self-assessments have scored this indicator; it cannot be deleted.")}
+        )
     indicator.delete()
 
 
@@ -129,19 +150,33 @@ def _check_period_free(*, indicator_set, school_year, term, exclude_pk=None):
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationError({"term": _("This indicator set already has a self-assessment for this period.")})
+        raise ValidationError(
+            {"term": _("This indicator set already has a self-assessment for this period.")}
+        )
 
 
 @transaction.atomic
 def assessment_create(
-    *, actor, indicator_set: IndicatorSet, school_year: str, term: str, assessed_on: date, summary: str = "",
+    *,
+    actor,
+    indicator_set: IndicatorSet,
+    school_year: str,
+    term: str,
+    assessed_on: date,
+    summary: str = "",
     scores=(),
 ) -> SelfAssessment:
     _check_period_free(indicator_set=indicator_set, school_year=school_year, term=term)
     assessment = model_create(
-        SelfAssessment, actor=actor,
-        data=dict(indicator_set=indicator_set, school_year=(school_year or "").strip(), term=term,
-                  assessed_on=assessed_on, summary=summary),
+        SelfAssessment,
+        actor=actor,
+        data=dict(
+            indicator_set=indicator_set,
+            school_year=(school_year or "").strip(),
+            term=term,
+            assessed_on=assessed_on,
+            summary=summary,
+        ),
     )
     if scores:
         assessment_set_scores(assessment, actor=actor, scores=scores)
@@ -154,8 +189,10 @@ def assessment_update(assessment: SelfAssessment, *, actor, data: dict, scores=N
     if "indicator_set" in data and data["indicator_set"] != assessment.indicator_set:
         raise ValidationError({"indicator_set": _("The indicator set of an assessment cannot change.")})
     _check_period_free(
-        indicator_set=assessment.indicator_set, school_year=clean.get("school_year", assessment.school_year),
-        term=clean.get("term", assessment.term), exclude_pk=assessment.pk,
+        indicator_set=assessment.indicator_set,
+        school_year=clean.get("school_year", assessment.school_year),
+        term=clean.get("term", assessment.term),
+        exclude_pk=assessment.pk,
     )
     assessment = model_update(assessment, data=clean)
     if scores is not None:
@@ -181,7 +218,9 @@ def _score_errors(assessment, rows) -> dict:
             problems[i] = _("This indicator is not part of the assessment's indicator set.")
         elif indicator.pk in seen:
             problems[i] = _("“%(name)s” is scored twice.") % {"name": indicator.name}
-        elif _decimal_or_none(score) is None or not (Decimal("0") <= _decimal_or_none(score) <= Decimal("100")):
+        elif _decimal_or_none(score) is None or not (
+            Decimal("0") <= _decimal_or_none(score) <= Decimal("100")
+        ):
             problems[i] = _("“%(name)s”: a score is between 0 and 100.") % {"name": indicator.name}
         if indicator is not None:
             seen.add(indicator.pk)
@@ -201,7 +240,9 @@ def assessment_set_scores(assessment: SelfAssessment, *, actor, scores) -> list[
         existing = IndicatorScore.objects.filter(assessment=assessment, indicator=row["indicator"]).first()
         data = {"score": Decimal(str(row["score"])), "evidence": (row.get("evidence") or "").strip()}
         if existing is None:
-            obj = model_create(IndicatorScore, data={"assessment": assessment, "indicator": row["indicator"], **data})
+            obj = model_create(
+                IndicatorScore, data={"assessment": assessment, "indicator": row["indicator"], **data}
+            )
         else:
             obj = model_update(existing, data=data)
         for upload in row.get("files") or ():
@@ -231,22 +272,40 @@ def assessment_delete(assessment: SelfAssessment, *, actor) -> None:
 
 
 def _task_description(action: ImprovementAction) -> str:
-    lead = _("Improvement action from the self-assessment “%(assessment)s”.") % {"assessment": action.assessment}
+    lead = _("Improvement action from the self-assessment “%(assessment)s”.") % {
+        "assessment": action.assessment
+    }
     return f"{lead}\n{action.description}".strip()
 
 
 @transaction.atomic
 def improvement_action_create(
-    *, actor, assessment: SelfAssessment, title: str, owner, due_on: date, description: str = "", indicator=None,
+    *,
+    actor,
+    assessment: SelfAssessment,
+    title: str,
+    owner,
+    due_on: date,
+    description: str = "",
+    indicator=None,
 ) -> ImprovementAction:
     """The action and its ledger task are created together, or neither is."""
     action = ImprovementAction(
-        assessment=assessment, indicator=indicator, title=(title or "").strip(), description=description,
-        owner=owner, due_on=due_on, created_by=actor,
+        assessment=assessment,
+        indicator=indicator,
+        title=(title or "").strip(),
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        created_by=actor,
     )
     action.full_clean(exclude=["task"])
     action.task = task_create(
-        actor=actor, title=action.title, owner=owner, due_on=due_on, description=_task_description(action),
+        actor=actor,
+        title=action.title,
+        owner=owner,
+        due_on=due_on,
+        description=_task_description(action),
     )
     action.full_clean()
     action.save()
@@ -262,9 +321,14 @@ def improvement_action_update(action: ImprovementAction, *, actor, data: dict) -
     action = model_update(action, data=clean)
     if action.task_id:
         task_update(
-            action.task, actor=actor,
-            data={"title": action.title, "owner": action.owner, "due_on": action.due_on,
-                  "description": _task_description(action)},
+            action.task,
+            actor=actor,
+            data={
+                "title": action.title,
+                "owner": action.owner,
+                "due_on": action.due_on,
+                "description": _task_description(action),
+            },
         )
     return action
 
@@ -284,7 +348,11 @@ def improvement_action_delete(action: ImprovementAction, *, actor) -> None:
 def _check_editable(questionnaire: Questionnaire) -> None:
     if questionnaire.status != QuestionnaireStatus.DRAFT or questionnaire.responses.exists():
         raise ValidationError(
-            {"questionnaire": _("Questions can only change while the questionnaire is a draft without answers.")}
+            {
+                "questionnaire": _(
+                    "Questions can only change while the questionnaire is a draft without answers."
+                )
+            }
         )
 
 
@@ -312,10 +380,17 @@ def _check_transition(questionnaire: Questionnaire, new_status: str) -> None:
 
 @transaction.atomic
 def questionnaire_create(
-    *, actor, title: str, audience: str, intro: str = "", status: str = QuestionnaireStatus.DRAFT,
+    *,
+    actor,
+    title: str,
+    audience: str,
+    intro: str = "",
+    status: str = QuestionnaireStatus.DRAFT,
 ) -> Questionnaire:
     questionnaire = model_create(
-        Questionnaire, actor=actor, data=dict(title=(title or "").strip(), intro=intro, audience=audience),
+        Questionnaire,
+        actor=actor,
+        data=dict(title=(title or "").strip(), intro=intro, audience=audience),
     )
     if status != QuestionnaireStatus.DRAFT:
         questionnaire = questionnaire_update(questionnaire, actor=actor, data={"status": status})
@@ -326,7 +401,11 @@ def questionnaire_create(
 def questionnaire_update(questionnaire: Questionnaire, *, actor, data: dict) -> Questionnaire:
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     clean = {k: v for k, v in data.items() if k in ("title", "intro", "audience", "status")}
-    if "audience" in clean and clean["audience"] != questionnaire.audience and questionnaire.responses.exists():
+    if (
+        "audience" in clean
+        and clean["audience"] != questionnaire.audience
+        and questionnaire.responses.exists()
+    ):
         raise ValidationError({"audience": _("The questionnaire has answers; its audience cannot change.")})
     if "status" in clean:
         _check_transition(questionnaire, clean["status"])
@@ -369,9 +448,18 @@ def _question_data(kind, data: dict) -> dict:
 
 @transaction.atomic
 def question_create(
-    *, actor, questionnaire: Questionnaire, kind: str, text: str, required: bool = True, options=(),
-    scale_min: int | None = None, scale_max: int | None = None, scale_min_label: str = "",
-    scale_max_label: str = "", max_length: int | None = 500,
+    *,
+    actor,
+    questionnaire: Questionnaire,
+    kind: str,
+    text: str,
+    required: bool = True,
+    options=(),
+    scale_min: int | None = None,
+    scale_max: int | None = None,
+    scale_min_label: str = "",
+    scale_max_label: str = "",
+    max_length: int | None = 500,
 ) -> Question:
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     _check_editable(questionnaire)
@@ -379,13 +467,25 @@ def question_create(
     order = (questionnaire.questions.aggregate(m=Max("order"))["m"] or 0) + 1
     question = model_create(
         Question,
-        data=_question_data(kind, dict(
-            questionnaire=questionnaire, order=order, kind=kind, text=(text or "").strip(), required=required,
-            scale_min=scale_min, scale_max=scale_max, scale_min_label=scale_min_label,
-            scale_max_label=scale_max_label, max_length=max_length,
-        )),
+        data=_question_data(
+            kind,
+            dict(
+                questionnaire=questionnaire,
+                order=order,
+                kind=kind,
+                text=(text or "").strip(),
+                required=required,
+                scale_min=scale_min,
+                scale_max=scale_max,
+                scale_min_label=scale_min_label,
+                scale_max_label=scale_max_label,
+                max_length=max_length,
+            ),
+        ),
     )
-    Option.objects.bulk_create([Option(question=question, order=i, text=t) for i, t in enumerate(texts, start=1)])
+    Option.objects.bulk_create(
+        [Option(question=question, order=i, text=t) for i, t in enumerate(texts, start=1)]
+    )
     return question
 
 
@@ -394,7 +494,16 @@ def question_update(question: Question, *, actor, data: dict, options=None) -> Q
     if "questionnaire" in data and data["questionnaire"] != question.questionnaire:
         raise ValidationError({"questionnaire": _("A question stays in its questionnaire.")})
     _check_editable(Questionnaire.objects.select_for_update().get(pk=question.questionnaire_id))
-    fields = ("kind", "text", "required", "scale_min", "scale_max", "scale_min_label", "scale_max_label", "max_length")
+    fields = (
+        "kind",
+        "text",
+        "required",
+        "scale_min",
+        "scale_max",
+        "scale_min_label",
+        "scale_max_label",
+        "max_length",
+    )
     clean = {k: v for k, v in data.items() if k in fields}
     if "text" in clean:
         clean["text"] = (clean["text"] or "").strip()
@@ -410,7 +519,9 @@ def question_update(question: Question, *, actor, data: dict, options=None) -> Q
     question = model_update(question, data=_question_data(kind, clean))
     if texts is not None:
         question.options.all().delete()
-        Option.objects.bulk_create([Option(question=question, order=i, text=t) for i, t in enumerate(texts, start=1)])
+        Option.objects.bulk_create(
+            [Option(question=question, order=i, text=t) for i, t in enumerate(texts, start=1)]
+        )
     return question
 
 
@@ -427,7 +538,9 @@ def question_move(question: Question, *, actor, up: bool) -> Question:
     _check_editable(questionnaire)
     siblings = questionnaire.questions.order_by("order")
     neighbour = (
-        siblings.filter(order__lt=question.order).last() if up else siblings.filter(order__gt=question.order).first()
+        siblings.filter(order__lt=question.order).last()
+        if up
+        else siblings.filter(order__gt=question.order).first()
     )
     if neighbour is None:
         return question
@@ -452,20 +565,26 @@ def new_token() -> str:
 def links_generate(*, actor, questionnaire: Questionnaire, count: int, label: str = "") -> list[AnswerLink]:
     """N one-time links for a questionnaire (a batch to copy or print)."""
     if questionnaire.status == QuestionnaireStatus.CLOSED:
-        raise ValidationError({"questionnaire": _("The questionnaire is closed; open it again to add links.")})
+        raise ValidationError(
+            {"questionnaire": _("The questionnaire is closed; open it again to add links.")}
+        )
     try:
         count = int(count)
     except (TypeError, ValueError):
         raise ValidationError({"count": _("Enter a whole number.")})
     if not 1 <= count <= MAX_LINKS_PER_BATCH:
-        raise ValidationError({"count": _("Between 1 and %(max)s links at a time.") % {"max": MAX_LINKS_PER_BATCH}})
+        raise ValidationError(
+            {"count": _("Between 1 and %(max)s links at a time.") % {"max": MAX_LINKS_PER_BATCH}}
+        )
     label = (label or "").strip()
     if len(label) > 90:
         raise ValidationError({"label": _("At most 90 characters.")})
     start = questionnaire.links.count()
     links = [
         AnswerLink(
-            questionnaire=questionnaire, token=new_token(), created_by=actor,
+            questionnaire=questionnaire,
+            token=new_token(),
+            created_by=actor,
             label=f"{label} #{start + i}" if label else f"#{start + i}",
         )
         for i in range(1, count + 1)
@@ -512,7 +631,10 @@ def validate_answers(questionnaire: Questionnaire, raw: dict) -> tuple[list[Answ
                     errors[key] = _("This question needs an answer.")
                 continue
             if len(text) > q.max_length:
-                errors[key] = _("At most %(n)s characters (this answer has %(m)s).") % {"n": q.max_length, "m": len(text)}
+                errors[key] = _("At most %(n)s characters (this answer has %(m)s).") % {
+                    "n": q.max_length,
+                    "m": len(text),
+                }
                 continue
             rows.append(Answer(question=q, text=text))
             continue
@@ -564,7 +686,9 @@ def response_submit(*, token: str, answers: dict) -> Response:
             rows, errors = validate_answers(questionnaire, answers)
             if errors:
                 raise ValidationError(errors)
-            response = Response.objects.create(questionnaire=questionnaire, link=link, submitted_at=timezone.now())
+            response = Response.objects.create(
+                questionnaire=questionnaire, link=link, submitted_at=timezone.now()
+            )
             for row in rows:
                 row.response = response
             Answer.objects.bulk_create(rows)
@@ -587,14 +711,27 @@ def _check_recipient(user) -> None:
 
 @transaction.atomic
 def commendation_create(
-    *, actor, title: str, awarded_on: date, reason: str, level: str = "school", recipient_user=None,
+    *,
+    actor,
+    title: str,
+    awarded_on: date,
+    reason: str,
+    level: str = "school",
+    recipient_user=None,
     recipient_name: str = "",
 ) -> Commendation:
     _check_recipient(recipient_user)
     return model_create(
-        Commendation, actor=actor,
-        data=dict(title=(title or "").strip(), awarded_on=awarded_on, reason=(reason or "").strip(), level=level,
-                  recipient_user=recipient_user, recipient_name=(recipient_name or "").strip()),
+        Commendation,
+        actor=actor,
+        data=dict(
+            title=(title or "").strip(),
+            awarded_on=awarded_on,
+            reason=(reason or "").strip(),
+            level=level,
+            recipient_user=recipient_user,
+            recipient_name=(recipient_name or "").strip(),
+        ),
     )
 
 

@@ -113,9 +113,7 @@ def index(request):
     year = current_school_year(today)
     assessments = list(selectors.assessment_list()[:5])
     latest = assessments[0] if assessments else None
-    questionnaires = list(
-        selectors.questionnaire_list().filter(status=QuestionnaireStatus.OPEN)[:5]
-    )
+    questionnaires = list(selectors.questionnaire_list().filter(status=QuestionnaireStatus.OPEN)[:5])
     actions = ImprovementAction.objects.aggregate(
         open=Count("id", filter=Q(task__status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=Q(task__status__in=OPEN_STATUSES, task__due_on__lt=today)),
@@ -158,7 +156,9 @@ class IndicatorSetListPage(_EvaluationTable):
     ]
     filters = [Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(name__icontains=v))]
     export_name = "评估指标体系"
-    empty_text = gettext_lazy("No indicator sets yet. Set up the indicators before the first self-assessment.")
+    empty_text = gettext_lazy(
+        "No indicator sets yet. Set up the indicators before the first self-assessment."
+    )
 
     def get_queryset(self, request):
         return policy.visible(request.user, selectors.indicator_set_list())
@@ -197,13 +197,21 @@ def indicator_set_detail(request, set_id):
     indicator_set = _visible(request, selectors.indicator_set_list(), set_id)
     indicators = list(indicator_set.indicators.annotate(score_count=Count("scores")))
     assessments = [
-        (a, selectors.assessment_totals(a)) for a in selectors.assessment_list().filter(indicator_set=indicator_set)
+        (a, selectors.assessment_totals(a))
+        for a in selectors.assessment_list().filter(indicator_set=indicator_set)
     ]
-    return render(request, "evaluation/set_detail.html", {
-        "tab": "sets", "set": indicator_set, "indicators": indicators, "assessments": assessments,
-        "weight_total": sum((i.weight for i in indicators), 0),
-        "can_manage": policy.can_change(request.user, indicator_set),
-    })
+    return render(
+        request,
+        "evaluation/set_detail.html",
+        {
+            "tab": "sets",
+            "set": indicator_set,
+            "indicators": indicators,
+            "assessments": assessments,
+            "weight_total": sum((i.weight for i in indicators), 0),
+            "can_manage": policy.can_change(request.user, indicator_set),
+        },
+    )
 
 
 class IndicatorCreatePage(_EvaluationForm):
@@ -221,7 +229,9 @@ class IndicatorCreatePage(_EvaluationForm):
         return None
 
     def save(self, request, form, obj):
-        return services.indicator_create(actor=request.user, indicator_set=self.indicator_set, **form.cleaned_data)
+        return services.indicator_create(
+            actor=request.user, indicator_set=self.indicator_set, **form.cleaned_data
+        )
 
     def success_url(self, request, saved):
         return _url("set", saved.indicator_set.public_id)
@@ -268,13 +278,19 @@ class AssessmentListPage(_EvaluationTable):
     )
     tab = "assessments"
     columns = [
-        Column(gettext_lazy("Indicator set"), "indicator_set.name", link=lambda a: _url("assessment", a.public_id)),
+        Column(
+            gettext_lazy("Indicator set"),
+            "indicator_set.name",
+            link=lambda a: _url("assessment", a.public_id),
+        ),
         Column(gettext_lazy("Period"), "period"),
         Column(gettext_lazy("Assessment date"), "assessed_on"),
         Column(gettext_lazy("Weighted score"), _score_text, numeric=True),
         Column(gettext_lazy("Points"), lambda a: selectors.assessment_totals(a).points, numeric=True),
         Column(gettext_lazy("Of"), lambda a: selectors.assessment_totals(a).points_possible, numeric=True),
-        Column(gettext_lazy("Indicators scored"), lambda a: f"{a.scored_count}/{a.indicator_count}", numeric=True),
+        Column(
+            gettext_lazy("Indicators scored"), lambda a: f"{a.scored_count}/{a.indicator_count}", numeric=True
+        ),
     ]
     filters = [
         Filter("set", gettext_lazy("Indicator set"), choices=_set_choices, lookup="indicator_set__public_id"),
@@ -288,7 +304,11 @@ class AssessmentListPage(_EvaluationTable):
         return policy.visible(request.user, selectors.assessment_list())
 
     def get_actions(self, request):
-        return [Action(_("New self-assessment"), _url("assessment_new"))] if policy.can_create(request.user) else []
+        return (
+            [Action(_("New self-assessment"), _url("assessment_new"))]
+            if policy.can_create(request.user)
+            else []
+        )
 
 
 class AssessmentCreatePage(_EvaluationForm):
@@ -298,9 +318,14 @@ class AssessmentCreatePage(_EvaluationForm):
 
     def initial(self, request):
         today = timezone.localdate()
-        return {"school_year": current_school_year(today), "term": current_term(today), "assessed_on": today,
-                "indicator_set": IndicatorSet.objects.filter(public_id=request.GET.get("set")).first()
-                if request.GET.get("set") else None}
+        return {
+            "school_year": current_school_year(today),
+            "term": current_term(today),
+            "assessed_on": today,
+            "indicator_set": IndicatorSet.objects.filter(public_id=request.GET.get("set")).first()
+            if request.GET.get("set")
+            else None,
+        }
 
     def save(self, request, form, obj):
         return services.assessment_create(actor=request.user, **form.cleaned_data)
@@ -337,10 +362,18 @@ def assessment_detail(request, assessment_id):
     scores = {s.indicator_id: s for s in assessment.scores.all()}
     rows = [(i, scores.get(i.pk)) for i in assessment.indicator_set.indicators.all()]
     actions = [(a, _task_url(a.task)) for a in selectors.action_list().filter(assessment=assessment)]
-    return render(request, "evaluation/assessment_detail.html", {
-        "tab": "assessments", "assessment": assessment, "totals": selectors.assessment_totals(assessment),
-        "rows": rows, "actions": actions, "can_manage": policy.can_change(request.user, assessment),
-    })
+    return render(
+        request,
+        "evaluation/assessment_detail.html",
+        {
+            "tab": "assessments",
+            "assessment": assessment,
+            "totals": selectors.assessment_totals(assessment),
+            "rows": rows,
+            "actions": actions,
+            "can_manage": policy.can_change(request.user, assessment),
+        },
+    )
 
 
 @login_required
@@ -364,9 +397,16 @@ def assessment_scores(request, assessment_id):
         status = 400
     else:
         form = ScoresForm(assessment=assessment)
-    return render(request, "evaluation/assessment_scores.html", {
-        "tab": "assessments", "assessment": assessment, "form": form,
-    }, status=status)
+    return render(
+        request,
+        "evaluation/assessment_scores.html",
+        {
+            "tab": "assessments",
+            "assessment": assessment,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,7 +434,9 @@ class ActionListPage(_EvaluationTable):
         Column(gettext_lazy("Task status"), _task_status),
     ]
     filters = [
-        Filter("status", gettext_lazy("Task status"), choices=list(TaskStatus.choices), lookup="task__status"),
+        Filter(
+            "status", gettext_lazy("Task status"), choices=list(TaskStatus.choices), lookup="task__status"
+        ),
         Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
     ]
     export_name = "整改措施"
@@ -424,12 +466,17 @@ class ActionCreatePage(_EvaluationForm):
         return {"assessment": self.assessment}
 
     def initial(self, request):
-        indicator = self.assessment.indicator_set.indicators.filter(public_id=request.GET.get("indicator")).first() \
-            if request.GET.get("indicator") else None
+        indicator = (
+            self.assessment.indicator_set.indicators.filter(public_id=request.GET.get("indicator")).first()
+            if request.GET.get("indicator")
+            else None
+        )
         return {"indicator": indicator}
 
     def save(self, request, form, obj):
-        return services.improvement_action_create(actor=request.user, assessment=self.assessment, **form.cleaned_data)
+        return services.improvement_action_create(
+            actor=request.user, assessment=self.assessment, **form.cleaned_data
+        )
 
     def success_url(self, request, saved):
         return _url("action", saved.public_id)
@@ -458,12 +505,22 @@ class ActionEditPage(_EvaluationForm):
 def action_detail(request, action_id):
     _readable(request)
     action = _visible(request, selectors.action_list(), action_id)
-    return render(request, "evaluation/action_detail.html", {
-        "tab": "actions", "action": action, "task_url": _task_url(action.task), "task_status": _task_status(action),
-        "overdue": bool(action.task and action.task.status in OPEN_STATUSES
-                        and action.task.due_on < timezone.localdate()),
-        "can_manage": policy.can_change(request.user, action),
-    })
+    return render(
+        request,
+        "evaluation/action_detail.html",
+        {
+            "tab": "actions",
+            "action": action,
+            "task_url": _task_url(action.task),
+            "task_status": _task_status(action),
+            "overdue": bool(
+                action.task
+                and action.task.status in OPEN_STATUSES
+                and action.task.due_on < timezone.localdate()
+            ),
+            "can_manage": policy.can_change(request.user, action),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,7 +551,11 @@ class QuestionnaireListPage(_EvaluationTable):
         return policy.visible(request.user, selectors.questionnaire_list())
 
     def get_actions(self, request):
-        return [Action(_("New questionnaire"), _url("questionnaire_new"))] if policy.can_create(request.user) else []
+        return (
+            [Action(_("New questionnaire"), _url("questionnaire_new"))]
+            if policy.can_create(request.user)
+            else []
+        )
 
 
 class QuestionnaireCreatePage(_EvaluationForm):
@@ -554,19 +615,28 @@ def questionnaire_detail(request, questionnaire_id):
                     raise ValidationError(_("Unknown action."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return render(request, "evaluation/questionnaire_detail.html",
-                          _questionnaire_context(request, questionnaire, can_manage), status=400)
+            return render(
+                request,
+                "evaluation/questionnaire_detail.html",
+                _questionnaire_context(request, questionnaire, can_manage),
+                status=400,
+            )
         return redirect(_url("questionnaire", questionnaire.public_id))
-    return render(request, "evaluation/questionnaire_detail.html",
-                  _questionnaire_context(request, questionnaire, can_manage))
+    return render(
+        request,
+        "evaluation/questionnaire_detail.html",
+        _questionnaire_context(request, questionnaire, can_manage),
+    )
 
 
 def _questionnaire_context(request, questionnaire, can_manage):
     editable = questionnaire.status == QuestionnaireStatus.DRAFT and not questionnaire.response_count
     return {
-        "tab": "questionnaires", "questionnaire": questionnaire,
+        "tab": "questionnaires",
+        "questionnaire": questionnaire,
         "questions": list(questionnaire.questions.prefetch_related("options").order_by("order")),
-        "can_manage": can_manage, "editable": can_manage and editable,
+        "can_manage": can_manage,
+        "editable": can_manage and editable,
         "can_links": link_policy.can_read(request.user),
         "Status": QuestionnaireStatus,
     }
@@ -587,11 +657,19 @@ class QuestionCreatePage(_EvaluationForm):
         return None
 
     def initial(self, request):
-        return {"kind": QuestionKind.SINGLE, "required": True, "scale_min": 1, "scale_max": 5, "max_length": 500}
+        return {
+            "kind": QuestionKind.SINGLE,
+            "required": True,
+            "scale_min": 1,
+            "scale_max": 5,
+            "max_length": 500,
+        }
 
     def save(self, request, form, obj):
         data, options = form.service_data()
-        return services.question_create(actor=request.user, questionnaire=self.questionnaire, options=options, **data)
+        return services.question_create(
+            actor=request.user, questionnaire=self.questionnaire, options=options, **data
+        )
 
     def success_url(self, request, saved):
         return _url("questionnaire", saved.questionnaire.public_id)
@@ -629,8 +707,12 @@ class LinksPage(TablePage):
     template_name = "evaluation/links.html"
     export_name = "问卷链接"
     filters = [
-        Filter("used", gettext_lazy("Answered"), choices=[("yes", gettext_lazy("Answered")), ("no", gettext_lazy("Not yet"))],
-               apply=lambda qs, v: qs.filter(used=(v == "yes"))),
+        Filter(
+            "used",
+            gettext_lazy("Answered"),
+            choices=[("yes", gettext_lazy("Answered")), ("no", gettext_lazy("Not yet"))],
+            apply=lambda qs, v: qs.filter(used=(v == "yes")),
+        ),
     ]
     empty_text = gettext_lazy("No links yet. Generate a batch of links and hand them out, one per person.")
 
@@ -665,9 +747,12 @@ class LinksPage(TablePage):
         return selectors.link_list().filter(questionnaire=self.questionnaire)
 
     def extra_context(self, request):
-        return {"tab": "questionnaires", "questionnaire": self.questionnaire,
-                "form": getattr(self, "bound_form", None) or LinksForm(),
-                "can_generate": self.questionnaire.status != QuestionnaireStatus.CLOSED}
+        return {
+            "tab": "questionnaires",
+            "questionnaire": self.questionnaire,
+            "form": getattr(self, "bound_form", None) or LinksForm(),
+            "can_generate": self.questionnaire.status != QuestionnaireStatus.CLOSED,
+        }
 
     def post(self, request, *args, **kwargs):
         if not link_policy.can_create(request.user):
@@ -675,8 +760,9 @@ class LinksPage(TablePage):
         form = LinksForm(request.POST)
         if form.is_valid():
             try:
-                links = services.links_generate(actor=request.user, questionnaire=self.questionnaire,
-                                                **form.cleaned_data)
+                links = services.links_generate(
+                    actor=request.user, questionnaire=self.questionnaire, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -702,24 +788,42 @@ def results(request, questionnaire_id):
 
         headers, rows = selectors.response_rows(questionnaire)
         return xlsx_response(
-            filename=_sheet_safe(f"问卷答卷-{questionnaire.title}"), title=_sheet_safe(questionnaire.title),
-            headers=[_("Link"), _("Submitted at"), *headers], rows=rows,
+            filename=_sheet_safe(f"问卷答卷-{questionnaire.title}"),
+            title=_sheet_safe(questionnaire.title),
+            headers=[_("Link"), _("Submitted at"), *headers],
+            rows=rows,
         )
     summary = selectors.questionnaire_summary(questionnaire, include_texts=managers)
     charts = []
     for item in summary.questions:
         if item.options:
-            charts.append({"id": f"chart-{item.question.public_id.hex}",
-                           "labels": [o["option"].text for o in item.options],
-                           "counts": [o["count"] for o in item.options]})
+            charts.append(
+                {
+                    "id": f"chart-{item.question.public_id.hex}",
+                    "labels": [o["option"].text for o in item.options],
+                    "counts": [o["count"] for o in item.options],
+                }
+            )
         elif item.scale:
-            charts.append({"id": f"chart-{item.question.public_id.hex}",
-                           "labels": [str(s["value"]) for s in item.scale],
-                           "counts": [s["count"] for s in item.scale]})
-    return render(request, "evaluation/results.html", {
-        "tab": "questionnaires", "questionnaire": questionnaire, "summary": summary, "charts": charts,
-        "managers": managers, "Kind": QuestionKind,
-    })
+            charts.append(
+                {
+                    "id": f"chart-{item.question.public_id.hex}",
+                    "labels": [str(s["value"]) for s in item.scale],
+                    "counts": [s["count"] for s in item.scale],
+                }
+            )
+    return render(
+        request,
+        "evaluation/results.html",
+        {
+            "tab": "questionnaires",
+            "questionnaire": questionnaire,
+            "summary": summary,
+            "charts": charts,
+            "managers": managers,
+            "Kind": QuestionKind,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,11 +836,19 @@ def answer(request, token):
     questionnaire = link.questionnaire
     context = {"questionnaire": questionnaire, "link": link}
     if link.used:
-        return render(request, "evaluation/answer_closed.html", {**context, "reason": "used"},
-                      status=409 if request.method == "POST" else 200)
+        return render(
+            request,
+            "evaluation/answer_closed.html",
+            {**context, "reason": "used"},
+            status=409 if request.method == "POST" else 200,
+        )
     if questionnaire.status != QuestionnaireStatus.OPEN:
-        return render(request, "evaluation/answer_closed.html", {**context, "reason": questionnaire.status},
-                      status=409 if request.method == "POST" else 200)
+        return render(
+            request,
+            "evaluation/answer_closed.html",
+            {**context, "reason": questionnaire.status},
+            status=409 if request.method == "POST" else 200,
+        )
     questions = list(questionnaire.questions.prefetch_related("options").order_by("order"))
     errors, given = {}, {}
     if request.method == "POST":
@@ -746,20 +858,35 @@ def answer(request, token):
         except services.LinkAlreadyUsed:
             return render(request, "evaluation/answer_closed.html", {**context, "reason": "used"}, status=409)
         except services.QuestionnaireNotOpen:
-            return render(request, "evaluation/answer_closed.html", {**context, "reason": "closed"}, status=409)
+            return render(
+                request, "evaluation/answer_closed.html", {**context, "reason": "closed"}, status=409
+            )
         except ValidationError as exc:
             errors = {key: " ".join(msgs) for key, msgs in exc.message_dict.items()}
         else:
             return render(request, "evaluation/answer_thanks.html", context)
     items = [
-        {"question": q, "error": errors.get(str(q.public_id), ""), "given": given.get(str(q.public_id), []),
-         "text": "\n".join(given.get(str(q.public_id), [])), "name": f"q-{q.public_id}"}
+        {
+            "question": q,
+            "error": errors.get(str(q.public_id), ""),
+            "given": given.get(str(q.public_id), []),
+            "text": "\n".join(given.get(str(q.public_id), [])),
+            "name": f"q-{q.public_id}",
+        }
         for q in questions
     ]
-    return render(request, "evaluation/answer.html", {
-        **context, "items": items, "form_error": errors.get("__all__", ""), "has_errors": bool(errors),
-        "Kind": QuestionKind,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "evaluation/answer.html",
+        {
+            **context,
+            "items": items,
+            "form_error": errors.get("__all__", ""),
+            "has_errors": bool(errors),
+            "Kind": QuestionKind,
+        },
+        status=400 if errors else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -779,8 +906,15 @@ class CommendationListPage(_EvaluationTable):
     ]
     filters = [
         Filter("level", gettext_lazy("Level"), choices=list(CommendationLevel.choices)),
-        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(
-            Q(title__icontains=v) | Q(recipient_name__icontains=v) | Q(recipient_user__full_name__icontains=v))),
+        Filter(
+            "q",
+            gettext_lazy("Search"),
+            apply=lambda qs, v: qs.filter(
+                Q(title__icontains=v)
+                | Q(recipient_name__icontains=v)
+                | Q(recipient_user__full_name__icontains=v)
+            ),
+        ),
     ]
     export_name = "表彰"
     empty_text = gettext_lazy("No commendations recorded yet.")
@@ -797,7 +931,11 @@ class CommendationListPage(_EvaluationTable):
         return policy.visible(request.user, selectors.commendation_list())
 
     def get_actions(self, request):
-        return [Action(_("New commendation"), _url("commendation_new"))] if policy.can_create(request.user) else []
+        return (
+            [Action(_("New commendation"), _url("commendation_new"))]
+            if policy.can_create(request.user)
+            else []
+        )
 
 
 class CommendationCreatePage(_EvaluationForm):

@@ -27,8 +27,14 @@ SPENDING = [
     ("心理健康教材与宣传资料", 40, "1280.00", "某印务公司", "心理健康宣传册 2000 份", ""),
     ("心理教师与班主任培训", 30, "6400.00", "市教师进修学校", "心理健康教育 C 证培训 4 人", ""),
     ("心理健康月及班级活动", 50, "3200.00", "某文化用品店", "心理剧道具与服装", ""),
-    ("心理健康月及班级活动", 84, "9350.00", "某活动策划公司", "心理健康月游园会物料与搭建",
-     "游园会扩大到全校三个年级，摊位由 8 个增加到 12 个，经领导小组会议同意追加"),
+    (
+        "心理健康月及班级活动",
+        84,
+        "9350.00",
+        "某活动策划公司",
+        "心理健康月游园会物料与搭建",
+        "游园会扩大到全校三个年级，摊位由 8 个增加到 12 个，经领导小组会议同意追加",
+    ),
     ("学生心理测评", 20, "4800.00", "某心理测评科技公司", "心理测评系统年度服务费", ""),
     ("其他", 16, "800.00", "王敏", "家长讲座专家劳务费", ""),
 ]
@@ -38,7 +44,9 @@ SPENDING = [
 def seed_demo(*, today: date) -> None:
     if BudgetLine.objects.exists():
         return
-    actor = User.objects.filter(username="secretary").first() or User.objects.filter(username="principal").first()
+    actor = (
+        User.objects.filter(username="secretary").first() or User.objects.filter(username="principal").first()
+    )
     if actor is None:
         return
     year = school_year_of(today)
@@ -53,6 +61,11 @@ def seed_demo(*, today: date) -> None:
         if spent_on > today:
             continue
         services.spending_create(
-            actor=actor, line=lines[title], spent_on=spent_on, amount=Decimal(amount), payee=payee, purpose=purpose,
+            actor=actor,
+            line=lines[title],
+            spent_on=spent_on,
+            amount=Decimal(amount),
+            payee=payee,
+            purpose=purpose,
             over_budget_reason=reason,
         )

@@ -12,11 +12,16 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["school_year", "category", "title", "amount", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+        }
 
 
 class SpendingForm(forms.ModelForm):
-    receipt = forms.FileField(label=_("Receipt"), required=False, help_text=_("A scan or photo of the invoice (optional)."))
+    receipt = forms.FileField(
+        label=_("Receipt"), required=False, help_text=_("A scan or photo of the invoice (optional).")
+    )
 
     class Meta:
         model = Spending

@@ -14,7 +14,9 @@ SCHOOL_YEAR_REGEX = r"^\d{4}-\d{4}$"
 
 def validate_school_year(value: str) -> None:
     first, sep, second = (value or "").partition("-")
-    if not (sep and len(value) == 9 and first.isdigit() and second.isdigit() and int(second) == int(first) + 1):
+    if not (
+        sep and len(value) == 9 and first.isdigit() and second.isdigit() and int(second) == int(first) + 1
+    ):
         raise ValidationError(_("Write the school year as two consecutive years, e.g. 2026-2027."))
 
 
@@ -31,7 +33,10 @@ class BudgetLine(AuthoredModel):
     """One line of a school year's budget, in yuan."""
 
     school_year = models.CharField(
-        _("school year"), max_length=9, validators=[validate_school_year], help_text=_("For example 2026-2027")
+        _("school year"),
+        max_length=9,
+        validators=[validate_school_year],
+        help_text=_("For example 2026-2027"),
     )
     category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -45,10 +50,13 @@ class BudgetLine(AuthoredModel):
         verbose_name_plural = _("budget lines")
         ordering = ["-school_year", "category", "title"]
         constraints = [
-            models.CheckConstraint(condition=one_of("category", BudgetCategory.values), name="budget_line_category_known"),
+            models.CheckConstraint(
+                condition=one_of("category", BudgetCategory.values), name="budget_line_category_known"
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_line_amount_not_negative"),
             models.CheckConstraint(
-                condition=models.Q(school_year__regex=SCHOOL_YEAR_REGEX), name="budget_line_school_year_format"
+                condition=models.Q(school_year__regex=SCHOOL_YEAR_REGEX),
+                name="budget_line_school_year_format",
             ),
             models.UniqueConstraint(fields=["school_year", "title"], name="budget_line_title_once_per_year"),
         ]
@@ -61,7 +69,9 @@ class Spending(AuthoredModel):
     """Money spent against a budget line. Spending that takes the line past its budget carries the
     reason why (the service enforces it: a CHECK constraint cannot see the line's total)."""
 
-    line = models.ForeignKey(BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="spendings")
+    line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="spendings"
+    )
     spent_on = models.DateField(_("date"))
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
@@ -69,7 +79,8 @@ class Spending(AuthoredModel):
     payee = models.CharField(_("payee"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=300)
     over_budget_reason = models.TextField(
-        _("reason for exceeding the budget"), blank=True,
+        _("reason for exceeding the budget"),
+        blank=True,
         help_text=_("Required when this spending takes the line past its budget."),
     )
 

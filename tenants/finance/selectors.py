@@ -37,17 +37,27 @@ def budget_lines(*, school_year: str | None = None):
     """Budget lines with `spent`, `remaining`, `percent` (one decimal; None when the budget is 0)
     and `over_budget`, computed in the database."""
     spent = (
-        Spending.objects.filter(line=OuterRef("pk")).order_by().values("line")
-        .annotate(total=Sum("amount")).values("total")
+        Spending.objects.filter(line=OuterRef("pk"))
+        .order_by()
+        .values("line")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
-    qs = BudgetLine.objects.annotate(spent=Coalesce(Subquery(spent, output_field=MONEY), Value(ZERO), output_field=MONEY))
+    qs = BudgetLine.objects.annotate(
+        spent=Coalesce(Subquery(spent, output_field=MONEY), Value(ZERO), output_field=MONEY)
+    )
     qs = qs.annotate(
         remaining=ExpressionWrapper(F("amount") - F("spent"), output_field=MONEY),
         percent=Case(
             When(amount__gt=0, then=Round(F("spent") * Value(Decimal(100)) / F("amount"), 1)),
-            default=Value(None), output_field=DecimalField(max_digits=9, decimal_places=1),
+            default=Value(None),
+            output_field=DecimalField(max_digits=9, decimal_places=1),
         ),
-        over_budget=Case(When(Q(spent__gt=F("amount")), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        over_budget=Case(
+            When(Q(spent__gt=F("amount")), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
     if school_year:
         qs = qs.filter(school_year=school_year)
@@ -101,4 +111,3 @@ def receipts_of(spending: Spending):
     return Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(Spending), object_id=spending.pk
     ).order_by("created_at", "id")
-

@@ -39,7 +39,9 @@ def _spent(line: BudgetLine, *, excluding: Spending | None = None) -> Decimal:
 def _lock_lines(*lines: BudgetLine) -> dict[int, BudgetLine]:
     """Lock the lines in a fixed order (by pk), so two writers never wait on each other in a cycle."""
     pks = sorted({line.pk for line in lines})
-    return {line.pk: line for line in BudgetLine.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    return {
+        line.pk: line for line in BudgetLine.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
 
 
 def _check_within_budget(line: BudgetLine, *, amount, reason: str, excluding: Spending | None = None) -> None:
@@ -47,15 +49,19 @@ def _check_within_budget(line: BudgetLine, *, amount, reason: str, excluding: Sp
         return
     total = _spent(line, excluding=excluding) + Decimal(amount)
     if total > line.amount and not (reason or "").strip():
-        raise ValidationError({
-            "over_budget_reason": _(
-                "This spending takes “%(line)s” to %(total)s yuan, over its budget of %(budget)s yuan. "
-                "Write down why."
-            ) % {"line": line.title, "total": f"{total:,.2f}", "budget": f"{line.amount:,.2f}"}
-        })
+        raise ValidationError(
+            {
+                "over_budget_reason": _(
+                    "This spending takes “%(line)s” to %(total)s yuan, over its budget of %(budget)s yuan. "
+                    "Write down why."
+                )
+                % {"line": line.title, "total": f"{total:,.2f}", "budget": f"{line.amount:,.2f}"}
+            }
+        )
 
 
 # Budget lines
+
 
 @transaction.atomic
 def budget_line_create(
@@ -63,7 +69,8 @@ def budget_line_create(
 ) -> BudgetLine:
     _require_manager(actor)
     return model_create(
-        BudgetLine, actor=actor,
+        BudgetLine,
+        actor=actor,
         data=dict(school_year=school_year, category=category, title=title, amount=amount, notes=notes),
     )
 
@@ -77,12 +84,18 @@ def budget_line_update(line: BudgetLine, *, actor, data: dict) -> BudgetLine:
     if "amount" in data and data["amount"] is not None:
         spent = _spent(line)
         if Decimal(data["amount"]) < spent and Decimal(data["amount"]) < line.amount:
-            raise ValidationError({
-                "amount": _("%(spent)s yuan has already been spent on this line; the budget cannot be lower.")
-                % {"spent": f"{spent:,.2f}"}
-            })
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "%(spent)s yuan has already been spent on this line; the budget cannot be lower."
+                    )
+                    % {"spent": f"{spent:,.2f}"}
+                }
+            )
     if "school_year" in data and data["school_year"] != line.school_year and line.spendings.exists():
-        raise ValidationError({"school_year": _("Spending is recorded on this line; its school year cannot change.")})
+        raise ValidationError(
+            {"school_year": _("Spending is recorded on this line; its school year cannot change.")}
+        )
     return model_update(line, data=data)
 
 
@@ -97,18 +110,33 @@ def budget_line_delete(line: BudgetLine, *, actor) -> None:
 
 # Spending
 
+
 @transaction.atomic
 def spending_create(
-    *, actor, line: BudgetLine, spent_on: date, amount: Decimal, payee: str, purpose: str,
-    over_budget_reason: str = "", receipt=None,
+    *,
+    actor,
+    line: BudgetLine,
+    spent_on: date,
+    amount: Decimal,
+    payee: str,
+    purpose: str,
+    over_budget_reason: str = "",
+    receipt=None,
 ) -> Spending:
     _require_manager(actor)
     line = _lock_lines(line)[line.pk]
     _check_within_budget(line, amount=amount, reason=over_budget_reason)
     spending = model_create(
-        Spending, actor=actor,
-        data=dict(line=line, spent_on=spent_on, amount=amount, payee=payee, purpose=purpose,
-                  over_budget_reason=(over_budget_reason or "").strip()),
+        Spending,
+        actor=actor,
+        data=dict(
+            line=line,
+            spent_on=spent_on,
+            amount=amount,
+            payee=payee,
+            purpose=purpose,
+            over_budget_reason=(over_budget_reason or "").strip(),
+        ),
     )
     if receipt is not None:
         spending_receipt_add(spending, actor=actor, upload=receipt)

@@ -74,7 +74,9 @@ class BudgetTable(MoneyTable):
     over budget. Shows the current school year unless another (or all) is chosen."""
 
     title = gettext_lazy("Budget use (经费预算)")
-    intro = gettext_lazy("Spent against budget for each line. Spending past a line's budget carries its reason.")
+    intro = gettext_lazy(
+        "Spent against budget for each line. Spending past a line's budget carries its reason."
+    )
     policy = budget_policy
     export_name = "经费预算执行"
     empty_text = gettext_lazy("No budget lines for this school year. Enter the year's budget lines first.")
@@ -82,8 +84,12 @@ class BudgetTable(MoneyTable):
     filters = [
         Filter("school_year", gettext_lazy("School year"), choices=_year_choices),
         Filter("category", gettext_lazy("Category"), choices=list(BudgetCategory.choices)),
-        Filter("over", gettext_lazy("Over budget"), choices=[("yes", gettext_lazy("Over budget only"))],
-               apply=lambda qs, v: qs.filter(over_budget=True)),
+        Filter(
+            "over",
+            gettext_lazy("Over budget"),
+            choices=[("yes", gettext_lazy("Over budget only"))],
+            apply=lambda qs, v: qs.filter(over_budget=True),
+        ),
     ]
 
     def selected_year(self, request) -> str:
@@ -109,8 +115,12 @@ class BudgetTable(MoneyTable):
             Column(gettext_lazy("Category"), "get_category_display"),
             Column(gettext_lazy("Budget line"), "title", link=self.edit_link),
             Column(gettext_lazy("Budget (yuan)"), self.money("amount"), numeric=True),
-            Column(gettext_lazy("Spent (yuan)"), self.money("spent"), numeric=True,
-                   link=lambda line: f"{reverse('finance:spending')}?line={line.public_id}"),
+            Column(
+                gettext_lazy("Spent (yuan)"),
+                self.money("spent"),
+                numeric=True,
+                link=lambda line: f"{reverse('finance:spending')}?line={line.public_id}",
+            ),
             Column(gettext_lazy("Remaining (yuan)"), self.money("remaining"), numeric=True),
             Column(gettext_lazy("Used"), self.percent, numeric=True),
             Column(gettext_lazy("Over budget"), self.over_budget),
@@ -121,7 +131,9 @@ class BudgetTable(MoneyTable):
         if budget_policy.can_create(request.user):
             actions.append(Action(gettext_lazy("New budget line"), reverse("finance:line_new")))
         if spending_policy.can_create(request.user):
-            actions.append(Action(gettext_lazy("Record spending"), reverse("finance:spending_new"), primary=False))
+            actions.append(
+                Action(gettext_lazy("Record spending"), reverse("finance:spending_new"), primary=False)
+            )
         return actions
 
     def extra_context(self, request):
@@ -159,9 +171,17 @@ class SpendingTable(MoneyTable):
     filters = [
         Filter("school_year", gettext_lazy("School year"), choices=_year_choices, lookup="line__school_year"),
         Filter("line", gettext_lazy("Budget line"), choices=_line_choices, lookup="line__public_id"),
-        Filter("over", gettext_lazy("Over budget"), choices=[("yes", gettext_lazy("With an over-budget reason"))],
-               apply=lambda qs, v: qs.exclude(over_budget_reason="")),
-        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(Q(payee__icontains=v) | Q(purpose__icontains=v))),
+        Filter(
+            "over",
+            gettext_lazy("Over budget"),
+            choices=[("yes", gettext_lazy("With an over-budget reason"))],
+            apply=lambda qs, v: qs.exclude(over_budget_reason=""),
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Search"),
+            apply=lambda qs, v: qs.filter(Q(payee__icontains=v) | Q(purpose__icontains=v)),
+        ),
     ]
 
     def get_queryset(self, request):
@@ -214,9 +234,16 @@ class AreaForm(FormPage):
         return get_object_or_404(self.policy.visible(request.user, self.selector()), public_id=kwargs["id"])
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {
-            "title": self.title if obj is None else self.edit_title, "form": form, "object": obj,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title if obj is None else self.edit_title,
+                "form": form,
+                "object": obj,
+            },
+            status=status,
+        )
 
 
 class BudgetLineFormPage(AreaForm):
@@ -269,7 +296,6 @@ class SpendingFormPage(AreaForm):
         return f"{reverse('finance:spending')}?line={saved.line.public_id}"
 
 
-
 @login_required
 def receipt(request, id, receipt_id):
     spending = get_object_or_404(spending_policy.visible(request.user, selectors.spendings()), public_id=id)
@@ -279,4 +305,3 @@ def receipt(request, id, receipt_id):
     except FileNotFoundError:
         raise Http404
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
-

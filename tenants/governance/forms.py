@@ -55,8 +55,12 @@ class MemberEndForm(forms.Form):
 
 
 class AttendeeForm(ServiceValidatedForm):
-    person = PersonChoice(queryset=User.objects.none(), label=_("School account"), required=False,
-                          help_text=_("Only if this person has an account at the school."))
+    person = PersonChoice(
+        queryset=User.objects.none(),
+        label=_("School account"),
+        required=False,
+        help_text=_("Only if this person has an account at the school."),
+    )
 
     class Meta:
         model = GroupAttendee
@@ -72,12 +76,20 @@ class PlanForm(ServiceValidatedForm):
     class Meta:
         model = Plan
         fields = ["title", "kind", "school_year", "term", "starts_on", "ends_on", "goals"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "goals": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "goals": forms.Textarea(attrs={"rows": 6}),
+        }
 
 
 class PlanCloseForm(forms.Form):
-    summary = forms.CharField(label=_("Closing summary"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                              help_text=_("What was achieved, what was not, and what carries over."))
+    summary = forms.CharField(
+        label=_("Closing summary"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("What was achieved, what was not, and what carries over."),
+    )
 
 
 class KeyTaskForm(forms.Form):
@@ -85,8 +97,12 @@ class KeyTaskForm(forms.Form):
     owner = PersonChoice(queryset=User.objects.none(), label=_("Responsible person"))
     due_on = forms.DateField(label=_("Due date"), widget=DateInput())
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    department = forms.ChoiceField(label=_("Department"), choices=[("", "—"), *Department.choices], required=False)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    department = forms.ChoiceField(
+        label=_("Department"), choices=[("", "—"), *Department.choices], required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +114,11 @@ class RuleDocumentForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=RuleCategory.choices)
     effective_on = forms.DateField(label=_("Effective from"), widget=DateInput())
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
-    file = forms.FileField(label=_("Attachment"), required=False, help_text=_("PDF, Word or similar; optional if the text is given."))
+    file = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("PDF, Word or similar; optional if the text is given."),
+    )
     change_note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -119,18 +139,22 @@ class ReportForm(ServiceValidatedForm):
         model = InfoReport
         fields = ["kind", "title", "school_year", "term", "period_start", "period_end", "due_on", "content"]
         widgets = {
-            "period_start": DateInput(), "period_end": DateInput(), "due_on": DateInput(),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "due_on": DateInput(),
             "content": forms.Textarea(attrs={"rows": 10}),
         }
 
 
 class ReportScheduleForm(forms.Form):
-    school_year = forms.RegexField(label=_("School year"), regex=r"^\d{4}-\d{4}$", max_length=9,
-                                   help_text=_("For example 2026-2027"),
-                                   error_messages={"invalid": _("Write the school year as two consecutive years, e.g. 2026-2027.")})
+    school_year = forms.RegexField(
+        label=_("School year"),
+        regex=r"^\d{4}-\d{4}$",
+        max_length=9,
+        help_text=_("For example 2026-2027"),
+        error_messages={"invalid": _("Write the school year as two consecutive years, e.g. 2026-2027.")},
+    )
     first_term_start = forms.DateField(label=_("First term starts"), widget=DateInput())
     first_term_end = forms.DateField(label=_("First term ends"), widget=DateInput())
     second_term_start = forms.DateField(label=_("Second term starts"), widget=DateInput())
     second_term_end = forms.DateField(label=_("Second term ends"), widget=DateInput())
-
-

@@ -78,15 +78,25 @@ class Plan(AuthoredModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     goals = models.TextField(_("goals"))
-    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     summary = models.TextField(_("closing summary"), blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -96,22 +106,30 @@ class Plan(AuthoredModel):
         verbose_name_plural = _("work plans")
         ordering = ["-starts_on", "title"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="plan_dates_in_order"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="plan_dates_in_order"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | ~models.Q(summary=""), name="plan_closed_has_summary"
             ),
-            models.CheckConstraint(condition=models.Q(school_year__regex=r"^\d{4}-\d{4}$"), name="plan_school_year_format"),
+            models.CheckConstraint(
+                condition=models.Q(school_year__regex=r"^\d{4}-\d{4}$"), name="plan_school_year_format"
+            ),
             models.CheckConstraint(condition=one_of("kind", PlanKind.values), name="plan_kind_known"),
             models.CheckConstraint(condition=one_of("status", PlanStatus.values), name="plan_status_known"),
             models.CheckConstraint(condition=one_of("term", ["", *Term.values]), name="plan_term_known"),
-            models.CheckConstraint(condition=~models.Q(kind="phase") | ~models.Q(term=""), name="plan_phase_has_term"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="phase") | ~models.Q(term=""), name="plan_phase_has_term"
+            ),
             # Every status after draft was reached through the principal's approval.
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(approved_by__isnull=False, approved_at__isnull=False),
+                condition=models.Q(status="draft")
+                | models.Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="plan_approved_has_approver",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="closed") | models.Q(closed_at__isnull=False), name="plan_closed_has_time"
+                condition=~models.Q(status="closed") | models.Q(closed_at__isnull=False),
+                name="plan_closed_has_time",
             ),
         ]
 
@@ -144,20 +162,27 @@ class GroupMember(AuthoredModel):
     """One term of one person on the leadership group (领导小组)."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="group_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
     )
     role = models.CharField(_("role in the group"), max_length=20, choices=GroupRole.choices)
     department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
     duties = models.CharField(_("duties (分工)"), max_length=300, blank=True)
     starts_on = models.DateField(_("term starts on"))
-    ends_on = models.DateField(_("term ends on"), null=True, blank=True, help_text=_("Leave empty while the term runs."))
+    ends_on = models.DateField(
+        _("term ends on"), null=True, blank=True, help_text=_("Leave empty while the term runs.")
+    )
 
     class Meta:
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         ordering = ["starts_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("role", GroupRole.values), name="group_member_role_known"),
+            models.CheckConstraint(
+                condition=one_of("role", GroupRole.values), name="group_member_role_known"
+            ),
             models.CheckConstraint(
                 condition=one_of("department", ["", *Department.values]), name="group_member_department_known"
             ),
@@ -167,7 +192,10 @@ class GroupMember(AuthoredModel):
             ),
             ExclusionConstraint(
                 name="group_member_one_term_at_a_time",
-                expressions=[(SingletonRange("person"), RangeOperators.OVERLAPS), (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[
+                    (SingletonRange("person"), RangeOperators.OVERLAPS),
+                    (_term_range(), RangeOperators.OVERLAPS),
+                ],
             ),
             ExclusionConstraint(
                 name="group_one_leader_at_a_time",
@@ -200,12 +228,19 @@ class GroupAttendee(AuthoredModel):
     kind = models.CharField(_("kind"), max_length=30, choices=AttendeeKind.choices)
     name = models.CharField(_("name"), max_length=50)
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("school account"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="group_attendances", help_text=_("Only if this person has an account at the school."),
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("school account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_attendances",
+        help_text=_("Only if this person has an account at the school."),
     )
     affiliation = models.CharField(_("organization or class"), max_length=100, blank=True)
     starts_on = models.DateField(_("invited from"))
-    ends_on = models.DateField(_("invited until"), null=True, blank=True, help_text=_("Leave empty while the invitation runs."))
+    ends_on = models.DateField(
+        _("invited until"), null=True, blank=True, help_text=_("Leave empty while the invitation runs.")
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -213,7 +248,9 @@ class GroupAttendee(AuthoredModel):
         verbose_name_plural = _("invited attendees")
         ordering = ["starts_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("kind", AttendeeKind.values), name="group_attendee_kind_known"),
+            models.CheckConstraint(
+                condition=one_of("kind", AttendeeKind.values), name="group_attendee_kind_known"
+            ),
             models.CheckConstraint(condition=~models.Q(name=""), name="group_attendee_has_name"),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
@@ -258,7 +295,11 @@ class RosterChange(AppendOnly):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -267,8 +308,12 @@ class RosterChange(AppendOnly):
         verbose_name_plural = _("roster changes")
         ordering = ["-changed_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("subject", RosterSubject.values), name="roster_change_subject_known"),
-            models.CheckConstraint(condition=one_of("action", RosterAction.values), name="roster_change_action_known"),
+            models.CheckConstraint(
+                condition=one_of("subject", RosterSubject.values), name="roster_change_subject_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("action", RosterAction.values), name="roster_change_action_known"
+            ),
         ]
         indexes = [models.Index(fields=["subject_id", "changed_at"])]
 
@@ -294,7 +339,9 @@ class RuleDocument(AuthoredModel):
         verbose_name_plural = _("rules and regulations")
         ordering = ["category", "title"]
         constraints = [
-            models.CheckConstraint(condition=one_of("category", RuleCategory.values), name="rule_document_category_known"),
+            models.CheckConstraint(
+                condition=one_of("category", RuleCategory.values), name="rule_document_category_known"
+            ),
             models.UniqueConstraint(fields=["title"], name="rule_document_title_unique"),
         ]
 
@@ -316,7 +363,11 @@ class RuleVersion(AppendOnly):
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("made at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -356,11 +407,17 @@ class InfoReport(AuthoredModel):
     period_start = models.DateField(_("period starts"))
     period_end = models.DateField(_("period ends"))
     due_on = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
     content = models.TextField(_("content"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -369,11 +426,18 @@ class InfoReport(AuthoredModel):
         verbose_name_plural = _("information reports")
         ordering = ["due_on", "kind"]
         constraints = [
-            models.CheckConstraint(condition=one_of("kind", ReportKind.values), name="info_report_kind_known"),
-            models.CheckConstraint(condition=one_of("status", ReportStatus.values), name="info_report_status_known"),
-            models.CheckConstraint(condition=one_of("term", ["", *Term.values]), name="info_report_term_known"),
             models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")), name="info_report_period_in_order"
+                condition=one_of("kind", ReportKind.values), name="info_report_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("status", ReportStatus.values), name="info_report_status_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("term", ["", *Term.values]), name="info_report_term_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="info_report_period_in_order",
             ),
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("period_end")), name="info_report_due_after_period"
@@ -387,7 +451,8 @@ class InfoReport(AuthoredModel):
                 name="info_report_submission_recorded",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="submitted") | ~models.Q(content=""), name="info_report_submitted_has_content"
+                condition=~models.Q(status="submitted") | ~models.Q(content=""),
+                name="info_report_submitted_has_content",
             ),
             models.UniqueConstraint(fields=["kind", "period_start"], name="info_report_once_per_period"),
         ]
@@ -423,7 +488,11 @@ class ReportStatusChange(AppendOnly):
     to_status = models.CharField(_("to"), max_length=20, choices=ReportStatus.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -433,7 +502,8 @@ class ReportStatusChange(AppendOnly):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=one_of("from_status", ["", *ReportStatus.values]), name="report_status_change_from_known"
+                condition=one_of("from_status", ["", *ReportStatus.values]),
+                name="report_status_change_from_known",
             ),
             models.CheckConstraint(
                 condition=one_of("to_status", ReportStatus.values), name="report_status_change_to_known"

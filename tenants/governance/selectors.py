@@ -31,7 +31,8 @@ def today() -> date:
 # --- Roster -------------------------------------------------------------------------------------
 
 _ROLE_ORDER = Case(
-    *[When(role=value, then=Value(i)) for i, value in enumerate(GroupRole.values)], output_field=IntegerField()
+    *[When(role=value, then=Value(i)) for i, value in enumerate(GroupRole.values)],
+    output_field=IntegerField(),
 )
 
 
@@ -70,8 +71,11 @@ def roster_history(*, subject_id=None):
 
 _OPEN_TASK = Q(tasks__status__in=("todo", "in_progress"))
 _STATUS_ORDER = Case(
-    When(status=PlanStatus.IN_PROGRESS, then=Value(0)), When(status=PlanStatus.APPROVED, then=Value(1)),
-    When(status=PlanStatus.DRAFT, then=Value(2)), default=Value(3), output_field=IntegerField(),
+    When(status=PlanStatus.IN_PROGRESS, then=Value(0)),
+    When(status=PlanStatus.APPROVED, then=Value(1)),
+    When(status=PlanStatus.DRAFT, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
 )
 
 
@@ -97,8 +101,12 @@ def _percent(done: int, total: int) -> int:
 def plan_progress(plan) -> dict:
     """Numbers for one plan from plan_list() annotations."""
     return {
-        "public_id": plan.public_id, "title": plan.title, "status": plan.status,
-        "total": plan.task_total, "done": plan.task_done, "overdue": plan.task_overdue,
+        "public_id": plan.public_id,
+        "title": plan.title,
+        "status": plan.status,
+        "total": plan.task_total,
+        "done": plan.task_done,
+        "overdue": plan.task_overdue,
         "percent": _percent(plan.task_done, plan.task_total),
     }
 
@@ -117,11 +125,15 @@ def plan_tasks(plan):
     from tenants.ledger.models import Task
 
     return (
-        Task.objects.filter(plan=plan).select_related("owner")
-        .annotate(is_overdue=Case(
-            When(Q(status__in=("todo", "in_progress"), due_on__lt=today()), then=Value(True)),
-            default=Value(False), output_field=BooleanField(),
-        ))
+        Task.objects.filter(plan=plan)
+        .select_related("owner")
+        .annotate(
+            is_overdue=Case(
+                When(Q(status__in=("todo", "in_progress"), due_on__lt=today()), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .order_by("due_on", "id")
     )
 
@@ -133,7 +145,9 @@ def rule_document_list(*, on: date | None = None):
     """Documents with the version in force on `on` (today by default): the latest effective date
     on or before it; the later version wins on the same date."""
     on = on or today()
-    current = RuleVersion.objects.filter(document=OuterRef("pk"), effective_on__lte=on).order_by("-effective_on", "-number")
+    current = RuleVersion.objects.filter(document=OuterRef("pk"), effective_on__lte=on).order_by(
+        "-effective_on", "-number"
+    )
     return (
         RuleDocument.objects.select_related("created_by")
         .annotate(
@@ -160,7 +174,9 @@ def version_attachments(versions) -> dict:
     found = {}
     if ids:
         kind = ContentType.objects.get_for_model(RuleVersion)
-        for attachment in Attachment.objects.filter(content_type=kind, object_id__in=ids).order_by("created_at"):
+        for attachment in Attachment.objects.filter(content_type=kind, object_id__in=ids).order_by(
+            "created_at"
+        ):
             found.setdefault(attachment.object_id, []).append(attachment)
     return found
 
@@ -173,7 +189,8 @@ def _late_case(on: date):
     return Case(
         When(Q(status=ReportStatus.SUBMITTED) & Q(submitted_day__gt=F("due_on")), then=Value(True)),
         When(Q(status=ReportStatus.DRAFT) & Q(due_on__lt=on), then=Value(True)),
-        default=Value(False), output_field=BooleanField(),
+        default=Value(False),
+        output_field=BooleanField(),
     ), submitted_day
 
 

@@ -62,7 +62,11 @@ def _diff(before: dict, after: dict) -> dict:
 def _record(*, actor, subject: str, obj, action: str, changes: dict) -> RosterChange:
     name = obj.person.display_name if subject == RosterSubject.MEMBER else obj.name
     return RosterChange.objects.create(
-        subject=subject, subject_id=obj.public_id, subject_name=name[:100], action=action, changes=changes,
+        subject=subject,
+        subject_id=obj.public_id,
+        subject_name=name[:100],
+        action=action,
+        changes=changes,
         changed_by=actor,
     )
 
@@ -91,7 +95,9 @@ def _term_text(member) -> str:
 def _check_member_rules(*, person, role, starts_on, ends_on, exclude_pk=None):
     _check_account(person)
     if not person.has_role(*STAFF):
-        raise ValidationError({"person": _("Only school staff can be members; add outside people as invited attendees.")})
+        raise ValidationError(
+            {"person": _("Only school staff can be members; add outside people as invited attendees.")}
+        )
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
     if not starts_on:
@@ -99,27 +105,57 @@ def _check_member_rules(*, person, role, starts_on, ends_on, exclude_pk=None):
     others = GroupMember.objects.select_for_update().exclude(pk=exclude_pk)
     clash = _overlapping(others.filter(person=person), starts_on=starts_on, ends_on=ends_on).first()
     if clash:
-        raise ValidationError({"starts_on": _("%(name)s already has a term on the group in this time (%(term)s).")
-                               % {"name": person.display_name, "term": _term_text(clash)}})
+        raise ValidationError(
+            {
+                "starts_on": _("%(name)s already has a term on the group in this time (%(term)s).")
+                % {"name": person.display_name, "term": _term_text(clash)}
+            }
+        )
     if role == GroupRole.LEADER:
-        clash = _overlapping(others.filter(role=GroupRole.LEADER), starts_on=starts_on, ends_on=ends_on).first()
+        clash = _overlapping(
+            others.filter(role=GroupRole.LEADER), starts_on=starts_on, ends_on=ends_on
+        ).first()
         if clash:
-            raise ValidationError({"role": _("The group already has a leader in this time: %(name)s (%(term)s).")
-                                   % {"name": clash.person.display_name, "term": _term_text(clash)}})
+            raise ValidationError(
+                {
+                    "role": _("The group already has a leader in this time: %(name)s (%(term)s).")
+                    % {"name": clash.person.display_name, "term": _term_text(clash)}
+                }
+            )
 
 
 @transaction.atomic
 def member_add(
-    *, actor, person, role: str, starts_on: date, department: str = "", duties: str = "", ends_on: date | None = None,
+    *,
+    actor,
+    person,
+    role: str,
+    starts_on: date,
+    department: str = "",
+    duties: str = "",
+    ends_on: date | None = None,
 ) -> GroupMember:
     """Appoint someone to the leadership group for a term."""
     _check_member_rules(person=person, role=role, starts_on=starts_on, ends_on=ends_on)
     member = model_create(
-        GroupMember, actor=actor,
-        data=dict(person=person, role=role, department=department, duties=duties, starts_on=starts_on, ends_on=ends_on),
+        GroupMember,
+        actor=actor,
+        data=dict(
+            person=person,
+            role=role,
+            department=department,
+            duties=duties,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        ),
     )
-    _record(actor=actor, subject=RosterSubject.MEMBER, obj=member, action=RosterAction.ADDED,
-            changes=_diff({}, _snapshot(member, MEMBER_FIELDS)))
+    _record(
+        actor=actor,
+        subject=RosterSubject.MEMBER,
+        obj=member,
+        action=RosterAction.ADDED,
+        changes=_diff({}, _snapshot(member, MEMBER_FIELDS)),
+    )
     return member
 
 
@@ -133,12 +169,21 @@ def member_update(member: GroupMember, *, actor, data: dict) -> GroupMember:
     before = _snapshot(member, MEMBER_FIELDS)
     was_open = member.ends_on is None
     merged = {name: data.get(name, getattr(member, name)) for name in MEMBER_FIELDS}
-    _check_member_rules(person=merged["person"], role=merged["role"], starts_on=merged["starts_on"],
-                        ends_on=merged["ends_on"], exclude_pk=member.pk)
+    _check_member_rules(
+        person=merged["person"],
+        role=merged["role"],
+        starts_on=merged["starts_on"],
+        ends_on=merged["ends_on"],
+        exclude_pk=member.pk,
+    )
     member = model_update(member, data=data)
     changes = _diff(before, _snapshot(member, MEMBER_FIELDS))
     if changes:
-        action = RosterAction.ENDED if (was_open and member.ends_on and set(changes) == {"ends_on"}) else RosterAction.CHANGED
+        action = (
+            RosterAction.ENDED
+            if (was_open and member.ends_on and set(changes) == {"ends_on"})
+            else RosterAction.CHANGED
+        )
         _record(actor=actor, subject=RosterSubject.MEMBER, obj=member, action=action, changes=changes)
     return member
 
@@ -154,8 +199,13 @@ def member_end(member: GroupMember, *, actor, ends_on: date | None) -> GroupMemb
 def member_remove(member: GroupMember, *, actor) -> None:
     """Remove an entry made by mistake. The roster history keeps what it was."""
     member = GroupMember.objects.select_for_update().select_related("person").get(pk=member.pk)
-    _record(actor=actor, subject=RosterSubject.MEMBER, obj=member, action=RosterAction.REMOVED,
-            changes=_gone(_snapshot(member, MEMBER_FIELDS)))
+    _record(
+        actor=actor,
+        subject=RosterSubject.MEMBER,
+        obj=member,
+        action=RosterAction.REMOVED,
+        changes=_gone(_snapshot(member, MEMBER_FIELDS)),
+    )
     member.delete()
 
 
@@ -170,18 +220,38 @@ def _check_attendee(*, name, person, starts_on, ends_on):
 
 @transaction.atomic
 def attendee_add(
-    *, actor, kind: str, name: str, starts_on: date, person=None, affiliation: str = "", ends_on: date | None = None,
+    *,
+    actor,
+    kind: str,
+    name: str,
+    starts_on: date,
+    person=None,
+    affiliation: str = "",
+    ends_on: date | None = None,
     note: str = "",
 ) -> GroupAttendee:
     """Invite someone to attend the group's meetings (列席)."""
     _check_attendee(name=name, person=person, starts_on=starts_on, ends_on=ends_on)
     attendee = model_create(
-        GroupAttendee, actor=actor,
-        data=dict(kind=kind, name=name.strip(), person=person, affiliation=affiliation, starts_on=starts_on,
-                  ends_on=ends_on, note=note),
+        GroupAttendee,
+        actor=actor,
+        data=dict(
+            kind=kind,
+            name=name.strip(),
+            person=person,
+            affiliation=affiliation,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+        ),
     )
-    _record(actor=actor, subject=RosterSubject.ATTENDEE, obj=attendee, action=RosterAction.ADDED,
-            changes=_diff({}, _snapshot(attendee, ATTENDEE_FIELDS)))
+    _record(
+        actor=actor,
+        subject=RosterSubject.ATTENDEE,
+        obj=attendee,
+        action=RosterAction.ADDED,
+        changes=_diff({}, _snapshot(attendee, ATTENDEE_FIELDS)),
+    )
     return attendee
 
 
@@ -196,11 +266,17 @@ def attendee_update(attendee: GroupAttendee, *, actor, data: dict) -> GroupAtten
     before = _snapshot(attendee, ATTENDEE_FIELDS)
     was_open = attendee.ends_on is None
     merged = {name: data.get(name, getattr(attendee, name)) for name in ATTENDEE_FIELDS}
-    _check_attendee(name=merged["name"], person=merged["person"], starts_on=merged["starts_on"], ends_on=merged["ends_on"])
+    _check_attendee(
+        name=merged["name"], person=merged["person"], starts_on=merged["starts_on"], ends_on=merged["ends_on"]
+    )
     attendee = model_update(attendee, data=data)
     changes = _diff(before, _snapshot(attendee, ATTENDEE_FIELDS))
     if changes:
-        action = RosterAction.ENDED if (was_open and attendee.ends_on and set(changes) == {"ends_on"}) else RosterAction.CHANGED
+        action = (
+            RosterAction.ENDED
+            if (was_open and attendee.ends_on and set(changes) == {"ends_on"})
+            else RosterAction.CHANGED
+        )
         _record(actor=actor, subject=RosterSubject.ATTENDEE, obj=attendee, action=action, changes=changes)
     return attendee
 
@@ -208,8 +284,13 @@ def attendee_update(attendee: GroupAttendee, *, actor, data: dict) -> GroupAtten
 @transaction.atomic
 def attendee_remove(attendee: GroupAttendee, *, actor) -> None:
     attendee = GroupAttendee.objects.select_for_update().get(pk=attendee.pk)
-    _record(actor=actor, subject=RosterSubject.ATTENDEE, obj=attendee, action=RosterAction.REMOVED,
-            changes=_gone(_snapshot(attendee, ATTENDEE_FIELDS)))
+    _record(
+        actor=actor,
+        subject=RosterSubject.ATTENDEE,
+        obj=attendee,
+        action=RosterAction.REMOVED,
+        changes=_gone(_snapshot(attendee, ATTENDEE_FIELDS)),
+    )
     attendee.delete()
 
 
@@ -228,22 +309,47 @@ def _locked_plan(plan: Plan) -> Plan:
 
 def _expect(plan: Plan, expected: str, action: str):
     if plan.status != expected:
-        raise ValidationError({"status": _(
-            "This plan is “%(current)s”: only a plan that is “%(expected)s” can be %(action)s. "
-            "A plan goes draft → approved → in progress → closed."
-        ) % {"current": _status_label(plan.status), "expected": _status_label(expected), "action": action}})
+        raise ValidationError(
+            {
+                "status": _(
+                    "This plan is “%(current)s”: only a plan that is “%(expected)s” can be %(action)s. "
+                    "A plan goes draft → approved → in progress → closed."
+                )
+                % {
+                    "current": _status_label(plan.status),
+                    "expected": _status_label(expected),
+                    "action": action,
+                }
+            }
+        )
 
 
 @transaction.atomic
 def plan_create(
-    *, actor, title: str, school_year: str, starts_on: date, ends_on: date, goals: str, kind: str = "annual",
+    *,
+    actor,
+    title: str,
+    school_year: str,
+    starts_on: date,
+    ends_on: date,
+    goals: str,
+    kind: str = "annual",
     term: str = "",
 ) -> Plan:
     """A new work plan, in draft."""
     return model_create(
-        Plan, actor=actor,
-        data=dict(title=title, kind=kind, school_year=school_year, term=term, starts_on=starts_on, ends_on=ends_on,
-                  goals=goals, status=PlanStatus.DRAFT),
+        Plan,
+        actor=actor,
+        data=dict(
+            title=title,
+            kind=kind,
+            school_year=school_year,
+            term=term,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            goals=goals,
+            status=PlanStatus.DRAFT,
+        ),
     )
 
 
@@ -253,8 +359,9 @@ def plan_update(plan: Plan, *, actor, data: dict) -> Plan:
     plan = _locked_plan(plan)
     unknown = set(data) - set(PLAN_EDITABLE)
     if unknown:
-        raise ValidationError({name: _("Change this through the plan's status buttons, not by editing.")
-                               for name in unknown})
+        raise ValidationError(
+            {name: _("Change this through the plan's status buttons, not by editing.") for name in unknown}
+        )
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError({"status": _("A closed plan can no longer be changed.")})
     return model_update(plan, data=data)
@@ -267,7 +374,9 @@ def plan_approve(plan: Plan, *, actor) -> Plan:
         raise PermissionDenied(_("Only the principal can approve a work plan."))
     plan = _locked_plan(plan)
     _expect(plan, PlanStatus.DRAFT, _("approved"))
-    return model_update(plan, data={"status": PlanStatus.APPROVED, "approved_by": actor, "approved_at": timezone.now()})
+    return model_update(
+        plan, data={"status": PlanStatus.APPROVED, "approved_by": actor, "approved_at": timezone.now()}
+    )
 
 
 @transaction.atomic
@@ -287,7 +396,13 @@ def plan_close(plan: Plan, *, actor, summary: str) -> Plan:
     if not summary:
         raise ValidationError({"summary": _("Write a closing summary: what was achieved and what remains.")})
     return model_update(
-        plan, data={"status": PlanStatus.CLOSED, "summary": summary, "closed_by": actor, "closed_at": timezone.now()}
+        plan,
+        data={
+            "status": PlanStatus.CLOSED,
+            "summary": summary,
+            "closed_by": actor,
+            "closed_at": timezone.now(),
+        },
     )
 
 
@@ -303,7 +418,14 @@ def plan_delete(plan: Plan, *, actor) -> None:
 
 @transaction.atomic
 def plan_key_task_add(
-    plan: Plan, *, actor, title: str, owner, due_on: date, description: str = "", priority: str = "normal",
+    plan: Plan,
+    *,
+    actor,
+    title: str,
+    owner,
+    due_on: date,
+    description: str = "",
+    priority: str = "normal",
     department: str = "",
 ):
     """A key task (重点任务) of the plan: a ledger task with one responsible person."""
@@ -315,11 +437,21 @@ def plan_key_task_add(
     if owner is None:
         raise ValidationError({"owner": _("Every key task needs a responsible person.")})
     if due_on and not (plan.starts_on <= due_on <= plan.ends_on):
-        raise ValidationError({"due_on": _("The due date must fall within the plan (%(start)s – %(end)s).")
-                               % {"start": plan.starts_on.isoformat(), "end": plan.ends_on.isoformat()}})
+        raise ValidationError(
+            {
+                "due_on": _("The due date must fall within the plan (%(start)s – %(end)s).")
+                % {"start": plan.starts_on.isoformat(), "end": plan.ends_on.isoformat()}
+            }
+        )
     return task_create(
-        actor=actor, title=title, owner=owner, due_on=due_on, description=description, priority=priority,
-        department=department, plan=plan,
+        actor=actor,
+        title=title,
+        owner=owner,
+        due_on=due_on,
+        description=description,
+        priority=priority,
+        department=department,
+        plan=plan,
     )
 
 
@@ -337,14 +469,27 @@ def _check_version_body(text: str, upload):
 
 @transaction.atomic
 def rule_document_create(
-    *, actor, title: str, category: str, effective_on: date, text: str = "", upload=None, change_note: str = "",
+    *,
+    actor,
+    title: str,
+    category: str,
+    effective_on: date,
+    text: str = "",
+    upload=None,
+    change_note: str = "",
 ) -> RuleDocument:
     """A new rule document with its first version."""
     _check_version_body(text, upload)
     if title and RuleDocument.objects.filter(title=title.strip()).exists():
-        raise ValidationError({"title": _("There is already a document with this title; add a new version to it.")})
-    document = model_create(RuleDocument, actor=actor, data=dict(title=(title or "").strip(), category=category))
-    rule_version_add(document, actor=actor, effective_on=effective_on, text=text, upload=upload, change_note=change_note)
+        raise ValidationError(
+            {"title": _("There is already a document with this title; add a new version to it.")}
+        )
+    document = model_create(
+        RuleDocument, actor=actor, data=dict(title=(title or "").strip(), category=category)
+    )
+    rule_version_add(
+        document, actor=actor, effective_on=effective_on, text=text, upload=upload, change_note=change_note
+    )
     return document
 
 
@@ -363,7 +508,13 @@ def rule_document_update(document: RuleDocument, *, actor, data: dict) -> RuleDo
 
 @transaction.atomic
 def rule_version_add(
-    document: RuleDocument, *, actor, effective_on: date, text: str = "", upload=None, change_note: str = "",
+    document: RuleDocument,
+    *,
+    actor,
+    effective_on: date,
+    text: str = "",
+    upload=None,
+    change_note: str = "",
 ) -> RuleVersion:
     """Append a version. Earlier versions stay exactly as they were."""
     from tenants.workspace.services import attachment_add
@@ -374,8 +525,12 @@ def rule_version_add(
     document = RuleDocument.objects.select_for_update().get(pk=document.pk)
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = RuleVersion(
-        document=document, number=last + 1, text=(text or "").strip(), effective_on=effective_on,
-        change_note=(change_note or "").strip(), created_by=actor,
+        document=document,
+        number=last + 1,
+        text=(text or "").strip(),
+        effective_on=effective_on,
+        change_note=(change_note or "").strip(),
+        created_by=actor,
     )
     version.full_clean()
     version.save()
@@ -392,26 +547,51 @@ REPORT_EDITABLE = ("title", "kind", "school_year", "term", "period_start", "peri
 
 def _log_status(report: InfoReport, *, actor, from_status: str, at=None) -> None:
     ReportStatusChange.objects.create(
-        report=report, from_status=from_status, to_status=report.status, changed_by=actor,
+        report=report,
+        from_status=from_status,
+        to_status=report.status,
+        changed_by=actor,
         changed_at=at or timezone.now(),
     )
 
 
 def _check_period_free(*, kind, period_start, exclude_pk=None):
-    if kind and period_start and InfoReport.objects.filter(kind=kind, period_start=period_start).exclude(pk=exclude_pk).exists():
+    if (
+        kind
+        and period_start
+        and InfoReport.objects.filter(kind=kind, period_start=period_start).exclude(pk=exclude_pk).exists()
+    ):
         raise ValidationError({"period_start": _("There is already a report of this kind for this period.")})
 
 
 @transaction.atomic
 def report_create(
-    *, actor, kind: str, title: str, school_year: str, period_start: date, period_end: date, due_on: date,
-    term: str = "", content: str = "",
+    *,
+    actor,
+    kind: str,
+    title: str,
+    school_year: str,
+    period_start: date,
+    period_end: date,
+    due_on: date,
+    term: str = "",
+    content: str = "",
 ) -> InfoReport:
     _check_period_free(kind=kind, period_start=period_start)
     report = model_create(
-        InfoReport, actor=actor,
-        data=dict(kind=kind, title=title, school_year=school_year, term=term, period_start=period_start,
-                  period_end=period_end, due_on=due_on, content=content, status=ReportStatus.DRAFT),
+        InfoReport,
+        actor=actor,
+        data=dict(
+            kind=kind,
+            title=title,
+            school_year=school_year,
+            term=term,
+            period_start=period_start,
+            period_end=period_end,
+            due_on=due_on,
+            content=content,
+            status=ReportStatus.DRAFT,
+        ),
     )
     _log_status(report, actor=actor, from_status="")
     return report
@@ -425,8 +605,11 @@ def report_update(report: InfoReport, *, actor, data: dict) -> InfoReport:
         raise ValidationError({name: _("Submit the report with its submit button.") for name in unknown})
     if report.status != ReportStatus.DRAFT:
         raise ValidationError({"status": _("This report has been submitted and can no longer be changed.")})
-    _check_period_free(kind=data.get("kind", report.kind), period_start=data.get("period_start", report.period_start),
-                       exclude_pk=report.pk)
+    _check_period_free(
+        kind=data.get("kind", report.kind),
+        period_start=data.get("period_start", report.period_start),
+        exclude_pk=report.pk,
+    )
     return model_update(report, data=data)
 
 
@@ -447,8 +630,13 @@ def report_submit(report: InfoReport, *, actor, content: str | None = None, at=N
     if not body:
         raise ValidationError({"content": _("Write the report's content before submitting it.")})
     report = model_update(
-        report, data={"content": body, "status": ReportStatus.SUBMITTED, "submitted_at": at or now,
-                      "submitted_by": actor},
+        report,
+        data={
+            "content": body,
+            "status": ReportStatus.SUBMITTED,
+            "submitted_at": at or now,
+            "submitted_by": actor,
+        },
     )
     _log_status(report, actor=actor, from_status=ReportStatus.DRAFT, at=at or now)
     return report
@@ -466,8 +654,10 @@ def default_terms(school_year: str) -> dict:
     """Typical term dates for a school year, as defaults for the schedule form."""
     first = int(school_year[:4])
     return {
-        "first_term_start": date(first, 9, 1), "first_term_end": date(first + 1, 1, 20),
-        "second_term_start": date(first + 1, 2, 17), "second_term_end": date(first + 1, 7, 10),
+        "first_term_start": date(first, 9, 1),
+        "first_term_end": date(first + 1, 1, 20),
+        "second_term_start": date(first + 1, 2, 17),
+        "second_term_end": date(first + 1, 7, 10),
     }
 
 
@@ -480,7 +670,12 @@ def _months(start: date, end: date):
 
 @transaction.atomic
 def report_schedule_generate(
-    *, actor, school_year: str, first_term_start: date, first_term_end: date, second_term_start: date,
+    *,
+    actor,
+    school_year: str,
+    first_term_start: date,
+    first_term_end: date,
+    second_term_start: date,
     second_term_end: date,
 ) -> list[InfoReport]:
     """The year's reporting schedule: a monthly report for each month from the first day of the
@@ -488,7 +683,9 @@ def report_schedule_generate(
     term, due on the term's last day. Periods that already have a report are left alone."""
     first, _sep, second = (school_year or "").partition("-")
     if not (first.isdigit() and second.isdigit() and len(first) == 4 and int(second) == int(first) + 1):
-        raise ValidationError({"school_year": _("Write the school year as two consecutive years, e.g. 2026-2027.")})
+        raise ValidationError(
+            {"school_year": _("Write the school year as two consecutive years, e.g. 2026-2027.")}
+        )
     checks = [
         ("first_term_end", first_term_start, first_term_end),
         ("second_term_start", first_term_end, second_term_start),
@@ -498,8 +695,12 @@ def report_schedule_generate(
         if earlier and later and later <= earlier:
             raise ValidationError({field: _("The terms' dates must follow each other in order.")})
     if first_term_start.year != int(first):
-        raise ValidationError({"first_term_start": _("The first term starts in %(year)s for this school year.")
-                               % {"year": first}})
+        raise ValidationError(
+            {
+                "first_term_start": _("The first term starts in %(year)s for this school year.")
+                % {"year": first}
+            }
+        )
     created = []
     for year, month in _months(first_term_start, second_term_end):
         start = date(year, month, 1)
@@ -508,17 +709,35 @@ def report_schedule_generate(
             continue
         due = date(year + 1, 1, 5) if month == 12 else date(year, month + 1, 5)
         term = Term.FIRST if start <= first_term_end else Term.SECOND
-        created.append(report_create(
-            actor=actor, kind=ReportKind.MONTHLY, school_year=school_year, term=term, period_start=start,
-            period_end=end, due_on=due,
-            title=_("Monthly information report, %(year)d-%(month)02d") % {"year": year, "month": month},
-        ))
-    for term, start, end in ((Term.FIRST, first_term_start, first_term_end), (Term.SECOND, second_term_start, second_term_end)):
+        created.append(
+            report_create(
+                actor=actor,
+                kind=ReportKind.MONTHLY,
+                school_year=school_year,
+                term=term,
+                period_start=start,
+                period_end=end,
+                due_on=due,
+                title=_("Monthly information report, %(year)d-%(month)02d") % {"year": year, "month": month},
+            )
+        )
+    for term, start, end in (
+        (Term.FIRST, first_term_start, first_term_end),
+        (Term.SECOND, second_term_start, second_term_end),
+    ):
         if InfoReport.objects.filter(kind=ReportKind.TERMLY, period_start=start).exists():
             continue
-        created.append(report_create(
-            actor=actor, kind=ReportKind.TERMLY, school_year=school_year, term=term, period_start=start,
-            period_end=end, due_on=end,
-            title=_("Term information report, %(year)s %(term)s") % {"year": school_year, "term": term.label},
-        ))
+        created.append(
+            report_create(
+                actor=actor,
+                kind=ReportKind.TERMLY,
+                school_year=school_year,
+                term=term,
+                period_start=start,
+                period_end=end,
+                due_on=end,
+                title=_("Term information report, %(year)s %(term)s")
+                % {"year": school_year, "term": term.label},
+            )
+        )
     return created

@@ -51,7 +51,9 @@ def _on_from(request) -> tuple[date, str]:
         return selectors.today(), ""
     day = _parse_day(raw)
     if day is None:
-        return selectors.today(), _("“%(value)s” is not a date; showing today instead. Use the form YYYY-MM-DD.") % {"value": raw}
+        return selectors.today(), _(
+            "“%(value)s” is not a date; showing today instead. Use the form YYYY-MM-DD."
+        ) % {"value": raw}
     return day, ""
 
 
@@ -62,8 +64,9 @@ class AreaFormPage(FormPage):
     def get_object(self, request, **kwargs):
         self.object = None
         if "id" in kwargs:
-            self.object = get_object_or_404(self.policy.visible(request.user, self.model.objects.all()),
-                                            public_id=kwargs["id"])
+            self.object = get_object_or_404(
+                self.policy.visible(request.user, self.model.objects.all()), public_id=kwargs["id"]
+            )
         return self.object
 
 
@@ -113,8 +116,10 @@ def _term_end(obj):
 
 class RosterPage(TablePage):
     title = gettext_lazy("Leadership group (领导小组)")
-    intro = gettext_lazy("The principal leads the group; heads of moral education, academic affairs, student "
-                         "affairs, security and logistics are members. Pick a date to see who was on the group then.")
+    intro = gettext_lazy(
+        "The principal leads the group; heads of moral education, academic affairs, student "
+        "affairs, security and logistics are members. Pick a date to see who was on the group then."
+    )
     export_name = "领导小组"
     policy = group_policy
     template_name = "governance/roster.html"
@@ -135,8 +140,13 @@ class RosterPage(TablePage):
         ]
         if group_policy.can_create(request.user) and request.GET.get("export") != "xlsx":
             base.append(Column(gettext_lazy("Change"), lambda m: _("Edit"), link=_member_edit_url))
-            base.append(Column(gettext_lazy("Term"), lambda m: _("End the term") if m.ends_on is None else "",
-                               link=lambda m: _member_end_url(m) if m.ends_on is None else None))
+            base.append(
+                Column(
+                    gettext_lazy("Term"),
+                    lambda m: _("End the term") if m.ends_on is None else "",
+                    link=lambda m: _member_end_url(m) if m.ends_on is None else None,
+                )
+            )
         self.columns = base
         return super().get(request, *args, **kwargs)
 
@@ -147,13 +157,18 @@ class RosterPage(TablePage):
         return selectors.member_list(on=on)
 
     def get_actions(self, request):
-        return _manager_actions(group_policy, request, [Action(_("Add a member"), reverse("governance:member_new"))])
+        return _manager_actions(
+            group_policy, request, [Action(_("Add a member"), reverse("governance:member_new"))]
+        )
 
     def extra_context(self, request):
         on, error = _on_from(request)
         show_all = request.GET.get("all") == "1"
         return {
-            "on": on, "on_error": error, "show_all": show_all, "is_today": on == selectors.today(),
+            "on": on,
+            "on_error": error,
+            "show_all": show_all,
+            "is_today": on == selectors.today(),
             "attendees_on": [] if show_all else list(selectors.attendee_list(on=on)),
         }
 
@@ -171,7 +186,9 @@ def _describe(subject: str, changes: dict) -> str:
             label, choices = name, {}
         else:
             label, choices = str(field.verbose_name), {k: str(v) for k, v in (field.choices or [])}
-        before, after = (choices.get(v, v) if v not in (None, "") else "—" for v in (change.get("from"), change.get("to")))
+        before, after = (
+            choices.get(v, v) if v not in (None, "") else "—" for v in (change.get("from"), change.get("to"))
+        )
         if before == after:
             continue
         parts.append(f"{label[:1].upper()}{label[1:]}: {before} → {after}")
@@ -180,8 +197,10 @@ def _describe(subject: str, changes: dict) -> str:
 
 class RosterHistoryPage(TablePage):
     title = gettext_lazy("Roster history")
-    intro = gettext_lazy("Every change to the group and its invited attendees: what changed, when, and by whom. "
-                         "Entries are never rewritten.")
+    intro = gettext_lazy(
+        "Every change to the group and its invited attendees: what changed, when, and by whom. "
+        "Entries are never rewritten."
+    )
     export_name = "领导小组变更记录"
     policy = group_policy
     template_name = "governance/table.html"
@@ -197,12 +216,15 @@ class RosterHistoryPage(TablePage):
     filters = [
         Filter("subject", gettext_lazy("Entry"), choices=list(RosterSubject.choices)),
         Filter("action", gettext_lazy("Change"), choices=list(RosterAction.choices)),
-        Filter("entry", gettext_lazy("Entry id"), apply=lambda qs, v: qs.filter(subject_id=v) if is_uuid(v) else qs.none()),
+        Filter(
+            "entry",
+            gettext_lazy("Entry id"),
+            apply=lambda qs, v: qs.filter(subject_id=v) if is_uuid(v) else qs.none(),
+        ),
     ]
 
     def get_queryset(self, request):
         return selectors.roster_history()
-
 
 
 def _attendee_edit_url(attendee):
@@ -211,16 +233,22 @@ def _attendee_edit_url(attendee):
 
 class AttendeeListPage(TablePage):
     title = gettext_lazy("Invited attendees (列席)")
-    intro = gettext_lazy("Outside counselors, psychology experts, parent and student representatives invited to "
-                         "attend the group's meetings. They may or may not have an account.")
+    intro = gettext_lazy(
+        "Outside counselors, psychology experts, parent and student representatives invited to "
+        "attend the group's meetings. They may or may not have an account."
+    )
     export_name = "列席人员"
     policy = group_policy
     template_name = "governance/table.html"
     empty_text = gettext_lazy("No invited attendees yet.")
     filters = [
         Filter("kind", gettext_lazy("Kind"), choices=list(AttendeeKind.choices)),
-        Filter("current", gettext_lazy("Invitation"), choices=[("yes", gettext_lazy("Current only"))],
-               apply=lambda qs, v: qs.filter(pk__in=selectors.attendee_list(on=selectors.today()).values("pk"))),
+        Filter(
+            "current",
+            gettext_lazy("Invitation"),
+            choices=[("yes", gettext_lazy("Current only"))],
+            apply=lambda qs, v: qs.filter(pk__in=selectors.attendee_list(on=selectors.today()).values("pk")),
+        ),
     ]
 
     def get(self, request, *args, **kwargs):
@@ -228,7 +256,9 @@ class AttendeeListPage(TablePage):
             Column(gettext_lazy("Name"), "name", link=_history_url),
             Column(gettext_lazy("Kind"), "get_kind_display"),
             Column(gettext_lazy("Organization or class"), "affiliation"),
-            Column(gettext_lazy("School account"), lambda a: a.person.display_name if a.person else _("none")),
+            Column(
+                gettext_lazy("School account"), lambda a: a.person.display_name if a.person else _("none")
+            ),
             Column(gettext_lazy("Invited from"), "starts_on"),
             Column(gettext_lazy("Invited until"), _term_end),
             Column(gettext_lazy("Note"), "note"),
@@ -242,7 +272,9 @@ class AttendeeListPage(TablePage):
         return selectors.attendee_list()
 
     def get_actions(self, request):
-        return _manager_actions(group_policy, request, [Action(_("Invite an attendee"), reverse("governance:attendee_new"))])
+        return _manager_actions(
+            group_policy, request, [Action(_("Invite an attendee"), reverse("governance:attendee_new"))]
+        )
 
 
 class MemberCreatePage(AreaFormPage):
@@ -326,13 +358,18 @@ def _progress_text(plan):
 
 
 def _school_years(model):
-    return lambda request: [(y, y) for y in model.objects.order_by("-school_year").values_list("school_year", flat=True).distinct()]
+    return lambda request: [
+        (y, y)
+        for y in model.objects.order_by("-school_year").values_list("school_year", flat=True).distinct()
+    ]
 
 
 class PlanListPage(TablePage):
     title = gettext_lazy("Work plans (工作计划)")
-    intro = gettext_lazy("Annual and phase plans with goals and key tasks. Progress is done key tasks out of all "
-                         "key tasks; cancelled tasks are left out.")
+    intro = gettext_lazy(
+        "Annual and phase plans with goals and key tasks. Progress is done key tasks out of all "
+        "key tasks; cancelled tasks are left out."
+    )
     export_name = "工作计划"
     policy = plan_policy
     template_name = "governance/table.html"
@@ -375,14 +412,20 @@ def plan_detail(request, id):
     for task in tasks:
         task.link = _task_link(task)
     can_change = plan_policy.can_change(request.user, plan)
-    return render(request, "governance/plan_detail.html", {
-        "plan": plan, "progress": selectors.plan_progress(plan), "tasks": tasks,
-        "can_change": can_change and plan.status != PlanStatus.CLOSED,
-        "can_approve": plan_policy.can_approve(request.user, plan) and plan.status == PlanStatus.DRAFT,
-        "can_start": can_change and plan.status == PlanStatus.APPROVED,
-        "can_close": can_change and plan.status == PlanStatus.IN_PROGRESS,
-        "steps": list(PlanStatus.choices),
-    })
+    return render(
+        request,
+        "governance/plan_detail.html",
+        {
+            "plan": plan,
+            "progress": selectors.plan_progress(plan),
+            "tasks": tasks,
+            "can_change": can_change and plan.status != PlanStatus.CLOSED,
+            "can_approve": plan_policy.can_approve(request.user, plan) and plan.status == PlanStatus.DRAFT,
+            "can_start": can_change and plan.status == PlanStatus.APPROVED,
+            "can_close": can_change and plan.status == PlanStatus.IN_PROGRESS,
+            "steps": list(PlanStatus.choices),
+        },
+    )
 
 
 class PlanCreatePage(AreaFormPage):
@@ -426,7 +469,9 @@ class PlanClosePage(AreaFormPage):
 
 def _transition(request, id, *, service, approve=False, done_message):
     plan = get_object_or_404(plan_policy.visible(request.user, Plan.objects.all()), public_id=id)
-    allowed = plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
+    allowed = (
+        plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
+    )
     if not allowed:
         raise PermissionDenied
     try:
@@ -443,13 +488,17 @@ def _transition(request, id, *, service, approve=False, done_message):
 @login_required
 @require_POST
 def plan_approve(request, id):
-    return _transition(request, id, service=services.plan_approve, approve=True, done_message=_("The plan was approved."))
+    return _transition(
+        request, id, service=services.plan_approve, approve=True, done_message=_("The plan was approved.")
+    )
 
 
 @login_required
 @require_POST
 def plan_start(request, id):
-    return _transition(request, id, service=services.plan_start, done_message=_("The plan is now in progress."))
+    return _transition(
+        request, id, service=services.plan_start, done_message=_("The plan is now in progress.")
+    )
 
 
 class KeyTaskCreatePage(AreaFormPage):
@@ -469,9 +518,16 @@ class KeyTaskCreatePage(AreaFormPage):
         return _plan_url(saved.plan)
 
     def render(self, request, form, obj, status=200):
-        return render(request, "pages/form.html", {
-            "title": f"{self.title} · {obj.title}", "form": form, "object": obj,
-        }, status=status)
+        return render(
+            request,
+            "pages/form.html",
+            {
+                "title": f"{self.title} · {obj.title}",
+                "form": form,
+                "object": obj,
+            },
+            status=status,
+        )
 
 
 # --- Rules and regulations ------------------------------------------------------------------------
@@ -491,7 +547,10 @@ class RuleListPage(TablePage):
     columns = [
         Column(gettext_lazy("Title"), "title", link=_rule_url),
         Column(gettext_lazy("Category"), "get_category_display"),
-        Column(gettext_lazy("Version in force"), lambda d: f"v{d.current_number}" if d.current_number else _("not yet in force")),
+        Column(
+            gettext_lazy("Version in force"),
+            lambda d: f"v{d.current_number}" if d.current_number else _("not yet in force"),
+        ),
         Column(gettext_lazy("Effective from"), "current_effective_on"),
         Column(gettext_lazy("Versions"), "version_count", numeric=True),
     ]
@@ -502,7 +561,9 @@ class RuleListPage(TablePage):
         return selectors.rule_document_list(on=on)
 
     def get_actions(self, request):
-        return _manager_actions(rule_policy, request, [Action(_("New document"), reverse("governance:rule_new"))])
+        return _manager_actions(
+            rule_policy, request, [Action(_("New document"), reverse("governance:rule_new"))]
+        )
 
     def extra_context(self, request):
         on, error = _on_from(request)
@@ -522,10 +583,18 @@ def rule_detail(request, id):
         version.in_force = current is not None and version.pk == current.pk
         if version.in_force:
             in_force = version
-    return render(request, "governance/rule_detail.html", {
-        "document": document, "versions": versions, "in_force": in_force, "on": on, "on_error": error,
-        "can_change": rule_policy.can_change(request.user, document),
-    })
+    return render(
+        request,
+        "governance/rule_detail.html",
+        {
+            "document": document,
+            "versions": versions,
+            "in_force": in_force,
+            "on": on,
+            "on_error": error,
+            "can_change": rule_policy.can_change(request.user, document),
+        },
+    )
 
 
 @login_required
@@ -604,9 +673,16 @@ class RuleVersionCreatePage(AreaFormPage):
         latest = obj.versions.order_by("-number").first()
         if request.method == "GET" and latest is not None and not form.is_bound:
             form.initial.setdefault("text", latest.text)
-        return render(request, "pages/form.html", {
-            "title": f"{self.title} · {obj.title}", "form": form, "object": obj,
-        }, status=status)
+        return render(
+            request,
+            "pages/form.html",
+            {
+                "title": f"{self.title} · {obj.title}",
+                "form": form,
+                "object": obj,
+            },
+            status=status,
+        )
 
 
 # --- Information reports --------------------------------------------------------------------------
@@ -622,8 +698,10 @@ def _late_text(report):
 
 class ReportListPage(TablePage):
     title = gettext_lazy("Information reports (信息报告)")
-    intro = gettext_lazy("Monthly and term reports to the district. A report is late when it was submitted after "
-                         "its due date, or is still not submitted past it.")
+    intro = gettext_lazy(
+        "Monthly and term reports to the district. A report is late when it was submitted after "
+        "its due date, or is still not submitted past it."
+    )
     export_name = "信息报告"
     policy = report_policy
     template_name = "governance/reports_table.html"
@@ -641,8 +719,12 @@ class ReportListPage(TablePage):
     ]
     filters = [
         Filter("status", gettext_lazy("Status"), choices=list(ReportStatus.choices)),
-        Filter("late", gettext_lazy("Late"), choices=[("yes", gettext_lazy("Late only")), ("no", gettext_lazy("On time"))],
-               apply=lambda qs, v: qs.filter(is_late=(v == "yes"))),
+        Filter(
+            "late",
+            gettext_lazy("Late"),
+            choices=[("yes", gettext_lazy("Late only")), ("no", gettext_lazy("On time"))],
+            apply=lambda qs, v: qs.filter(is_late=(v == "yes")),
+        ),
         Filter("kind", gettext_lazy("Kind"), choices=list(ReportKind.choices)),
         Filter("school_year", gettext_lazy("School year"), choices=_school_years(InfoReport)),
     ]
@@ -651,10 +733,14 @@ class ReportListPage(TablePage):
         return selectors.report_list()
 
     def get_actions(self, request):
-        return _manager_actions(report_policy, request, [
-            Action(_("Generate the year's schedule"), reverse("governance:report_schedule")),
-            Action(_("New report"), reverse("governance:report_new"), primary=False),
-        ])
+        return _manager_actions(
+            report_policy,
+            request,
+            [
+                Action(_("Generate the year's schedule"), reverse("governance:report_schedule")),
+                Action(_("New report"), reverse("governance:report_new"), primary=False),
+            ],
+        )
 
     def extra_context(self, request):
         return {"timeliness": selectors.report_timeliness(today=selectors.today())}
@@ -664,9 +750,15 @@ class ReportListPage(TablePage):
 def report_detail(request, id):
     report = get_object_or_404(report_policy.visible(request.user, selectors.report_list()), public_id=id)
     can_change = report_policy.can_change(request.user, report) and report.status == ReportStatus.DRAFT
-    return render(request, "governance/report_detail.html", {
-        "report": report, "history": report.status_changes.select_related("changed_by"), "can_change": can_change,
-    })
+    return render(
+        request,
+        "governance/report_detail.html",
+        {
+            "report": report,
+            "history": report.status_changes.select_related("changed_by"),
+            "can_change": can_change,
+        },
+    )
 
 
 class ReportCreatePage(AreaFormPage):
@@ -725,7 +817,9 @@ class ReportSchedulePage(AreaFormPage):
 
     def save(self, request, form, obj):
         created = services.report_schedule_generate(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("%(count)d reports were added to the schedule.") % {"count": len(created)})
+        messages.success(
+            request, _("%(count)d reports were added to the schedule.") % {"count": len(created)}
+        )
         return created
 
     def success_url(self, request, saved):

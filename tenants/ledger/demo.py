@@ -11,25 +11,40 @@ from tenants.ledger.models import Meeting, TaskStatus
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 MEETINGS = [
-    ("2026-09-08", "新学年心理健康教育领导小组第一次会议",
-     "一、学习上级文件精神\n二、审议本学年心理健康教育工作计划\n三、明确各部门分工",
-     "会议学习了教育部关于加强学生心理健康工作的文件，审议并原则通过本学年工作计划，明确德育处牵头、各部门协同的工作机制。",
-     ["通过《2026-2027学年心理健康教育工作计划》", "每月第二周周二召开领导小组例会"],
-     [("修订心理咨询室值班与预约制度", "secretary", 14, TaskStatus.DONE),
-      ("完成新生心理健康普查的组织方案", "psych", 21, TaskStatus.DONE)]),
-    ("2026-10-13", "十月例会：心理健康月活动部署",
-     "一、心理健康月活动方案\n二、班主任心理健康培训安排\n三、家长学校讲座计划",
-     "会议讨论了心理健康月活动方案，确定以“阳光心态、快乐成长”为主题，安排主题班会、心理剧展演和家长讲座。",
-     ["十一月为心理健康教育月", "每班至少开展一次心理健康主题班会"],
-     [("制定心理健康月活动方案", "member", 10, TaskStatus.DONE),
-      ("组织班主任心理健康专题培训", "deputy", 30, TaskStatus.IN_PROGRESS),
-      ("联系家长学校讲座专家", "homeroom", -5, TaskStatus.TODO)]),
-    ("2026-11-10", "十一月例会：期中情况通报",
-     "一、心理健康月进展\n二、心理辅导室使用情况\n三、期末前重点工作",
-     "会议通报了心理健康月各项活动进展，指出部分班级主题班会记录不完整，要求限期补齐。",
-     ["各班在11月底前补齐主题班会记录"],
-     [("汇总各班主题班会记录", "secretary", 12, TaskStatus.IN_PROGRESS),
-      ("心理辅导室新增沙盘设备验收", "member", -2, TaskStatus.TODO)]),
+    (
+        "2026-09-08",
+        "新学年心理健康教育领导小组第一次会议",
+        "一、学习上级文件精神\n二、审议本学年心理健康教育工作计划\n三、明确各部门分工",
+        "会议学习了教育部关于加强学生心理健康工作的文件，审议并原则通过本学年工作计划，明确德育处牵头、各部门协同的工作机制。",
+        ["通过《2026-2027学年心理健康教育工作计划》", "每月第二周周二召开领导小组例会"],
+        [
+            ("修订心理咨询室值班与预约制度", "secretary", 14, TaskStatus.DONE),
+            ("完成新生心理健康普查的组织方案", "psych", 21, TaskStatus.DONE),
+        ],
+    ),
+    (
+        "2026-10-13",
+        "十月例会：心理健康月活动部署",
+        "一、心理健康月活动方案\n二、班主任心理健康培训安排\n三、家长学校讲座计划",
+        "会议讨论了心理健康月活动方案，确定以“阳光心态、快乐成长”为主题，安排主题班会、心理剧展演和家长讲座。",
+        ["十一月为心理健康教育月", "每班至少开展一次心理健康主题班会"],
+        [
+            ("制定心理健康月活动方案", "member", 10, TaskStatus.DONE),
+            ("组织班主任心理健康专题培训", "deputy", 30, TaskStatus.IN_PROGRESS),
+            ("联系家长学校讲座专家", "homeroom", -5, TaskStatus.TODO),
+        ],
+    ),
+    (
+        "2026-11-10",
+        "十一月例会：期中情况通报",
+        "一、心理健康月进展\n二、心理辅导室使用情况\n三、期末前重点工作",
+        "会议通报了心理健康月各项活动进展，指出部分班级主题班会记录不完整，要求限期补齐。",
+        ["各班在11月底前补齐主题班会记录"],
+        [
+            ("汇总各班主题班会记录", "secretary", 12, TaskStatus.IN_PROGRESS),
+            ("心理辅导室新增沙盘设备验收", "member", -2, TaskStatus.TODO),
+        ],
+    ),
 ]
 
 OTHER_TASKS = [
@@ -50,26 +65,52 @@ def seed_demo(*, today) -> None:
     for day, title, agenda, minutes, decisions, items in MEETINGS:
         start = datetime.combine(datetime.fromisoformat(day).date(), time(15, 30), SHANGHAI)
         meeting = services.meeting_create(
-            actor=principal, title=title, starts_at=start, ends_at=start + timedelta(hours=1, minutes=30),
-            agenda=agenda, chair=principal, location="行政楼三楼会议室", invitees=members + [people["guest"]],
+            actor=principal,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1, minutes=30),
+            agenda=agenda,
+            chair=principal,
+            location="行政楼三楼会议室",
+            invitees=members + [people["guest"]],
         )
         if start.date() <= today:
-            services.meeting_record(meeting, actor=people["secretary"], minutes=minutes,
-                                    attended_ids=[u.pk for u in members], decisions=decisions)
+            services.meeting_record(
+                meeting,
+                actor=people["secretary"],
+                minutes=minutes,
+                attended_ids=[u.pk for u in members],
+                decisions=decisions,
+            )
         for text, owner, days, status in items:
-            item = services.action_item_add(actor=principal, meeting=meeting, text=text, owner=people[owner],
-                                            due_on=start.date() + timedelta(days=days + 14))
+            item = services.action_item_add(
+                actor=principal,
+                meeting=meeting,
+                text=text,
+                owner=people[owner],
+                due_on=start.date() + timedelta(days=days + 14),
+            )
             task = services.action_item_to_task(item, actor=people["secretary"])
             _progress(task, status, people)
     upcoming = datetime.combine(today + timedelta(days=9), time(15, 30), SHANGHAI)
     services.meeting_create(
-        actor=principal, title="十二月例会：学期工作总结", starts_at=upcoming, ends_at=upcoming + timedelta(hours=1),
-        agenda="一、本学期工作总结\n二、寒假学生心理安全提示\n三、下学期工作设想", chair=principal,
-        location="行政楼三楼会议室", invitees=members,
+        actor=principal,
+        title="十二月例会：学期工作总结",
+        starts_at=upcoming,
+        ends_at=upcoming + timedelta(hours=1),
+        agenda="一、本学期工作总结\n二、寒假学生心理安全提示\n三、下学期工作设想",
+        chair=principal,
+        location="行政楼三楼会议室",
+        invitees=members,
     )
     for title, owner, days, status, department in OTHER_TASKS:
-        task = services.task_create(actor=principal, title=title, owner=people[owner],
-                                    due_on=today + timedelta(days=days), department=department)
+        task = services.task_create(
+            actor=principal,
+            title=title,
+            owner=people[owner],
+            due_on=today + timedelta(days=days),
+            department=department,
+        )
         _progress(task, status, people)
 
 

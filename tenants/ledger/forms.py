@@ -7,7 +7,11 @@ from tenants.ledger.models import Meeting, Task
 
 
 def people():
-    return User.objects.filter(is_active=True).exclude(roles=["invited_attendee"]).order_by("full_name", "username")
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(roles=["invited_attendee"])
+        .order_by("full_name", "username")
+    )
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -90,7 +94,11 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "ends_at", "location", "chair", "agenda"]
-        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput(), "agenda": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +106,9 @@ class MeetingForm(forms.ModelForm):
         self.fields["chair"].queryset = people()
         self.fields["invitees"].queryset = everyone
         if self.instance.pk:
-            self.fields["invitees"].initial = list(self.instance.invitations.values_list("person_id", flat=True))
+            self.fields["invitees"].initial = list(
+                self.instance.invitations.values_list("person_id", flat=True)
+            )
 
     def _post_clean(self):
         pass
@@ -106,15 +116,19 @@ class MeetingForm(forms.ModelForm):
 
 class RecordForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
-    attended = PeopleChoice(queryset=User.objects.none(), required=False, label=_("Attended"),
-                            widget=forms.CheckboxSelectMultiple)
-    decisions = forms.CharField(label=_("Decisions (one per line)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
+    attended = PeopleChoice(
+        queryset=User.objects.none(), required=False, label=_("Attended"), widget=forms.CheckboxSelectMultiple
+    )
+    decisions = forms.CharField(
+        label=_("Decisions (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         if meeting is not None:
-            self.fields["attended"].queryset = User.objects.filter(pk__in=meeting.invitations.values("person_id"))
+            self.fields["attended"].queryset = User.objects.filter(
+                pk__in=meeting.invitations.values("person_id")
+            )
 
 
 class ActionItemForm(forms.Form):

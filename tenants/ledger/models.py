@@ -39,12 +39,20 @@ class Meeting(AuthoredModel):
     location = models.CharField(_("location"), max_length=100, blank=True)
     agenda = models.TextField(_("agenda"))
     chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="chaired_meetings"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        related_name="chaired_meetings",
     )
-    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     invitees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="MeetingInvitation", related_name="meeting_invitations", verbose_name=_("invitees")
+        settings.AUTH_USER_MODEL,
+        through="MeetingInvitation",
+        related_name="meeting_invitations",
+        verbose_name=_("invitees"),
     )
 
     class Meta:
@@ -52,7 +60,9 @@ class Meeting(AuthoredModel):
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -69,7 +79,9 @@ class MeetingInvitation(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="invitation_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="invitation_once_per_person")
+        ]
 
 
 class MeetingDecision(PublicModel):
@@ -85,18 +97,32 @@ class Task(AuthoredModel):
     description = models.TextField(_("description"), blank=True)
     # 专人负责: exactly one responsible person.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), on_delete=models.PROTECT, related_name="owned_tasks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        related_name="owned_tasks",
     )
     due_on = models.DateField(_("due date"))
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.TODO)
     department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
     plan = models.ForeignKey(
-        "governance.Plan", verbose_name=_("work plan"), on_delete=models.SET_NULL, null=True, blank=True,
+        "governance.Plan",
+        verbose_name=_("work plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="tasks",
     )
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True, editable=False)
@@ -123,10 +149,15 @@ class MeetingActionItem(PublicModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
     text = models.CharField(_("action item"), max_length=300)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     due_on = models.DateField(_("due date"))
-    task = models.OneToOneField(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_item")
+    task = models.OneToOneField(
+        Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_item"
+    )
 
     class Meta:
         ordering = ["id"]

@@ -22,7 +22,11 @@ def task_list(*, on: date | None = None):
     on = on or today()
     return (
         Task.objects.select_related("owner", "plan", "meeting")
-        .annotate(is_overdue=Case(When(_overdue_q(on), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .annotate(
+            is_overdue=Case(
+                When(_overdue_q(on), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
         .order_by("due_on", "id")
     )
 
@@ -34,7 +38,9 @@ def tasks_overdue(*, on: date | None = None):
 
 def tasks_due_soon(*, on: date | None = None, days: int = DUE_SOON_DAYS):
     on = on or today()
-    return task_list(on=on).filter(status__in=OPEN_STATUSES, due_on__gte=on, due_on__lte=on + timedelta(days=days))
+    return task_list(on=on).filter(
+        status__in=OPEN_STATUSES, due_on__gte=on, due_on__lte=on + timedelta(days=days)
+    )
 
 
 def task_counts_by(field: str, *, on: date | None = None):
@@ -57,4 +63,6 @@ def task_detail(task_id):
 
 
 def meeting_list():
-    return Meeting.objects.select_related("chair").prefetch_related("invitations__person").order_by("-starts_at")
+    return (
+        Meeting.objects.select_related("chair").prefetch_related("invitations__person").order_by("-starts_at")
+    )

@@ -29,13 +29,29 @@ def _check_owner(owner):
 
 @transaction.atomic
 def task_create(
-    *, actor, title: str, owner, due_on: date, description: str = "", priority: str = "normal",
-    department: str = "", plan=None, meeting=None, status: str = TaskStatus.TODO,
+    *,
+    actor,
+    title: str,
+    owner,
+    due_on: date,
+    description: str = "",
+    priority: str = "normal",
+    department: str = "",
+    plan=None,
+    meeting=None,
+    status: str = TaskStatus.TODO,
 ) -> Task:
     _check_owner(owner)
     data = dict(
-        title=title, owner=owner, due_on=due_on, description=description, priority=priority,
-        department=department, plan=plan, meeting=meeting, status=status,
+        title=title,
+        owner=owner,
+        due_on=due_on,
+        description=description,
+        priority=priority,
+        department=department,
+        plan=plan,
+        meeting=meeting,
+        status=status,
     )
     if status == TaskStatus.DONE:
         data["completed_at"] = timezone.now()
@@ -71,8 +87,11 @@ def progress_note_add(*, actor, task: Task, text: str, files=()) -> ProgressNote
 @transaction.atomic
 def meeting_create(*, actor, title, starts_at, ends_at, agenda, chair, location="", invitees=()) -> Meeting:
     meeting = model_create(
-        Meeting, actor=actor,
-        data=dict(title=title, starts_at=starts_at, ends_at=ends_at, agenda=agenda, chair=chair, location=location),
+        Meeting,
+        actor=actor,
+        data=dict(
+            title=title, starts_at=starts_at, ends_at=ends_at, agenda=agenda, chair=chair, location=location
+        ),
     )
     meeting_set_invitees(meeting, invitees=invitees)
     return meeting
@@ -123,7 +142,11 @@ def action_item_to_task(item: MeetingActionItem, *, actor) -> Task:
     if item.task_id:
         raise ValidationError({"task": _("This action item is already a ledger task.")})
     task = task_create(
-        actor=actor, title=item.text[:200], owner=item.owner, due_on=item.due_on, meeting=item.meeting,
+        actor=actor,
+        title=item.text[:200],
+        owner=item.owner,
+        due_on=item.due_on,
+        meeting=item.meeting,
         description=_("From the meeting “%(title)s”.") % {"title": item.meeting.title},
     )
     item.task = task

@@ -44,7 +44,9 @@ TASK_COLUMNS = [
 
 
 def _owner_choices(request):
-    return [(str(u.public_id), u.display_name) for u in User.objects.filter(owned_tasks__isnull=False).distinct()]
+    return [
+        (str(u.public_id), u.display_name) for u in User.objects.filter(owned_tasks__isnull=False).distinct()
+    ]
 
 
 def _plan_choices(request):
@@ -53,8 +55,12 @@ def _plan_choices(request):
 
 TASK_FILTERS = [
     Filter("status", gettext_lazy("Status"), choices=list(TaskStatus.choices)),
-    Filter("overdue", gettext_lazy("Overdue"), choices=[("yes", gettext_lazy("Overdue only"))],
-           apply=lambda qs, v: qs.filter(is_overdue=True)),
+    Filter(
+        "overdue",
+        gettext_lazy("Overdue"),
+        choices=[("yes", gettext_lazy("Overdue only"))],
+        apply=lambda qs, v: qs.filter(is_overdue=True),
+    ),
     Filter("owner", gettext_lazy("Responsible person"), choices=_owner_choices, lookup="owner__public_id"),
     Filter("plan", gettext_lazy("Work plan"), choices=_plan_choices, lookup="plan__public_id"),
     Filter("department", gettext_lazy("Department"), choices=list(Department.choices)),
@@ -86,7 +92,9 @@ class MyTasksPage(TaskListPage):
     title = gettext_lazy("My tasks")
     export_name = "我的任务"
     filters = [f for f in TASK_FILTERS if f.name != "owner"]
-    empty_text = gettext_lazy("Nothing is assigned to you. Tasks given to you in meetings or plans appear here.")
+    empty_text = gettext_lazy(
+        "Nothing is assigned to you. Tasks given to you in meetings or plans appear here."
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(owner=request.user)
@@ -185,7 +193,11 @@ class TaskCreatePage(FormPage):
     success_message = gettext_lazy("The task was added to the ledger.")
 
     def initial(self, request):
-        plan = Plan.objects.filter(public_id=request.GET.get("plan")).first() if request.GET.get("plan") else None
+        plan = (
+            Plan.objects.filter(public_id=request.GET.get("plan")).first()
+            if request.GET.get("plan")
+            else None
+        )
         return {"plan": plan}
 
     def save(self, request, form, obj):
@@ -230,7 +242,10 @@ def task_detail(request, task_id):
             try:
                 with transaction.atomic():
                     services.progress_note_add(
-                        actor=request.user, task=task, text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+                        actor=request.user,
+                        task=task,
+                        text=form.cleaned_data["text"],
+                        files=form.cleaned_data["files"],
                     )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -241,10 +256,18 @@ def task_detail(request, task_id):
     notes = list(task.notes.select_related("created_by"))
     for note in notes:
         note.files = attachments_for(note)
-    return render(request, "ledger/task_detail.html", {
-        "task": task, "notes": notes, "form": form, "can_note": can_note,
-        "can_edit": task_policy.can_change(request.user, task),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "ledger/task_detail.html",
+        {
+            "task": task,
+            "notes": notes,
+            "form": form,
+            "can_note": can_note,
+            "can_edit": task_policy.can_change(request.user, task),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 MEETING_COLUMNS = [
@@ -296,7 +319,9 @@ class MeetingEditPage(MeetingCreatePage):
     success_message = gettext_lazy("The meeting was saved.")
 
     def get_object(self, request, meeting_id):
-        return get_object_or_404(meeting_policy.visible(request.user, Meeting.objects.all()), public_id=meeting_id)
+        return get_object_or_404(
+            meeting_policy.visible(request.user, Meeting.objects.all()), public_id=meeting_id
+        )
 
     def save(self, request, form, obj):
         data = dict(form.cleaned_data)
@@ -312,10 +337,13 @@ def meeting_detail(request, meeting_id):
         meeting_policy.visible(request.user, selectors.meeting_list()), public_id=meeting_id
     )
     can_change = meeting_policy.can_change(request.user, meeting)
-    record_form = RecordForm(meeting=meeting, initial={
-        "minutes": meeting.minutes,
-        "attended": [i.person_id for i in meeting.invitations.all() if i.attended],
-    })
+    record_form = RecordForm(
+        meeting=meeting,
+        initial={
+            "minutes": meeting.minutes,
+            "attended": [i.person_id for i in meeting.invitations.all() if i.attended],
+        },
+    )
     item_form = ActionItemForm()
     status = 200
     if request.method == "POST":
@@ -328,7 +356,9 @@ def meeting_detail(request, meeting_id):
                     record_form = RecordForm(request.POST, meeting=meeting)
                     if record_form.is_valid():
                         services.meeting_record(
-                            meeting, actor=request.user, minutes=record_form.cleaned_data["minutes"],
+                            meeting,
+                            actor=request.user,
+                            minutes=record_form.cleaned_data["minutes"],
                             attended_ids=[u.pk for u in record_form.cleaned_data["attended"]],
                             decisions=record_form.cleaned_data["decisions"].splitlines(),
                         )
@@ -337,18 +367,31 @@ def meeting_detail(request, meeting_id):
                 elif action == "action_item":
                     item_form = ActionItemForm(request.POST)
                     if item_form.is_valid():
-                        services.action_item_add(actor=request.user, meeting=meeting, **item_form.cleaned_data)
+                        services.action_item_add(
+                            actor=request.user, meeting=meeting, **item_form.cleaned_data
+                        )
                         messages.success(request, _("Action item added."))
                         return redirect(request.path)
                 elif action == "to_task":
-                    item = get_object_or_404(MeetingActionItem, meeting=meeting, public_id=request.POST.get("item"))
+                    item = get_object_or_404(
+                        MeetingActionItem, meeting=meeting, public_id=request.POST.get("item")
+                    )
                     task = services.action_item_to_task(item, actor=request.user)
                     messages.success(request, _("The action item is now a ledger task."))
                     return redirect(_task_url(task))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         status = 400
-    return render(request, "ledger/meeting_detail.html", {
-        "meeting": meeting, "can_change": can_change, "record_form": record_form, "item_form": item_form,
-        "decisions": meeting.decisions.all(), "items": meeting.action_items.select_related("owner", "task"),
-    }, status=status)
+    return render(
+        request,
+        "ledger/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "can_change": can_change,
+            "record_form": record_form,
+            "item_form": item_form,
+            "decisions": meeting.decisions.all(),
+            "items": meeting.action_items.select_related("owner", "task"),
+        },
+        status=status,
+    )

@@ -25,7 +25,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PersonChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault(
-            "queryset", User.objects.filter(is_active=True, roles__overlap=list(STAFF)).order_by("full_name", "username")
+            "queryset",
+            User.objects.filter(is_active=True, roles__overlap=list(STAFF)).order_by("full_name", "username"),
         )
         super().__init__(**kwargs)
 
@@ -69,29 +70,44 @@ class ClassSessionForm(forms.ModelForm):
 class ActivityForm(forms.ModelForm):
     organiser = PersonChoiceField(label=_("Organiser"))
     audience_grades = forms.TypedMultipleChoiceField(
-        label=_("Audience grades"), choices=GRADE_CHOICES, coerce=int, required=False,
+        label=_("Audience grades"),
+        choices=GRADE_CHOICES,
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "inline-choices"}),
     )
     audience_classes = ClassListField(
-        label=_("Audience classes"), required=False,
+        label=_("Audience classes"),
+        required=False,
         help_text=_("Separate classes with commas or 、, e.g. 七年级1班、七年级2班"),
     )
     attachment = forms.FileField(
-        label=_("Add an attachment"), required=False,
+        label=_("Add an attachment"),
+        required=False,
         help_text=_("Photos, slides or the sign-in sheet (optional)."),
     )
 
     class Meta:
         model = Activity
-        fields = ["kind", "title", "held_on", "organiser", "audience_grades", "audience_classes",
-                  "participant_count", "description"]
+        fields = [
+            "kind",
+            "title",
+            "held_on",
+            "organiser",
+            "audience_grades",
+            "audience_classes",
+            "participant_count",
+            "description",
+        ]
         widgets = {"held_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user=None, manages_all=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not manages_all:
             # Homeroom teachers record their own themed class meetings (主题班会).
-            self.fields["kind"].choices = [(ActivityKind.CLASS_MEETING.value, ActivityKind.CLASS_MEETING.label)]
+            self.fields["kind"].choices = [
+                (ActivityKind.CLASS_MEETING.value, ActivityKind.CLASS_MEETING.label)
+            ]
             self.fields["kind"].initial = ActivityKind.CLASS_MEETING
             del self.fields["organiser"]
         elif user is not None and not self.instance.pk:

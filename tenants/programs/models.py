@@ -33,7 +33,9 @@ def grade_label(grade: int) -> str:
 
 def validate_school_year(value: str) -> None:
     first, sep, second = (value or "").partition("-")
-    if not (sep and len(value) == 9 and first.isdigit() and second.isdigit() and int(second) == int(first) + 1):
+    if not (
+        sep and len(value) == 9 and first.isdigit() and second.isdigit() and int(second) == int(first) + 1
+    ):
         raise ValidationError(_("Write the school year as two consecutive years, e.g. 2026-2027."))
 
 
@@ -48,7 +50,10 @@ class CurriculumUnit(AuthoredModel):
     """A unit of the mental-health curriculum (课程体系) for one grade in one school year."""
 
     school_year = models.CharField(
-        _("school year"), max_length=9, validators=[validate_school_year], help_text=_("For example 2026-2027")
+        _("school year"),
+        max_length=9,
+        validators=[validate_school_year],
+        help_text=_("For example 2026-2027"),
     )
     grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
@@ -62,10 +67,18 @@ class CurriculumUnit(AuthoredModel):
         verbose_name_plural = _("curriculum units")
         ordering = ["school_year", "grade", "title"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(grade__gte=1, grade__lte=12), name="unit_grade_1_to_12"),
-            models.CheckConstraint(condition=models.Q(planned_sessions__gte=0), name="unit_planned_sessions_not_negative"),
-            models.CheckConstraint(condition=models.Q(school_year__regex=SCHOOL_YEAR_REGEX), name="unit_school_year_format"),
-            models.UniqueConstraint(fields=["school_year", "grade", "title"], name="unit_title_once_per_grade_and_year"),
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=1, grade__lte=12), name="unit_grade_1_to_12"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_sessions__gte=0), name="unit_planned_sessions_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(school_year__regex=SCHOOL_YEAR_REGEX), name="unit_school_year_format"
+            ),
+            models.UniqueConstraint(
+                fields=["school_year", "grade", "title"], name="unit_title_once_per_grade_and_year"
+            ),
         ]
 
     def __str__(self):
@@ -75,7 +88,9 @@ class CurriculumUnit(AuthoredModel):
 class ClassSession(AuthoredModel):
     """A lesson of a curriculum unit delivered to one class."""
 
-    unit = models.ForeignKey(CurriculumUnit, verbose_name=_("curriculum unit"), on_delete=models.PROTECT, related_name="sessions")
+    unit = models.ForeignKey(
+        CurriculumUnit, verbose_name=_("curriculum unit"), on_delete=models.PROTECT, related_name="sessions"
+    )
     class_name = models.CharField(_("class"), max_length=50, help_text=_("For example 七年级3班"))
     held_on = models.DateField(_("date"))
     teacher = models.ForeignKey(
@@ -119,11 +134,16 @@ class Activity(AuthoredModel):
         settings.AUTH_USER_MODEL, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+"
     )
     audience_grades = ArrayField(
-        models.PositiveSmallIntegerField(choices=GRADE_CHOICES), verbose_name=_("audience grades"), default=list,
+        models.PositiveSmallIntegerField(choices=GRADE_CHOICES),
+        verbose_name=_("audience grades"),
+        default=list,
         blank=True,
     )
     audience_classes = ArrayField(
-        models.CharField(max_length=50), verbose_name=_("audience classes"), default=list, blank=True,
+        models.CharField(max_length=50),
+        verbose_name=_("audience classes"),
+        default=list,
+        blank=True,
     )
     participant_count = models.PositiveIntegerField(_("participants"), default=0)
     description = models.TextField(_("description"), blank=True)
@@ -134,8 +154,12 @@ class Activity(AuthoredModel):
         ordering = ["-held_on", "title"]
         constraints = [
             models.CheckConstraint(condition=one_of("kind", ActivityKind.values), name="activity_kind_known"),
-            models.CheckConstraint(condition=models.Q(participant_count__gte=0), name="activity_participants_not_negative"),
-            models.CheckConstraint(condition=models.Q(audience_grades__contained_by=GRADES), name="activity_grades_1_to_12"),
+            models.CheckConstraint(
+                condition=models.Q(participant_count__gte=0), name="activity_participants_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(audience_grades__contained_by=GRADES), name="activity_grades_1_to_12"
+            ),
         ]
         indexes = [models.Index(fields=["held_on", "kind"])]
 
@@ -144,7 +168,9 @@ class Activity(AuthoredModel):
 
     @property
     def audience_display(self) -> str:
-        parts = [grade_label(g) for g in sorted(self.audience_grades or [])] + list(self.audience_classes or [])
+        parts = [grade_label(g) for g in sorted(self.audience_grades or [])] + list(
+            self.audience_classes or []
+        )
         return "、".join(parts)
 
     def clean(self):
@@ -186,7 +212,9 @@ class IntegrationLesson(AuthoredModel):
         verbose_name_plural = _("subject-integration lessons")
         ordering = ["-held_on", "class_name"]
         constraints = [
-            models.CheckConstraint(condition=one_of("subject", Subject.values), name="integration_subject_known"),
+            models.CheckConstraint(
+                condition=one_of("subject", Subject.values), name="integration_subject_known"
+            ),
         ]
 
     def __str__(self):
@@ -220,8 +248,12 @@ class PublicityCampaign(AuthoredModel):
         verbose_name_plural = _("publicity campaigns")
         ordering = ["-starts_on", "title"]
         constraints = [
-            models.CheckConstraint(condition=one_of("channel", Channel.values), name="campaign_channel_known"),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_in_order"),
+            models.CheckConstraint(
+                condition=one_of("channel", Channel.values), name="campaign_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_in_order"
+            ),
             models.CheckConstraint(condition=models.Q(reach__gte=0), name="campaign_reach_not_negative"),
         ]
 
@@ -254,13 +286,18 @@ class ParentEvent(AuthoredModel):
         verbose_name_plural = _("parent lectures and training")
         ordering = ["-held_on", "title"]
         constraints = [
-            models.CheckConstraint(condition=one_of("kind", ParentEventKind.values), name="parent_event_kind_known"),
-            models.CheckConstraint(condition=models.Q(invited_count__gte=0), name="parent_event_invited_not_negative"),
+            models.CheckConstraint(
+                condition=one_of("kind", ParentEventKind.values), name="parent_event_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invited_count__gte=0), name="parent_event_invited_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(attendance_count__gte=0), name="parent_event_attendance_not_negative"
             ),
             models.CheckConstraint(
-                condition=models.Q(invited_count=0) | models.Q(attendance_count__lte=models.F("invited_count")),
+                condition=models.Q(invited_count=0)
+                | models.Q(attendance_count__lte=models.F("invited_count")),
                 name="parent_event_attendance_within_invited",
             ),
         ]
@@ -270,7 +307,8 @@ class ParentEvent(AuthoredModel):
 
     def clean(self):
         if (
-            self.invited_count and self.attendance_count is not None
+            self.invited_count
+            and self.attendance_count is not None
             and self.attendance_count > self.invited_count
         ):
             raise ValidationError({"attendance_count": _("More people attended than were invited.")})

@@ -13,14 +13,18 @@ from tenants.programs.models import ActivityKind
 
 class ActivityPolicy(Policy):
     def can_create(self, user) -> bool:
-        return super().can_create(user) or (user.is_authenticated and user.has_role(SchoolRole.HOMEROOM_TEACHER))
+        return super().can_create(user) or (
+            user.is_authenticated and user.has_role(SchoolRole.HOMEROOM_TEACHER)
+        )
 
     def can_change(self, user, obj) -> bool:
         if super().can_change(user, obj):
             return True
         return (
-            user.is_authenticated and user.has_role(SchoolRole.HOMEROOM_TEACHER)
-            and obj.organiser_id == user.pk and obj.kind == ActivityKind.CLASS_MEETING
+            user.is_authenticated
+            and user.has_role(SchoolRole.HOMEROOM_TEACHER)
+            and obj.organiser_id == user.pk
+            and obj.kind == ActivityKind.CLASS_MEETING
         )
 
     def can_delete(self, user, obj) -> bool:

@@ -44,7 +44,9 @@ def curriculum_units(*, school_year: str | None = None, grade: int | None = None
 
 
 def curriculum_school_years() -> list[str]:
-    return list(CurriculumUnit.objects.order_by("-school_year").values_list("school_year", flat=True).distinct())
+    return list(
+        CurriculumUnit.objects.order_by("-school_year").values_list("school_year", flat=True).distinct()
+    )
 
 
 def class_sessions():
@@ -75,7 +77,9 @@ def activity_counts_by_kind(*, start: date, end: date) -> dict[str, int]:
     kind is present, in the order of ActivityKind, zero when none was held."""
     counts = dict(
         Activity.objects.filter(held_on__gte=start, held_on__lte=end)
-        .values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
     )
     return {kind: counts.get(kind, 0) for kind in ActivityKind.values}
 
@@ -87,9 +91,11 @@ def activity_participants(*, start: date, end: date) -> int:
 
 
 def attachments_of(obj):
-    return Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("created_by").order_by("created_at", "id")
+    return (
+        Attachment.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .select_related("created_by")
+        .order_by("created_at", "id")
+    )
 
 
 def attachments_by_subject(objects) -> dict[int, list[Attachment]]:
@@ -139,7 +145,9 @@ def programs_overview(*, today: date) -> dict:
         "year_activities": Activity.objects.filter(held_on__gte=first, held_on__lte=last).count(),
         "year_participants": activity_participants(start=first, end=last),
         "kind_counts": activity_counts_by_kind(start=first, end=last),
-        "integration_lessons": IntegrationLesson.objects.filter(held_on__gte=first, held_on__lte=last).count(),
+        "integration_lessons": IntegrationLesson.objects.filter(
+            held_on__gte=first, held_on__lte=last
+        ).count(),
         "campaigns": PublicityCampaign.objects.filter(starts_on__lte=last, ends_on__gte=first).count(),
         "parent_events": parents["events"],
         "parent_attendance": parents["attended"],

@@ -41,15 +41,22 @@ def _delete_attachments(obj) -> None:
 
 # Curriculum (课程体系)
 
+
 @transaction.atomic
 def curriculum_unit_create(
     *, actor, school_year: str, grade: int, title: str, objectives: str, planned_sessions: int = 1
 ) -> CurriculumUnit:
     _require_manager(actor)
     return model_create(
-        CurriculumUnit, actor=actor,
-        data=dict(school_year=school_year, grade=grade, title=title, objectives=objectives,
-                  planned_sessions=planned_sessions),
+        CurriculumUnit,
+        actor=actor,
+        data=dict(
+            school_year=school_year,
+            grade=grade,
+            title=title,
+            objectives=objectives,
+            planned_sessions=planned_sessions,
+        ),
     )
 
 
@@ -64,13 +71,12 @@ def curriculum_unit_delete(unit: CurriculumUnit, *, actor) -> None:
     _require_manager(actor)
     unit = CurriculumUnit.objects.select_for_update().get(pk=unit.pk)
     if unit.sessions.exists():
-        raise ValidationError(
-            {"unit": _("Class sessions were delivered for this unit; delete them first.")}
-        )
+        raise ValidationError({"unit": _("Class sessions were delivered for this unit; delete them first.")})
     unit.delete()
 
 
 # Class sessions
+
 
 @transaction.atomic
 def class_session_create(
@@ -78,9 +84,16 @@ def class_session_create(
 ) -> ClassSession:
     _require_manager(actor)
     return model_create(
-        ClassSession, actor=actor,
-        data=dict(unit=unit, class_name=(class_name or "").strip(), held_on=held_on, teacher=teacher,
-                  topic=topic, notes=notes),
+        ClassSession,
+        actor=actor,
+        data=dict(
+            unit=unit,
+            class_name=(class_name or "").strip(),
+            held_on=held_on,
+            teacher=teacher,
+            topic=topic,
+            notes=notes,
+        ),
     )
 
 
@@ -99,6 +112,7 @@ def class_session_delete(session: ClassSession, *, actor) -> None:
 
 
 # Activities (活动)
+
 
 def _check_activity_rights(actor, *, kind: str, organiser) -> None:
     """Managers record any activity. Homeroom teachers record themed class meetings they organise."""
@@ -126,16 +140,33 @@ def _clean_classes(classes) -> list[str]:
 
 @transaction.atomic
 def activity_create(
-    *, actor, kind: str, title: str, held_on: date, organiser=None, audience_grades=(), audience_classes=(),
-    participant_count: int = 0, description: str = "", files=(),
+    *,
+    actor,
+    kind: str,
+    title: str,
+    held_on: date,
+    organiser=None,
+    audience_grades=(),
+    audience_classes=(),
+    participant_count: int = 0,
+    description: str = "",
+    files=(),
 ) -> Activity:
     organiser = organiser or actor
     _check_activity_rights(actor, kind=kind, organiser=organiser)
     activity = model_create(
-        Activity, actor=actor,
-        data=dict(kind=kind, title=title, held_on=held_on, organiser=organiser,
-                  audience_grades=sorted(set(audience_grades or ())), audience_classes=_clean_classes(audience_classes),
-                  participant_count=participant_count, description=description),
+        Activity,
+        actor=actor,
+        data=dict(
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            organiser=organiser,
+            audience_grades=sorted(set(audience_grades or ())),
+            audience_classes=_clean_classes(audience_classes),
+            participant_count=participant_count,
+            description=description,
+        ),
     )
     for upload in files:
         activity_attachment_add(activity, actor=actor, upload=upload)
@@ -149,7 +180,9 @@ def activity_update(activity: Activity, *, actor, data: dict, files=()) -> Activ
         # A homeroom teacher changes only their own class meetings, and they stay that.
         if activity.organiser_id != actor.pk or activity.kind != ActivityKind.CLASS_MEETING:
             raise PermissionDenied
-        _check_activity_rights(actor, kind=data.get("kind", activity.kind), organiser=data.get("organiser", actor))
+        _check_activity_rights(
+            actor, kind=data.get("kind", activity.kind), organiser=data.get("organiser", actor)
+        )
     if "audience_grades" in data:
         data["audience_grades"] = sorted(set(data["audience_grades"] or ()))
     if "audience_classes" in data:
@@ -180,15 +213,23 @@ def activity_delete(activity: Activity, *, actor) -> None:
 
 # Subject integration (学科融合)
 
+
 @transaction.atomic
 def integration_lesson_create(
     *, actor, subject: str, teacher, class_name: str, held_on: date, topic: str, reflection: str = ""
 ) -> IntegrationLesson:
     _require_manager(actor)
     return model_create(
-        IntegrationLesson, actor=actor,
-        data=dict(subject=subject, teacher=teacher, class_name=(class_name or "").strip(), held_on=held_on,
-                  topic=topic, reflection=reflection),
+        IntegrationLesson,
+        actor=actor,
+        data=dict(
+            subject=subject,
+            teacher=teacher,
+            class_name=(class_name or "").strip(),
+            held_on=held_on,
+            topic=topic,
+            reflection=reflection,
+        ),
     )
 
 
@@ -206,16 +247,32 @@ def integration_lesson_delete(lesson: IntegrationLesson, *, actor) -> None:
 
 # Publicity (宣传)
 
+
 @transaction.atomic
 def publicity_campaign_create(
-    *, actor, channel: str, title: str, starts_on: date, ends_on: date, audience: str = "",
-    description: str = "", reach: int = 0,
+    *,
+    actor,
+    channel: str,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    audience: str = "",
+    description: str = "",
+    reach: int = 0,
 ) -> PublicityCampaign:
     _require_manager(actor)
     return model_create(
-        PublicityCampaign, actor=actor,
-        data=dict(channel=channel, title=title, starts_on=starts_on, ends_on=ends_on, audience=audience,
-                  description=description, reach=reach),
+        PublicityCampaign,
+        actor=actor,
+        data=dict(
+            channel=channel,
+            title=title,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            audience=audience,
+            description=description,
+            reach=reach,
+        ),
     )
 
 
@@ -233,16 +290,32 @@ def publicity_campaign_delete(campaign: PublicityCampaign, *, actor) -> None:
 
 # Home-school work (家庭讲座 / 家长培训)
 
+
 @transaction.atomic
 def parent_event_create(
-    *, actor, kind: str, title: str, held_on: date, speaker: str, invited_count: int = 0,
-    attendance_count: int = 0, notes: str = "",
+    *,
+    actor,
+    kind: str,
+    title: str,
+    held_on: date,
+    speaker: str,
+    invited_count: int = 0,
+    attendance_count: int = 0,
+    notes: str = "",
 ) -> ParentEvent:
     _require_manager(actor)
     return model_create(
-        ParentEvent, actor=actor,
-        data=dict(kind=kind, title=title, held_on=held_on, speaker=speaker, invited_count=invited_count,
-                  attendance_count=attendance_count, notes=notes),
+        ParentEvent,
+        actor=actor,
+        data=dict(
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            speaker=speaker,
+            invited_count=invited_count,
+            attendance_count=attendance_count,
+            notes=notes,
+        ),
     )
 
 

@@ -123,13 +123,21 @@ class AreaForm(FormPage):
         return reverse(self.list_url_name)
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {
-            "title": self.title if obj is None else self.edit_title, "form": form, "object": obj,
-            "back": reverse(self.list_url_name),
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title if obj is None else self.edit_title,
+                "form": form,
+                "object": obj,
+                "back": reverse(self.list_url_name),
+            },
+            status=status,
+        )
 
 
 # Overview
+
 
 @login_required
 def index(request):
@@ -138,22 +146,32 @@ def index(request):
     today = timezone.localdate()
     overview = selectors.programs_overview(today=today)
     kinds = [(label, overview["kind_counts"][value]) for value, label in ActivityKind.choices]
-    return render(request, "programs/index.html", {
-        "tabs": _tabs("programs:index"),
-        "o": overview,
-        "kinds": kinds,
-        "kind_chart": {"labels": [str(label) for label, _n in kinds], "values": [n for _label, n in kinds]},
-        "month_label": f"{today.year}-{today.month:02d}",
-        "can_record_activity": activity_policy.can_create(request.user),
-        "can_manage": managed_policy.can_create(request.user),
-    })
+    return render(
+        request,
+        "programs/index.html",
+        {
+            "tabs": _tabs("programs:index"),
+            "o": overview,
+            "kinds": kinds,
+            "kind_chart": {
+                "labels": [str(label) for label, _n in kinds],
+                "values": [n for _label, n in kinds],
+            },
+            "month_label": f"{today.year}-{today.month:02d}",
+            "can_record_activity": activity_policy.can_create(request.user),
+            "can_manage": managed_policy.can_create(request.user),
+        },
+    )
 
 
 # Curriculum units
 
+
 class UnitTable(AreaTable):
     title = gettext_lazy("Curriculum by grade (课程体系)")
-    intro = gettext_lazy("The mental-health course units of each grade, and how many sessions were delivered.")
+    intro = gettext_lazy(
+        "The mental-health course units of each grade, and how many sessions were delivered."
+    )
     tab = "programs:units"
     export_name = "课程体系"
     empty_text = gettext_lazy("No curriculum units yet. Plan each grade's units for the school year.")
@@ -177,8 +195,14 @@ class UnitTable(AreaTable):
             Column(gettext_lazy("Unit"), "title", link=self.edit_link),
             Column(gettext_lazy("Objectives"), "objectives"),
             Column(gettext_lazy("Planned sessions per class"), "planned_sessions", numeric=True),
-            Column(gettext_lazy("Sessions delivered"), "delivered", numeric=True,
-                   link=lambda unit: f"{reverse('programs:sessions')}?unit={unit.public_id}" if unit.delivered else None),
+            Column(
+                gettext_lazy("Sessions delivered"),
+                "delivered",
+                numeric=True,
+                link=lambda unit: (
+                    f"{reverse('programs:sessions')}?unit={unit.public_id}" if unit.delivered else None
+                ),
+            ),
             Column(gettext_lazy("Classes reached"), "classes_reached", numeric=True),
         ]
 
@@ -204,8 +228,12 @@ class UnitForm(AreaForm):
 
 # Class sessions
 
+
 def _unit_choices(request):
-    return [(str(unit.public_id), str(unit)) for unit in selectors.curriculum_units().order_by("-school_year", "grade", "title")]
+    return [
+        (str(unit.public_id), str(unit))
+        for unit in selectors.curriculum_units().order_by("-school_year", "grade", "title")
+    ]
 
 
 class SessionTable(AreaTable):
@@ -219,8 +247,12 @@ class SessionTable(AreaTable):
     edit_url_name = "programs:session_edit"
     filters = [
         Filter("school_year", gettext_lazy("School year"), choices=_year_choices, lookup="unit__school_year"),
-        Filter("grade", gettext_lazy("Grade"), choices=[(str(v), label) for v, label in GRADE_CHOICES],
-               lookup="unit__grade"),
+        Filter(
+            "grade",
+            gettext_lazy("Grade"),
+            choices=[(str(v), label) for v, label in GRADE_CHOICES],
+            lookup="unit__grade",
+        ),
         Filter("class_name", gettext_lazy("Class"), lookup="class_name__icontains"),
         Filter("unit", gettext_lazy("Curriculum unit"), choices=_unit_choices, lookup="unit__public_id"),
     ]
@@ -261,6 +293,7 @@ class SessionForm(AreaForm):
 
 # Activities
 
+
 def _month_filter(queryset, value):
     try:
         year, month = (int(part) for part in value.split("-"))
@@ -280,16 +313,27 @@ class ActivityTable(AreaTable):
     tab = "programs:activities"
     policy = activity_policy
     export_name = "心理健康活动"
-    empty_text = gettext_lazy("No activities recorded yet. Record lectures, class meetings and workshops as they happen.")
+    empty_text = gettext_lazy(
+        "No activities recorded yet. Record lectures, class meetings and workshops as they happen."
+    )
     new_url_name = "programs:activity_new"
     new_label = gettext_lazy("Record an activity")
     edit_url_name = "programs:activity_edit"
     filters = [
         Filter("kind", gettext_lazy("Kind"), choices=list(ActivityKind.choices)),
-        Filter("school_year", gettext_lazy("School year"), choices=_date_year_choices, apply=_in_school_year("held_on")),
+        Filter(
+            "school_year",
+            gettext_lazy("School year"),
+            choices=_date_year_choices,
+            apply=_in_school_year("held_on"),
+        ),
         Filter("month", gettext_lazy("Month (YYYY-MM)"), apply=_month_filter),
-        Filter("grade", gettext_lazy("Grade"), choices=[(str(v), label) for v, label in GRADE_CHOICES],
-               apply=lambda qs, v: qs.filter(audience_grades__contains=[int(v)]) if v.isdigit() else qs.none()),
+        Filter(
+            "grade",
+            gettext_lazy("Grade"),
+            choices=[(str(v), label) for v, label in GRADE_CHOICES],
+            apply=lambda qs, v: qs.filter(audience_grades__contains=[int(v)]) if v.isdigit() else qs.none(),
+        ),
         Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
     ]
 
@@ -301,7 +345,11 @@ class ActivityTable(AreaTable):
         return [
             Column(gettext_lazy("Date"), self.day("held_on")),
             Column(gettext_lazy("Kind"), "get_kind_display"),
-            Column(gettext_lazy("Title"), "title", link=lambda a: reverse("programs:activity", args=[a.public_id])),
+            Column(
+                gettext_lazy("Title"),
+                "title",
+                link=lambda a: reverse("programs:activity", args=[a.public_id]),
+            ),
             Column(gettext_lazy("Organiser"), "organiser.display_name"),
             Column(gettext_lazy("Audience"), "audience_display"),
             Column(gettext_lazy("Participants"), "participant_count", numeric=True),
@@ -345,12 +393,16 @@ class ActivityFormPage(AreaForm):
 @login_required
 def activity_detail(request, id):
     activity = get_object_or_404(activity_policy.visible(request.user, selectors.activities()), public_id=id)
-    return render(request, "programs/activity_detail.html", {
-        "tabs": _tabs("programs:activities"),
-        "activity": activity,
-        "attachments": selectors.attachments_of(activity),
-        "can_change": activity_policy.can_change(request.user, activity),
-    })
+    return render(
+        request,
+        "programs/activity_detail.html",
+        {
+            "tabs": _tabs("programs:activities"),
+            "activity": activity,
+            "attachments": selectors.attachments_of(activity),
+            "can_change": activity_policy.can_change(request.user, activity),
+        },
+    )
 
 
 @login_required
@@ -366,9 +418,12 @@ def activity_attachment(request, id, attachment_id):
 
 # Subject-integration lessons
 
+
 class LessonTable(AreaTable):
     title = gettext_lazy("Subject integration (学科融合)")
-    intro = gettext_lazy("Lessons in other subjects that bring in a mental-health theme, with the teacher's reflection.")
+    intro = gettext_lazy(
+        "Lessons in other subjects that bring in a mental-health theme, with the teacher's reflection."
+    )
     tab = "programs:lessons"
     export_name = "学科融合"
     empty_text = gettext_lazy("No subject-integration lessons recorded yet.")
@@ -377,7 +432,12 @@ class LessonTable(AreaTable):
     edit_url_name = "programs:lesson_edit"
     filters = [
         Filter("subject", gettext_lazy("Subject"), choices=list(Subject.choices)),
-        Filter("school_year", gettext_lazy("School year"), choices=_date_year_choices, apply=_in_school_year("held_on")),
+        Filter(
+            "school_year",
+            gettext_lazy("School year"),
+            choices=_date_year_choices,
+            apply=_in_school_year("held_on"),
+        ),
         Filter("class_name", gettext_lazy("Class"), lookup="class_name__icontains"),
     ]
 
@@ -417,6 +477,7 @@ class LessonForm(AreaForm):
 
 # Publicity
 
+
 class CampaignTable(AreaTable):
     title = gettext_lazy("Publicity (宣传)")
     intro = gettext_lazy("Mental-health publicity on campus radio, bulletin boards and online platforms.")
@@ -428,8 +489,12 @@ class CampaignTable(AreaTable):
     edit_url_name = "programs:campaign_edit"
     filters = [
         Filter("channel", gettext_lazy("Channel"), choices=list(Channel.choices)),
-        Filter("school_year", gettext_lazy("School year"), choices=_date_year_choices,
-               apply=_in_school_year("starts_on")),
+        Filter(
+            "school_year",
+            gettext_lazy("School year"),
+            choices=_date_year_choices,
+            apply=_in_school_year("starts_on"),
+        ),
     ]
 
     def base_queryset(self):
@@ -469,6 +534,7 @@ class CampaignForm(AreaForm):
 
 # Parent lectures and training
 
+
 def _attendance(event):
     if not event.invited_count:
         return ""
@@ -477,7 +543,9 @@ def _attendance(event):
 
 class ParentEventTable(AreaTable):
     title = gettext_lazy("Parent lectures and training (家校合作)")
-    intro = gettext_lazy("Parent lectures (家庭讲座) and parent training (家长培训): who spoke, who was invited, who came.")
+    intro = gettext_lazy(
+        "Parent lectures (家庭讲座) and parent training (家长培训): who spoke, who was invited, who came."
+    )
     tab = "programs:parents"
     export_name = "家庭讲座与家长培训"
     empty_text = gettext_lazy("No parent lectures or training recorded yet.")
@@ -486,7 +554,12 @@ class ParentEventTable(AreaTable):
     edit_url_name = "programs:parent_edit"
     filters = [
         Filter("kind", gettext_lazy("Kind"), choices=list(ParentEventKind.choices)),
-        Filter("school_year", gettext_lazy("School year"), choices=_date_year_choices, apply=_in_school_year("held_on")),
+        Filter(
+            "school_year",
+            gettext_lazy("School year"),
+            choices=_date_year_choices,
+            apply=_in_school_year("held_on"),
+        ),
     ]
 
     def base_queryset(self):
@@ -522,4 +595,3 @@ class ParentEventFormPage(AreaForm):
         if obj is None:
             return services.parent_event_create(actor=request.user, **form.cleaned_data)
         return services.parent_event_update(obj, actor=request.user, data=dict(form.cleaned_data))
-

@@ -55,7 +55,9 @@ class _MaterialChoice(forms.ModelChoiceField):
 
 
 class ProcurementForm(forms.ModelForm):
-    material = _MaterialChoice(label=_("material"), queryset=Material.objects.all(), to_field_name="public_id")
+    material = _MaterialChoice(
+        label=_("material"), queryset=Material.objects.all(), to_field_name="public_id"
+    )
 
     class Meta:
         model = MaterialProcurement
@@ -64,7 +66,9 @@ class ProcurementForm(forms.ModelForm):
 
 
 class IssueForm(forms.ModelForm):
-    material = _MaterialChoice(label=_("material"), queryset=Material.objects.all(), to_field_name="public_id")
+    material = _MaterialChoice(
+        label=_("material"), queryset=Material.objects.all(), to_field_name="public_id"
+    )
 
     class Meta:
         model = MaterialIssue

@@ -31,7 +31,9 @@ class RoomKind(models.TextChoices):
 
 class CounselingRoom(AuthoredModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=RoomKind.choices, default=RoomKind.COUNSELING_ROOM)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=RoomKind.choices, default=RoomKind.COUNSELING_ROOM
+    )
     location = models.CharField(_("location"), max_length=200)
     area_m2 = models.DecimalField(
         _("area (m²)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
@@ -46,7 +48,9 @@ class CounselingRoom(AuthoredModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(area_m2__gt=0), name="resources_room_area_positive"),
-            models.CheckConstraint(condition=one_of("kind", RoomKind.values), name="resources_room_kind_known"),
+            models.CheckConstraint(
+                condition=one_of("kind", RoomKind.values), name="resources_room_kind_known"
+            ),
         ]
 
     def __str__(self):
@@ -60,7 +64,10 @@ class RoomBooking(AuthoredModel):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.PROTECT, related_name="room_bookings"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="room_bookings",
     )
     purpose = models.CharField(_("purpose"), max_length=200)
     cancelled = models.BooleanField(_("cancelled"), default=False)
@@ -71,7 +78,10 @@ class RoomBooking(AuthoredModel):
         verbose_name_plural = _("room bookings")
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="resources_booking_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="resources_booking_ends_after_start",
+            ),
             models.CheckConstraint(
                 condition=models.Q(cancelled=False, cancelled_at__isnull=True)
                 | models.Q(cancelled=True, cancelled_at__isnull=False),
@@ -119,8 +129,13 @@ class Material(AuthoredModel):
         verbose_name_plural = _("materials")
         ordering = ["category", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(stock__gte=0), name="resources_material_stock_not_negative"),
-            models.CheckConstraint(condition=one_of("category", MaterialCategory.values), name="resources_material_category_known"),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="resources_material_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=one_of("category", MaterialCategory.values),
+                name="resources_material_category_known",
+            ),
         ]
 
     def __str__(self):
@@ -146,8 +161,12 @@ class MaterialProcurement(AuthoredModel):
         verbose_name_plural = _("procurements")
         ordering = ["-procured_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="resources_procurement_quantity_positive"),
-            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="resources_procurement_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="resources_procurement_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="resources_procurement_price_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -161,10 +180,14 @@ class MaterialProcurement(AuthoredModel):
 class MaterialIssue(AuthoredModel):
     """Material taken out of stock (领用/发放)."""
 
-    material = models.ForeignKey(Material, verbose_name=_("material"), on_delete=models.PROTECT, related_name="issues")
+    material = models.ForeignKey(
+        Material, verbose_name=_("material"), on_delete=models.PROTECT, related_name="issues"
+    )
     issued_on = models.DateField(_("date"))
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    recipient = models.CharField(_("issued to"), max_length=200, help_text=_("A class, a department or a person."))
+    recipient = models.CharField(
+        _("issued to"), max_length=200, help_text=_("A class, a department or a person.")
+    )
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
 
     class Meta:
@@ -172,7 +195,9 @@ class MaterialIssue(AuthoredModel):
         verbose_name_plural = _("issues of material")
         ordering = ["-issued_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="resources_issue_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="resources_issue_quantity_positive"
+            ),
         ]
 
     def __str__(self):

@@ -28,6 +28,7 @@ def local_day(moment: datetime) -> date:
 
 # Rooms and bookings -----------------------------------------------------------------------------
 
+
 def room_list() -> QuerySet[CounselingRoom]:
     return CounselingRoom.objects.all()
 
@@ -89,9 +90,11 @@ def issue_list() -> QuerySet[MaterialIssue]:
 
 def procurement_spending(*, start: date, end: date) -> Decimal:
     """Total spent on procurements dated start..end (inclusive)."""
-    return procurement_list().filter(procured_on__gte=start, procured_on__lte=end).aggregate(
-        total=Coalesce(Sum("total_amount"), Decimal("0"), output_field=MONEY)
-    )["total"]
+    return (
+        procurement_list()
+        .filter(procured_on__gte=start, procured_on__lte=end)
+        .aggregate(total=Coalesce(Sum("total_amount"), Decimal("0"), output_field=MONEY))["total"]
+    )
 
 
 @dataclass

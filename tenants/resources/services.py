@@ -39,12 +39,30 @@ ROOM_FIELDS = ("name", "kind", "location", "area_m2", "facilities", "opening_hou
 
 
 @transaction.atomic
-def room_create(*, actor, name: str, location: str, area_m2, kind: str = "counseling_room", facilities: str = "",
-                opening_hours: str = "", is_active: bool = True) -> CounselingRoom:
-    return model_create(CounselingRoom, actor=actor, data=dict(
-        name=(name or "").strip(), kind=kind, location=location, area_m2=area_m2, facilities=facilities,
-        opening_hours=opening_hours, is_active=is_active,
-    ))
+def room_create(
+    *,
+    actor,
+    name: str,
+    location: str,
+    area_m2,
+    kind: str = "counseling_room",
+    facilities: str = "",
+    opening_hours: str = "",
+    is_active: bool = True,
+) -> CounselingRoom:
+    return model_create(
+        CounselingRoom,
+        actor=actor,
+        data=dict(
+            name=(name or "").strip(),
+            kind=kind,
+            location=location,
+            area_m2=area_m2,
+            facilities=facilities,
+            opening_hours=opening_hours,
+            is_active=is_active,
+        ),
+    )
 
 
 @transaction.atomic
@@ -64,8 +82,10 @@ def room_delete(room: CounselingRoom, *, actor) -> None:
 
 # Bookings ---------------------------------------------------------------------------------------
 
-def _check_booking(*, actor, room: CounselingRoom, starts_at: datetime, ends_at: datetime, booked_by,
-                   allow_past: bool) -> None:
+
+def _check_booking(
+    *, actor, room: CounselingRoom, starts_at: datetime, ends_at: datetime, booked_by, allow_past: bool
+) -> None:
     errors = {}
     if room is not None and not room.is_active:
         errors["room"] = _("This room is not in use and cannot be booked.")
@@ -104,13 +124,31 @@ def _save_booking(booking: RoomBooking) -> RoomBooking:
 
 
 @transaction.atomic
-def booking_create(*, actor, room: CounselingRoom, starts_at: datetime, ends_at: datetime, purpose: str,
-                   booked_by=None, allow_past: bool = False) -> RoomBooking:
+def booking_create(
+    *,
+    actor,
+    room: CounselingRoom,
+    starts_at: datetime,
+    ends_at: datetime,
+    purpose: str,
+    booked_by=None,
+    allow_past: bool = False,
+) -> RoomBooking:
     booked_by = booked_by or actor
-    _check_booking(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at, booked_by=booked_by,
-                   allow_past=allow_past)
+    _check_booking(
+        actor=actor,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        booked_by=booked_by,
+        allow_past=allow_past,
+    )
     booking = RoomBooking(
-        room=room, starts_at=starts_at, ends_at=ends_at, purpose=(purpose or "").strip(), booked_by=booked_by,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=(purpose or "").strip(),
+        booked_by=booked_by,
         created_by=actor,
     )
     return _save_booking(booking)
@@ -124,7 +162,9 @@ def booking_update(booking: RoomBooking, *, actor, data: dict) -> RoomBooking:
     cancel = data.pop("cancelled", None)
     if booking.cancelled:
         if cancel is False or data:
-            raise ValidationError({"cancelled": _("A cancelled booking cannot be changed. Book again instead.")})
+            raise ValidationError(
+                {"cancelled": _("A cancelled booking cannot be changed. Book again instead.")}
+            )
         return booking
     if data:
         room = data.get("room", booking.room)
@@ -132,8 +172,14 @@ def booking_update(booking: RoomBooking, *, actor, data: dict) -> RoomBooking:
         ends_at = data.get("ends_at", booking.ends_at)
         booked_by = data.get("booked_by", booking.booked_by)
         times_changed = "starts_at" in data or "ends_at" in data or "room" in data
-        _check_booking(actor=actor, room=room if "room" in data else None, starts_at=starts_at, ends_at=ends_at,
-                       booked_by=booked_by, allow_past=not times_changed)
+        _check_booking(
+            actor=actor,
+            room=room if "room" in data else None,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            booked_by=booked_by,
+            allow_past=not times_changed,
+        )
         for name in ("room", "starts_at", "ends_at", "purpose", "booked_by"):
             if name in data:
                 setattr(booking, name, data[name].strip() if name == "purpose" else data[name])
@@ -160,9 +206,16 @@ MATERIAL_FIELDS = ("name", "category", "unit", "description")
 
 @transaction.atomic
 def material_create(*, actor, name: str, category: str, unit: str, description: str = "") -> Material:
-    return model_create(Material, actor=actor, data=dict(
-        name=(name or "").strip(), category=category, unit=(unit or "").strip(), description=description,
-    ))
+    return model_create(
+        Material,
+        actor=actor,
+        data=dict(
+            name=(name or "").strip(),
+            category=category,
+            unit=(unit or "").strip(),
+            description=description,
+        ),
+    )
 
 
 @transaction.atomic
@@ -184,8 +237,12 @@ def _move_stock(material: Material, delta: int, *, field: str = "quantity") -> M
     """Add `delta` (negative to take out) to the stock of a locked material row."""
     locked = Material.objects.select_for_update().get(pk=material.pk)
     if locked.stock + delta < 0:
-        raise ValidationError({field: _("Only %(stock)s %(unit)s of “%(name)s” in stock.")
-                               % {"stock": locked.stock, "unit": locked.unit, "name": locked.name}})
+        raise ValidationError(
+            {
+                field: _("Only %(stock)s %(unit)s of “%(name)s” in stock.")
+                % {"stock": locked.stock, "unit": locked.unit, "name": locked.name}
+            }
+        )
     try:
         with transaction.atomic():
             Material.objects.filter(pk=locked.pk).update(stock=F("stock") + delta)
@@ -199,12 +256,21 @@ def _move_stock(material: Material, delta: int, *, field: str = "quantity") -> M
 
 
 @transaction.atomic
-def procurement_record(*, actor, material: Material, procured_on: date, quantity: int, unit_price,
-                       supplier: str, notes: str = "") -> MaterialProcurement:
-    record = model_create(MaterialProcurement, actor=actor, data=dict(
-        material=material, procured_on=procured_on, quantity=quantity, unit_price=unit_price,
-        supplier=(supplier or "").strip(), notes=notes,
-    ))
+def procurement_record(
+    *, actor, material: Material, procured_on: date, quantity: int, unit_price, supplier: str, notes: str = ""
+) -> MaterialProcurement:
+    record = model_create(
+        MaterialProcurement,
+        actor=actor,
+        data=dict(
+            material=material,
+            procured_on=procured_on,
+            quantity=quantity,
+            unit_price=unit_price,
+            supplier=(supplier or "").strip(),
+            notes=notes,
+        ),
+    )
     _move_stock(material, record.quantity)
     return record
 
@@ -215,7 +281,13 @@ def procurement_update(record: MaterialProcurement, *, actor, data: dict) -> Mat
     if the copies have already been issued)."""
     record = MaterialProcurement.objects.select_for_update().get(pk=record.pk)
     if "material" in data and data["material"].pk != record.material_id:
-        raise ValidationError({"material": _("The material of a record cannot be changed; delete the record and add a new one.")})
+        raise ValidationError(
+            {
+                "material": _(
+                    "The material of a record cannot be changed; delete the record and add a new one."
+                )
+            }
+        )
     old_quantity = record.quantity
     fields = ("procured_on", "quantity", "unit_price", "supplier", "notes")
     record = model_update(record, data={k: v for k, v in data.items() if k in fields})
@@ -232,12 +304,20 @@ def procurement_delete(record: MaterialProcurement, *, actor) -> None:
 
 
 @transaction.atomic
-def issue_record(*, actor, material: Material, issued_on: date, quantity: int, recipient: str,
-                 purpose: str = "") -> MaterialIssue:
-    record = model_create(MaterialIssue, actor=actor, data=dict(
-        material=material, issued_on=issued_on, quantity=quantity, recipient=(recipient or "").strip(),
-        purpose=purpose,
-    ))
+def issue_record(
+    *, actor, material: Material, issued_on: date, quantity: int, recipient: str, purpose: str = ""
+) -> MaterialIssue:
+    record = model_create(
+        MaterialIssue,
+        actor=actor,
+        data=dict(
+            material=material,
+            issued_on=issued_on,
+            quantity=quantity,
+            recipient=(recipient or "").strip(),
+            purpose=purpose,
+        ),
+    )
     _move_stock(material, -record.quantity)
     return record
 
@@ -246,7 +326,13 @@ def issue_record(*, actor, material: Material, issued_on: date, quantity: int, r
 def issue_update(record: MaterialIssue, *, actor, data: dict) -> MaterialIssue:
     record = MaterialIssue.objects.select_for_update().get(pk=record.pk)
     if "material" in data and data["material"].pk != record.material_id:
-        raise ValidationError({"material": _("The material of a record cannot be changed; delete the record and add a new one.")})
+        raise ValidationError(
+            {
+                "material": _(
+                    "The material of a record cannot be changed; delete the record and add a new one."
+                )
+            }
+        )
     old_quantity = record.quantity
     fields = ("issued_on", "quantity", "recipient", "purpose")
     record = model_update(record, data={k: v for k, v in data.items() if k in fields})

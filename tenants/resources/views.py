@@ -45,21 +45,27 @@ class AreaFormPage(FormPage):
 
 # Landing ----------------------------------------------------------------------------------------
 
+
 @login_required
 def index(request):
     if not room_policy.can_read(request.user):
         raise Http404
     today = _today()
-    return render(request, "resources/index.html", {
-        "summary": selectors.resources_summary(today=today),
-        "today": today,
-        "availability": selectors.rooms_availability(day=today),
-        "can_manage": room_policy.can_create(request.user),
-        "can_book": booking_policy.can_create(request.user),
-    })
+    return render(
+        request,
+        "resources/index.html",
+        {
+            "summary": selectors.resources_summary(today=today),
+            "today": today,
+            "availability": selectors.rooms_availability(day=today),
+            "can_manage": room_policy.can_create(request.user),
+            "can_book": booking_policy.can_create(request.user),
+        },
+    )
 
 
 # Rooms ------------------------------------------------------------------------------------------
+
 
 class RoomTable(TablePage):
     template_name = "resources/table.html"
@@ -69,11 +75,17 @@ class RoomTable(TablePage):
     empty_text = gettext_lazy("No counseling rooms yet.")
     filters = [
         Filter("kind", gettext_lazy("kind"), choices=RoomKind.choices),
-        Filter("active", gettext_lazy("in use"), choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
-               apply=lambda qs, v: qs.filter(is_active=(v == "yes"))),
+        Filter(
+            "active",
+            gettext_lazy("in use"),
+            choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+            apply=lambda qs, v: qs.filter(is_active=(v == "yes")),
+        ),
     ]
     columns = [
-        Column(gettext_lazy("name"), "name", link=lambda r: reverse("resources:room_edit", args=[r.public_id])),
+        Column(
+            gettext_lazy("name"), "name", link=lambda r: reverse("resources:room_edit", args=[r.public_id])
+        ),
         Column(gettext_lazy("kind"), "get_kind_display"),
         Column(gettext_lazy("location"), "location"),
         Column(gettext_lazy("area (m²)"), "area_m2", numeric=True),
@@ -119,6 +131,7 @@ class RoomFormPage(AreaFormPage):
 
 # Bookings ---------------------------------------------------------------------------------------
 
+
 def _room_choices(request):
     return [(str(r.public_id), r.name) for r in selectors.room_list()]
 
@@ -131,13 +144,22 @@ class BookingTable(TablePage):
     empty_text = gettext_lazy("No bookings yet.")
     filters = [
         Filter("room", gettext_lazy("room"), choices=_room_choices, lookup="room__public_id"),
-        Filter("status", gettext_lazy("status"),
-               choices=[("live", gettext_lazy("Booked")), ("cancelled", gettext_lazy("Cancelled"))],
-               apply=lambda qs, v: qs.filter(cancelled=(v == "cancelled"))),
-        Filter("when", gettext_lazy("when"),
-               choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
-               apply=lambda qs, v: qs.filter(ends_at__gte=timezone.now()) if v == "upcoming"
-               else qs.filter(ends_at__lt=timezone.now())),
+        Filter(
+            "status",
+            gettext_lazy("status"),
+            choices=[("live", gettext_lazy("Booked")), ("cancelled", gettext_lazy("Cancelled"))],
+            apply=lambda qs, v: qs.filter(cancelled=(v == "cancelled")),
+        ),
+        Filter(
+            "when",
+            gettext_lazy("when"),
+            choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
+            apply=lambda qs, v: (
+                qs.filter(ends_at__gte=timezone.now())
+                if v == "upcoming"
+                else qs.filter(ends_at__lt=timezone.now())
+            ),
+        ),
     ]
 
     def get_queryset(self, request):
@@ -151,8 +173,12 @@ class BookingTable(TablePage):
         user = getattr(self, "user", None)
 
         def cancel_link(b):
-            if (user is not None and not b.cancelled and b.ends_at > timezone.now()
-                    and booking_policy.can_change(user, b)):
+            if (
+                user is not None
+                and not b.cancelled
+                and b.ends_at > timezone.now()
+                and booking_policy.can_change(user, b)
+            ):
                 return reverse("resources:booking_cancel", args=[b.public_id])
             return None
 
@@ -164,7 +190,9 @@ class BookingTable(TablePage):
             Column(_("status"), lambda b: _("Cancelled") if b.cancelled else _("Booked")),
         ]
         if not getattr(self, "exporting", False):
-            columns.append(Column(_("actions"), lambda b: _("Cancel") if cancel_link(b) else "", link=cancel_link))
+            columns.append(
+                Column(_("actions"), lambda b: _("Cancel") if cancel_link(b) else "", link=cancel_link)
+            )
         return columns
 
     def get_actions(self, request):
@@ -197,7 +225,9 @@ class BookingFormPage(AreaFormPage):
         zone = timezone.get_current_timezone()
         day = form.cleaned_data["day"]
         return services.booking_create(
-            actor=request.user, room=form.cleaned_data["room"], purpose=form.cleaned_data["purpose"],
+            actor=request.user,
+            room=form.cleaned_data["room"],
+            purpose=form.cleaned_data["purpose"],
             starts_at=datetime.combine(day, form.cleaned_data["starts_at"], tzinfo=zone),
             ends_at=datetime.combine(day, form.cleaned_data["ends_at"], tzinfo=zone),
         )
@@ -221,7 +251,9 @@ class BookingCancelPage(LoginRequiredMixin, View):
     def _booking(self, request, id):
         if not booking_policy.can_read(request.user):
             raise Http404
-        booking = get_object_or_404(booking_policy.visible(request.user, selectors.booking_list()), public_id=id)
+        booking = get_object_or_404(
+            booking_policy.visible(request.user, selectors.booking_list()), public_id=id
+        )
         if not booking_policy.can_change(request.user, booking):
             raise PermissionDenied
         return booking
@@ -259,17 +291,22 @@ def availability(request):
             booking.left = round(100 * start / span, 2)
             booking.width = round(max(0.5, 100 * (end - start) / span), 2)
             booking.when = f"{_time(booking.starts_at)}–{_time(booking.ends_at)}"
-    return render(request, "resources/availability.html", {
-        "day": day,
-        "previous": day - timedelta(days=1),
-        "next": day + timedelta(days=1),
-        "rooms": rooms,
-        "hours": list(range(opening, closing)),
-        "can_book": booking_policy.can_create(request.user),
-    })
+    return render(
+        request,
+        "resources/availability.html",
+        {
+            "day": day,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "rooms": rooms,
+            "hours": list(range(opening, closing)),
+            "can_book": booking_policy.can_create(request.user),
+        },
+    )
 
 
 # Materials --------------------------------------------------------------------------------------
+
 
 class MaterialTable(TablePage):
     template_name = "resources/table.html"
@@ -282,7 +319,9 @@ class MaterialTable(TablePage):
         Filter("q", gettext_lazy("name"), lookup="name__icontains"),
     ]
     columns = [
-        Column(gettext_lazy("name"), "name", link=lambda m: reverse("resources:material", args=[m.public_id])),
+        Column(
+            gettext_lazy("name"), "name", link=lambda m: reverse("resources:material", args=[m.public_id])
+        ),
         Column(gettext_lazy("category"), "get_category_display"),
         Column(gettext_lazy("in stock"), "stock", numeric=True),
         Column(gettext_lazy("unit"), "unit"),
@@ -331,13 +370,19 @@ class MaterialFormPage(AreaFormPage):
 def material_detail(request, id):
     if not material_policy.can_read(request.user):
         raise Http404
-    material = get_object_or_404(material_policy.visible(request.user, selectors.material_list()), public_id=id)
-    return render(request, "resources/material_detail.html", {
-        "material": material,
-        "procurements": selectors.procurement_list().filter(material=material)[:50],
-        "issues": selectors.issue_list().filter(material=material)[:50],
-        "can_manage": material_policy.can_create(request.user),
-    })
+    material = get_object_or_404(
+        material_policy.visible(request.user, selectors.material_list()), public_id=id
+    )
+    return render(
+        request,
+        "resources/material_detail.html",
+        {
+            "material": material,
+            "procurements": selectors.procurement_list().filter(material=material)[:50],
+            "issues": selectors.issue_list().filter(material=material)[:50],
+            "can_manage": material_policy.can_create(request.user),
+        },
+    )
 
 
 def _material_choices(request):
@@ -356,8 +401,11 @@ class ProcurementTable(TablePage):
     ]
     columns = [
         Column(gettext_lazy("date"), "procured_on"),
-        Column(gettext_lazy("material"), "material.name",
-               link=lambda p: reverse("resources:material", args=[p.material.public_id])),
+        Column(
+            gettext_lazy("material"),
+            "material.name",
+            link=lambda p: reverse("resources:material", args=[p.material.public_id]),
+        ),
         Column(gettext_lazy("quantity"), "quantity", numeric=True),
         Column(gettext_lazy("unit"), "material.unit"),
         Column(gettext_lazy("unit price (yuan)"), "unit_price", numeric=True),
@@ -413,8 +461,11 @@ class IssueTable(TablePage):
     ]
     columns = [
         Column(gettext_lazy("date"), "issued_on"),
-        Column(gettext_lazy("material"), "material.name",
-               link=lambda p: reverse("resources:material", args=[p.material.public_id])),
+        Column(
+            gettext_lazy("material"),
+            "material.name",
+            link=lambda p: reverse("resources:material", args=[p.material.public_id]),
+        ),
         Column(gettext_lazy("quantity"), "quantity", numeric=True),
         Column(gettext_lazy("unit"), "material.unit"),
         Column(gettext_lazy("issued to"), "recipient"),
@@ -438,4 +489,3 @@ class IssueFormPage(_MovementFormPage):
 
     def save(self, request, form, obj):
         return services.issue_record(actor=request.user, **form.cleaned_data)
-

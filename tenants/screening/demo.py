@@ -41,32 +41,57 @@ def seed_demo(*, today: date) -> None:
     grade = SchoolClass.objects.order_by("grade").values_list("grade", flat=True).first()
     if grade is None or not Student.objects.filter(status="active", school_class__grade=grade).exists():
         return
-    counselor = (User.objects.filter(username="counselor").first() or User.objects.filter(username="psych").first()
-                 or next((u for u in User.objects.filter(is_active=True).order_by("pk")
-                          if u.has_role("counselor", "psychology_teacher")), None))
+    counselor = (
+        User.objects.filter(username="counselor").first()
+        or User.objects.filter(username="psych").first()
+        or next(
+            (
+                u
+                for u in User.objects.filter(is_active=True).order_by("pk")
+                if u.has_role("counselor", "psychology_teacher")
+            ),
+            None,
+        )
+    )
     if counselor is None:
         return
     title = f"{_school_year(today)}学年心理健康测评（{grade}年级 PHQ-9）"
     if Campaign.objects.filter(title=title).exists():
         return
-    students = list(Student.objects.filter(status="active", school_class__grade=grade)
-                    .select_related("school_class").order_by("school_class__name", "student_number"))
+    students = list(
+        Student.objects.filter(status="active", school_class__grade=grade)
+        .select_related("school_class")
+        .order_by("school_class__name", "student_number")
+    )
     if not Consent.objects.filter(purpose="screening").exists():
         refused = {3, 11}
         for index, student in enumerate(students):
             Consent.objects.create(
-                student=student, purpose="screening", status="refused" if index in refused else "granted",
-                guardian_name=student.guardian_name, recorded_on=today - timedelta(days=21), created_by=counselor,
+                student=student,
+                purpose="screening",
+                status="refused" if index in refused else "granted",
+                guardian_name=student.guardian_name,
+                recorded_on=today - timedelta(days=21),
+                created_by=counselor,
                 note="家长表示暂不参加" if index in refused else "家长会现场签字",
             )
     campaign = services.campaign_create(
-        actor=counselor, title=title, instrument_code="phq9", grade=grade,
-        opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=20),
+        actor=counselor,
+        title=title,
+        instrument_code="phq9",
+        grade=grade,
+        opens_on=today - timedelta(days=10),
+        closes_on=today + timedelta(days=20),
     )
     consenting = [s for s in students if selectors.may_be_screened(s)]
     for index, student in enumerate(consenting):
         if index % 10 in (2, 5, 8):  # about 70% screened
             continue
         total = TOTALS[index % len(TOTALS)]
-        services.screening_record(student=student, instrument="phq9", answers=_answers(total, index),
-                                  actor=counselor, campaign=campaign)
+        services.screening_record(
+            student=student,
+            instrument="phq9",
+            answers=_answers(total, index),
+            actor=counselor,
+            campaign=campaign,
+        )

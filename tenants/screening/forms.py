@@ -10,33 +10,52 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InstrumentForm(forms.Form):
-    code = forms.SlugField(label=_("Code"), max_length=30,
-                           help_text=_("Short letters and digits used in the API, e.g. “sleep5”."))
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=30,
+        help_text=_("Short letters and digits used in the API, e.g. “sleep5”."),
+    )
     name = forms.CharField(label=_("Name"), max_length=100)
     items = forms.IntegerField(label=_("Number of items"), min_value=1, max_value=200)
     item_min = forms.IntegerField(label=_("Lowest answer of each item"), initial=0)
     item_max = forms.IntegerField(label=_("Highest answer of each item"))
     bands = forms.CharField(
-        label=_("Bands"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One band per line: code, lowest-highest total, label, e.g. “low 0-7 低”. Bands must be "
-                    "contiguous and cover every possible total. Scoring is the sum of the answers."),
+        label=_("Bands"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One band per line: code, lowest-highest total, label, e.g. “low 0-7 低”. Bands must be "
+            "contiguous and cover every possible total. Scoring is the sum of the answers."
+        ),
     )
     item_texts = forms.CharField(
-        label=_("Item wording"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Item wording"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One item per line, in order, as the student reads it. Leave empty to show “第 N 题”."),
     )
-    licence = forms.CharField(label=_("Licence terms"), widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Who holds the copyright and on what terms the school may use it."))
+    licence = forms.CharField(
+        label=_("Licence terms"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who holds the copyright and on what terms the school may use it."),
+    )
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None:
-            kwargs.setdefault("initial", {
-                "code": instance.code, "name": instance.name, "items": instance.items, "item_min": instance.item_min,
-                "item_max": instance.item_max, "bands": registry.bands_as_text(instance.bands),
-                "licence": instance.licence, "active": instance.active,
-                "item_texts": "\n".join(instance.item_texts or []),
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "code": instance.code,
+                    "name": instance.name,
+                    "items": instance.items,
+                    "item_min": instance.item_min,
+                    "item_max": instance.item_max,
+                    "bands": registry.bands_as_text(instance.bands),
+                    "licence": instance.licence,
+                    "active": instance.active,
+                    "item_texts": "\n".join(instance.item_texts or []),
+                },
+            )
         super().__init__(*args, **kwargs)
         if instance is not None:
             self.fields["code"].disabled = True
@@ -59,18 +78,32 @@ def _grade_choices():
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     instrument_code = forms.ChoiceField(label=_("Instrument"))
-    grade = forms.TypedChoiceField(label=_("Grade"), required=False, coerce=int, empty_value=None,
-                                   help_text=_("Screen a whole grade, or choose one class below instead."))
-    school_class = forms.ModelChoiceField(label=_("Class"), required=False, queryset=SchoolClass.objects.none())
+    grade = forms.TypedChoiceField(
+        label=_("Grade"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Screen a whole grade, or choose one class below instead."),
+    )
+    school_class = forms.ModelChoiceField(
+        label=_("Class"), required=False, queryset=SchoolClass.objects.none()
+    )
     opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
     closes_on = forms.DateField(label=_("Closes on"), widget=DATE)
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None:
-            kwargs.setdefault("initial", {
-                "title": instance.title, "instrument_code": instance.instrument_code, "grade": instance.grade,
-                "school_class": instance.school_class, "opens_on": instance.opens_on, "closes_on": instance.closes_on,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": instance.title,
+                    "instrument_code": instance.instrument_code,
+                    "grade": instance.grade,
+                    "school_class": instance.school_class,
+                    "opens_on": instance.opens_on,
+                    "closes_on": instance.closes_on,
+                },
+            )
         super().__init__(*args, **kwargs)
         self.fields["instrument_code"].choices = registry.instrument_choices()
         self.fields["grade"].choices = _grade_choices()
@@ -98,7 +131,9 @@ class AnswersForm(forms.Form):
             low, high = item["choices"][0][0], item["choices"][-1][0]
             if choices_widget:
                 field = forms.TypedChoiceField(
-                    label=f"{item['number']}. {item['text']}", coerce=int, widget=forms.RadioSelect,
+                    label=f"{item['number']}. {item['text']}",
+                    coerce=int,
+                    widget=forms.RadioSelect,
                     choices=[(v, label) for v, label in item["choices"]],
                     error_messages={"required": _("Please answer item %(n)d.") % {"n": item["number"]}},
                 )
@@ -106,10 +141,16 @@ class AnswersForm(forms.Form):
                 field = forms.IntegerField(
                     label=f"{item['number']}. {item['text']}",
                     widget=forms.NumberInput(attrs={"min": low, "max": high, "step": 1}),
-                    help_text=_("%(low)d-%(high)d: %(labels)s") % {
-                        "low": low, "high": high, "labels": "，".join(f"{v} {label}" for v, label in item["choices"])},
-                    error_messages={"required": _("Item %(n)d needs an answer.") % {"n": item["number"]},
-                                    "invalid": _("Item %(n)d must be a whole number.") % {"n": item["number"]}},
+                    help_text=_("%(low)d-%(high)d: %(labels)s")
+                    % {
+                        "low": low,
+                        "high": high,
+                        "labels": "，".join(f"{v} {label}" for v, label in item["choices"]),
+                    },
+                    error_messages={
+                        "required": _("Item %(n)d needs an answer.") % {"n": item["number"]},
+                        "invalid": _("Item %(n)d must be a whole number.") % {"n": item["number"]},
+                    },
                 )
             self.fields[f"item_{item['index']}"] = field
 

@@ -67,7 +67,9 @@ def _defined_texts(instrument) -> list[str] | None:
     """The wording a school wrote for its own instrument, when there is one line per item."""
     from tenants.screening.models import InstrumentDefinition
 
-    texts = InstrumentDefinition.objects.filter(code=instrument.code).values_list("item_texts", flat=True).first()
+    texts = (
+        InstrumentDefinition.objects.filter(code=instrument.code).values_list("item_texts", flat=True).first()
+    )
     return texts if texts and len(texts) == instrument.item_count else None
 
 

@@ -33,7 +33,9 @@ class InstrumentDefinition(AuthoredModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=models.Q(items__gte=1), name="screening_instrument_has_items"),
-            models.CheckConstraint(condition=models.Q(item_max__gt=models.F("item_min")), name="screening_instrument_range"),
+            models.CheckConstraint(
+                condition=models.Q(item_max__gt=models.F("item_min")), name="screening_instrument_range"
+            ),
         ]
 
     def __str__(self):
@@ -46,15 +48,23 @@ class Campaign(AuthoredModel):
     title = models.CharField(_("title"), max_length=200)
     instrument_code = models.CharField(_("instrument"), max_length=30)
     grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
-    school_class = models.ForeignKey(SchoolClass, verbose_name=_("class"), on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    school_class = models.ForeignKey(
+        SchoolClass,
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
 
     class Meta:
         ordering = ["-opens_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="screening_campaign_dates"),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="screening_campaign_dates"
+            ),
             models.CheckConstraint(
                 condition=models.Q(grade__isnull=False, school_class__isnull=True)
                 | models.Q(grade__isnull=True, school_class__isnull=False),
@@ -68,14 +78,18 @@ class Campaign(AuthoredModel):
 
 class Response(PublicModel):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="screenings")
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
     instrument_code = models.CharField(max_length=30)
     answers = EncryptedTextField()  # a JSON list
     complete = models.BooleanField(default=True)
     total = models.SmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=30, blank=True)
     safety_flag = models.BooleanField(default=False)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     via_link = models.BooleanField(default=False)
     taken_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)

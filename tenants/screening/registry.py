@@ -43,20 +43,31 @@ def bands_from_text(text: str) -> list[dict]:
             raise ValueError(
                 _("Line %(n)d: write a band as “code lower-upper label”, e.g. “low 0-7 低”.") % {"n": number}
             ) from None
-        result.append({"code": code, "lower": lower, "upper": upper, "label_zh": parts[2] if len(parts) > 2 else code})
+        result.append(
+            {"code": code, "lower": lower, "upper": upper, "label_zh": parts[2] if len(parts) > 2 else code}
+        )
     return result
 
 
 def bands_as_text(bands: list[dict]) -> str:
-    return "\n".join(f"{b['code']} {b['lower']}-{b['upper']} {b.get('label_zh', '')}".rstrip() for b in bands or [])
+    return "\n".join(
+        f"{b['code']} {b['lower']}-{b['upper']} {b.get('label_zh', '')}".rstrip() for b in bands or []
+    )
 
 
 def definition_instrument(definition: InstrumentDefinition) -> Instrument:
     """The Instrument a definition describes. Raises ValueError when the definition cannot score."""
     return Instrument(
-        code=definition.code, name_zh=definition.name, name_en=definition.name, abbreviation=definition.name,
-        item_count=definition.items, item_min=definition.item_min, item_max=definition.item_max,
-        bands=bands_from_json(definition.bands), licence=definition.licence, builtin=False,
+        code=definition.code,
+        name_zh=definition.name,
+        name_en=definition.name,
+        abbreviation=definition.name,
+        item_count=definition.items,
+        item_min=definition.item_min,
+        item_max=definition.item_max,
+        bands=bands_from_json(definition.bands),
+        licence=definition.licence,
+        builtin=False,
     )
 
 
@@ -67,14 +78,20 @@ def check_definition(definition: InstrumentDefinition) -> None:
         errors["code"] = [_("This code belongs to a built-in instrument.")]
     if definition.items is not None and definition.items < 1:
         errors["items"] = [_("An instrument needs at least one item.")]
-    if definition.item_min is not None and definition.item_max is not None and definition.item_max <= definition.item_min:
+    if (
+        definition.item_min is not None
+        and definition.item_max is not None
+        and definition.item_max <= definition.item_min
+    ):
         errors["item_max"] = [_("The highest answer must be above the lowest.")]
     if not errors:
         try:
             bands = bands_from_json(definition.bands)
             from tenants.care.instruments import validate_bands
 
-            validate_bands(bands, definition.items * definition.item_min, definition.items * definition.item_max)
+            validate_bands(
+                bands, definition.items * definition.item_min, definition.items * definition.item_max
+            )
         except ValueError as exc:
             errors["bands"] = [str(exc)]
     if errors:

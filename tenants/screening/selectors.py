@@ -15,15 +15,20 @@ GRANTED = "granted"
 def latest_consent_status(student_ref=None):
     """A subquery: the status of the latest screening consent of the student (OuterRef("pk") by default)."""
     return Subquery(
-        Consent.objects.filter(student=student_ref if student_ref is not None else OuterRef("pk"), purpose="screening")
-        .order_by("-recorded_on", "-id").values("status")[:1]
+        Consent.objects.filter(
+            student=student_ref if student_ref is not None else OuterRef("pk"), purpose="screening"
+        )
+        .order_by("-recorded_on", "-id")
+        .values("status")[:1]
     )
 
 
 def consent_in_force(student) -> str | None:
     """The status of the student's latest screening consent ("granted", "refused", "withdrawn"),
     or None when no guardian answer is recorded."""
-    latest = Consent.objects.filter(student=student, purpose="screening").order_by("-recorded_on", "-id").first()
+    latest = (
+        Consent.objects.filter(student=student, purpose="screening").order_by("-recorded_on", "-id").first()
+    )
     return latest.status if latest else None
 
 
@@ -45,11 +50,14 @@ def eligible_students(campaign):
     """The active students of the campaign's grade or class, each annotated with `consent` (latest
     status or None), `excluded` (no granted consent) and `screened` (a response in this campaign)."""
     return (
-        Student.objects.filter(status="active").filter(campaign_scope(campaign))
+        Student.objects.filter(status="active")
+        .filter(campaign_scope(campaign))
         .select_related("school_class")
         .annotate(
             consent=latest_consent_status(),
-            screened=Exists(Response.objects.filter(campaign=campaign, student=OuterRef("pk"), archived_at__isnull=True)),
+            screened=Exists(
+                Response.objects.filter(campaign=campaign, student=OuterRef("pk"), archived_at__isnull=True)
+            ),
         )
         .order_by("school_class__grade", "school_class__name", "student_number")
     )
@@ -144,4 +152,6 @@ def with_follow_up(queryset):
 
 def awaiting_follow_up(queryset=None):
     """Positive screens with no counseling session or crisis case since."""
-    return with_follow_up(queryset if queryset is not None else responses()).filter(positive=True, followed_up=False)
+    return with_follow_up(queryset if queryset is not None else responses()).filter(
+        positive=True, followed_up=False
+    )

@@ -24,12 +24,31 @@ LINK_DAYS = 7
 # --------------------------------------------------------------------------------------------
 # Instruments
 
+
 @transaction.atomic
-def instrument_define(*, actor, code: str, name: str, items: int, item_min: int, item_max: int, bands,
-                      licence: str, active: bool = True, item_texts=()) -> InstrumentDefinition:
+def instrument_define(
+    *,
+    actor,
+    code: str,
+    name: str,
+    items: int,
+    item_min: int,
+    item_max: int,
+    bands,
+    licence: str,
+    active: bool = True,
+    item_texts=(),
+) -> InstrumentDefinition:
     definition = InstrumentDefinition(
-        code=(code or "").strip(), name=(name or "").strip(), items=items, item_min=item_min, item_max=item_max,
-        bands=bands, licence=(licence or "").strip(), active=active, created_by=actor,
+        code=(code or "").strip(),
+        name=(name or "").strip(),
+        items=items,
+        item_min=item_min,
+        item_max=item_max,
+        bands=bands,
+        licence=(licence or "").strip(),
+        active=active,
+        created_by=actor,
         item_texts=[str(t).strip() for t in item_texts or ()],
     )
     _validate_definition(definition)
@@ -43,8 +62,14 @@ def instrument_update(definition: InstrumentDefinition, *, actor, data: dict) ->
     if scoring & set(data) and Response.objects.filter(instrument_code=definition.code).exists():
         changed = [f for f in scoring & set(data) if data[f] != getattr(definition, f)]
         if changed:
-            raise ValidationError({changed[0]: _("Responses were already scored with this instrument; "
-                                                 "define a new instrument instead of changing its scoring.")})
+            raise ValidationError(
+                {
+                    changed[0]: _(
+                        "Responses were already scored with this instrument; "
+                        "define a new instrument instead of changing its scoring."
+                    )
+                }
+            )
     if "code" in data and data["code"] != definition.code:
         raise ValidationError({"code": _("The code of an instrument cannot change.")})
     for name, value in data.items():
@@ -63,7 +88,8 @@ def _validate_definition(definition):
     if definition.item_texts and len(definition.item_texts) != definition.items:
         errors.setdefault("item_texts", []).append(
             _("Write one line per item: %(items)d items, %(texts)d lines.")
-            % {"items": definition.items or 0, "texts": len(definition.item_texts)})
+            % {"items": definition.items or 0, "texts": len(definition.item_texts)}
+        )
     try:
         if not errors.keys() & {"items", "item_min", "item_max", "bands", "code"}:
             registry.check_definition(definition)
@@ -77,6 +103,7 @@ def _validate_definition(definition):
 # --------------------------------------------------------------------------------------------
 # Campaigns
 
+
 def _check_campaign(data: dict):
     code = data.get("instrument_code")
     if code is not None and registry.instrument_for(code, active_only=True) is None:
@@ -88,9 +115,17 @@ def _check_campaign(data: dict):
 
 
 @transaction.atomic
-def campaign_create(*, actor, title, instrument_code, opens_on, closes_on, grade=None, school_class=None) -> Campaign:
-    data = dict(title=title, instrument_code=instrument_code, opens_on=opens_on, closes_on=closes_on,
-                grade=grade, school_class=school_class)
+def campaign_create(
+    *, actor, title, instrument_code, opens_on, closes_on, grade=None, school_class=None
+) -> Campaign:
+    data = dict(
+        title=title,
+        instrument_code=instrument_code,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        grade=grade,
+        school_class=school_class,
+    )
     _check_campaign(data)
     return model_create(Campaign, actor=actor, data=data)
 
@@ -102,23 +137,38 @@ def campaign_update(campaign: Campaign, *, actor, data: dict) -> Campaign:
         merged["school_class"] = None
     if "school_class" in data and data["school_class"] is not None and "grade" not in data:
         merged["grade"] = None
-    if "instrument_code" in data and data["instrument_code"] != campaign.instrument_code \
-            and campaign.responses.exists():
-        raise ValidationError({"instrument_code": _("Responses were already recorded; the instrument cannot change.")})
-    _check_campaign({"instrument_code": data.get("instrument_code"), "grade": merged["grade"],
-                     "school_class": merged["school_class"]})
-    return model_update(campaign, data={**data, "grade": merged["grade"], "school_class": merged["school_class"]})
+    if (
+        "instrument_code" in data
+        and data["instrument_code"] != campaign.instrument_code
+        and campaign.responses.exists()
+    ):
+        raise ValidationError(
+            {"instrument_code": _("Responses were already recorded; the instrument cannot change.")}
+        )
+    _check_campaign(
+        {
+            "instrument_code": data.get("instrument_code"),
+            "grade": merged["grade"],
+            "school_class": merged["school_class"],
+        }
+    )
+    return model_update(
+        campaign, data={**data, "grade": merged["grade"], "school_class": merged["school_class"]}
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Responses
+
 
 def _resolve(instrument) -> Instrument:
     if isinstance(instrument, Instrument):
         return instrument
     found = registry.instrument_for(instrument, active_only=True)
     if found is None:
-        raise ValidationError({"instrument": _("Unknown instrument. Choose PHQ-9, GAD-7, K6 or one defined in the registry.")})
+        raise ValidationError(
+            {"instrument": _("Unknown instrument. Choose PHQ-9, GAD-7, K6 or one defined in the registry.")}
+        )
     return found
 
 
@@ -130,9 +180,14 @@ def screening_record(*, student, instrument, answers, actor=None, campaign=None,
     if student.status != "active":
         raise ValidationError({"student": _("This student is archived and cannot be screened.")})
     if not selectors.may_be_screened(student):
-        raise ValidationError({"student": _(
-            "No guardian consent to screening is in force for this student: they cannot be screened. "
-            "Record the guardian's consent first.")})
+        raise ValidationError(
+            {
+                "student": _(
+                    "No guardian consent to screening is in force for this student: they cannot be screened. "
+                    "Record the guardian's consent first."
+                )
+            }
+        )
     if campaign is not None:
         if campaign.instrument_code != instrument.code:
             raise ValidationError({"instrument": _("This campaign uses another instrument.")})
@@ -141,9 +196,16 @@ def screening_record(*, student, instrument, answers, actor=None, campaign=None,
     answers = list(answers) if isinstance(answers, (list, tuple)) else answers
     result = score(instrument, answers)  # AnswerError (a ValidationError keyed answers / answers[i])
     response = Response(
-        student=student, campaign=campaign, instrument_code=instrument.code, answers=json.dumps(answers),
-        complete=result.complete, total=result.total, band=result.band or "", safety_flag=result.safety_flag,
-        entered_by=actor if getattr(actor, "pk", None) else None, via_link=via_link,
+        student=student,
+        campaign=campaign,
+        instrument_code=instrument.code,
+        answers=json.dumps(answers),
+        complete=result.complete,
+        total=result.total,
+        band=result.band or "",
+        safety_flag=result.safety_flag,
+        entered_by=actor if getattr(actor, "pk", None) else None,
+        via_link=via_link,
     )
     response.save()
     audit(actor=actor, action="create", subject="screening.response", student=student, obj=response)
@@ -151,8 +213,13 @@ def screening_record(*, student, instrument, answers, actor=None, campaign=None,
     if result.safety_flag:
         from tenants.crisis.services import case_open
 
-        response.crisis_case = case_open(student=student, level="high", identified_how="screening",
-                                         actor=actor if getattr(actor, "pk", None) else None, screening=response)
+        response.crisis_case = case_open(
+            student=student,
+            level="high",
+            identified_how="screening",
+            actor=actor if getattr(actor, "pk", None) else None,
+            screening=response,
+        )
     return response
 
 
@@ -171,6 +238,7 @@ def crisis_case_of(response: Response):
 # --------------------------------------------------------------------------------------------
 # One-time student links
 
+
 def _hash(token: str) -> str:
     return hashlib.sha256((token or "").encode()).hexdigest()
 
@@ -182,11 +250,19 @@ def link_issue(*, actor, campaign: Campaign, student) -> str:
     if not selectors.is_eligible(campaign, student):
         raise ValidationError({"student": _("This student is not in the campaign's grade or class.")})
     if not selectors.may_be_screened(student):
-        raise ValidationError({"student": _(
-            "No guardian consent to screening is in force for this student: they cannot be screened.")})
+        raise ValidationError(
+            {
+                "student": _(
+                    "No guardian consent to screening is in force for this student: they cannot be screened."
+                )
+            }
+        )
     token = secrets.token_urlsafe(32)
     StudentLink.objects.create(
-        token_hash=_hash(token), student=student, campaign=campaign, created_by=actor,
+        token_hash=_hash(token),
+        student=student,
+        campaign=campaign,
+        created_by=actor,
         expires_at=timezone.now() + timedelta(days=LINK_DAYS),
     )
     return token
@@ -218,8 +294,14 @@ def link_by_token(token: str, *, lock: bool = False) -> StudentLink:
 def link_submit(*, token: str, answers) -> Response:
     """The student's own answers through a one-time link. The link works once."""
     link = link_by_token(token, lock=True)
-    response = screening_record(student=link.student, instrument=link.campaign.instrument_code, answers=answers,
-                                actor=None, campaign=link.campaign, via_link=True)
+    response = screening_record(
+        student=link.student,
+        instrument=link.campaign.instrument_code,
+        answers=answers,
+        actor=None,
+        campaign=link.campaign,
+        via_link=True,
+    )
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     return response
@@ -234,7 +316,11 @@ def campaign_delete(campaign: Campaign, *, actor) -> None:
 
 @transaction.atomic
 def instrument_delete(definition: InstrumentDefinition, *, actor) -> None:
-    if Response.objects.filter(instrument_code=definition.code).exists() \
-            or Campaign.objects.filter(instrument_code=definition.code).exists():
-        raise ValidationError(_("This instrument is used by campaigns or responses: mark it not in use instead."))
+    if (
+        Response.objects.filter(instrument_code=definition.code).exists()
+        or Campaign.objects.filter(instrument_code=definition.code).exists()
+    ):
+        raise ValidationError(
+            _("This instrument is used by campaigns or responses: mark it not in use instead.")
+        )
     definition.delete()

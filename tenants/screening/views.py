@@ -32,7 +32,9 @@ TABS = [
 
 
 def _tabs(request, current: str):
-    return [(reverse(name), label, name == current) for name, label, pol in TABS if pol.can_read(request.user)]
+    return [
+        (reverse(name), label, name == current) for name, label, pol in TABS if pol.can_read(request.user)
+    ]
 
 
 COVERAGE_DEFINITION = gettext_lazy(
@@ -63,14 +65,25 @@ class CampaignTable(TablePage):
     policy = campaign_policy
     export_name = "心理测评计划"
     template_name = "screening/table.html"
-    empty_text = gettext_lazy("No screening campaigns yet. Start one for a grade or a class; record guardians' "
-                              "consent before students are screened.")
+    empty_text = gettext_lazy(
+        "No screening campaigns yet. Start one for a grade or a class; record guardians' "
+        "consent before students are screened."
+    )
     filters = [
-        Filter("instrument", gettext_lazy("Instrument"), choices=lambda r: registry.instrument_choices(active_only=False),
-               lookup="instrument_code"),
-        Filter("grade", gettext_lazy("Grade"),
-               choices=lambda r: [(g, _("Grade %(g)d") % {"g": g}) for g in range(1, 13)],
-               apply=lambda qs, v: qs.filter(grade=v) | qs.filter(school_class__grade=v) if v.isdigit() else qs.none()),
+        Filter(
+            "instrument",
+            gettext_lazy("Instrument"),
+            choices=lambda r: registry.instrument_choices(active_only=False),
+            lookup="instrument_code",
+        ),
+        Filter(
+            "grade",
+            gettext_lazy("Grade"),
+            choices=lambda r: [(g, _("Grade %(g)d") % {"g": g}) for g in range(1, 13)],
+            apply=lambda qs, v: (
+                qs.filter(grade=v) | qs.filter(school_class__grade=v) if v.isdigit() else qs.none()
+            ),
+        ),
         Filter("q", gettext_lazy("Search"), lookup="title__icontains"),
     ]
 
@@ -83,7 +96,11 @@ class CampaignTable(TablePage):
     def columns(self):
         exporting = self.request.GET.get("export") == "xlsx"
         return [
-            Column(gettext_lazy("Title"), "title", link=lambda c: reverse("screening:campaign", args=[c.public_id])),
+            Column(
+                gettext_lazy("Title"),
+                "title",
+                link=lambda c: reverse("screening:campaign", args=[c.public_id]),
+            ),
             Column(gettext_lazy("Instrument"), lambda c: registry.instrument_name(c.instrument_code)),
             Column(gettext_lazy("Grade or class"), _scope),
             Column(gettext_lazy("Opens on"), "opens_on"),
@@ -91,8 +108,11 @@ class CampaignTable(TablePage):
             Column(gettext_lazy("Eligible"), lambda c: self._cov(c).eligible, numeric=True),
             Column(gettext_lazy("Excluded (no consent)"), lambda c: self._cov(c).excluded, numeric=True),
             Column(gettext_lazy("Screened"), lambda c: self._cov(c).screened, numeric=True),
-            Column(gettext_lazy("Coverage"), (lambda c: self._cov(c).percent) if exporting else
-                   (lambda c: self._cov(c).display), numeric=True),
+            Column(
+                gettext_lazy("Coverage"),
+                (lambda c: self._cov(c).percent) if exporting else (lambda c: self._cov(c).display),
+                numeric=True,
+            ),
         ]
 
     def get_queryset(self, request):
@@ -213,13 +233,21 @@ class CampaignDetail(TablePage):
         response = self.latest.get(student.pk)
         view = ""
         if response is not None:
-            view = format_html(' · <a href="{}">{}</a>', reverse("screening:response", args=[response.public_id]),
-                               _("View response"))
+            view = format_html(
+                ' · <a href="{}">{}</a>',
+                reverse("screening:response", args=[response.public_id]),
+                _("View response"),
+            )
         return format_html(
             '<a href="{}">{}</a> · <form method="post" action="{}" class="inline">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button type="submit" class="link" style="color:var(--brand)">{}</button></form>{}',
-            enter, _("Enter answers"), link, self._csrf(), _("Student link"), view,
+            enter,
+            _("Enter answers"),
+            link,
+            self._csrf(),
+            _("Student link"),
+            view,
         )
 
     def _csrf(self):
@@ -247,22 +275,34 @@ class CampaignDetail(TablePage):
         if self.clinical:
             for response in selectors.responses().filter(campaign=self.campaign).order_by("taken_at", "id"):
                 self.latest[response.student_id] = response
-            audit(actor=request.user, action="export" if request.GET.get("export") == "xlsx" else "list",
-                  subject="screening.response", obj=self.campaign)
+            audit(
+                actor=request.user,
+                action="export" if request.GET.get("export") == "xlsx" else "list",
+                subject="screening.response",
+                obj=self.campaign,
+            )
         return super().get(request, *args, **kwargs)
 
     def get_actions(self, request):
         actions = []
         if campaign_policy.can_change(request.user, self.campaign):
-            actions.append(Action(gettext_lazy("Edit campaign"),
-                                  reverse("screening:campaign_edit", args=[self.campaign.public_id]), primary=False))
+            actions.append(
+                Action(
+                    gettext_lazy("Edit campaign"),
+                    reverse("screening:campaign_edit", args=[self.campaign.public_id]),
+                    primary=False,
+                )
+            )
         return actions
 
     def extra_context(self, request):
         return {
-            "tabs": _tabs(request, "screening:index"), "campaign": self.campaign,
-            "coverage": selectors.coverage_of(self.campaign), "definition": COVERAGE_DEFINITION,
-            "scope": _scope(self.campaign), "instrument_name": registry.instrument_name(self.campaign.instrument_code),
+            "tabs": _tabs(request, "screening:index"),
+            "campaign": self.campaign,
+            "coverage": selectors.coverage_of(self.campaign),
+            "definition": COVERAGE_DEFINITION,
+            "scope": _scope(self.campaign),
+            "instrument_name": registry.instrument_name(self.campaign.instrument_code),
         }
 
 
@@ -271,10 +311,20 @@ class CampaignDetail(TablePage):
 
 
 def _render_entry(request, campaign, student, instrument, form, status=200):
-    return render(request, "screening/entry.html", {
-        "title": _("Enter answers"), "campaign": campaign, "student": student, "instrument": instrument,
-        "form": form, "stem": stem_for(instrument), "tabs": _tabs(request, "screening:index"),
-    }, status=status)
+    return render(
+        request,
+        "screening/entry.html",
+        {
+            "title": _("Enter answers"),
+            "campaign": campaign,
+            "student": student,
+            "instrument": instrument,
+            "form": form,
+            "stem": stem_for(instrument),
+            "tabs": _tabs(request, "screening:index"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -292,8 +342,13 @@ def enter(request, id, student_id):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    response = services.screening_record(student=student, instrument=instrument,
-                                                         answers=form.answers(), actor=request.user, campaign=campaign)
+                    response = services.screening_record(
+                        student=student,
+                        instrument=instrument,
+                        answers=form.answers(),
+                        actor=request.user,
+                        campaign=campaign,
+                    )
             except AnswerError as exc:
                 form.add_answer_errors(exc)
             except ValidationError as exc:
@@ -304,8 +359,13 @@ def enter(request, id, student_id):
                 return redirect(reverse("screening:response", args=[response.public_id]))
         return _render_entry(request, campaign, student, instrument, form, status=400)
     if student.consent != selectors.GRANTED:
-        form.add_error(None, _("No guardian consent to screening is in force for this student: they cannot be "
-                               "screened. Record the guardian's consent first."))
+        form.add_error(
+            None,
+            _(
+                "No guardian consent to screening is in force for this student: they cannot be "
+                "screened. Record the guardian's consent first."
+            ),
+        )
     return _render_entry(request, campaign, student, instrument, form)
 
 
@@ -320,8 +380,13 @@ def link_issue(request, id, student_id):
     if not campaign_policy.can_create(request.user):
         raise PermissionDenied
     student = get_object_or_404(selectors.eligible_students(campaign), public_id=student_id)
-    context = {"title": _("Student link"), "campaign": campaign, "student": student,
-               "tabs": _tabs(request, "screening:index"), "days": services.LINK_DAYS}
+    context = {
+        "title": _("Student link"),
+        "campaign": campaign,
+        "student": student,
+        "tabs": _tabs(request, "screening:index"),
+        "days": services.LINK_DAYS,
+    }
     try:
         token = services.link_issue(actor=request.user, campaign=campaign, student=student)
     except ValidationError as exc:
@@ -337,7 +402,12 @@ def take(request, token):
     try:
         link = services.link_by_token(token)
     except services.LinkUnusable as exc:
-        return render(request, "screening/take_closed.html", {"reason": exc.reason}, status=410 if exc.reason != "unknown" else 404)
+        return render(
+            request,
+            "screening/take_closed.html",
+            {"reason": exc.reason},
+            status=410 if exc.reason != "unknown" else 404,
+        )
     instrument = registry.instrument_for(link.campaign.instrument_code)
     if instrument is None:
         return render(request, "screening/take_closed.html", {"reason": "unknown"}, status=404)
@@ -355,9 +425,17 @@ def take(request, token):
                 return render(request, "screening/take_closed.html", {"reason": "closed"}, status=410)
             else:
                 return render(request, "screening/take_thanks.html", {})
-    return render(request, "screening/take.html", {
-        "instrument": instrument, "form": form, "stem": stem_for(instrument), "notice": instrument.notice,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "screening/take.html",
+        {
+            "instrument": instrument,
+            "form": form,
+            "stem": stem_for(instrument),
+            "notice": instrument.notice,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,27 +444,48 @@ def take(request, token):
 
 class ResponseTable(TablePage):
     title = gettext_lazy("Screening responses")
-    intro = gettext_lazy("Every response, newest first. A safety flag (PHQ-9 item 9 ≥ 1) opens a crisis case.")
+    intro = gettext_lazy(
+        "Every response, newest first. A safety flag (PHQ-9 item 9 ≥ 1) opens a crisis case."
+    )
     policy = response_policy
     export_name = "测评结果"
     template_name = "screening/table.html"
     empty_text = gettext_lazy("No responses yet. Open a campaign and enter answers, or send a student link.")
     filters = [
-        Filter("instrument", gettext_lazy("Instrument"), choices=lambda r: registry.instrument_choices(active_only=False),
-               lookup="instrument_code"),
-        Filter("flag", gettext_lazy("Safety flag"), choices=[("yes", gettext_lazy("Safety flag only"))],
-               apply=lambda qs, v: qs.filter(safety_flag=True)),
-        Filter("follow", gettext_lazy("Follow-up"), choices=[
-            ("waiting", gettext_lazy("Positive, not yet followed up")), ("positive", gettext_lazy("Positive screens"))],
-            apply=lambda qs, v: qs.filter(positive=True, **({"followed_up": False} if v == "waiting" else {}))),
+        Filter(
+            "instrument",
+            gettext_lazy("Instrument"),
+            choices=lambda r: registry.instrument_choices(active_only=False),
+            lookup="instrument_code",
+        ),
+        Filter(
+            "flag",
+            gettext_lazy("Safety flag"),
+            choices=[("yes", gettext_lazy("Safety flag only"))],
+            apply=lambda qs, v: qs.filter(safety_flag=True),
+        ),
+        Filter(
+            "follow",
+            gettext_lazy("Follow-up"),
+            choices=[
+                ("waiting", gettext_lazy("Positive, not yet followed up")),
+                ("positive", gettext_lazy("Positive screens")),
+            ],
+            apply=lambda qs, v: qs.filter(
+                positive=True, **({"followed_up": False} if v == "waiting" else {})
+            ),
+        ),
         Filter("q", gettext_lazy("Search"), lookup="student__name__icontains"),
     ]
 
     @property
     def columns(self):
         return [
-            Column(gettext_lazy("Taken at"), lambda r: r.taken_at.strftime("%Y-%m-%d %H:%M"),
-                   link=lambda r: reverse("screening:response", args=[r.public_id])),
+            Column(
+                gettext_lazy("Taken at"),
+                lambda r: r.taken_at.strftime("%Y-%m-%d %H:%M"),
+                link=lambda r: reverse("screening:response", args=[r.public_id]),
+            ),
             Column(gettext_lazy("Student"), "student.name"),
             Column(gettext_lazy("Class"), lambda r: str(r.student.school_class)),
             Column(gettext_lazy("Instrument"), lambda r: registry.instrument_name(r.instrument_code)),
@@ -404,8 +503,11 @@ class ResponseTable(TablePage):
 
     def get(self, request, *args, **kwargs):
         if response_policy.can_read(request.user):
-            audit(actor=request.user, action="export" if request.GET.get("export") == "xlsx" else "list",
-                  subject="screening.response")
+            audit(
+                actor=request.user,
+                action="export" if request.GET.get("export") == "xlsx" else "list",
+                subject="screening.response",
+            )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self, request):
@@ -418,7 +520,13 @@ class ResponseTable(TablePage):
 @login_required
 def response_detail(request, id):
     response = get_object_or_404(response_policy.visible(request.user, selectors.responses()), public_id=id)
-    audit(actor=request.user, action="view", subject="screening.response", student=response.student, obj=response)
+    audit(
+        actor=request.user,
+        action="view",
+        subject="screening.response",
+        student=response.student,
+        obj=response,
+    )
     instrument = registry.instrument_for(response.instrument_code)
     answers = services.answers_of(response)
     rows = []
@@ -430,10 +538,19 @@ def response_detail(request, id):
     band_label = ""
     if instrument and response.band:
         band_label = next((b.label_zh for b in instrument.bands if b.code == response.band), response.band)
-    return render(request, "screening/response_detail.html", {
-        "title": _("Screening response"), "response": response, "instrument": instrument, "rows": rows,
-        "band_label": band_label, "case": services.crisis_case_of(response), "tabs": _tabs(request, "screening:responses"),
-    })
+    return render(
+        request,
+        "screening/response_detail.html",
+        {
+            "title": _("Screening response"),
+            "response": response,
+            "instrument": instrument,
+            "rows": rows,
+            "band_label": band_label,
+            "case": services.crisis_case_of(response),
+            "tabs": _tabs(request, "screening:responses"),
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,20 +567,30 @@ def _instrument_rows():
 
 class InstrumentTable(TablePage):
     title = gettext_lazy("Screening instruments (量表)")
-    intro = gettext_lazy("Built-in instruments are scored exactly as published. A school may define its own: item "
-                         "range, sum scoring and bands, with the licence terms under which it may be used.")
+    intro = gettext_lazy(
+        "Built-in instruments are scored exactly as published. A school may define its own: item "
+        "range, sum scoring and bands, with the licence terms under which it may be used."
+    )
     policy = instrument_policy
     export_name = "测评量表"
     template_name = "screening/table.html"
     empty_text = gettext_lazy("No instruments.")
     filters = [
-        Filter("kind", gettext_lazy("Kind"), choices=[("builtin", gettext_lazy("Built-in")),
-                                                    ("defined", gettext_lazy("Defined by the school"))],
-               apply=lambda rows, v: [r for r in rows if r["instrument"].builtin == (v == "builtin")]),
+        Filter(
+            "kind",
+            gettext_lazy("Kind"),
+            choices=[
+                ("builtin", gettext_lazy("Built-in")),
+                ("defined", gettext_lazy("Defined by the school")),
+            ],
+            apply=lambda rows, v: [r for r in rows if r["instrument"].builtin == (v == "builtin")],
+        ),
     ]
 
     def edit_link(self, row):
-        if row["definition"] is not None and instrument_policy.can_change(self.request.user, row["definition"]):
+        if row["definition"] is not None and instrument_policy.can_change(
+            self.request.user, row["definition"]
+        ):
             return reverse("screening:instrument_edit", args=[row["definition"].public_id])
         return None
 
@@ -473,11 +600,19 @@ class InstrumentTable(TablePage):
             Column(gettext_lazy("Code"), lambda r: r["instrument"].code),
             Column(gettext_lazy("Name"), lambda r: r["instrument"].name_zh, link=self.edit_link),
             Column(gettext_lazy("Items"), lambda r: r["instrument"].item_count, numeric=True),
-            Column(gettext_lazy("Answer range"), lambda r: f"{r['instrument'].item_min}-{r['instrument'].item_max}"),
-            Column(gettext_lazy("Bands"), lambda r: "；".join(
-                f"{b.lower}-{b.upper} {b.label_zh}" for b in r["instrument"].bands)),
+            Column(
+                gettext_lazy("Answer range"),
+                lambda r: f"{r['instrument'].item_min}-{r['instrument'].item_max}",
+            ),
+            Column(
+                gettext_lazy("Bands"),
+                lambda r: "；".join(f"{b.lower}-{b.upper} {b.label_zh}" for b in r["instrument"].bands),
+            ),
             Column(gettext_lazy("Licence terms"), lambda r: r["instrument"].licence),
-            Column(gettext_lazy("Kind"), lambda r: _("Built-in") if r["instrument"].builtin else _("Defined by the school")),
+            Column(
+                gettext_lazy("Kind"),
+                lambda r: _("Built-in") if r["instrument"].builtin else _("Defined by the school"),
+            ),
         ]
 
     def get_queryset(self, request):
@@ -505,7 +640,9 @@ class InstrumentFormPage(FormPage):
         self.kwargs = kwargs
         if not kwargs.get("id"):
             return None
-        return get_object_or_404(instrument_policy.visible(request.user, selectors.definitions()), public_id=kwargs["id"])
+        return get_object_or_404(
+            instrument_policy.visible(request.user, selectors.definitions()), public_id=kwargs["id"]
+        )
 
     def form_kwargs(self, request, obj):
         return {"instance": obj}
@@ -519,4 +656,3 @@ class InstrumentFormPage(FormPage):
 
     def success_url(self, request, saved):
         return reverse("screening:instruments")
-

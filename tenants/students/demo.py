@@ -21,12 +21,72 @@ GRADES_BY_TYPE = {
 }
 STUDENTS_PER_CLASS = 10
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
-_GIVEN_GIRL = ["雨桐", "欣怡", "梓萱", "诗涵", "可馨", "语嫣", "思彤", "佳琪", "若溪", "晓萌", "一诺", "静姝",
-               "紫萱", "梦瑶", "安琪", "子墨", "雅宁", "沐晴", "书瑶", "心怡"]
-_GIVEN_BOY = ["浩然", "宇轩", "子豪", "俊熙", "博文", "思远", "明哲", "皓轩", "天佑", "嘉懿", "煜城", "泽宇",
-              "铭轩", "逸凡", "睿哲", "文博", "昊天", "一鸣", "承泽", "景行"]
-_GUARDIAN_GIVEN = ["建华", "丽萍", "志刚", "秀英", "海涛", "慧敏", "国庆", "春梅", "卫东", "晓红", "永强", "桂芳",
-                   "振宇", "雪梅", "立新", "玉兰", "文军", "淑珍", "德明", "美玲"]
+_GIVEN_GIRL = [
+    "雨桐",
+    "欣怡",
+    "梓萱",
+    "诗涵",
+    "可馨",
+    "语嫣",
+    "思彤",
+    "佳琪",
+    "若溪",
+    "晓萌",
+    "一诺",
+    "静姝",
+    "紫萱",
+    "梦瑶",
+    "安琪",
+    "子墨",
+    "雅宁",
+    "沐晴",
+    "书瑶",
+    "心怡",
+]
+_GIVEN_BOY = [
+    "浩然",
+    "宇轩",
+    "子豪",
+    "俊熙",
+    "博文",
+    "思远",
+    "明哲",
+    "皓轩",
+    "天佑",
+    "嘉懿",
+    "煜城",
+    "泽宇",
+    "铭轩",
+    "逸凡",
+    "睿哲",
+    "文博",
+    "昊天",
+    "一鸣",
+    "承泽",
+    "景行",
+]
+_GUARDIAN_GIVEN = [
+    "建华",
+    "丽萍",
+    "志刚",
+    "秀英",
+    "海涛",
+    "慧敏",
+    "国庆",
+    "春梅",
+    "卫东",
+    "晓红",
+    "永强",
+    "桂芳",
+    "振宇",
+    "雪梅",
+    "立新",
+    "玉兰",
+    "文军",
+    "淑珍",
+    "德明",
+    "美玲",
+]
 
 
 def _school_year_start(today: date) -> int:
@@ -52,7 +112,9 @@ def seed_demo(*, today: date) -> None:
         for class_number in (1, 2):
             homeroom_of_this = homeroom if (grade, class_number) == (grades[0], 1) else None
             school_class, created = SchoolClass.objects.get_or_create(
-                grade=grade, name=f"{class_number}班", defaults={"homeroom_teacher": homeroom_of_this},
+                grade=grade,
+                name=f"{class_number}班",
+                defaults={"homeroom_teacher": homeroom_of_this},
             )
             if not created and homeroom_of_this and school_class.homeroom_teacher_id is None:
                 school_class.homeroom_teacher = homeroom_of_this

@@ -15,12 +15,23 @@ class ClassChoiceField(forms.ModelChoiceField):
 
 
 class StudentForm(forms.ModelForm):
-    school_class = ClassChoiceField(label=_("class"), queryset=SchoolClass.objects.none(),
-                                    help_text=_("Changing the class here is recorded as a class move."))
+    school_class = ClassChoiceField(
+        label=_("class"),
+        queryset=SchoolClass.objects.none(),
+        help_text=_("Changing the class here is recorded as a class move."),
+    )
 
     class Meta:
         model = Student
-        fields = ["student_number", "name", "gender", "date_of_birth", "school_class", "guardian_name", "guardian_phone"]
+        fields = [
+            "student_number",
+            "name",
+            "gender",
+            "date_of_birth",
+            "school_class",
+            "guardian_name",
+            "guardian_phone",
+        ]
         widgets = {"date_of_birth": DATE}
         help_texts = {"guardian_phone": _("An 11-digit mobile number, or a landline with its area code.")}
 
@@ -35,7 +46,9 @@ class StudentForm(forms.ModelForm):
 
 class ClassForm(forms.ModelForm):
     homeroom_teacher = forms.ModelChoiceField(
-        label=_("homeroom teacher"), queryset=selectors.homeroom_teacher_choices(), required=False,
+        label=_("homeroom teacher"),
+        queryset=selectors.homeroom_teacher_choices(),
+        required=False,
         help_text=_("Only active accounts with the homeroom teacher role can be chosen."),
     )
 
@@ -65,14 +78,20 @@ class MoveForm(forms.Form):
 
 
 class ArchiveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for leaving"), max_length=200,
-                             help_text=_("For example: transferred to another school, graduated, moved away."))
+    reason = forms.CharField(
+        label=_("Reason for leaving"),
+        max_length=200,
+        help_text=_("For example: transferred to another school, graduated, moved away."),
+    )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Roster file"),
-                           help_text=_("CSV (UTF-8 or GBK, as Excel saves it) or XLSX, with the columns of the template."))
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_("CSV (UTF-8 or GBK, as Excel saves it) or XLSX, with the columns of the template."),
+    )
     only_good_rows = forms.BooleanField(
-        label=_("Import only the good rows"), required=False,
+        label=_("Import only the good rows"),
+        required=False,
         help_text=_("Without this, a file with any error imports nothing."),
     )

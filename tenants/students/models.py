@@ -28,8 +28,12 @@ class SchoolClass(PublicModel):
     grade = models.PositiveSmallIntegerField(_("grade"), help_text=_("1-6 primary, 7-9 junior, 10-12 senior"))
     name = models.CharField(_("class"), max_length=30, help_text=_("For example 3班"))
     homeroom_teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("homeroom teacher"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="homeroom_classes",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("homeroom teacher"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="homeroom_classes",
     )
 
     class Meta:
@@ -38,7 +42,9 @@ class SchoolClass(PublicModel):
         ordering = ["grade", "name"]
         constraints = [
             models.UniqueConstraint(fields=["grade", "name"], name="students_class_once_per_grade"),
-            models.CheckConstraint(condition=models.Q(grade__gte=1, grade__lte=12), name="students_class_grade_range"),
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=1, grade__lte=12), name="students_class_grade_range"
+            ),
         ]
 
     def __str__(self):
@@ -55,7 +61,9 @@ class Student(AuthoredModel):
     )
     guardian_name = models.CharField(_("guardian name"), max_length=50)
     guardian_phone = models.CharField(_("guardian phone"), max_length=20)
-    status = models.CharField(_("status"), max_length=10, choices=StudentStatus.choices, default=StudentStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StudentStatus.choices, default=StudentStatus.ACTIVE
+    )
     archived_at = models.DateTimeField(_("left on"), null=True, blank=True)
     archived_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
 
@@ -64,8 +72,12 @@ class Student(AuthoredModel):
         verbose_name_plural = _("students")
         ordering = ["school_class__grade", "school_class__name", "student_number"]
         constraints = [
-            models.CheckConstraint(condition=one_of("gender", Gender.values), name="students_student_gender_known"),
-            models.CheckConstraint(condition=one_of("status", StudentStatus.values), name="students_student_status_known"),
+            models.CheckConstraint(
+                condition=one_of("gender", Gender.values), name="students_student_gender_known"
+            ),
+            models.CheckConstraint(
+                condition=one_of("status", StudentStatus.values), name="students_student_status_known"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="active", archived_at__isnull=True)
                 | models.Q(status="archived", archived_at__isnull=False),

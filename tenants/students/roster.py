@@ -28,7 +28,12 @@ COLUMNS = [
     ("grade", "年级", "Grade", ()),
     ("class_name", "班级", "Class", ("class name", "class_name")),
     ("guardian_name", "监护人姓名", "Guardian name", ("guardian", "guardian_name", "家长姓名", "监护人")),
-    ("guardian_phone", "监护人电话", "Guardian phone", ("guardian_phone", "phone", "家长电话", "联系电话", "监护人手机")),
+    (
+        "guardian_phone",
+        "监护人电话",
+        "Guardian phone",
+        ("guardian_phone", "phone", "家长电话", "联系电话", "监护人手机"),
+    ),
 ]
 HEADERS_ZH = [c[1] for c in COLUMNS]
 EXAMPLE_ROW = ["20250701", "林小雨", "女", "2012-09-15", "7", "3班", "林国华", "13900001234"]
@@ -45,15 +50,26 @@ def example_row() -> list[str]:
     return row
 
 
-
 def _header_key(title: str) -> str:
     return re.sub(r"[\s_]+", " ", title.strip().lower())
 
 
 _ALIASES = {_header_key(alias): key for key, zh, en, others in COLUMNS for alias in (zh, en, key, *others)}
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "十一": 11, "十二": 12}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 _STAGES = {"初": 6, "高": 9}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -85,6 +101,7 @@ def header_label(key: str) -> str:
 
 # Parsing single values. Each returns the value or raises ValueError with a message for the person.
 
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -114,7 +131,9 @@ def parse_date(value) -> date:
         text = _text(value)
         if not text:
             raise ValueError(_("The date of birth is missing."))
-        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", text)
+        match = re.fullmatch(
+            r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", text
+        )
         if match is None and re.fullmatch(r"\d{5}(\.0+)?", text):
             return parse_date(float(text))
         if match is None:
@@ -172,7 +191,9 @@ def normalize_phone(value) -> str:
         return landline
     if LANDLINE.fullmatch(compact):
         return compact
-    raise ValueError(_("Write an 11-digit mobile number or a landline with its area code, for example 010-12345678."))
+    raise ValueError(
+        _("Write an 11-digit mobile number or a landline with its area code, for example 010-12345678.")
+    )
 
 
 def _required(value, limit: int, missing: str) -> str:
@@ -197,6 +218,7 @@ PARSERS = {
 
 
 # Reading the file.
+
 
 def _cells(upload) -> list[list]:
     data = upload.read()
@@ -252,7 +274,13 @@ def read_rows(upload) -> tuple[list[Row], list[tuple[int, str, str]]]:
             continue
         key = _ALIASES.get(_header_key(title))
         if key is None:
-            errors.append((1, title, _("Unknown column. The columns are: %(columns)s.") % {"columns": "、".join(HEADERS_ZH)}))
+            errors.append(
+                (
+                    1,
+                    title,
+                    _("Unknown column. The columns are: %(columns)s.") % {"columns": "、".join(HEADERS_ZH)},
+                )
+            )
         elif key in positions:
             errors.append((1, title, _("This column appears twice.")))
         else:
@@ -263,7 +291,9 @@ def read_rows(upload) -> tuple[list[Row], list[tuple[int, str, str]]]:
     if errors:
         return [], errors
     if len(cells) - 1 > MAX_ROWS:
-        raise FileError(_("More than %(n)d students in one file. Split it into several files.") % {"n": MAX_ROWS})
+        raise FileError(
+            _("More than %(n)d students in one file. Split it into several files.") % {"n": MAX_ROWS}
+        )
 
     from tenants.students.selectors import grade_problem, school_grades
 
@@ -286,8 +316,14 @@ def read_rows(upload) -> tuple[list[Row], list[tuple[int, str, str]]]:
         number = values.get("student_number")
         if number:
             if number in first_line:
-                row_errors.append((line, header[positions["student_number"]],
-                                   _("Student number %(number)s is also on line %(line)d.") % {"number": number, "line": first_line[number]}))
+                row_errors.append(
+                    (
+                        line,
+                        header[positions["student_number"]],
+                        _("Student number %(number)s is also on line %(line)d.")
+                        % {"number": number, "line": first_line[number]},
+                    )
+                )
             else:
                 first_line[number] = line
         if row_errors:

@@ -37,14 +37,20 @@ def with_attention_level(queryset: QuerySet) -> QuerySet:
 
 def classes() -> QuerySet:
     """Classes with their homeroom teacher and student counts (active and archived)."""
-    return SchoolClass.objects.select_related("homeroom_teacher").annotate(
-        active_count=Count("students", filter=Q(students__status="active")),
-        archived_count=Count("students", filter=Q(students__status="archived")),
-    ).order_by("grade", "name")
+    return (
+        SchoolClass.objects.select_related("homeroom_teacher")
+        .annotate(
+            active_count=Count("students", filter=Q(students__status="active")),
+            archived_count=Count("students", filter=Q(students__status="archived")),
+        )
+        .order_by("grade", "name")
+    )
 
 
 def homeroom_teacher_choices() -> QuerySet:
-    return User.objects.filter(is_active=True, roles__contains=[SchoolRole.HOMEROOM_TEACHER]).order_by("username")
+    return User.objects.filter(is_active=True, roles__contains=[SchoolRole.HOMEROOM_TEACHER]).order_by(
+        "username"
+    )
 
 
 def class_moves_of(student: Student) -> QuerySet:
@@ -68,8 +74,12 @@ def school_type() -> str | None:
     from django.db import connection
     from django_tenants.utils import get_tenant_model
 
-    return get_tenant_model().objects.filter(schema_name=connection.schema_name).values_list(
-        "school_type", flat=True).first()
+    return (
+        get_tenant_model()
+        .objects.filter(schema_name=connection.schema_name)
+        .values_list("school_type", flat=True)
+        .first()
+    )
 
 
 def school_grades() -> range:
@@ -87,4 +97,7 @@ def grade_problem(grade, grades: range | None = None) -> str | None:
     if grade is None or grade in grades:
         return None
     return _("A %(type)s has grades %(first)d to %(last)d.") % {
-        "type": dict(SchoolType.choices).get(school_type(), ""), "first": grades[0], "last": grades[-1]}
+        "type": dict(SchoolType.choices).get(school_type(), ""),
+        "first": grades[0],
+        "last": grades[-1],
+    }

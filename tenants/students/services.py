@@ -21,7 +21,15 @@ from tenants.students import roster
 from tenants.students.models import ClassMove, SchoolClass, Student, StudentStatus
 
 SUBJECT = "students.student"
-STUDENT_FIELDS = ("student_number", "name", "gender", "date_of_birth", "school_class", "guardian_name", "guardian_phone")
+STUDENT_FIELDS = (
+    "student_number",
+    "name",
+    "gender",
+    "date_of_birth",
+    "school_class",
+    "guardian_name",
+    "guardian_phone",
+)
 
 
 def _require_manager(actor) -> None:
@@ -52,6 +60,7 @@ def _clean(data: dict) -> dict:
 
 
 # Students
+
 
 @transaction.atomic
 def student_create(*, actor, data: dict) -> Student:
@@ -88,10 +97,14 @@ def student_move(student: Student, *, actor, to_class: SchoolClass) -> Student:
         raise ValidationError({"school_class": _("This student has left. Restore them before moving them.")})
     if to_class.pk == student.school_class_id:
         raise ValidationError({"school_class": _("The student is already in this class.")})
-    ClassMove.objects.create(student=student, from_class=student.school_class, to_class=to_class, moved_by=actor)
+    ClassMove.objects.create(
+        student=student, from_class=student.school_class, to_class=to_class, moved_by=actor
+    )
     student.school_class = to_class
     student.save(update_fields=["school_class", "updated_at"])
-    audit(actor=actor, action="change", subject=SUBJECT, student=student, obj=student, reason=_("moved class"))
+    audit(
+        actor=actor, action="change", subject=SUBJECT, student=student, obj=student, reason=_("moved class")
+    )
     return student
 
 
@@ -101,15 +114,28 @@ def student_archive(student: Student, *, actor, reason: str) -> Student:
     _require_manager(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Write down why the student leaves, for example a transfer to another school.")})
+        raise ValidationError(
+            {"reason": _("Write down why the student leaves, for example a transfer to another school.")}
+        )
     if len(reason) > 200:
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 200}})
     student = Student.objects.select_for_update().get(pk=student.pk)
     if student.status == StudentStatus.ARCHIVED:
         raise ValidationError({"reason": _("This student is already archived.")})
-    student.status, student.archived_at, student.archived_reason = StudentStatus.ARCHIVED, timezone.now(), reason
+    student.status, student.archived_at, student.archived_reason = (
+        StudentStatus.ARCHIVED,
+        timezone.now(),
+        reason,
+    )
     student.save(update_fields=["status", "archived_at", "archived_reason", "updated_at"])
-    audit(actor=actor, action="change", subject=SUBJECT, student=student, obj=student, reason=_("archived: %(reason)s") % {"reason": reason})
+    audit(
+        actor=actor,
+        action="change",
+        subject=SUBJECT,
+        student=student,
+        obj=student,
+        reason=_("archived: %(reason)s") % {"reason": reason},
+    )
     return student
 
 
@@ -128,9 +154,12 @@ def student_restore(student: Student, *, actor) -> Student:
 
 # Classes
 
+
 def _check_homeroom(teacher) -> None:
     if teacher is not None and (not teacher.is_active or not teacher.has_role(SchoolRole.HOMEROOM_TEACHER)):
-        raise ValidationError({"homeroom_teacher": _("Choose an active account with the homeroom teacher role.")})
+        raise ValidationError(
+            {"homeroom_teacher": _("Choose an active account with the homeroom teacher role.")}
+        )
 
 
 def _class_unique(grade, name, exclude=None):
@@ -138,7 +167,12 @@ def _class_unique(grade, name, exclude=None):
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     if qs.exists():
-        raise ValidationError({"name": _("Grade %(grade)s already has a class named %(name)s.") % {"grade": grade, "name": name}})
+        raise ValidationError(
+            {
+                "name": _("Grade %(grade)s already has a class named %(name)s.")
+                % {"grade": grade, "name": name}
+            }
+        )
 
 
 @transaction.atomic
@@ -171,7 +205,9 @@ def class_update(school_class: SchoolClass, *, actor, data: dict) -> SchoolClass
         _check_homeroom(data["homeroom_teacher"])
     if "grade" in data and data["grade"] != school_class.grade:
         _check_grade(data["grade"])
-    _class_unique(data.get("grade", school_class.grade), data.get("name", school_class.name), exclude=school_class)
+    _class_unique(
+        data.get("grade", school_class.grade), data.get("name", school_class.name), exclude=school_class
+    )
     return model_update(school_class, data=data)
 
 
@@ -180,11 +216,14 @@ def class_delete(school_class: SchoolClass, *, actor) -> None:
     """Only a class that never had students (nor moves) can be deleted."""
     _require_manager(actor)
     if school_class.students.exists() or ClassMove.objects.filter(from_class=school_class).exists():
-        raise ValidationError({"non_field_errors": [_("This class has students or history and cannot be deleted.")]})
+        raise ValidationError(
+            {"non_field_errors": [_("This class has students or history and cannot be deleted.")]}
+        )
     school_class.delete()
 
 
 # The roster import
+
 
 @dataclass
 class ImportResult:
@@ -203,11 +242,18 @@ class ImportResult:
 
 def _row_problem(row) -> tuple[str, str] | None:
     """The model's own field checks on a parsed row, as (column, message), without a query."""
-    student = Student(student_number=row.student_number, name=row.name, gender=row.gender,
-                      date_of_birth=row.date_of_birth, guardian_name=row.guardian_name,
-                      guardian_phone=row.guardian_phone)
+    student = Student(
+        student_number=row.student_number,
+        name=row.name,
+        gender=row.gender,
+        date_of_birth=row.date_of_birth,
+        guardian_name=row.guardian_name,
+        guardian_phone=row.guardian_phone,
+    )
     try:
-        student.full_clean(exclude=["school_class", "created_by"], validate_unique=False, validate_constraints=False)
+        student.full_clean(
+            exclude=["school_class", "created_by"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         return roster.header_label(field), " ".join(messages)
@@ -234,15 +280,25 @@ def roster_import(*, actor, upload, only_good_rows: bool = False) -> ImportResul
         result.errors.append((0, "", str(exc)))
         return result
     result.errors.extend(errors)
-    existing = {s.student_number: s for s in Student.objects.filter(student_number__in=[r.student_number for r in rows])}
+    existing = {
+        s.student_number: s
+        for s in Student.objects.filter(student_number__in=[r.student_number for r in rows])
+    }
     number_column = roster.header_label("student_number")
     good = []
     for row in rows:
         found = existing.get(row.student_number)
         if found is not None and found.status == StudentStatus.ARCHIVED:
-            result.errors.append((row.line, number_column, _(
-                "Student number %(number)s belongs to a student who has left (archived). Restore them first."
-            ) % {"number": row.student_number}))
+            result.errors.append(
+                (
+                    row.line,
+                    number_column,
+                    _(
+                        "Student number %(number)s belongs to a student who has left (archived). Restore them first."
+                    )
+                    % {"number": row.student_number},
+                )
+            )
         elif (problem := _row_problem(row)) is not None:
             result.errors.append((row.line, *problem))
         else:
@@ -260,8 +316,12 @@ def roster_import(*, actor, upload, only_good_rows: bool = False) -> ImportResul
                 classes[key] = SchoolClass.objects.create(grade=row.grade, name=row.class_name)
                 result.classes_created.append(str(classes[key]))
             data = dict(
-                name=row.name, gender=row.gender, date_of_birth=row.date_of_birth, school_class=classes[key],
-                guardian_name=row.guardian_name, guardian_phone=row.guardian_phone,
+                name=row.name,
+                gender=row.gender,
+                date_of_birth=row.date_of_birth,
+                school_class=classes[key],
+                guardian_name=row.guardian_name,
+                guardian_phone=row.guardian_phone,
             )
             found = existing.get(row.student_number)
             if found is None:
@@ -274,11 +334,25 @@ def roster_import(*, actor, upload, only_good_rows: bool = False) -> ImportResul
                 from_class_id = found.school_class_id
                 student = model_update(found, data=data)
                 if from_class_id != student.school_class_id:
-                    ClassMove.objects.create(student=student, from_class_id=from_class_id, to_class=student.school_class, moved_by=actor)
-                audit(actor=actor, action="change", subject=SUBJECT, student=student, obj=student, reason=_("roster import"))
+                    ClassMove.objects.create(
+                        student=student,
+                        from_class_id=from_class_id,
+                        to_class=student.school_class,
+                        moved_by=actor,
+                    )
+                audit(
+                    actor=actor,
+                    action="change",
+                    subject=SUBJECT,
+                    student=student,
+                    obj=student,
+                    reason=_("roster import"),
+                )
                 result.updated += 1
                 result.updated_lines.append(row.line)
         Student.objects.bulk_create(new_students, batch_size=1000)
-        audit_many(actor=actor, action="create", subject=SUBJECT, objects=new_students, reason=_("roster import"))
+        audit_many(
+            actor=actor, action="create", subject=SUBJECT, objects=new_students, reason=_("roster import")
+        )
         result.imported = True
     return result

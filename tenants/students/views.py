@@ -83,7 +83,9 @@ def _search(qs, value):
 
 class StudentTable(TablePage):
     title = gettext_lazy("Students (学生名册)")
-    intro = gettext_lazy("The school's roster. Students who left are archived, never deleted: choose a status to see them.")
+    intro = gettext_lazy(
+        "The school's roster. Students who left are archived, never deleted: choose a status to see them."
+    )
     export_name = "学生名册"
     empty_text = gettext_lazy("No students yet. Import the roster from a spreadsheet first.")
     template_name = "students/table.html"
@@ -106,7 +108,12 @@ class StudentTable(TablePage):
         elif reads_status(request.user):
             qs = selectors.with_attention_level(qs)
             action = "export" if self.exporting else "list"
-            audit(actor=request.user, action=action, subject="students.roster", reason=_("roster with attention levels"))
+            audit(
+                actor=request.user,
+                action=action,
+                subject="students.roster",
+                reason=_("roster with attention levels"),
+            )
         if not request.GET.get("status"):
             qs = qs.filter(status=StudentStatus.ACTIVE)
         return qs
@@ -119,7 +126,11 @@ class StudentTable(TablePage):
         user = self.request.user
         columns = [
             Column(gettext_lazy("Student number"), "student_number"),
-            Column(gettext_lazy("Full name"), "name", link=lambda s: reverse("students:detail", args=[s.public_id])),
+            Column(
+                gettext_lazy("Full name"),
+                "name",
+                link=lambda s: reverse("students:detail", args=[s.public_id]),
+            ),
             Column(gettext_lazy("Gender"), "get_gender_display"),
             Column(gettext_lazy("Date of birth"), self._date),
             Column(gettext_lazy("Grade"), "school_class.grade", numeric=True),
@@ -129,9 +140,16 @@ class StudentTable(TablePage):
             Column(gettext_lazy("Status"), "get_status_display"),
         ]
         if is_homeroom_only(user):
-            columns.append(Column(gettext_lazy("Being followed (关注中)"), lambda s: _("Yes") if s.being_followed else _("No")))
+            columns.append(
+                Column(
+                    gettext_lazy("Being followed (关注中)"),
+                    lambda s: _("Yes") if s.being_followed else _("No"),
+                )
+            )
         elif reads_status(user):
-            columns.append(Column(gettext_lazy("Attention level"), lambda s: AttentionLevel(s.attention_level).label))
+            columns.append(
+                Column(gettext_lazy("Attention level"), lambda s: AttentionLevel(s.attention_level).label)
+            )
         return columns
 
     def get_actions(self, request):
@@ -168,7 +186,9 @@ class StudentDetail(View):
             "tabs": _tabs(request, "students:index"),
         }
         if is_homeroom_only(request.user):
-            context["being_followed"] = selectors.being_followed(selectors.students().filter(pk=student.pk)).get().being_followed
+            context["being_followed"] = (
+                selectors.being_followed(selectors.students().filter(pk=student.pk)).get().being_followed
+            )
         return render(request, "students/detail.html", context)
 
 
@@ -191,7 +211,9 @@ class StudentFormPage(RosterForm):
     form_class = StudentForm
 
     def initial(self, request):
-        found = SchoolClass.objects.filter(public_id__in=[request.GET["class"]] if is_uuid(request.GET.get("class")) else []).first()
+        found = SchoolClass.objects.filter(
+            public_id__in=[request.GET["class"]] if is_uuid(request.GET.get("class")) else []
+        ).first()
         return {"school_class": found.pk} if found else {}
 
     def save(self, request, form, obj):
@@ -200,9 +222,16 @@ class StudentFormPage(RosterForm):
         return services.student_update(obj, actor=request.user, data=form.cleaned_data)
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {
-            "title": self.title if obj is None else self.edit_title, "form": form, "object": obj,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title if obj is None else self.edit_title,
+                "form": form,
+                "object": obj,
+            },
+            status=status,
+        )
 
 
 class MovePage(RosterForm):
@@ -218,7 +247,9 @@ class MovePage(RosterForm):
 
     def render(self, request, form, obj, status=200):
         title = f"{self.title}：{obj.name}（{obj.school_class}）"
-        return render(request, self.template_name, {"title": title, "form": form, "object": obj}, status=status)
+        return render(
+            request, self.template_name, {"title": title, "form": form, "object": obj}, status=status
+        )
 
 
 class ArchivePage(RosterForm):
@@ -231,7 +262,9 @@ class ArchivePage(RosterForm):
 
     def render(self, request, form, obj, status=200):
         title = f"{self.title}：{obj.name}"
-        return render(request, self.template_name, {"title": title, "form": form, "object": obj}, status=status)
+        return render(
+            request, self.template_name, {"title": title, "form": form, "object": obj}, status=status
+        )
 
 
 @login_required
@@ -251,6 +284,7 @@ def restore(request, id):
 
 # Classes
 
+
 class ClassTable(TablePage):
     title = gettext_lazy("Classes")
     intro = gettext_lazy("Each class with its homeroom teacher (班主任), who sees the class's students.")
@@ -258,10 +292,19 @@ class ClassTable(TablePage):
     empty_text = gettext_lazy("No classes yet. Add a class, or import a roster: its classes are created.")
     template_name = "students/table.html"
     filters = [
-        Filter("grade", gettext_lazy("Grade"), choices=lambda r: [(g, g) for g in sorted(set(SchoolClass.objects.values_list("grade", flat=True)))]),
-        Filter("teacher", gettext_lazy("Homeroom teacher"),
-               choices=[("none", gettext_lazy("No homeroom teacher yet"))],
-               apply=lambda qs, v: qs.filter(homeroom_teacher__isnull=True) if v == "none" else qs),
+        Filter(
+            "grade",
+            gettext_lazy("Grade"),
+            choices=lambda r: [
+                (g, g) for g in sorted(set(SchoolClass.objects.values_list("grade", flat=True)))
+            ],
+        ),
+        Filter(
+            "teacher",
+            gettext_lazy("Homeroom teacher"),
+            choices=[("none", gettext_lazy("No homeroom teacher yet"))],
+            apply=lambda qs, v: qs.filter(homeroom_teacher__isnull=True) if v == "none" else qs,
+        ),
     ]
 
     def get_queryset(self, request):
@@ -278,9 +321,16 @@ class ClassTable(TablePage):
         return [
             Column(gettext_lazy("Grade"), "grade", numeric=True),
             Column(gettext_lazy("Class"), "name", link=self.edit_link),
-            Column(gettext_lazy("Homeroom teacher"), lambda c: c.homeroom_teacher.display_name if c.homeroom_teacher else "—"),
-            Column(gettext_lazy("Students in school"), "active_count", numeric=True,
-                   link=lambda c: f"{reverse('students:index')}?class={c.public_id}"),
+            Column(
+                gettext_lazy("Homeroom teacher"),
+                lambda c: c.homeroom_teacher.display_name if c.homeroom_teacher else "—",
+            ),
+            Column(
+                gettext_lazy("Students in school"),
+                "active_count",
+                numeric=True,
+                link=lambda c: f"{reverse('students:index')}?class={c.public_id}",
+            ),
             Column(gettext_lazy("Left (archived)"), "archived_count", numeric=True),
         ]
 
@@ -303,7 +353,9 @@ class ClassFormPage(FormPage):
     def get_object(self, request, **kwargs):
         if "id" not in kwargs:
             return None
-        return get_object_or_404(class_policy.visible(request.user, SchoolClass.objects.all()), public_id=kwargs["id"])
+        return get_object_or_404(
+            class_policy.visible(request.user, SchoolClass.objects.all()), public_id=kwargs["id"]
+        )
 
     def save(self, request, form, obj):
         data = dict(form.cleaned_data)
@@ -315,12 +367,20 @@ class ClassFormPage(FormPage):
         return reverse("students:classes")
 
     def render(self, request, form, obj, status=200):
-        return render(request, self.template_name, {
-            "title": self.title if obj is None else self.edit_title, "form": form, "object": obj,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title if obj is None else self.edit_title,
+                "form": form,
+                "object": obj,
+            },
+            status=status,
+        )
 
 
 # Import
+
 
 def _check_importer(request):
     if not student_policy.can_read(request.user):
@@ -339,11 +399,19 @@ class ImportPage(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request, form, result=None, status=200):
-        return render(request, self.template_name, {
-            "title": _("Import a roster"), "form": form, "result": result,
-            "tabs": _tabs(request, "students:import"), "columns": roster.HEADERS_ZH,
-            "example": roster.example_row(),
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": _("Import a roster"),
+                "form": form,
+                "result": result,
+                "tabs": _tabs(request, "students:import"),
+                "columns": roster.HEADERS_ZH,
+                "example": roster.example_row(),
+            },
+            status=status,
+        )
 
     def get(self, request):
         return self._render(request, ImportForm())
@@ -353,16 +421,23 @@ class ImportPage(View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         result = services.roster_import(
-            actor=request.user, upload=form.cleaned_data["file"], only_good_rows=form.cleaned_data["only_good_rows"],
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            only_good_rows=form.cleaned_data["only_good_rows"],
         )
-        return self._render(request, ImportForm(), result=result, status=200 if result.imported or not result.errors else 400)
+        return self._render(
+            request, ImportForm(), result=result, status=200 if result.imported or not result.errors else 400
+        )
 
 
 @login_required
 def import_template(request):
     _check_importer(request)
-    response = HttpResponse(roster.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AD%A6%E7%94%9F%E5%90%8D%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
+    response = HttpResponse(
+        roster.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%AD%A6%E7%94%9F%E5%90%8D%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
-
-

@@ -22,15 +22,25 @@ class _PersonChoice(forms.ModelChoiceField):
 
 class StaffForm(forms.ModelForm):
     account = _PersonChoice(
-        label=_("school account"), queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
-        to_field_name="public_id", required=False,
+        label=_("school account"),
+        queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
+        to_field_name="public_id",
+        required=False,
         help_text=_("Optional: link the record to the person's account on this site."),
     )
 
     class Meta:
         model = StaffMember
-        fields = ["name", "account", "position", "psychology_post", "qualification", "certificate_number",
-                  "is_active", "notes"]
+        fields = [
+            "name",
+            "account",
+            "position",
+            "psychology_post",
+            "qualification",
+            "certificate_number",
+            "is_active",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -38,17 +48,29 @@ class TrainingPlanForm(forms.ModelForm):
     class Meta:
         model = TrainingPlan
         fields = ["title", "school_year", "audience", "planned_hours", "starts_on", "ends_on", "description"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
         help_texts = {"school_year": _("1 September to 31 August, written 2026-2027.")}
 
 
 class TrainingRecordForm(forms.ModelForm):
-    staff = forms.ModelChoiceField(label=_("staff member"), queryset=StaffMember.objects.all(),
-                                   to_field_name="public_id")
-    plan = forms.ModelChoiceField(label=_("training plan"), queryset=TrainingPlan.objects.all(),
-                                  to_field_name="public_id", required=False)
-    attachment = forms.FileField(label=_("certificate file"), required=False,
-                                 help_text=_("Optional: a scan of the certificate or the sign-in sheet."))
+    staff = forms.ModelChoiceField(
+        label=_("staff member"), queryset=StaffMember.objects.all(), to_field_name="public_id"
+    )
+    plan = forms.ModelChoiceField(
+        label=_("training plan"),
+        queryset=TrainingPlan.objects.all(),
+        to_field_name="public_id",
+        required=False,
+    )
+    attachment = forms.FileField(
+        label=_("certificate file"),
+        required=False,
+        help_text=_("Optional: a scan of the certificate or the sign-in sheet."),
+    )
 
     class Meta:
         model = TrainingRecord

@@ -57,16 +57,25 @@ class PsychologyPost(models.TextChoices):
 
 class StaffMember(AuthoredModel):
     account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("school account"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("school account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="staff_record",
     )
     name = models.CharField(_("name"), max_length=50)
     position = models.CharField(_("position"), max_length=30, choices=Position.choices)
     psychology_post = models.CharField(
-        _("psychology teacher post"), max_length=20, choices=PsychologyPost.choices, default=PsychologyPost.NONE
+        _("psychology teacher post"),
+        max_length=20,
+        choices=PsychologyPost.choices,
+        default=PsychologyPost.NONE,
     )
     qualification = models.CharField(
-        _("qualification"), max_length=200, blank=True,
+        _("qualification"),
+        max_length=200,
+        blank=True,
         help_text=_("For example 心理健康教育教师资格 (C证) or 国家二级心理咨询师."),
     )
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
@@ -78,7 +87,9 @@ class StaffMember(AuthoredModel):
         verbose_name_plural = _("staff members")
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(condition=one_of("position", Position.values), name="team_staff_position_known"),
+            models.CheckConstraint(
+                condition=one_of("position", Position.values), name="team_staff_position_known"
+            ),
             models.CheckConstraint(
                 condition=one_of("psychology_post", PsychologyPost.values), name="team_staff_post_known"
             ),
@@ -113,7 +124,10 @@ class TrainingPlan(AuthoredModel):
     school_year = models.CharField(_("school year"), max_length=9, validators=[validate_school_year])
     audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices)
     planned_hours = models.DecimalField(
-        _("planned hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0"))],
+        _("planned hours"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Hours each participant is to take."),
     )
     starts_on = models.DateField(_("starts on"))
@@ -125,9 +139,15 @@ class TrainingPlan(AuthoredModel):
         verbose_name_plural = _("training plans")
         ordering = ["-starts_on", "title"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(planned_hours__gte=0), name="team_plan_hours_not_negative"),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="team_plan_dates_in_order"),
-            models.CheckConstraint(condition=one_of("audience", Audience.values), name="team_plan_audience_known"),
+            models.CheckConstraint(
+                condition=models.Q(planned_hours__gte=0), name="team_plan_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="team_plan_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=one_of("audience", Audience.values), name="team_plan_audience_known"
+            ),
         ]
 
     def __str__(self):
@@ -143,7 +163,11 @@ class TrainingRecord(AuthoredModel):
         StaffMember, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="training_records"
     )
     plan = models.ForeignKey(
-        TrainingPlan, verbose_name=_("training plan"), on_delete=models.SET_NULL, null=True, blank=True,
+        TrainingPlan,
+        verbose_name=_("training plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="records",
     )
     title = models.CharField(_("training"), max_length=200)
@@ -165,4 +189,3 @@ class TrainingRecord(AuthoredModel):
 
     def __str__(self):
         return f"{self.staff} · {self.title}"
-

@@ -38,7 +38,9 @@ def training_hours_by_person(*, year: str) -> QuerySet[StaffMember]:
     in_year = Q(training_records__trained_on__gte=start, training_records__trained_on__lte=end)
     return (
         StaffMember.objects.annotate(
-            hours=Coalesce(Sum("training_records__hours", filter=in_year), Value(Decimal("0")), output_field=HOURS),
+            hours=Coalesce(
+                Sum("training_records__hours", filter=in_year), Value(Decimal("0")), output_field=HOURS
+            ),
             trainings=Count("training_records", filter=in_year),
         )
         .filter(Q(is_active=True) | Q(trainings__gt=0))

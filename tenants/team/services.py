@@ -9,8 +9,16 @@ from django.utils.translation import gettext as _
 from tenants.common.writes import model_create, model_update
 from tenants.team.models import StaffMember, TrainingPlan, TrainingRecord
 
-STAFF_FIELDS = ("account", "name", "position", "psychology_post", "qualification", "certificate_number",
-                "is_active", "notes")
+STAFF_FIELDS = (
+    "account",
+    "name",
+    "position",
+    "psychology_post",
+    "qualification",
+    "certificate_number",
+    "is_active",
+    "notes",
+)
 PLAN_FIELDS = ("title", "school_year", "audience", "planned_hours", "starts_on", "ends_on", "description")
 RECORD_FIELDS = ("staff", "plan", "title", "trained_on", "hours", "provider", "certificate")
 
@@ -28,15 +36,33 @@ def _check_account(account, *, staff: StaffMember | None = None) -> None:
 
 
 @transaction.atomic
-def staff_create(*, actor, name: str, position: str, psychology_post: str = "none", account=None,
-                 qualification: str = "", certificate_number: str = "", is_active: bool = True,
-                 notes: str = "") -> StaffMember:
+def staff_create(
+    *,
+    actor,
+    name: str,
+    position: str,
+    psychology_post: str = "none",
+    account=None,
+    qualification: str = "",
+    certificate_number: str = "",
+    is_active: bool = True,
+    notes: str = "",
+) -> StaffMember:
     _check_account(account)
-    return model_create(StaffMember, actor=actor, data=dict(
-        account=account, name=(name or "").strip(), position=position, psychology_post=psychology_post,
-        qualification=qualification.strip(), certificate_number=certificate_number.strip(), is_active=is_active,
-        notes=notes,
-    ))
+    return model_create(
+        StaffMember,
+        actor=actor,
+        data=dict(
+            account=account,
+            name=(name or "").strip(),
+            position=position,
+            psychology_post=psychology_post,
+            qualification=qualification.strip(),
+            certificate_number=certificate_number.strip(),
+            is_active=is_active,
+            notes=notes,
+        ),
+    )
 
 
 @transaction.atomic
@@ -51,18 +77,40 @@ def staff_update(staff: StaffMember, *, actor, data: dict) -> StaffMember:
 def staff_delete(staff: StaffMember, *, actor) -> None:
     if staff.training_records.exists():
         raise ValidationError(
-            {"staff": _("This person has training records and cannot be deleted. Mark them as no longer on staff.")}
+            {
+                "staff": _(
+                    "This person has training records and cannot be deleted. Mark them as no longer on staff."
+                )
+            }
         )
     staff.delete()
 
 
 @transaction.atomic
-def training_plan_create(*, actor, title: str, school_year: str, audience: str, planned_hours, starts_on: date,
-                         ends_on: date, description: str = "") -> TrainingPlan:
-    return model_create(TrainingPlan, actor=actor, data=dict(
-        title=(title or "").strip(), school_year=(school_year or "").strip(), audience=audience,
-        planned_hours=planned_hours, starts_on=starts_on, ends_on=ends_on, description=description,
-    ))
+def training_plan_create(
+    *,
+    actor,
+    title: str,
+    school_year: str,
+    audience: str,
+    planned_hours,
+    starts_on: date,
+    ends_on: date,
+    description: str = "",
+) -> TrainingPlan:
+    return model_create(
+        TrainingPlan,
+        actor=actor,
+        data=dict(
+            title=(title or "").strip(),
+            school_year=(school_year or "").strip(),
+            audience=audience,
+            planned_hours=planned_hours,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            description=description,
+        ),
+    )
 
 
 @transaction.atomic
@@ -82,18 +130,37 @@ def _check_staff(staff: StaffMember | None) -> None:
 
 
 @transaction.atomic
-def training_record_create(*, actor, staff: StaffMember, title: str = "", trained_on: date, hours, plan=None,
-                           provider: str = "", certificate: str = "", files=()) -> TrainingRecord:
+def training_record_create(
+    *,
+    actor,
+    staff: StaffMember,
+    title: str = "",
+    trained_on: date,
+    hours,
+    plan=None,
+    provider: str = "",
+    certificate: str = "",
+    files=(),
+) -> TrainingRecord:
     """Record a training a staff member took. Without a title the plan's title is used.
     `files` (certificates, sign-in sheets) are attached to the record."""
     from tenants.workspace.services import attachment_add
 
     _check_staff(staff)
     title = (title or "").strip() or (plan.title if plan is not None else "")
-    record = model_create(TrainingRecord, actor=actor, data=dict(
-        staff=staff, plan=plan, title=title, trained_on=trained_on, hours=hours, provider=provider.strip(),
-        certificate=certificate.strip(),
-    ))
+    record = model_create(
+        TrainingRecord,
+        actor=actor,
+        data=dict(
+            staff=staff,
+            plan=plan,
+            title=title,
+            trained_on=trained_on,
+            hours=hours,
+            provider=provider.strip(),
+            certificate=certificate.strip(),
+        ),
+    )
     for upload in files:
         attachment_add(actor=actor, subject=record, upload=upload)
     return record

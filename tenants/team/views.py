@@ -49,15 +49,22 @@ def index(request):
         raise Http404
     today = timezone.localdate()
     summary = selectors.team_summary(today=today)
-    return render(request, "team/index.html", {
-        "summary": summary,
-        "top": list(selectors.training_hours_by_person(year=summary["school_year"]).filter(hours__gt=0)[:10]),
-        "plans": selectors.training_plan_list().filter(school_year=summary["school_year"])[:10],
-        "can_manage": staff_policy.can_create(request.user),
-    })
+    return render(
+        request,
+        "team/index.html",
+        {
+            "summary": summary,
+            "top": list(
+                selectors.training_hours_by_person(year=summary["school_year"]).filter(hours__gt=0)[:10]
+            ),
+            "plans": selectors.training_plan_list().filter(school_year=summary["school_year"])[:10],
+            "can_manage": staff_policy.can_create(request.user),
+        },
+    )
 
 
 # Staff ------------------------------------------------------------------------------------------
+
 
 class StaffTable(TablePage):
     template_name = "team/table.html"
@@ -68,8 +75,12 @@ class StaffTable(TablePage):
     filters = [
         Filter("position", gettext_lazy("position"), choices=Position.choices),
         Filter("psychology_post", gettext_lazy("psychology teacher post"), choices=PsychologyPost.choices),
-        Filter("active", gettext_lazy("on staff"), choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
-               apply=lambda qs, v: qs.filter(is_active=(v == "yes"))),
+        Filter(
+            "active",
+            gettext_lazy("on staff"),
+            choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+            apply=lambda qs, v: qs.filter(is_active=(v == "yes")),
+        ),
         Filter("q", gettext_lazy("name"), lookup="name__icontains"),
     ]
     columns = [
@@ -114,6 +125,7 @@ class StaffFormPage(AreaFormPage):
 
 # Training plans ---------------------------------------------------------------------------------
 
+
 class TrainingPlanTable(TablePage):
     template_name = "team/table.html"
     title = gettext_lazy("Training plans (培训计划)")
@@ -131,8 +143,12 @@ class TrainingPlanTable(TablePage):
         Column(gettext_lazy("starts on"), "starts_on"),
         Column(gettext_lazy("ends on"), "ends_on"),
         Column(gettext_lazy("planned hours"), "planned_hours", numeric=True),
-        Column(gettext_lazy("hours recorded (all participants)"), "recorded_hours", numeric=True,
-               link=lambda p: reverse("team:records") + f"?plan={p.public_id}"),
+        Column(
+            gettext_lazy("hours recorded (all participants)"),
+            "recorded_hours",
+            numeric=True,
+            link=lambda p: reverse("team:records") + f"?plan={p.public_id}",
+        ),
         Column(gettext_lazy("records"), "record_count", numeric=True),
     ]
 
@@ -171,6 +187,7 @@ class TrainingPlanFormPage(AreaFormPage):
 
 # Training records -------------------------------------------------------------------------------
 
+
 def _staff_choices(request):
     return [(str(s.public_id), s.name) for s in selectors.staff_list()]
 
@@ -186,14 +203,21 @@ class TrainingRecordTable(TablePage):
     export_name = "training-records"
     empty_text = gettext_lazy("No training records yet.")
     filters = [
-        Filter("school_year", gettext_lazy("school year"), choices=_year_choices, apply=_in_school_year("trained_on")),
+        Filter(
+            "school_year",
+            gettext_lazy("school year"),
+            choices=_year_choices,
+            apply=_in_school_year("trained_on"),
+        ),
         Filter("staff", gettext_lazy("staff member"), choices=_staff_choices, lookup="staff__public_id"),
         Filter("plan", gettext_lazy("training plan"), choices=_plan_choices, lookup="plan__public_id"),
     ]
     columns = [
         Column(gettext_lazy("date"), "trained_on"),
         Column(gettext_lazy("staff member"), "staff.name"),
-        Column(gettext_lazy("training"), "title", link=lambda r: reverse("team:record_edit", args=[r.public_id])),
+        Column(
+            gettext_lazy("training"), "title", link=lambda r: reverse("team:record_edit", args=[r.public_id])
+        ),
         Column(gettext_lazy("hours"), lambda r: float(r.hours), numeric=True),
         Column(gettext_lazy("organized by"), "provider"),
         Column(gettext_lazy("training plan"), "plan.title"),
@@ -227,7 +251,9 @@ class TrainingRecordFormPage(AreaFormPage):
 
     def get_object(self, request, **kwargs):
         self.kwargs = kwargs
-        return self.visible(request, selectors.training_record_list(), kwargs["id"]) if "id" in kwargs else None
+        return (
+            self.visible(request, selectors.training_record_list(), kwargs["id"]) if "id" in kwargs else None
+        )
 
     def save(self, request, form, obj):
         data = {name: form.cleaned_data[name] for name in services.RECORD_FIELDS}
@@ -237,7 +263,9 @@ class TrainingRecordFormPage(AreaFormPage):
 
             validate_upload(upload, field="attachment")
         if obj is None:
-            return services.training_record_create(actor=request.user, files=[upload] if upload else (), **data)
+            return services.training_record_create(
+                actor=request.user, files=[upload] if upload else (), **data
+            )
         record = services.training_record_update(obj, actor=request.user, data=data)
         if upload:
             from tenants.workspace.services import attachment_add
@@ -251,19 +279,25 @@ class TrainingRecordFormPage(AreaFormPage):
 
 # Hours per person -------------------------------------------------------------------------------
 
+
 class TrainingHoursTable(TablePage):
     """Training hours per person in one school year (1 Sept – 31 Aug), with an XLSX export."""
 
     template_name = "team/table.html"
     title = gettext_lazy("Training hours per person (培训学时)")
-    intro = gettext_lazy("School year from 1 September to 31 August; the current school year unless another is chosen.")
+    intro = gettext_lazy(
+        "School year from 1 September to 31 August; the current school year unless another is chosen."
+    )
     policy = training_record_policy
     export_name = "training-hours"
     empty_text = gettext_lazy("No staff records yet.")
     filters = [Filter("year", gettext_lazy("school year"), choices=_year_choices, apply=lambda qs, v: qs)]
     columns = [
-        Column(gettext_lazy("name"), "name",
-               link=lambda s: reverse("team:records") + f"?staff={s.public_id}&school_year={s.school_year}"),
+        Column(
+            gettext_lazy("name"),
+            "name",
+            link=lambda s: reverse("team:records") + f"?staff={s.public_id}&school_year={s.school_year}",
+        ),
         Column(gettext_lazy("position"), "get_position_display"),
         Column(gettext_lazy("psychology teacher post"), "get_psychology_post_display"),
         Column(gettext_lazy("school year"), "school_year"),

@@ -58,9 +58,14 @@ def home_context(user) -> dict:
     context["activities"] = list(activities_in_month(year=today.year, month=today.month)[:12])
     context["training"] = [
         {"name": person.name, "hours": person.hours}
-        for person in training_hours_by_person(year=year)[:15] if person.hours
+        for person in training_hours_by_person(year=year)[:15]
+        if person.hours
     ]
     context["training_total"] = training_hours_total(school_year=year)
     budget = budget_use(school_year=year)
-    context["budget"] = {"budget": budget["budget"], "spent": budget["spent"], "percent": budget["percent"] or 0}
+    context["budget"] = {
+        "budget": budget["budget"],
+        "spent": budget["spent"],
+        "percent": budget["percent"] or 0,
+    }
     return context

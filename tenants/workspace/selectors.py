@@ -5,7 +5,9 @@ from tenants.workspace.models import Attachment, Notification
 
 def attachments_for(subject):
     return list(
-        Attachment.objects.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+        )
     )
 
 

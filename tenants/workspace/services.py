@@ -16,13 +16,17 @@ def validate_upload(upload, field: str = "file") -> None:
     ext = os.path.splitext(upload.name)[1].lower()
     if ext not in settings.UPLOAD_ALLOWED_EXTENSIONS:
         raise ValidationError(
-            {field: _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s")
-             % {"ext": ext or "?", "allowed": " ".join(settings.UPLOAD_ALLOWED_EXTENSIONS)}}
+            {
+                field: _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s")
+                % {"ext": ext or "?", "allowed": " ".join(settings.UPLOAD_ALLOWED_EXTENSIONS)}
+            }
         )
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            {field: _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
-             % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}}
+            {
+                field: _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+                % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
+            }
         )
 
 
@@ -30,12 +34,18 @@ def validate_upload(upload, field: str = "file") -> None:
 def attachment_add(*, actor, subject, upload) -> Attachment:
     validate_upload(upload)
     return Attachment.objects.create(
-        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, file=upload,
-        name=os.path.basename(upload.name)[:200], size=upload.size, created_by=actor,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        file=upload,
+        name=os.path.basename(upload.name)[:200],
+        size=upload.size,
+        created_by=actor,
     )
 
 
-def notify(*, recipient, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> Notification | None:
+def notify(
+    *, recipient, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> Notification | None:
     """An in-app notification, and an email when SMTP is configured. Returns None if this
     dedupe_key was already sent to this person."""
     try:
@@ -62,8 +72,11 @@ def _absolute(link: str) -> str:
     from district.models import Domain
     from shared.accounts.services import site_url
 
-    host = (Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
-            .values_list("domain", flat=True).first())
+    host = (
+        Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
+        .values_list("domain", flat=True)
+        .first()
+    )
     return site_url(host, link) if host else link
 
 

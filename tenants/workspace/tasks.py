@@ -15,14 +15,19 @@ def notify_due_tasks() -> dict:
     email when SMTP is configured. Each task is mentioned at most once a day."""
     today = selectors.today()
     sent = {"due_soon": 0, "overdue": 0}
-    for kind, tasks in (("due_soon", selectors.tasks_due_soon(on=today)), ("overdue", selectors.tasks_overdue(on=today))):
+    for kind, tasks in (
+        ("due_soon", selectors.tasks_due_soon(on=today)),
+        ("overdue", selectors.tasks_overdue(on=today)),
+    ):
         for task in tasks:
             if kind == "overdue":
                 title = _("Overdue: %(title)s (was due %(due)s)") % {"title": task.title, "due": task.due_on}
             else:
                 title = _("Due soon: %(title)s (due %(due)s)") % {"title": task.title, "due": task.due_on}
             note = notify(
-                recipient=task.owner, title=title, link=reverse("ledger:task", args=[task.public_id]),
+                recipient=task.owner,
+                title=title,
+                link=reverse("ledger:task", args=[task.public_id]),
                 dedupe_key=f"task:{task.public_id}:{kind}:{today.isoformat()}",
             )
             if note is not None:

@@ -11,9 +11,16 @@ pytestmark = pytest.mark.django_db
 def test_school_admin_creates_an_account_with_a_one_time_link():
     admin = signed_in(ALPHA, "r_school_admin")
     assert admin.get("/accounts/manage/").status_code == 200
-    response = admin.post("/accounts/manage/new/", {"username": "wanglaoshi", "full_name": "王老师",
-                                                     "email": "wang@alpha.example.cn", "roles": ["homeroom_teacher", "member"]},
-                          follow=True)
+    response = admin.post(
+        "/accounts/manage/new/",
+        {
+            "username": "wanglaoshi",
+            "full_name": "王老师",
+            "email": "wang@alpha.example.cn",
+            "roles": ["homeroom_teacher", "member"],
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert "/accounts/set-password/" in text
@@ -27,7 +34,9 @@ def test_school_admin_creates_an_account_with_a_one_time_link():
 
 def test_account_form_errors_are_shown_by_field():
     admin = signed_in(ALPHA, "r_school_admin")
-    response = admin.post("/accounts/manage/new/", {"username": "r_member", "full_name": "重名", "roles": ["nonsense"]})
+    response = admin.post(
+        "/accounts/manage/new/", {"username": "r_member", "full_name": "重名", "roles": ["nonsense"]}
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "username" in errors and "roles" in errors
@@ -38,8 +47,10 @@ def test_school_admin_cannot_remove_their_own_access():
     with schema_context("school_alpha"):
         me = User.objects.get(username="r_school_admin")
     connection.set_schema_to_public()
-    response = admin.post(f"/accounts/manage/{me.public_id}/", {"username": me.username, "full_name": me.full_name,
-                                                              "roles": ["member"], "is_active": "on"})
+    response = admin.post(
+        f"/accounts/manage/{me.public_id}/",
+        {"username": me.username, "full_name": me.full_name, "roles": ["member"], "is_active": "on"},
+    )
     assert response.status_code == 400
     with schema_context("school_alpha"):
         me.refresh_from_db()

@@ -23,7 +23,10 @@ def _fresh_account(username, roles):
 def test_first_sign_in_sets_up_the_authenticator_then_asks_for_codes():
     _fresh_account("otp_counselor", ["counselor"])
     client = client_for(ALPHA)
-    assert client.post("/accounts/login/", {"username": "otp_counselor", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "otp_counselor", "password": PASSWORD}).status_code
+        == 302
+    )
     # Every page sends them to the second factor until it is done.
     response = client.get("/care/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/?next=/care/")
@@ -32,11 +35,15 @@ def test_first_sign_in_sets_up_the_authenticator_then_asks_for_codes():
     with schema_context("school_alpha"):
         device = TOTPDevice.objects.get(user__username="otp_counselor")
         assert not device.confirmed
-    wrong = client.post("/accounts/otp/", {"code": "000000" if totp_token(device) != "000000" else "111111", "next": "/care/"})
+    wrong = client.post(
+        "/accounts/otp/", {"code": "000000" if totp_token(device) != "000000" else "111111", "next": "/care/"}
+    )
     assert wrong.status_code == 200 and wrong.context["form"].errors["code"]
     with schema_context("school_alpha"):
         device.refresh_from_db()
-        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+        TOTPDevice.objects.filter(pk=device.pk).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
         code = totp_token(device)
     done = client.post("/accounts/otp/", {"code": code, "next": "/care/"})
     assert done.status_code == 302 and done["Location"] == "/care/"

@@ -16,8 +16,13 @@ from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     # *.localhost is this machine; say so explicitly rather than relying on the resolver.
     "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1",
 ]
@@ -39,7 +44,9 @@ def live_site(django_db_setup, django_db_blocker, monkeypatch):
     settings_dict["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock():
         server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=True)
-        server.daemon_threads = False  # server_close() then waits for request threads (and their DB connections)
+        server.daemon_threads = (
+            False  # server_close() then waits for request threads (and their DB connections)
+        )
         server.set_app(StaticFilesHandler(get_wsgi_application()))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -55,6 +62,7 @@ def live_site(django_db_setup, django_db_blocker, monkeypatch):
 @pytest.fixture
 def browser():
     from playwright import sync_api as playwright_api
+
     if not shutil.which(CHROMIUM):
         pytest.fail("Debian's chromium is needed for browser tests: apt-get install -y chromium")
     with playwright_api.sync_playwright() as p:

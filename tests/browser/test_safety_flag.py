@@ -21,11 +21,19 @@ def _setup():
     with schema_context("school_alpha"):
         school_class = make_class(grade=9, name="安全测试班")
         student = make_student(school_class, name="韩测试")
-        Consent.objects.create(student=student, status="granted", guardian_name="韩家长",
-                               recorded_on=timezone.localdate(), created_by=role_user("counselor"))
+        Consent.objects.create(
+            student=student,
+            status="granted",
+            guardian_name="韩家长",
+            recorded_on=timezone.localdate(),
+            created_by=role_user("counselor"),
+        )
         campaign = Campaign.objects.create(
-            title=f"{MARK}·九年级PHQ-9", instrument_code="phq9", school_class=school_class,
-            opens_on=timezone.localdate() - timedelta(days=1), closes_on=timezone.localdate() + timedelta(days=7),
+            title=f"{MARK}·九年级PHQ-9",
+            instrument_code="phq9",
+            school_class=school_class,
+            opens_on=timezone.localdate() - timedelta(days=1),
+            closes_on=timezone.localdate() + timedelta(days=7),
             created_by=role_user("counselor"),
         )
     connection.set_schema_to_public()
@@ -75,7 +83,11 @@ def test_counselor_enters_phq9_item9_and_sees_the_crisis_case(live_site, browser
             from tenants.workspace.models import Notification
 
             case = CrisisCase.objects.get(student__pk=student.pk)
-            assert case.step == "identified" and case.identified_how == "screening" and case.screening.safety_flag
+            assert (
+                case.step == "identified"
+                and case.identified_how == "screening"
+                and case.screening.safety_flag
+            )
             assert case.screening.total == 1
             assert str(case.public_id) in page.url
             assert Notification.objects.filter(link__contains=str(case.public_id)).exists()

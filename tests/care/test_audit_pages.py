@@ -20,17 +20,35 @@ def _events():
     with schema_context(SCHEMA):
         student = make_student(name="审计丙")
         audit(actor=role_user("counselor"), action="view", subject="care.record", student=student)
-        audit(actor=role_user("principal"), action="break_glass", subject="crisis.case", student=student,
-              reason="家长来电询问，需了解处置进展")
+        audit(
+            actor=role_user("principal"),
+            action="break_glass",
+            subject="crisis.case",
+            student=student,
+            reason="家长来电询问，需了解处置进展",
+        )
         import uuid
 
         gone = uuid.uuid4()
-        AuditEvent.objects.create(actor_name="系统", action="archive", subject="screening.response", student_ref=gone)
+        AuditEvent.objects.create(
+            actor_name="系统", action="archive", subject="screening.response", student_ref=gone
+        )
     return student, gone
 
 
-@pytest.mark.parametrize("role", ["counselor", "psychology_teacher", "secretary", "homeroom_teacher", "deputy",
-                                  "member", "invited_attendee", "school_admin"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "counselor",
+        "psychology_teacher",
+        "secretary",
+        "homeroom_teacher",
+        "deputy",
+        "member",
+        "invited_attendee",
+        "school_admin",
+    ],
+)
 def test_audit_trail_is_for_the_principal_only(role):
     _events()
     assert signed_in(ALPHA, f"r_{role}").get("/care/audit/").status_code == 404

@@ -17,9 +17,14 @@ SCHEMA = "school_alpha"
 
 
 def _answer(student, status, days_ago, note=""):
-    return record_services.consent_record(actor=role_user("secretary"), student=student, status=status,
-                                          guardian_name="家长", recorded_on=timezone.localdate() - timedelta(days=days_ago),
-                                          note=note)
+    return record_services.consent_record(
+        actor=role_user("secretary"),
+        student=student,
+        status=status,
+        guardian_name="家长",
+        recorded_on=timezone.localdate() - timedelta(days=days_ago),
+        note=note,
+    )
 
 
 def test_latest_answer_wins():
@@ -31,7 +36,10 @@ def test_latest_answer_wins():
         _answer(student, "withdrawn", 2)
         _answer(student, "refused", 10)  # recorded later, but an older answer
         assert selectors.consent_status(student) == "withdrawn"
-        annotated = {s.pk: s.consent_status for s in selectors.students_with_consent().filter(pk__in=[student.pk, never.pk])}
+        annotated = {
+            s.pk: s.consent_status
+            for s in selectors.students_with_consent().filter(pk__in=[student.pk, never.pk])
+        }
         assert annotated == {student.pk: "withdrawn", never.pk: "none"}
         # Same date: the one recorded last wins.
         _answer(student, "granted", 2)
@@ -46,18 +54,45 @@ def test_consent_page_filters_and_form_records_an_answer():
     granted = client.get("/care/consent/?consent=granted").content.decode()
     assert "同意甲" in granted and "未答乙" not in granted
     assert "未答乙" in client.get("/care/consent/?consent=none").content.decode()
-    bad = client.post("/care/consent/new/", {"student": no.public_id, "status": "granted", "guardian_name": "",
-                                             "recorded_on": str(timezone.localdate())})
+    bad = client.post(
+        "/care/consent/new/",
+        {
+            "student": no.public_id,
+            "status": "granted",
+            "guardian_name": "",
+            "recorded_on": str(timezone.localdate()),
+        },
+    )
     assert bad.status_code == 400 and 'id="id_guardian_name-error"' in bad.content.decode()
-    future = client.post("/care/consent/new/", {"student": no.public_id, "status": "granted", "guardian_name": "王女士",
-                                                "recorded_on": str(timezone.localdate() + timedelta(days=3))})
+    future = client.post(
+        "/care/consent/new/",
+        {
+            "student": no.public_id,
+            "status": "granted",
+            "guardian_name": "王女士",
+            "recorded_on": str(timezone.localdate() + timedelta(days=3)),
+        },
+    )
     assert future.status_code == 400 and 'id="id_recorded_on-error"' in future.content.decode()
-    ok = client.post("/care/consent/new/", {"student": no.public_id, "status": "refused", "guardian_name": "王女士",
-                                            "recorded_on": str(timezone.localdate()), "note": "电话确认"})
+    ok = client.post(
+        "/care/consent/new/",
+        {
+            "student": no.public_id,
+            "status": "refused",
+            "guardian_name": "王女士",
+            "recorded_on": str(timezone.localdate()),
+            "note": "电话确认",
+        },
+    )
     assert ok.status_code == 302
     with schema_context(SCHEMA):
         assert selectors.consent_status(no) == "refused"
-        assert AuditEvent.objects.filter(action="create", subject="care.consent", student_ref=no.public_id).count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                action="create", subject="care.consent", student_ref=no.public_id
+            ).count()
+            == 1
+        )
     answers = client.get(f"/care/consent/answers/?q={no.student_number}").content.decode()
     assert "王女士" in answers and "电话确认" in answers
     export = client.get("/care/consent/?export=xlsx")
@@ -70,8 +105,15 @@ def test_roster_managers_and_care_team_record_consent(role):
         student = make_student()
     client = signed_in(ALPHA, f"r_{role}")
     assert client.get("/care/consent/").status_code == 200
-    response = client.post("/care/consent/new/", {"student": student.public_id, "status": "granted",
-                                                  "guardian_name": "李先生", "recorded_on": str(timezone.localdate())})
+    response = client.post(
+        "/care/consent/new/",
+        {
+            "student": student.public_id,
+            "status": "granted",
+            "guardian_name": "李先生",
+            "recorded_on": str(timezone.localdate()),
+        },
+    )
     assert response.status_code == 302
 
 

@@ -21,7 +21,9 @@ SHEETS = ["基本信息", "关注等级", "测评", "辅导", "观察", "危机"
 
 def _exports(student):
     with schema_context(SCHEMA):
-        return list(AuditEvent.objects.filter(action="export", subject="care.record", student_ref=student.public_id))
+        return list(
+            AuditEvent.objects.filter(action="export", subject="care.record", student_ref=student.public_id)
+        )
 
 
 def test_counselor_exports_the_whole_record_with_a_reason():
@@ -36,7 +38,9 @@ def test_counselor_exports_the_whole_record_with_a_reason():
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == SHEETS
-    text = "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    text = "\n".join(
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
     for kind, marker in MARKERS.items():
         assert marker in text, kind
     assert student.student_number in text and "林晓雨" in text
@@ -52,19 +56,34 @@ def _pdf_text(data: bytes) -> str:
     import zlib
 
     text = []
-    for raw in re.findall(rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)~>", data, re.S):
+    for raw in re.findall(
+        rb"/Filter \[ /ASCII85Decode /FlateDecode \][^>]*>>\s*stream\r?\n(.*?)~>", data, re.S
+    ):
         content = zlib.decompress(base64.a85decode(raw, adobe=False))
         for literal in re.findall(rb"\((.*?)(?<!\\)\)", content, re.S):
-            unescaped = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1).isdigit()
-                               else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)), literal)
-            text.append(unescaped.decode("utf-16-be", "replace") if len(unescaped) % 2 == 0 else unescaped.decode("latin-1"))
+            unescaped = re.sub(
+                rb"\\([0-7]{1,3}|.)",
+                lambda m: (
+                    bytes([int(m.group(1), 8)])
+                    if m.group(1).isdigit()
+                    else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1))
+                ),
+                literal,
+            )
+            text.append(
+                unescaped.decode("utf-16-be", "replace")
+                if len(unescaped) % 2 == 0
+                else unescaped.decode("latin-1")
+            )
     return "".join(text)
 
 
 def test_the_pdf_holds_the_whole_record_and_is_audited():
     student = _full_record()
     client = signed_in(ALPHA, "r_psychology_teacher")
-    response = client.post(f"/care/students/{student.public_id}/export/", {"reason": "监护人申请", "file_format": "pdf"})
+    response = client.post(
+        f"/care/students/{student.public_id}/export/", {"reason": "监护人申请", "file_format": "pdf"}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and ".pdf" in response["Content-Disposition"]
     text = _pdf_text(response.content)
@@ -92,7 +111,9 @@ def test_package_is_json_and_complete():
     assert package["student"]["student_number"] == student.student_number
     assert package["attention"]["level"] == "high" and len(package["attention"]["history"]) == 2
     assert len(package["crisis_cases"]) == 1 and [s["step"] for s in package["crisis_cases"][0]["steps"]] == [
-        "identified", "assessed"]
+        "identified",
+        "assessed",
+    ]
     assert len(package["plans"][0]["reviews"]) == 2
     assert package["observations"][0]["kind"] == "referral"
     assert package["exported_at"][:10] == str(timezone.localdate())

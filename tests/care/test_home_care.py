@@ -26,8 +26,13 @@ def _setup():
         late = case_open(student=student, level="high", identified_how="other", actor=role_user("counselor"))
         CrisisCase.objects.filter(pk=late.pk).update(opened_at=timezone.now() - timedelta(hours=2))
         case_open(student=make_student(), level="low", identified_how="other", actor=role_user("counselor"))
-        Observation.objects.create(student=student, kind="referral", observed_on=timezone.localdate(), text="情绪低落",
-                                   created_by=role_user("homeroom_teacher"))
+        Observation.objects.create(
+            student=student,
+            kind="referral",
+            observed_on=timezone.localdate(),
+            text="情绪低落",
+            created_by=role_user("homeroom_teacher"),
+        )
         DutyAssignment.objects.get_or_create(user=role_user("counselor"), on_date=school_today())
     connection.set_schema_to_public()
 

@@ -82,9 +82,14 @@ def check_boundary(instrument, total, answers, band, label):
     assert sum(answers) == total and len(answers) == instrument.item_count  # the fixture itself
     result = score(instrument, answers)
     assert result == ScoreResult(
-        instrument=instrument.code, total=total, band=band, band_label=label, complete=True,
+        instrument=instrument.code,
+        total=total,
+        band=band,
+        band_label=label,
+        complete=True,
         safety_flag=instrument is PHQ9 and answers[8] >= 1,
-        positive=total >= instrument.positive_at, missing=(),
+        positive=total >= instrument.positive_at,
+        missing=(),
     )
 
 
@@ -105,15 +110,29 @@ def test_k6_band_boundaries(total, answers, band, label):
 
 @pytest.mark.parametrize(
     ("instrument", "bottom_band", "top_band", "top_total", "top_flag"),
-    [(PHQ9, "minimal", "severe", 27, True), (GAD7, "minimal", "severe", 21, False), (K6, "low", "high", 24, False)],
+    [
+        (PHQ9, "minimal", "severe", 27, True),
+        (GAD7, "minimal", "severe", 21, False),
+        (K6, "low", "high", 24, False),
+    ],
     ids=["phq9", "gad7", "k6"],
 )
 def test_all_zero_and_all_max(instrument, bottom_band, top_band, top_total, top_flag):
     low = score(instrument, [0] * instrument.item_count)
-    assert (low.total, low.band, low.complete, low.safety_flag, low.positive) == (0, bottom_band, True, False, False)
+    assert (low.total, low.band, low.complete, low.safety_flag, low.positive) == (
+        0,
+        bottom_band,
+        True,
+        False,
+        False,
+    )
     high = score(instrument, [instrument.item_max] * instrument.item_count)
     assert (high.total, high.band, high.complete, high.safety_flag, high.positive) == (
-        top_total, top_band, True, top_flag, True,
+        top_total,
+        top_band,
+        True,
+        top_flag,
+        True,
     )
 
 
@@ -188,8 +207,14 @@ def test_gad7_and_k6_never_flag():
 def test_a_missing_answer_makes_the_response_incomplete_and_unscored():
     result = score(PHQ9, [3, 3, 3, None, 3, 3, 3, 3, 0])
     assert result == ScoreResult(
-        instrument="phq9", total=None, band=None, band_label=None, complete=False,
-        safety_flag=False, positive=False, missing=(3,),
+        instrument="phq9",
+        total=None,
+        band=None,
+        band_label=None,
+        complete=False,
+        safety_flag=False,
+        positive=False,
+        missing=(3,),
     )
 
 
@@ -335,7 +360,9 @@ def test_validate_bands_catches_an_overlap():
 
 
 def test_validate_bands_catches_a_range_not_covering_the_max():
-    with pytest.raises(ValueError, match=r"Totals 9-10 are in no band.*'high' ends at 8.*highest possible total is 10"):
+    with pytest.raises(
+        ValueError, match=r"Totals 9-10 are in no band.*'high' ends at 8.*highest possible total is 10"
+    ):
         validate_bands([Band("low", 0, 4, "低"), Band("high", 5, 8, "高")], 0, 10)
 
 
@@ -368,8 +395,12 @@ def test_validate_bands_catches_other_mistakes():
 
 def wellbeing(**overrides) -> Instrument:
     definition = dict(
-        code="wellbeing5", name_zh="校园幸福感五题", name_en="School wellbeing, five items",
-        item_count=5, item_min=1, item_max=5,
+        code="wellbeing5",
+        name_zh="校园幸福感五题",
+        name_en="School wellbeing, five items",
+        item_count=5,
+        item_min=1,
+        item_max=5,
         bands=(Band("low", 5, 11, "较低"), Band("medium", 12, 18, "中等"), Band("high", 19, 25, "较高")),
         positive_at=19,
     )
@@ -390,7 +421,12 @@ def test_admin_defined_instrument_scores():
     ]
     for answers, total, band, label, positive in cases:
         result = score(instrument, answers)
-        assert (result.total, result.band, result.band_label, result.positive) == (total, band, label, positive)
+        assert (result.total, result.band, result.band_label, result.positive) == (
+            total,
+            band,
+            label,
+            positive,
+        )
         assert result.complete is True and result.safety_flag is False
         assert instrument.score(answers) == result
 
@@ -422,8 +458,14 @@ def test_admin_defined_safety_rule():
     [
         ({"bands": (Band("low", 5, 11, "较低"), Band("high", 13, 25, "较高"))}, "Gap between bands"),
         ({"bands": (Band("low", 5, 12, "较低"), Band("high", 12, 25, "较高"))}, "overlap"),
-        ({"bands": (Band("low", 5, 11, "较低"), Band("high", 12, 20, "较高"))}, "Totals 21-25 are in no band"),
-        ({"bands": (Band("low", 0, 11, "较低"), Band("high", 12, 25, "较高"))}, "below the lowest possible total 5"),
+        (
+            {"bands": (Band("low", 5, 11, "较低"), Band("high", 12, 20, "较高"))},
+            "Totals 21-25 are in no band",
+        ),
+        (
+            {"bands": (Band("low", 0, 11, "较低"), Band("high", 12, 25, "较高"))},
+            "below the lowest possible total 5",
+        ),
         ({"item_count": 0}, "at least one item"),
         ({"item_min": 6}, "item minimum 6 is above the maximum 5"),
         ({"scoring": "mean"}, "unknown scoring rule 'mean'"),
@@ -464,8 +506,13 @@ def test_builtin_definitions_match_the_reference():
     assert (K6.item_count, K6.item_min, K6.item_max, K6.min_total, K6.max_total) == (6, 0, 4, 0, 24)
     ranges = {code: [(b.code, b.lower, b.upper) for b in i.bands] for code, i in BUILTIN_INSTRUMENTS.items()}
     assert ranges == {
-        "phq9": [("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("moderately_severe", 15, 19),
-                 ("severe", 20, 27)],
+        "phq9": [
+            ("minimal", 0, 4),
+            ("mild", 5, 9),
+            ("moderate", 10, 14),
+            ("moderately_severe", 15, 19),
+            ("severe", 20, 27),
+        ],
         "gad7": [("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("severe", 15, 21)],
         "k6": [("low", 0, 7), ("moderate", 8, 12), ("high", 13, 24)],
     }

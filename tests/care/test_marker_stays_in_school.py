@@ -113,48 +113,108 @@ def _run_every_flow():
     from tenants.students.models import SchoolClass, Student
 
     student = in_alpha(lambda: Student.objects.get(student_number=NUMBER))
-    in_alpha(lambda: SchoolClass.objects.filter(name="标记班").update(homeroom_teacher=role_user("homeroom_teacher")))
+    in_alpha(
+        lambda: SchoolClass.objects.filter(name="标记班").update(
+            homeroom_teacher=role_user("homeroom_teacher")
+        )
+    )
     sid = str(student.public_id)
-    assert counselor.post("/api/v1/consents/", {"student": sid, "status": "granted", "guardian_name": f"{MARKER}家长",
-                                               "recorded_on": str(today)}, content_type="application/json").status_code == 201
-    flagged = counselor.post("/api/v1/screenings/", {"student": sid, "instrument": "phq9", "answers": [0] * 8 + [1]},
-                             content_type="application/json")
+    assert (
+        counselor.post(
+            "/api/v1/consents/",
+            {
+                "student": sid,
+                "status": "granted",
+                "guardian_name": f"{MARKER}家长",
+                "recorded_on": str(today),
+            },
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    flagged = counselor.post(
+        "/api/v1/screenings/",
+        {"student": sid, "instrument": "phq9", "answers": [0] * 8 + [1]},
+        content_type="application/json",
+    )
     assert flagged.status_code == 201 and flagged.json()["crisis_case"], flagged.content[:300]
-    assert counselor.post("/api/v1/screenings/", {"student": sid, "instrument": "phq9", "answers": [0] * 8 + [9]},
-                          content_type="application/json").status_code == 400
+    assert (
+        counselor.post(
+            "/api/v1/screenings/",
+            {"student": sid, "instrument": "phq9", "answers": [0] * 8 + [9]},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
     case = flagged.json()["crisis_case"]
     assert counselor.get(f"/api/v1/screenings/{flagged.json()['id']}/").status_code == 200
 
-    campaign = counselor.post("/api/v1/screening-campaigns/", {
-        "title": "标记测评", "instrument": "gad7", "school_class": str(in_alpha(lambda: SchoolClass.objects.get(name="标记班").public_id)),
-        "opens_on": str(today), "closes_on": str(today + timedelta(days=3))}, content_type="application/json")
+    campaign = counselor.post(
+        "/api/v1/screening-campaigns/",
+        {
+            "title": "标记测评",
+            "instrument": "gad7",
+            "school_class": str(in_alpha(lambda: SchoolClass.objects.get(name="标记班").public_id)),
+            "opens_on": str(today),
+            "closes_on": str(today + timedelta(days=3)),
+        },
+        content_type="application/json",
+    )
     assert campaign.status_code == 201, campaign.content[:300]
     pages = signed_in(ALPHA, "r_counselor")
     link = pages.post(f"/screening/campaigns/{campaign.json()['id']}/link/{sid}/")
     assert link.status_code == 200, link.content[:300]
-    token_path = link.context["url"][link.context["url"].index("/screening/take/"):]
+    token_path = link.context["url"][link.context["url"].index("/screening/take/") :]
     anonymous = Client(HTTP_HOST=host(ALPHA))
     assert anonymous.get(token_path).status_code == 200
     answered = anonymous.post(token_path, {f"item_{i}": "1" for i in range(7)})
     assert answered.status_code in (200, 302), answered.content[:300]
 
-    session = counselor.post("/api/v1/counseling-sessions/", {
-        "student": sid, "counselor": str(role_user_public("counselor")), "held_at": timezone.now().isoformat(),
-        "duration_minutes": 40, "category": "emotion", "notes": NOTE}, content_type="application/json")
+    session = counselor.post(
+        "/api/v1/counseling-sessions/",
+        {
+            "student": sid,
+            "counselor": str(role_user_public("counselor")),
+            "held_at": timezone.now().isoformat(),
+            "duration_minutes": 40,
+            "category": "emotion",
+            "notes": NOTE,
+        },
+        content_type="application/json",
+    )
     assert session.status_code == 201, session.content[:300]
     homeroom = api_client(ALPHA, "r_homeroom_teacher")
-    assert homeroom.post("/api/v1/observations/", {"student": sid, "kind": "referral", "observed_on": str(today),
-                                                   "text": f"{MARKER}最近常哭"}, content_type="application/json").status_code == 201
-    for step in ({"step": "assessed", "level": "high", "note": f"{MARKER}评估"}, {"step": "intervention", "note": NOTE}):
+    assert (
+        homeroom.post(
+            "/api/v1/observations/",
+            {"student": sid, "kind": "referral", "observed_on": str(today), "text": f"{MARKER}最近常哭"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    for step in (
+        {"step": "assessed", "level": "high", "note": f"{MARKER}评估"},
+        {"step": "intervention", "note": NOTE},
+    ):
         done = counselor.post(f"/api/v1/crisis-cases/{case}/steps/", step, content_type="application/json")
         assert done.status_code == 201, done.content[:300]
-    plan = counselor.post("/api/v1/care-plans/", {"student": sid, "owner": str(role_user_public("counselor")),
-                                                  "goals": f"{MARKER}目标", "supports": "每周面谈", "starts_on": str(today)},
-                          content_type="application/json")
+    plan = counselor.post(
+        "/api/v1/care-plans/",
+        {
+            "student": sid,
+            "owner": str(role_user_public("counselor")),
+            "goals": f"{MARKER}目标",
+            "supports": "每周面谈",
+            "starts_on": str(today),
+        },
+        content_type="application/json",
+    )
     assert plan.status_code == 201, plan.content[:300]
     assert counselor.get(f"/api/v1/care-records/{sid}/").status_code == 200
     for file_format in ("pdf", "xlsx"):
-        exported = pages.post(f"/care/students/{sid}/export/", {"reason": "监护人申请", "file_format": file_format})
+        exported = pages.post(
+            f"/care/students/{sid}/export/", {"reason": "监护人申请", "file_format": file_format}
+        )
         assert exported.status_code == 200 and exported.content[:4] in (b"%PDF", b"PK\x03\x04")
 
     # One request fails while decrypting the student's notes: the error reaches logs and Sentry.
@@ -168,7 +228,9 @@ def _run_every_flow():
             original = cursor.fetchone()[0]
             cursor.execute("SELECT goals FROM counseling_careplan ORDER BY id DESC LIMIT 1")
             token = cursor.fetchone()[0]
-            cursor.execute("UPDATE counseling_counselingsession SET notes = %s WHERE id = %s", [token, row.pk])
+            cursor.execute(
+                "UPDATE counseling_counselingsession SET notes = %s WHERE id = %s", [token, row.pk]
+            )
         return row.pk, original
 
     def restore(pk, original):
@@ -200,7 +262,9 @@ def _run_beat_jobs_on_a_worker(django_db_blocker, messages):
     app.conf.task_default_queue = queue
     try:
         with django_db_blocker.unblock():
-            with start_worker(app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30):
+            with start_worker(
+                app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30
+            ):
                 from district.models import School
 
                 schools = School.objects.filter(status="active").count()
@@ -220,8 +284,13 @@ def _run_beat_jobs_on_a_worker(django_db_blocker, messages):
 def _public_schema_dump() -> str:
     from district.provisioning.ddl import _pg_env, find_pg_dump
 
-    result = subprocess.run([find_pg_dump(), "--data-only", "--schema=public"], capture_output=True, text=True,
-                            env=_pg_env(), check=True)
+    result = subprocess.run(
+        [find_pg_dump(), "--data-only", "--schema=public"],
+        capture_output=True,
+        text=True,
+        env=_pg_env(),
+        check=True,
+    )
     return result.stdout
 
 
@@ -243,11 +312,17 @@ def test_a_marked_student_never_leaves_the_schools_schema(capture, django_db_blo
         connection.set_schema_to_public()
 
     assert capture["logs"], "no log lines were captured"
-    assert any("Internal Server Error: /counseling/" in line for line in capture["logs"]), "the failing request was not logged"
+    assert any("Internal Server Error: /counseling/" in line for line in capture["logs"]), (
+        "the failing request was not logged"
+    )
     assert capture["sentry"], "no Sentry event was captured"
     assert capture["celery"], "no Celery message was captured"
     assert len(dump) > 1000 and "school_alpha" in dump
-    for where, text in (("logs", "\n".join(capture["logs"])), ("sentry", "\n".join(capture["sentry"])),
-                        ("celery", "\n".join(capture["celery"])), ("public schema", dump)):
+    for where, text in (
+        ("logs", "\n".join(capture["logs"])),
+        ("sentry", "\n".join(capture["sentry"])),
+        ("celery", "\n".join(capture["celery"])),
+        ("public schema", dump),
+    ):
         for secret in (MARKER, NOTE, NUMBER):
             assert secret not in text, f"{secret} found in {where}"

@@ -39,7 +39,6 @@ PAGES = {
 }
 
 
-
 @pytest.mark.parametrize("role", ROLES)
 def test_care_pages_by_role(role):
     client = signed_in(ALPHA, f"r_{role}")

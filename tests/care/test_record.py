@@ -40,25 +40,71 @@ def _full_record():
     with schema_context(SCHEMA):
         counselor, homeroom = role_user("counselor"), role_user("homeroom_teacher")
         student = make_student(name="林晓雨")
-        Response.objects.create(student=student, instrument_code="phq9", answers=json.dumps([1] * 8 + [7]).replace(
-            "7]", '"MK-ANSWERS-7"]'), total=15, band="moderately_severe", safety_flag=True, entered_by=counselor)
-        CounselingSession.objects.create(student=student, counselor=counselor, held_at=now - timedelta(days=3),
-                                         duration_minutes=45, category="family", notes=MARKERS["counseling"],
-                                         created_by=counselor)
-        record_services.observation_create(actor=homeroom, student=student, kind="referral",
-                                           observed_on=timezone.localdate() - timedelta(days=5),
-                                           text=MARKERS["observation"])
-        case = case_open(student=student, level="high", identified_how="observation", actor=counselor,
-                         narrative=MARKERS["crisis"])
-        CaseStep.objects.create(case=case, step="assessed", done_at=now + timedelta(minutes=5), done_by=counselor,
-                                level="high", note=MARKERS["crisis_step"])
-        plan = CarePlan.objects.create(student=student, owner=counselor, goals=MARKERS["plan"], supports="每周约谈",
-                                       starts_on=timezone.localdate() - timedelta(days=10), created_by=counselor)
-        PlanReview.objects.create(plan=plan, due_on=timezone.localdate() - timedelta(days=1),
-                                  done_at=now - timedelta(days=1), done_by=counselor, progress=MARKERS["plan_review"])
-        PlanReview.objects.create(plan=plan, due_on=timezone.localdate() + timedelta(days=30))  # not done: not shown
-        Referral.objects.create(student=student, institution="市精神卫生中心", referred_on=timezone.localdate() - timedelta(days=8),
-                                reason=MARKERS["referral"], created_by=counselor)
+        Response.objects.create(
+            student=student,
+            instrument_code="phq9",
+            answers=json.dumps([1] * 8 + [7]).replace("7]", '"MK-ANSWERS-7"]'),
+            total=15,
+            band="moderately_severe",
+            safety_flag=True,
+            entered_by=counselor,
+        )
+        CounselingSession.objects.create(
+            student=student,
+            counselor=counselor,
+            held_at=now - timedelta(days=3),
+            duration_minutes=45,
+            category="family",
+            notes=MARKERS["counseling"],
+            created_by=counselor,
+        )
+        record_services.observation_create(
+            actor=homeroom,
+            student=student,
+            kind="referral",
+            observed_on=timezone.localdate() - timedelta(days=5),
+            text=MARKERS["observation"],
+        )
+        case = case_open(
+            student=student,
+            level="high",
+            identified_how="observation",
+            actor=counselor,
+            narrative=MARKERS["crisis"],
+        )
+        CaseStep.objects.create(
+            case=case,
+            step="assessed",
+            done_at=now + timedelta(minutes=5),
+            done_by=counselor,
+            level="high",
+            note=MARKERS["crisis_step"],
+        )
+        plan = CarePlan.objects.create(
+            student=student,
+            owner=counselor,
+            goals=MARKERS["plan"],
+            supports="每周约谈",
+            starts_on=timezone.localdate() - timedelta(days=10),
+            created_by=counselor,
+        )
+        PlanReview.objects.create(
+            plan=plan,
+            due_on=timezone.localdate() - timedelta(days=1),
+            done_at=now - timedelta(days=1),
+            done_by=counselor,
+            progress=MARKERS["plan_review"],
+        )
+        PlanReview.objects.create(
+            plan=plan, due_on=timezone.localdate() + timedelta(days=30)
+        )  # not done: not shown
+        Referral.objects.create(
+            student=student,
+            institution="市精神卫生中心",
+            referred_on=timezone.localdate() - timedelta(days=8),
+            reason=MARKERS["referral"],
+            created_by=counselor,
+        )
         attention_set(student=student, level="high", reason=MARKERS["attention"], actor=counselor)
     return student
 
@@ -72,8 +118,20 @@ def test_timeline_merges_every_app_newest_first_with_texts_for_clinical_readers(
             assert kind in kinds, kind
         # Exactly the rows: 1 screening, 1 session, 1 observation, 1 case + 1 later step, 1 plan, 1 done
         # review, 1 referral, 2 level changes (crisis on case opening, then high).
-        assert sorted(kinds) == sorted(["screening", "counseling", "observation", "crisis", "crisis_step", "plan",
-                                        "plan_review", "referral", "attention", "attention"])
+        assert sorted(kinds) == sorted(
+            [
+                "screening",
+                "counseling",
+                "observation",
+                "crisis",
+                "crisis_step",
+                "plan",
+                "plan_review",
+                "referral",
+                "attention",
+                "attention",
+            ]
+        )
         assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
         assert entries[0].kind == "crisis_step"  # done 5 minutes from now: the newest
         details = "\n".join(e.detail for e in entries)
@@ -92,7 +150,9 @@ def test_timeline_merges_every_app_newest_first_with_texts_for_clinical_readers(
 
 def _views(student):
     with schema_context(SCHEMA):
-        return AuditEvent.objects.filter(action="view", subject="care.record", student_ref=student.public_id).count()
+        return AuditEvent.objects.filter(
+            action="view", subject="care.record", student_ref=student.public_id
+        ).count()
 
 
 @pytest.mark.parametrize("role", ["counselor", "psychology_teacher"])
@@ -124,23 +184,30 @@ def test_principal_sees_level_and_kinds_but_no_texts():
     assert _views(student) == 1
 
 
-@pytest.mark.parametrize("role", ["homeroom_teacher", "secretary", "deputy", "member", "invited_attendee",
-                                  "school_admin"])
+@pytest.mark.parametrize(
+    "role", ["homeroom_teacher", "secretary", "deputy", "member", "invited_attendee", "school_admin"]
+)
 def test_everyone_else_finds_no_record(role):
     student = _full_record()
     client = signed_in(ALPHA, f"r_{role}")
     assert client.get(f"/care/students/{student.public_id}/").status_code == 404
     assert client.get("/care/").status_code == 404
     assert client.get("/care/students/").status_code == 404
-    assert client.post(f"/care/students/{student.public_id}/level/",
-                       {"level": "none", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/care/students/{student.public_id}/level/", {"level": "none", "reason": "x"}
+        ).status_code
+        == 404
+    )
     assert _views(student) == 0
 
 
 def test_other_schools_record_is_not_found():
     student = _full_record()
     assert signed_in(BETA, "r_principal").get(f"/care/students/{student.public_id}/").status_code == 404
-    assert api_client(BETA, "r_counselor").get(f"/api/v1/care-records/{student.public_id}/").status_code == 404
+    assert (
+        api_client(BETA, "r_counselor").get(f"/api/v1/care-records/{student.public_id}/").status_code == 404
+    )
 
 
 def test_level_form_needs_a_reason_and_keeps_history():
@@ -155,11 +222,20 @@ def test_level_form_needs_a_reason_and_keeps_history():
     assert client.post(url, {"level": "attention", "reason": "睡眠好转"}).status_code == 302
     with schema_context(SCHEMA):
         record = CareRecord.objects.get(student=student)
-        assert (record.level, record.reason, record.set_by.username) == ("attention", "睡眠好转", "r_counselor")
-        assert list(AttentionChange.objects.filter(student=student).values_list("from_level", "to_level")) == [
-            ("none", "elevated"), ("elevated", "attention")]
-        assert AuditEvent.objects.filter(action="change", subject="care.attention",
-                                         student_ref=student.public_id).count() == 2
+        assert (record.level, record.reason, record.set_by.username) == (
+            "attention",
+            "睡眠好转",
+            "r_counselor",
+        )
+        assert list(
+            AttentionChange.objects.filter(student=student).values_list("from_level", "to_level")
+        ) == [("none", "elevated"), ("elevated", "attention")]
+        assert (
+            AuditEvent.objects.filter(
+                action="change", subject="care.attention", student_ref=student.public_id
+            ).count()
+            == 2
+        )
     assert signed_in(ALPHA, "r_principal").post(url, {"level": "none", "reason": "x"}).status_code == 403
 
 
@@ -221,15 +297,26 @@ def test_api_sets_the_level_for_the_care_team_only():
     with schema_context(SCHEMA):
         student = make_student()
     url = f"/api/v1/care-records/{student.public_id}/level/"
-    bad = api_client(ALPHA, "r_counselor").post(url, {"level": "high", "reason": ""}, content_type="application/json")
+    bad = api_client(ALPHA, "r_counselor").post(
+        url, {"level": "high", "reason": ""}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "reason" in bad.json()["error"]["fields"]
-    ok = api_client(ALPHA, "r_counselor").post(url, {"level": "high", "reason": "自述有轻生念头"},
-                                               content_type="application/json")
+    ok = api_client(ALPHA, "r_counselor").post(
+        url, {"level": "high", "reason": "自述有轻生念头"}, content_type="application/json"
+    )
     assert ok.status_code == 200 and ok.json()["level"] == "high"
-    assert api_client(ALPHA, "r_principal").post(url, {"level": "none", "reason": "x"},
-                                                 content_type="application/json").status_code == 403
-    assert api_client(ALPHA, "r_homeroom_teacher").post(url, {"level": "none", "reason": "x"},
-                                                        content_type="application/json").status_code == 404
+    assert (
+        api_client(ALPHA, "r_principal")
+        .post(url, {"level": "none", "reason": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher")
+        .post(url, {"level": "none", "reason": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
     with schema_context(SCHEMA):
         assert CareRecord.objects.get(student=student).level == "high"
 

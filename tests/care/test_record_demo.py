@@ -18,7 +18,9 @@ def test_seed_is_believable_and_idempotent():
         assert not Consent.objects.exists()
         demo.seed_demo(today=timezone.localdate())  # no students: nothing
         assert not Consent.objects.exists()
-        homeroom = account_create(username="homeroom", full_name="黄丽娟", roles=["homeroom_teacher"], password="x" * 12)
+        homeroom = account_create(
+            username="homeroom", full_name="黄丽娟", roles=["homeroom_teacher"], password="x" * 12
+        )
         account_create(username="secretary", full_name="张晓燕", roles=["secretary"], password="x" * 12)
         account_create(username="counselor", full_name="杨思远", roles=["counselor"], password="x" * 12)
         klass = make_class(grade=7, name="1班", homeroom=homeroom)
@@ -28,6 +30,13 @@ def test_seed_is_believable_and_idempotent():
         counts = (Consent.objects.count(), Observation.objects.count(), AttentionChange.objects.count())
         assert 9 <= Consent.objects.filter(status="granted").count() < 12
         assert sorted(Observation.objects.values_list("kind", flat=True)) == ["observation", "referral"]
-        assert set(CareRecord.objects.exclude(level="none").values_list("level", flat=True)) == {"attention", "elevated"}
+        assert set(CareRecord.objects.exclude(level="none").values_list("level", flat=True)) == {
+            "attention",
+            "elevated",
+        }
         demo.seed_demo(today=timezone.localdate())
-        assert (Consent.objects.count(), Observation.objects.count(), AttentionChange.objects.count()) == counts
+        assert (
+            Consent.objects.count(),
+            Observation.objects.count(),
+            AttentionChange.objects.count(),
+        ) == counts

@@ -22,14 +22,24 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
     with schema_context("school_alpha"):
         now = timezone.now()
         student = make_student()
-        old, recent = (Response.objects.create(student=student, instrument_code="gad7", answers="[0,0,0,0,0,0,0]",
-                                               total=0, band="minimal") for _ in range(2))
+        old, recent = (
+            Response.objects.create(
+                student=student, instrument_code="gad7", answers="[0,0,0,0,0,0,0]", total=0, band="minimal"
+            )
+            for _ in range(2)
+        )
         Response.objects.filter(pk=old.pk).update(taken_at=now - timedelta(days=3 * 365 + 5))
-        note = Observation.objects.create(student=student, observed_on=now.date(), text="上课走神",
-                                          created_by=role_user("homeroom_teacher"))
+        note = Observation.objects.create(
+            student=student, observed_on=now.date(), text="上课走神", created_by=role_user("homeroom_teacher")
+        )
         Observation.objects.filter(pk=note.pk).update(created_at=now - timedelta(days=4 * 365))
-        closed = CrisisCase.objects.create(student=student, level="low", identified_how="other", step="closed",
-                                           closed_at=now - timedelta(days=11 * 365))
+        closed = CrisisCase.objects.create(
+            student=student,
+            level="low",
+            identified_how="other",
+            step="closed",
+            closed_at=now - timedelta(days=11 * 365),
+        )
         still_open = CrisisCase.objects.create(student=student, level="high", identified_how="other")
         CrisisCase.objects.filter(pk=still_open.pk).update(opened_at=now - timedelta(days=12 * 365))
         RetentionRule.objects.filter(record_type="screening").update(keep_years=3, grace_days=90)
@@ -45,7 +55,12 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
         recent.refresh_from_db()
         still_open.refresh_from_db()
         assert old.archived_at == now and recent.archived_at is None and still_open.archived_at is None
-        assert AuditEvent.objects.filter(action="archive", object_ref=old.public_id, student_ref=student.public_id).count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                action="archive", object_ref=old.public_id, student_ref=student.public_id
+            ).count()
+            == 1
+        )
         # Archived records leave the everyday pages: the timeline, the observation list, the case list.
         from tenants.care.selectors import observations, timeline
         from tenants.crisis.selectors import cases
@@ -55,7 +70,11 @@ def test_expired_records_are_archived_then_deleted_and_open_cases_kept():
         assert not observations().filter(pk=note.pk).exists()
         assert not cases().filter(pk=closed.pk).exists() and cases().filter(pk=still_open.pk).exists()
 
-        assert retention_preview(now=now + timedelta(days=91))["screening"] == {"archive": 0, "delete": 1, "archived": 1}
+        assert retention_preview(now=now + timedelta(days=91))["screening"] == {
+            "archive": 0,
+            "delete": 1,
+            "archived": 1,
+        }
         # Running again the same day changes nothing; 91 days later the archived ones go.
         assert apply_retention(now=now)["screening"] == {"archived": 0, "deleted": 0}
         later = apply_retention(now=now + timedelta(days=91))

@@ -24,8 +24,14 @@ def _student_with_a_record():
         attention_set(student=student, level="elevated", reason="考试焦虑", actor=role_user("counselor"))
         from django.utils import timezone
 
-        CounselingSession.objects.create(student=student, counselor=role_user("counselor"), held_at=timezone.now(),
-                                         duration_minutes=40, category="study", notes=MARK)
+        CounselingSession.objects.create(
+            student=student,
+            counselor=role_user("counselor"),
+            held_at=timezone.now(),
+            duration_minutes=40,
+            category="study",
+            notes=MARK,
+        )
     connection.set_schema_to_public()
     return student
 
@@ -34,8 +40,12 @@ def test_send_and_accept_with_receipts_on_both_sides():
     student = _student_with_a_record()
     sender = signed_in(ALPHA, "r_counselor")
     page = sender.get(f"/care/records/transfers/send/{student.public_id}/")
-    assert page.status_code == 200 and "beta" in [c for c, _n in page.context["form"].fields["to_school"].choices]
-    response = sender.post(f"/care/records/transfers/send/{student.public_id}/", {"to_school": "beta", "reason": "学生转学"})
+    assert page.status_code == 200 and "beta" in [
+        c for c, _n in page.context["form"].fields["to_school"].choices
+    ]
+    response = sender.post(
+        f"/care/records/transfers/send/{student.public_id}/", {"to_school": "beta", "reason": "学生转学"}
+    )
     assert response.status_code == 302, response.content.decode()[:800]
 
     with schema_context("school_alpha"):
@@ -55,7 +65,9 @@ def test_send_and_accept_with_receipts_on_both_sides():
     connection.set_schema_to_public()
     # Nothing of it in the public schema.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'care_%%'")
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'care_%%'"
+        )
         assert cursor.fetchone()[0] == 0
 
     receiver = signed_in(BETA, "r_counselor")
@@ -64,7 +76,9 @@ def test_send_and_accept_with_receipts_on_both_sides():
     assert detail.status_code == 200 and "林转学" in detail.content.decode()
     missing_class = receiver.post(f"/care/records/transfers/{incoming.public_id}/", {"school_class": ""})
     assert missing_class.status_code == 400 and missing_class.context["form"].errors["school_class"]
-    accepted = receiver.post(f"/care/records/transfers/{incoming.public_id}/", {"school_class": target_class.pk})
+    accepted = receiver.post(
+        f"/care/records/transfers/{incoming.public_id}/", {"school_class": target_class.pk}
+    )
     assert accepted.status_code == 302
 
     with schema_context("school_beta"):
@@ -86,7 +100,10 @@ def test_only_the_care_team_sends_or_receives(role):
     student = _student_with_a_record()
     client = signed_in(ALPHA, f"r_{role}")
     assert client.get("/care/records/transfers/").status_code == 404
-    assert client.post(f"/care/records/transfers/send/{student.public_id}/", {"to_school": "beta"}).status_code == 404
+    assert (
+        client.post(f"/care/records/transfers/send/{student.public_id}/", {"to_school": "beta"}).status_code
+        == 404
+    )
 
 
 def test_another_schools_student_cannot_be_sent_from_here():
@@ -111,12 +128,22 @@ def test_retention_rules_page_principal_edits():
     connection.set_schema_to_public()
     bad = principal.post(f"/care/records/retention/{rule.pk}/", {"keep_years": "0", "grace_days": "90"})
     assert bad.status_code == 400 and bad.context["form"].errors["keep_years"]
-    assert principal.post(f"/care/records/retention/{rule.pk}/", {"keep_years": "4", "grace_days": "30"}).status_code == 302
+    assert (
+        principal.post(
+            f"/care/records/retention/{rule.pk}/", {"keep_years": "4", "grace_days": "30"}
+        ).status_code
+        == 302
+    )
     with schema_context("school_alpha"):
         rule.refresh_from_db()
         assert (rule.keep_years, rule.grace_days) == (4, 30)
     connection.set_schema_to_public()
-    assert signed_in(ALPHA, "r_counselor").post(f"/care/records/retention/{rule.pk}/", {"keep_years": "9", "grace_days": "9"}).status_code == 403
+    assert (
+        signed_in(ALPHA, "r_counselor")
+        .post(f"/care/records/retention/{rule.pk}/", {"keep_years": "9", "grace_days": "9"})
+        .status_code
+        == 403
+    )
     assert signed_in(ALPHA, "r_secretary").get("/care/records/retention/").status_code == 404
 
 
@@ -126,17 +153,34 @@ def test_send_and_accept_through_the_api():
 
     student = _student_with_a_record()
     sid = str(student.public_id)
-    assert api_client(ALPHA, "r_deputy").post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta"},
-                                             content_type="application/json").status_code == 404
-    assert api_client(ALPHA, "r_principal").post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta"},
-                                                content_type="application/json").status_code == 403
-    assert api_client(BETA, "r_counselor").post(f"/api/v1/students/{sid}/transfer/", {"to_school": "alpha"},
-                                               content_type="application/json").status_code == 404
+    assert (
+        api_client(ALPHA, "r_deputy")
+        .post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        api_client(ALPHA, "r_principal")
+        .post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_client(BETA, "r_counselor")
+        .post(f"/api/v1/students/{sid}/transfer/", {"to_school": "alpha"}, content_type="application/json")
+        .status_code
+        == 404
+    )
     sender = api_client(ALPHA, "r_counselor")
-    nowhere = sender.post(f"/api/v1/students/{sid}/transfer/", {"to_school": "alpha"}, content_type="application/json")
+    nowhere = sender.post(
+        f"/api/v1/students/{sid}/transfer/", {"to_school": "alpha"}, content_type="application/json"
+    )
     assert nowhere.status_code == 400 and "to_school" in nowhere.json()["error"]["fields"]
-    sent = sender.post(f"/api/v1/students/{sid}/transfer/", {"to_school": "beta", "reason": "转学"},
-                       content_type="application/json")
+    sent = sender.post(
+        f"/api/v1/students/{sid}/transfer/",
+        {"to_school": "beta", "reason": "转学"},
+        content_type="application/json",
+    )
     assert sent.status_code == 201 and sent.json()["status"] == "sent"
     assert_matches_schema(sent)
 
@@ -148,15 +192,30 @@ def test_send_and_accept_through_the_api():
     with schema_context("school_beta"):
         target = make_class(grade=8, name="接收2班")
     connection.set_schema_to_public()
-    bad = receiver.post(f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/", {"school_class": str(uuid4())},
-                        content_type="application/json")
+    bad = receiver.post(
+        f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
+        {"school_class": str(uuid4())},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "school_class" in bad.json()["error"]["fields"]
-    accepted = receiver.post(f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
-                             {"school_class": str(target.public_id)}, content_type="application/json")
-    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted" and accepted.json()["student"]
+    accepted = receiver.post(
+        f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
+        {"school_class": str(target.public_id)},
+        content_type="application/json",
+    )
+    assert (
+        accepted.status_code == 200 and accepted.json()["status"] == "accepted" and accepted.json()["student"]
+    )
     assert_matches_schema(accepted)
-    again = receiver.post(f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
-                          {"school_class": str(target.public_id)}, content_type="application/json")
+    again = receiver.post(
+        f"/api/v1/record-transfers/received/{mine[0]['id']}/accept/",
+        {"school_class": str(target.public_id)},
+        content_type="application/json",
+    )
     assert again.status_code == 400
     receipt = sender.get(f"/api/v1/record-transfers/sent/{sent.json()['id']}/")
-    assert receipt.status_code == 200 and receipt.json()["status"] == "accepted" and receipt.json()["accepted_by_name"]
+    assert (
+        receipt.status_code == 200
+        and receipt.json()["status"] == "accepted"
+        and receipt.json()["accepted_by_name"]
+    )

@@ -32,13 +32,21 @@ def _at(days: int, hour: int, minute: int = 0):
 
 
 def _room(name="心理咨询室甲"):
-    return resources.room_create(actor=role_user("principal"), name=name, location="行政楼301",
-                                 area_m2=Decimal("20.00"))
+    return resources.room_create(
+        actor=role_user("principal"), name=name, location="行政楼301", area_m2=Decimal("20.00")
+    )
 
 
 def _session(student=None, **extra):
-    values = dict(actor=role_user("counselor"), student=student or make_student(), counselor=role_user("counselor"),
-                  held_at=_at(-1, 10), duration_minutes=50, category="emotion", notes=NOTES)
+    values = dict(
+        actor=role_user("counselor"),
+        student=student or make_student(),
+        counselor=role_user("counselor"),
+        held_at=_at(-1, 10),
+        duration_minutes=50,
+        category="emotion",
+        notes=NOTES,
+    )
     values.update(extra)
     return services.session_create(**values)
 
@@ -54,15 +62,23 @@ def _form_post(client, url, data):
 
 # Sessions ---------------------------------------------------------------------------------------
 
+
 def test_a_session_books_a_room_and_a_double_booking_is_a_field_error():
     with schema_context(SCHEMA):
         student, other = make_student(), make_student()
         room = _room()
         counselor = role_user("counselor")
     client = signed_in(ALPHA, "r_counselor")
-    data = {"student": student.pk, "counselor": counselor.pk, "held_at": _at(1, 9).strftime("%Y-%m-%dT%H:%M"),
-            "duration_minutes": 50, "category": "study", "room": room.pk, "notes": NOTES,
-            "follow_up_on": str(school_today() + timedelta(days=8))}
+    data = {
+        "student": student.pk,
+        "counselor": counselor.pk,
+        "held_at": _at(1, 9).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 50,
+        "category": "study",
+        "room": room.pk,
+        "notes": NOTES,
+        "follow_up_on": str(school_today() + timedelta(days=8)),
+    }
     response = client.post("/counseling/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     with schema_context(SCHEMA):
@@ -84,9 +100,14 @@ def test_a_session_books_a_room_and_a_double_booking_is_a_field_error():
 
     # The API says the same, by field.
     api = api_client(ALPHA, "r_counselor")
-    body = {"student": str(other.public_id), "counselor": str(counselor.public_id),
-            "held_at": _at(1, 9, 30).isoformat(), "duration_minutes": 30, "category": "study",
-            "room": str(room.public_id)}
+    body = {
+        "student": str(other.public_id),
+        "counselor": str(counselor.public_id),
+        "held_at": _at(1, 9, 30).isoformat(),
+        "duration_minutes": 30,
+        "category": "study",
+        "room": str(room.public_id),
+    }
     answer = api.post("/api/v1/counseling-sessions/", body, content_type="application/json")
     assert answer.status_code == 400
     assert "booking_starts_at" in answer.json()["error"]["fields"]
@@ -103,9 +124,14 @@ def test_follow_up_before_the_session_and_a_bad_duration_are_refused():
         student = make_student()
         counselor = role_user("psychology_teacher")
     api = api_client(ALPHA, "r_psychology_teacher")
-    body = {"student": str(student.public_id), "counselor": str(counselor.public_id),
-            "held_at": _at(-2, 15).isoformat(), "duration_minutes": 300, "category": "family",
-            "follow_up_on": str(school_today() - timedelta(days=3))}
+    body = {
+        "student": str(student.public_id),
+        "counselor": str(counselor.public_id),
+        "held_at": _at(-2, 15).isoformat(),
+        "duration_minutes": 300,
+        "category": "family",
+        "follow_up_on": str(school_today() - timedelta(days=3)),
+    }
     answer = api.post("/api/v1/counseling-sessions/", body, content_type="application/json")
     assert answer.status_code == 400
     fields = answer.json()["error"]["fields"]
@@ -119,9 +145,17 @@ def test_follow_up_before_the_session_and_a_bad_duration_are_refused():
     with schema_context(SCHEMA):
         assert not CounselingSession.objects.filter(student=student).exists()
 
-    page = signed_in(ALPHA, "r_counselor").post("/counseling/new/", {
-        "student": student.pk, "counselor": counselor.pk, "held_at": _at(-2, 15).strftime("%Y-%m-%dT%H:%M"),
-        "duration_minutes": 40, "category": "family", "follow_up_on": str(school_today() - timedelta(days=3))})
+    page = signed_in(ALPHA, "r_counselor").post(
+        "/counseling/new/",
+        {
+            "student": student.pk,
+            "counselor": counselor.pk,
+            "held_at": _at(-2, 15).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 40,
+            "category": "family",
+            "follow_up_on": str(school_today() - timedelta(days=3)),
+        },
+    )
     assert page.status_code == 400 and "follow_up_on" in page.context["form"].errors
 
 
@@ -131,7 +165,9 @@ def test_notes_are_encrypted_at_rest():
         with connection.cursor() as cursor:
             cursor.execute("SELECT notes FROM counseling_counselingsession WHERE id = %s", [session.pk])
             (raw,) = cursor.fetchone()
-            cursor.execute("SELECT count(*) FROM counseling_counselingsession WHERE notes LIKE %s", ["%MARKER%"])
+            cursor.execute(
+                "SELECT count(*) FROM counseling_counselingsession WHERE notes LIKE %s", ["%MARKER%"]
+            )
             (plain,) = cursor.fetchone()
         assert raw.startswith("xy1:") and "MARKER" not in raw and plain == 0
         assert CounselingSession.objects.get(pk=session.pk).notes == NOTES
@@ -154,8 +190,9 @@ def test_each_read_of_a_session_writes_exactly_one_audit_event():
     assert _views(session) == 3
     form = edit.context["form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
-    data.update(held_at=_at(-1, 10).strftime("%Y-%m-%dT%H:%M"), booking="",
-                duration_minutes=70, follow_up_on="")
+    data.update(
+        held_at=_at(-1, 10).strftime("%Y-%m-%dT%H:%M"), booking="", duration_minutes=70, follow_up_on=""
+    )
     saved = page.post(f"/counseling/{session.public_id}/edit/", data)
     assert saved.status_code == 302, saved.context["form"].errors
     with schema_context(SCHEMA):
@@ -166,7 +203,10 @@ def test_each_read_of_a_session_writes_exactly_one_audit_event():
         lists_before = AuditEvent.objects.filter(action="list", subject=services.SESSION_SUBJECT).count()
     assert page.get("/counseling/").status_code == 200
     with schema_context(SCHEMA):
-        assert AuditEvent.objects.filter(action="list", subject=services.SESSION_SUBJECT).count() == lists_before + 1
+        assert (
+            AuditEvent.objects.filter(action="list", subject=services.SESSION_SUBJECT).count()
+            == lists_before + 1
+        )
         assert AuditEvent.objects.filter(object_ref=session.public_id, action="create").count() == 1
 
 
@@ -189,13 +229,19 @@ def test_session_table_filters_and_exports_without_notes():
         assert AuditEvent.objects.filter(action="export", subject=services.SESSION_SUBJECT).exists()
 
 
-@pytest.mark.parametrize("role", ["principal", "secretary", "homeroom_teacher", "deputy", "member", "invited_attendee"])
+@pytest.mark.parametrize(
+    "role", ["principal", "secretary", "homeroom_teacher", "deputy", "member", "invited_attendee"]
+)
 def test_sessions_and_referrals_are_for_the_care_team_only(role):
     with schema_context(SCHEMA):
         session = _session()
-        referral = services.referral_create(actor=role_user("counselor"), student=session.student,
-                                            institution="市精神卫生中心", referred_on=school_today(),
-                                            reason="MARKER 转介原因")
+        referral = services.referral_create(
+            actor=role_user("counselor"),
+            student=session.student,
+            institution="市精神卫生中心",
+            referred_on=school_today(),
+            reason="MARKER 转介原因",
+        )
     client = signed_in(ALPHA, f"r_{role}")
     assert client.get("/counseling/").status_code == 403
     assert client.get("/counseling/referrals/").status_code == 403
@@ -208,25 +254,47 @@ def test_sessions_and_referrals_are_for_the_care_team_only(role):
 
 # Referrals --------------------------------------------------------------------------------------
 
+
 def test_referral_with_feedback_and_return_plan():
     with schema_context(SCHEMA):
         student = make_student()
     client = signed_in(ALPHA, "r_counselor")
     referred_on = school_today() - timedelta(days=20)
-    response = client.post("/counseling/referrals/new/", {
-        "student": student.pk, "institution": "市第六人民医院", "referred_on": str(referred_on),
-        "reason": "持续失眠伴情绪低落"})
+    response = client.post(
+        "/counseling/referrals/new/",
+        {
+            "student": student.pk,
+            "institution": "市第六人民医院",
+            "referred_on": str(referred_on),
+            "reason": "持续失眠伴情绪低落",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:1500]
     with schema_context(SCHEMA):
         referral = student.medical_referrals.get()
     base = f"/counseling/referrals/{referral.public_id}"
     # Feedback dated before the referral is refused.
-    bad = client.post(f"{base}/feedback/", {"feedback": "门诊诊断", "feedback_on": str(referred_on - timedelta(days=1))})
+    bad = client.post(
+        f"{base}/feedback/", {"feedback": "门诊诊断", "feedback_on": str(referred_on - timedelta(days=1))}
+    )
     assert bad.status_code == 400 and "feedback_on" in bad.context["form"].errors
-    assert client.post(f"{base}/feedback/", {"feedback": "诊断为焦虑状态，门诊药物治疗。",
-                                             "feedback_on": str(referred_on + timedelta(days=7))}).status_code == 302
-    assert client.post(f"{base}/return/", {"return_plan": "先半天到校，每周与心理老师面谈一次。",
-                                           "return_on": str(school_today())}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/feedback/",
+            {
+                "feedback": "诊断为焦虑状态，门诊药物治疗。",
+                "feedback_on": str(referred_on + timedelta(days=7)),
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{base}/return/",
+            {"return_plan": "先半天到校，每周与心理老师面谈一次。", "return_on": str(school_today())},
+        ).status_code
+        == 302
+    )
     page = client.get(f"{base}/").content.decode()
     assert "诊断为焦虑状态" in page and "先半天到校" in page
     table = client.get("/counseling/referrals/?state=returned")
@@ -235,11 +303,14 @@ def test_referral_with_feedback_and_return_plan():
     assert api["return_on"] == str(school_today()) and api["feedback"].startswith("诊断为焦虑状态")
     assert _views(referral) == 2  # the detail page once, the API once
     with schema_context(SCHEMA), connection.cursor() as cursor:
-        cursor.execute("SELECT reason, feedback, return_plan FROM counseling_referral WHERE id = %s", [referral.pk])
+        cursor.execute(
+            "SELECT reason, feedback, return_plan FROM counseling_referral WHERE id = %s", [referral.pk]
+        )
         assert all(value.startswith("xy1:") for value in cursor.fetchone())
 
 
 # Plans (一生一策) ---------------------------------------------------------------------------------
+
 
 def _elevated(student=None, level="elevated"):
     student = student or make_student()
@@ -254,10 +325,17 @@ def test_plan_review_due_shows_on_the_owners_home_and_moves_on_when_done():
     counselor = signed_in(ALPHA, "r_counselor")
     listed = counselor.get("/counseling/plans/")
     assert student.name in [s.name for s in listed.context["needing"]]
-    response = counselor.post("/counseling/plans/new/", {
-        "student": student.pk, "owner": homeroom.pk, "goals": "MARKER-目标：恢复正常作息",
-        "supports": "每周个别辅导一次", "starts_on": str(school_today() - timedelta(days=25)),
-        "review_every_days": 30})
+    response = counselor.post(
+        "/counseling/plans/new/",
+        {
+            "student": student.pk,
+            "owner": homeroom.pk,
+            "goals": "MARKER-目标：恢复正常作息",
+            "supports": "每周个别辅导一次",
+            "starts_on": str(school_today() - timedelta(days=25)),
+            "review_every_days": 30,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:1500]
     with schema_context(SCHEMA):
         plan = student.care_plans.get()
@@ -300,8 +378,14 @@ def test_plan_rules_and_the_api_review_cycle():
         student = _elevated(level="high")
         counselor = role_user("counselor")
     api = api_client(ALPHA, "r_counselor")
-    body = {"student": str(calm.public_id), "owner": str(counselor.public_id), "goals": "目标", "supports": "支持",
-            "starts_on": str(school_today()), "review_every_days": 3}
+    body = {
+        "student": str(calm.public_id),
+        "owner": str(counselor.public_id),
+        "goals": "目标",
+        "supports": "支持",
+        "starts_on": str(school_today()),
+        "review_every_days": 3,
+    }
     answer = api.post("/api/v1/care-plans/", body, content_type="application/json")
     assert answer.status_code == 400
     assert {"student", "review_every_days"} <= set(answer.json()["error"]["fields"])
@@ -313,23 +397,34 @@ def test_plan_rules_and_the_api_review_cycle():
     again = api.post("/api/v1/care-plans/", body, content_type="application/json")
     assert again.status_code == 400 and "student" in again.json()["error"]["fields"]
 
-    reviewed = api.post(f"/api/v1/care-plans/{plan['id']}/reviews/", {"progress": "情况稳定"},
-                        content_type="application/json")
+    reviewed = api.post(
+        f"/api/v1/care-plans/{plan['id']}/reviews/", {"progress": "情况稳定"}, content_type="application/json"
+    )
     assert reviewed.status_code == 201, reviewed.content
     reviews = reviewed.json()["reviews"]
     assert [bool(r["done_at"]) for r in reviews] == [True, False]
     assert reviews[0]["progress"] == "情况稳定"
     assert reviewed.json()["next_review_on"] == str(school_today() + timedelta(days=14))
     closed = api.post(f"/api/v1/care-plans/{plan['id']}/close/", content_type="application/json")
-    assert closed.status_code == 200 and closed.json()["status"] == "closed" and closed.json()["next_review_on"] is None
+    assert (
+        closed.status_code == 200
+        and closed.json()["status"] == "closed"
+        and closed.json()["next_review_on"] is None
+    )
     assert api.post(f"/api/v1/care-plans/{plan['id']}/close/").status_code == 400
 
 
 def test_principal_sees_plan_status_but_no_goals_and_no_notes():
     with schema_context(SCHEMA):
-        plan = services.plan_create(actor=role_user("counselor"), student=_elevated(), owner=role_user("counselor"),
-                                    goals="MARKER-GOALS 减少自伤念头", supports="MARKER-SUPPORTS 每周辅导",
-                                    starts_on=school_today(), review_every_days=30)
+        plan = services.plan_create(
+            actor=role_user("counselor"),
+            student=_elevated(),
+            owner=role_user("counselor"),
+            goals="MARKER-GOALS 减少自伤念头",
+            supports="MARKER-SUPPORTS 每周辅导",
+            starts_on=school_today(),
+            review_every_days=30,
+        )
         session = _session(student=plan.student)
     principal = signed_in(ALPHA, "r_principal")
     table = principal.get("/counseling/plans/")
@@ -348,10 +443,22 @@ def test_principal_sees_plan_status_but_no_goals_and_no_notes():
 def test_a_homeroom_owner_reads_their_own_plan_and_no_other():
     with schema_context(SCHEMA):
         homeroom = role_user("homeroom_teacher")
-        mine = services.plan_create(actor=role_user("counselor"), student=_elevated(), owner=homeroom,
-                                    goals="MINE 目标", supports="支持", starts_on=school_today())
-        other = services.plan_create(actor=role_user("counselor"), student=_elevated(), owner=role_user("counselor"),
-                                     goals="OTHER 目标", supports="支持", starts_on=school_today())
+        mine = services.plan_create(
+            actor=role_user("counselor"),
+            student=_elevated(),
+            owner=homeroom,
+            goals="MINE 目标",
+            supports="支持",
+            starts_on=school_today(),
+        )
+        other = services.plan_create(
+            actor=role_user("counselor"),
+            student=_elevated(),
+            owner=role_user("counselor"),
+            goals="OTHER 目标",
+            supports="支持",
+            starts_on=school_today(),
+        )
     client = signed_in(ALPHA, "r_homeroom_teacher")
     assert client.get(f"/counseling/plans/{mine.public_id}/").status_code == 200
     assert client.get(f"/counseling/plans/{other.public_id}/").status_code == 404
@@ -362,8 +469,12 @@ def test_a_homeroom_owner_reads_their_own_plan_and_no_other():
     api = api_client(ALPHA, "r_homeroom_teacher")
     assert api.get(f"/api/v1/care-plans/{mine.public_id}/").json()["goals"] == "MINE 目标"
     assert api.get(f"/api/v1/care-plans/{other.public_id}/").status_code == 404
-    assert api.patch(f"/api/v1/care-plans/{mine.public_id}/", {"goals": "x"},
-                     content_type="application/json").status_code == 403
+    assert (
+        api.patch(
+            f"/api/v1/care-plans/{mine.public_id}/", {"goals": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert _views(mine) == 2 and _views(other) == 0
     # A staff member who owns no plan gets nothing.
     assert signed_in(ALPHA, "r_secretary").get("/counseling/plans/").status_code == 403
@@ -373,19 +484,41 @@ def test_every_counseling_page_renders_for_the_care_team():
     with schema_context(SCHEMA):
         _room("沙盘室")
         session = _session()
-        referral = services.referral_create(actor=role_user("counselor"), student=session.student,
-                                            institution="市精神卫生中心", referred_on=school_today(), reason="评估")
-        plan = services.plan_create(actor=role_user("counselor"), student=_elevated(), owner=role_user("counselor"),
-                                    goals="目标", supports="支持", starts_on=school_today())
+        referral = services.referral_create(
+            actor=role_user("counselor"),
+            student=session.student,
+            institution="市精神卫生中心",
+            referred_on=school_today(),
+            reason="评估",
+        )
+        plan = services.plan_create(
+            actor=role_user("counselor"),
+            student=_elevated(),
+            owner=role_user("counselor"),
+            goals="目标",
+            supports="支持",
+            starts_on=school_today(),
+        )
         waiting = _elevated()
     client = signed_in(ALPHA, "r_psychology_teacher")
-    pages = ["/counseling/", "/counseling/new/", f"/counseling/{session.public_id}/",
-             f"/counseling/{session.public_id}/edit/", "/counseling/referrals/", "/counseling/referrals/new/",
-             f"/counseling/referrals/{referral.public_id}/", f"/counseling/referrals/{referral.public_id}/edit/",
-             f"/counseling/referrals/{referral.public_id}/feedback/", f"/counseling/referrals/{referral.public_id}/return/",
-             "/counseling/plans/", f"/counseling/plans/new/?student={waiting.public_id}",
-             f"/counseling/plans/{plan.public_id}/", f"/counseling/plans/{plan.public_id}/edit/",
-             "/counseling/plans/?review=due&status=active", "/counseling/referrals/?state=waiting&month=2020-01"]
+    pages = [
+        "/counseling/",
+        "/counseling/new/",
+        f"/counseling/{session.public_id}/",
+        f"/counseling/{session.public_id}/edit/",
+        "/counseling/referrals/",
+        "/counseling/referrals/new/",
+        f"/counseling/referrals/{referral.public_id}/",
+        f"/counseling/referrals/{referral.public_id}/edit/",
+        f"/counseling/referrals/{referral.public_id}/feedback/",
+        f"/counseling/referrals/{referral.public_id}/return/",
+        "/counseling/plans/",
+        f"/counseling/plans/new/?student={waiting.public_id}",
+        f"/counseling/plans/{plan.public_id}/",
+        f"/counseling/plans/{plan.public_id}/edit/",
+        "/counseling/plans/?review=due&status=active",
+        "/counseling/referrals/?state=waiting&month=2020-01",
+    ]
     for url in pages:
         assert client.get(url).status_code == 200, url
     new_plan = client.get(f"/counseling/plans/new/?student={waiting.public_id}")

@@ -21,10 +21,15 @@ def test_demo_seeds_once_and_the_plan_review_is_due_for_the_homeroom_teacher():
         demo.seed_demo(today=today)  # no students yet: nothing
         assert not CounselingSession.objects.exists()
         people = {}
-        for username, roles in (("psych", ["psychology_teacher", "member"]), ("counselor", ["counselor"]),
-                                ("homeroom", ["homeroom_teacher"]), ("secretary", ["secretary"])):
-            people[username] = account_create(username=username, full_name=f"演示{username}", roles=roles,
-                                              password=PASSWORD)
+        for username, roles in (
+            ("psych", ["psychology_teacher", "member"]),
+            ("counselor", ["counselor"]),
+            ("homeroom", ["homeroom_teacher"]),
+            ("secretary", ["secretary"]),
+        ):
+            people[username] = account_create(
+                username=username, full_name=f"演示{username}", roles=roles, password=PASSWORD
+            )
         roster.seed_demo(today=today)
         demo.seed_demo(today=today)
         demo.seed_demo(today=today)
@@ -32,7 +37,10 @@ def test_demo_seeds_once_and_the_plan_review_is_due_for_the_homeroom_teacher():
         referral = Referral.objects.get()
         assert referral.feedback and referral.return_plan and referral.return_on
         plan = CarePlan.objects.get()
-        assert plan.owner == people["homeroom"] and plan.student.school_class.homeroom_teacher == people["homeroom"]
+        assert (
+            plan.owner == people["homeroom"]
+            and plan.student.school_class.homeroom_teacher == people["homeroom"]
+        )
         assert plan.student.care_record.level == "elevated"
         assert [r.plan for r in reviews_due_for(people["homeroom"], today=today)] == [plan]
         assert PlanReview.objects.count() == 1

@@ -37,8 +37,13 @@ def alpha():
 
 def _case(level="high", name=None):
     student = make_student(name=name)
-    return services.case_report(student=student, level=level, identified_how="observation",
-                                actor=role_user("counselor"), narrative=NARRATIVE)
+    return services.case_report(
+        student=student,
+        level=level,
+        identified_how="observation",
+        actor=role_user("counselor"),
+        narrative=NARRATIVE,
+    )
 
 
 def _step(case, step, **extra):
@@ -50,6 +55,7 @@ def _views(case, action="view"):
 
 
 # --- Steps ---------------------------------------------------------------------------------------
+
 
 def test_a_step_cannot_be_skipped_and_the_error_names_the_step_due(alpha):
     case = _case()
@@ -133,6 +139,7 @@ def test_referral_may_be_not_needed_but_is_recorded_and_closing_needs_a_summary(
 
 # --- Time limits and escalation ------------------------------------------------------------------
 
+
 def _opened_minutes_ago(case, minutes):
     CrisisCase.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(minutes=minutes))
 
@@ -161,17 +168,24 @@ def test_escalation_job_alerts_the_principal_once_and_names_no_student(alpha):
     within.refresh_from_db()
     assert late.escalated_at is not None
     assert within.escalated_at is None
-    notes = Notification.objects.filter(recipient=principal, dedupe_key__startswith=f"crisis:{late.public_id}:")
+    notes = Notification.objects.filter(
+        recipient=principal, dedupe_key__startswith=f"crisis:{late.public_id}:"
+    )
     assert notes.count() == 1
     note = notes.get()
     assert "欧阳标记" not in note.title and "欧阳标记" not in note.body
     assert str(late.public_id) in note.link
-    assert not Notification.objects.filter(dedupe_key__startswith=f"crisis:{within.public_id}:overdue").exists()
+    assert not Notification.objects.filter(
+        dedupe_key__startswith=f"crisis:{within.public_id}:overdue"
+    ).exists()
 
     again = escalate_overdue.apply().get()
     assert again["notified"] == 0 and again["escalated"] == 0
     assert Notification.objects.filter(recipient=principal).count() == before + 1
-    assert Notification.objects.filter(dedupe_key=f"crisis:{late.public_id}:overdue:assessed").count() == first["notified"]
+    assert (
+        Notification.objects.filter(dedupe_key=f"crisis:{late.public_id}:overdue:assessed").count()
+        == first["notified"]
+    )
 
 
 def test_recorded_step_stops_the_escalation_and_limits_can_be_changed(alpha):
@@ -188,6 +202,7 @@ def test_recorded_step_stops_the_escalation_and_limits_can_be_changed(alpha):
 
 
 # --- Need to know, break-glass, audit ------------------------------------------------------------
+
 
 def test_principal_sees_status_but_no_narrative_until_break_glass(db):
     case = in_alpha(lambda: _case())
@@ -218,17 +233,31 @@ def test_principal_sees_status_but_no_narrative_until_break_glass(db):
     # Break-glass needs a reason.
     refused = principal.post(f"{url}break-glass/", {"reason": "  "})
     assert refused.status_code == 400
-    assert api.post(f"/api/v1/crisis-cases/{case.public_id}/break-glass/", {"reason": ""},
-                    content_type="application/json").status_code == 400
+    assert (
+        api.post(
+            f"/api/v1/crisis-cases/{case.public_id}/break-glass/",
+            {"reason": ""},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
     assert in_alpha(lambda: BreakGlass.objects.filter(case=case).count()) == 0
 
     opened = principal.post(f"{url}break-glass/", {"reason": "家长来电投诉，需要了解处置经过"})
     assert opened.status_code == 302
-    glass_events = in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="break_glass")))
+    glass_events = in_alpha(
+        lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="break_glass"))
+    )
     assert len(glass_events) == 1 and glass_events[0].reason == "家长来电投诉，需要了解处置经过"
     assert glass_events[0].actor_id == in_alpha(lambda: role_user("principal").pk)
-    told = in_alpha(lambda: list(Notification.objects.filter(
-        recipient=role_user("counselor"), dedupe_key__startswith=f"crisis:{case.public_id}:break_glass")))
+    told = in_alpha(
+        lambda: list(
+            Notification.objects.filter(
+                recipient=role_user("counselor"),
+                dedupe_key__startswith=f"crisis:{case.public_id}:break_glass",
+            )
+        )
+    )
     assert len(told) == 1 and "家长来电投诉" in told[0].body and case.student.name not in told[0].title
 
     views_before = in_alpha(lambda: _views(case))
@@ -243,16 +272,28 @@ def test_principal_sees_status_but_no_narrative_until_break_glass(db):
     assert "家长来电投诉，需要了解处置经过" in history
 
     # Expired: the detail is hidden again.
-    in_alpha(lambda: BreakGlass.objects.filter(case=case).update(expires_at=timezone.now() - timedelta(minutes=1)))
+    in_alpha(
+        lambda: BreakGlass.objects.filter(case=case).update(expires_at=timezone.now() - timedelta(minutes=1))
+    )
     assert "XN42" not in principal.get(url).content.decode()
 
 
 def test_api_break_glass_by_the_principal_only(db):
     case = in_alpha(lambda: _case())
     url = f"/api/v1/crisis-cases/{case.public_id}/break-glass/"
-    assert api_client(ALPHA, "r_counselor").post(url, {"reason": "x"}, content_type="application/json").status_code == 403
-    assert api_client(ALPHA, "r_deputy").post(url, {"reason": "x"}, content_type="application/json").status_code == 404
-    response = api_client(ALPHA, "r_principal").post(url, {"reason": "区教育局要求核查"}, content_type="application/json")
+    assert (
+        api_client(ALPHA, "r_counselor")
+        .post(url, {"reason": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_client(ALPHA, "r_deputy").post(url, {"reason": "x"}, content_type="application/json").status_code
+        == 404
+    )
+    response = api_client(ALPHA, "r_principal").post(
+        url, {"reason": "区教育局要求核查"}, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert_matches_schema(response)
     assert response.json()["reason"] == "区教育局要求核查"
@@ -271,7 +312,9 @@ def test_each_detail_read_writes_exactly_one_audit_event(db, role):
     assert all(e.student_ref == case.student.public_id for e in events)
     lists = in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count())
     page.get("/crisis/")
-    assert in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count()) == lists + 1
+    assert (
+        in_alpha(lambda: AuditEvent.objects.filter(action="list", subject="crisis.case").count()) == lists + 1
+    )
 
 
 OUTSIDERS = ["homeroom_teacher", "secretary", "deputy", "member", "invited_attendee", "school_admin"]
@@ -285,7 +328,12 @@ def test_outsiders_get_403_on_lists_and_404_on_cases(db, role):
         assert client.get(url).status_code == 403, url
     for url in (f"/crisis/cases/{case.public_id}/",):
         assert client.get(url).status_code == 404
-    assert client.post(f"/crisis/cases/{case.public_id}/steps/", {"step": "assessed", "level": "high"}).status_code == 404
+    assert (
+        client.post(
+            f"/crisis/cases/{case.public_id}/steps/", {"step": "assessed", "level": "high"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/crisis/cases/{case.public_id}/break-glass/", {"reason": "x"}).status_code == 404
     assert in_alpha(lambda: CaseStep.objects.filter(case=case).count()) == 1
     plans = client.get("/crisis/plans/").status_code
@@ -299,12 +347,15 @@ def test_other_school_case_page_is_404(db):
 
 # --- Pages ---------------------------------------------------------------------------------------
 
+
 def test_counselor_opens_a_case_and_records_steps_from_the_page(db):
     student = in_alpha(lambda: make_student())
     counselor = signed_in(ALPHA, "r_counselor")
     assert counselor.get("/crisis/cases/new/").status_code == 200
-    created = counselor.post("/crisis/cases/new/", {
-        "student": student.pk, "level": "high", "identified_how": "self_report", "narrative": NARRATIVE})
+    created = counselor.post(
+        "/crisis/cases/new/",
+        {"student": student.pk, "level": "high", "identified_how": "self_report", "narrative": NARRATIVE},
+    )
     assert created.status_code == 302, created.content.decode()[:2000]
     case = in_alpha(lambda: CrisisCase.objects.get(student=student))
     assert created["Location"] == f"/crisis/cases/{case.public_id}/"
@@ -318,8 +369,15 @@ def test_counselor_opens_a_case_and_records_steps_from_the_page(db):
     assert 'class="errors"' in skipped.content.decode()
     no_level = counselor.post(f"{url}steps/", {"step": "assessed", "level": ""})
     assert no_level.status_code == 400
-    ok = counselor.post(f"{url}steps/", {"step": "assessed", "level": "high", "note": NOTE,
-                                         "done_at": timezone.localtime(timezone=SHANGHAI).strftime("%Y-%m-%dT%H:%M")})
+    ok = counselor.post(
+        f"{url}steps/",
+        {
+            "step": "assessed",
+            "level": "high",
+            "note": NOTE,
+            "done_at": timezone.localtime(timezone=SHANGHAI).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert ok.status_code == 302, [line for line in ok.content.decode().splitlines() if "error" in line]
     assert in_alpha(lambda: CrisisCase.objects.get(pk=case.pk).step) == "assessed"
     page = counselor.get(url).content.decode()
@@ -352,7 +410,9 @@ def test_time_limit_duty_and_plan_pages(db):
     principal = signed_in(ALPHA, "r_principal")
     limit = in_alpha(lambda: TimeLimit.objects.get(level="high", step="assessed"))
     assert principal.get("/crisis/limits/").status_code == 200
-    saved = principal.post(f"/crisis/limits/{limit.public_id}/edit/", {"level": "high", "step": "assessed", "minutes": 30})
+    saved = principal.post(
+        f"/crisis/limits/{limit.public_id}/edit/", {"level": "high", "step": "assessed", "minutes": 30}
+    )
     assert saved.status_code == 302
     assert in_alpha(lambda: TimeLimit.objects.get(pk=limit.pk).minutes) == 30
     bad = principal.post("/crisis/limits/new/", {"level": "high", "step": "assessed", "minutes": 0})
@@ -360,7 +420,9 @@ def test_time_limit_duty_and_plan_pages(db):
 
     counselor = in_alpha(lambda: role_user("counselor"))
     day = timezone.localdate() + timedelta(days=3)
-    assigned = principal.post("/crisis/duty/new/", {"user": counselor.pk, "on_date": day.isoformat(), "days": 2})
+    assigned = principal.post(
+        "/crisis/duty/new/", {"user": counselor.pk, "on_date": day.isoformat(), "days": 2}
+    )
     assert assigned.status_code == 302
     assert in_alpha(lambda: DutyAssignment.objects.filter(user=counselor, on_date__gte=day).count()) == 2
     assert in_alpha(lambda: [u.pk for u in services.counselors_on_duty(day)]) == [counselor.pk]
@@ -372,8 +434,15 @@ def test_time_limit_duty_and_plan_pages(db):
     page = principal.get("/crisis/duty/").content.decode()
     assert counselor.display_name in page
 
-    plan = principal.post("/crisis/plans/new/", {"title": "校园心理危机干预应急预案", "version": "1.0",
-                                                 "effective_on": timezone.localdate().isoformat(), "body": "一、工作目标"})
+    plan = principal.post(
+        "/crisis/plans/new/",
+        {
+            "title": "校园心理危机干预应急预案",
+            "version": "1.0",
+            "effective_on": timezone.localdate().isoformat(),
+            "body": "一、工作目标",
+        },
+    )
     assert plan.status_code == 302
     found = in_alpha(lambda: EmergencyPlan.objects.get(title="校园心理危机干预应急预案"))
     homeroom = signed_in(ALPHA, "r_homeroom_teacher")
@@ -389,8 +458,15 @@ def test_demo_seeds_once_and_needs_students(alpha):
     from shared.accounts.services import account_create
     from tenants.crisis.demo import PLAN_TITLE, seed_demo
 
-    account_create(username="counselor", full_name="杨思远", roles=[SchoolRole.COUNSELOR], password="Correct-Horse-77")
-    account_create(username="psych", full_name="陈静怡", roles=[SchoolRole.PSYCHOLOGY_TEACHER], password="Correct-Horse-77")
+    account_create(
+        username="counselor", full_name="杨思远", roles=[SchoolRole.COUNSELOR], password="Correct-Horse-77"
+    )
+    account_create(
+        username="psych",
+        full_name="陈静怡",
+        roles=[SchoolRole.PSYCHOLOGY_TEACHER],
+        password="Correct-Horse-77",
+    )
     from tenants.students.models import Student
 
     today = timezone.localdate()
@@ -426,17 +502,39 @@ def test_steps_api_records_the_next_step_and_names_the_one_due(db):
     assert_matches_schema(done)
     body = done.json()
     assert body["step"] == "assessed" and body["next_step"] == "intervention"
-    assert [s["step"] for s in body["steps"]] == ["identified", "assessed"] and body["steps"][1]["note"] == NOTE
+    assert [s["step"] for s in body["steps"]] == ["identified", "assessed"] and body["steps"][1][
+        "note"
+    ] == NOTE
     again = api.post(url, {"step": "assessed", "level": "high"}, content_type="application/json")
     assert again.status_code == 400 and "step" in again.json()["error"]["fields"]
     for step in ("intervention", "guardians_notified"):
         assert api.post(url, {"step": step}, content_type="application/json").status_code == 201
-    assert api.post(url, {"step": "referral", "skipped_reason": "不需要"}, content_type="application/json").status_code == 201
+    assert (
+        api.post(
+            url, {"step": "referral", "skipped_reason": "不需要"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
     assert api.post(url, {"step": "follow_up"}, content_type="application/json").status_code == 201
     unsummarised = api.post(url, {"step": "closed"}, content_type="application/json")
     assert unsummarised.status_code == 400 and "summary" in unsummarised.json()["error"]["fields"]
     closed = api.post(url, {"step": "closed", "summary": "风险解除，结案"}, content_type="application/json")
     assert closed.status_code == 201 and closed.json()["closed_at"]
-    assert api_client(ALPHA, "r_principal").post(url, {"step": "closed"}, content_type="application/json").status_code == 403
-    assert api_client(ALPHA, "r_secretary").post(url, {"step": "closed"}, content_type="application/json").status_code == 404
-    assert api_client("beta", "r_counselor").post(url, {"step": "closed"}, content_type="application/json").status_code == 404
+    assert (
+        api_client(ALPHA, "r_principal")
+        .post(url, {"step": "closed"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_client(ALPHA, "r_secretary")
+        .post(url, {"step": "closed"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        api_client("beta", "r_counselor")
+        .post(url, {"step": "closed"}, content_type="application/json")
+        .status_code
+        == 404
+    )

@@ -53,11 +53,14 @@ def test_first_key_is_made_on_first_use_and_only_once():
         assert DataKey.objects.count() == 0  # each school has its own, made when it needs one
 
 
-@pytest.mark.parametrize("changed", [
-    {"model": "care.crisiscase"},
-    {"field": "summary"},
-    {"row": "0b2e1c39-4f0c-4d8e-8c6a-1f3c2a9d0e77"},
-])
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"model": "care.crisiscase"},
+        {"field": "summary"},
+        {"row": "0b2e1c39-4f0c-4d8e-8c6a-1f3c2a9d0e77"},
+    ],
+)
 def test_a_value_read_as_another_model_field_or_row_fails(changed):
     with schema_context(ALPHA):
         token = encrypt(TEXT, **WHERE)
@@ -100,7 +103,7 @@ def test_a_school_without_that_key_version_refuses():
 
 def _tampered(token: str) -> list[str]:
     prefix, version, nonce, ciphertext = token.split(":")
-    flip = lambda s, i: s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1:]  # noqa: E731
+    flip = lambda s, i: s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1 :]  # noqa: E731
     return [
         ":".join([prefix, version, nonce, flip(ciphertext, 0)]),
         ":".join([prefix, version, nonce, flip(ciphertext, len(ciphertext) - 3)]),

@@ -45,8 +45,9 @@ def test_the_table_holds_only_ciphertext():
     assert not any(marker in text for (text,) in whole_table)
     # And the token is the one decrypt() reads with this row's binding.
     with schema_context(ALPHA):
-        assert decrypt(rows[note.pk], model="keyring.encryptednote", field="body",
-                       row=str(note.public_id)).startswith(marker)
+        assert decrypt(
+            rows[note.pk], model="keyring.encryptednote", field="body", row=str(note.public_id)
+        ).startswith(marker)
 
 
 def _selects(queries) -> list[str]:
@@ -63,7 +64,10 @@ def test_reading_gives_plaintext_decrypted_once_and_lazily():
             assert loaded.body == "需要跟进"
         with CaptureQueriesContext(connection) as second:
             assert loaded.body == "需要跟进"
-        assert len(_selects(first.captured_queries)) == 1 and "keyring_datakey" in first.captured_queries[-1]["sql"]
+        assert (
+            len(_selects(first.captured_queries)) == 1
+            and "keyring_datakey" in first.captured_queries[-1]["sql"]
+        )
         assert _selects(second.captured_queries) == []
         assert EncryptedNote.objects.get(pk=note.pk).body == "需要跟进"
         assert EncryptedNote.objects.create().body == ""
@@ -85,11 +89,16 @@ def test_loading_does_not_decrypt_but_reading_a_bad_value_raises(settings):
 def test_saving_unchanged_keeps_the_token_and_changed_text_is_encrypted_again():
     with schema_context(ALPHA):
         note = EncryptedNote.objects.create(body="第一次")
-        token = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][0]
+        token = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][
+            0
+        ]
         loaded = EncryptedNote.objects.get(pk=note.pk)
         assert loaded.body == "第一次"
         loaded.save()
-        assert _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][0] == token
+        assert (
+            _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][0]
+            == token
+        )
         loaded.body = "第二次"
         loaded.save()
         new = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][0]
@@ -101,9 +110,12 @@ def test_ciphertext_copied_to_another_row_fails():
     with schema_context(ALPHA):
         secret = EncryptedNote.objects.create(body="只属于这一行")
         other = EncryptedNote.objects.create(body="另一行")
-        _raw(ALPHA, 'UPDATE "{schema}".keyring_encryptednote SET body = '
-                    '(SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s) WHERE id = %s',
-             [secret.pk, other.pk])
+        _raw(
+            ALPHA,
+            'UPDATE "{schema}".keyring_encryptednote SET body = '
+            '(SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s) WHERE id = %s',
+            [secret.pk, other.pk],
+        )
         moved = EncryptedNote.objects.get(pk=other.pk)
         with pytest.raises(DecryptionError):
             moved.body  # noqa: B018
@@ -113,11 +125,17 @@ def test_ciphertext_copied_to_another_row_fails():
 def test_ciphertext_copied_to_another_school_fails_even_with_the_same_row_id():
     with schema_context(ALPHA):
         note = EncryptedNote.objects.create(body="阿尔法学校的记录")
-        token = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][0]
+        token = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][
+            0
+        ]
     with schema_context(BETA):
         EncryptedNote.objects.create(body="贝塔学校也有自己的密钥 v1")
-        _raw(BETA, 'INSERT INTO "{schema}".keyring_encryptednote (public_id, created_at, updated_at, body) '
-                   "VALUES (%s, now(), now(), %s)", [note.public_id, token])
+        _raw(
+            BETA,
+            'INSERT INTO "{schema}".keyring_encryptednote (public_id, created_at, updated_at, body) '
+            "VALUES (%s, now(), now(), %s)",
+            [note.public_id, token],
+        )
         copied = EncryptedNote.objects.get(public_id=note.public_id)
         with pytest.raises(DecryptionError):
             copied.body  # noqa: B018
@@ -126,7 +144,9 @@ def test_ciphertext_copied_to_another_school_fails_even_with_the_same_row_id():
 def test_ciphertext_read_as_another_field_or_model_fails():
     with schema_context(ALPHA):
         note = EncryptedNote.objects.create(body="只属于 body")
-        token = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][0]
+        token = _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[0][
+            0
+        ]
         for model, field in (("keyring.encryptednote", "summary"), ("care.counselingsession", "body")):
             with pytest.raises(DecryptionError):
                 decrypt(token, model=model, field=field, row=str(note.public_id))
@@ -135,8 +155,12 @@ def test_ciphertext_read_as_another_field_or_model_fails():
 def test_plaintext_cannot_be_queried_or_written_around_the_field():
     with schema_context(ALPHA):
         note = EncryptedNote.objects.create(body="查不到")
-        for lookup in ({"body": "查不到"}, {"body__icontains": "查"}, {"body__startswith": "xy1"},
-                       {"body__isnull": False}):
+        for lookup in (
+            {"body": "查不到"},
+            {"body__icontains": "查"},
+            {"body__startswith": "xy1"},
+            {"body__isnull": False},
+        ):
             with pytest.raises(FieldError, match="cannot be queried"):
                 EncryptedNote.objects.filter(**lookup).exists()
         # (Each in a savepoint: Django marks the transaction for rollback when update() raises.)
@@ -145,8 +169,12 @@ def test_plaintext_cannot_be_queried_or_written_around_the_field():
         note.body = "批量明文"
         with pytest.raises(TypeError, match="ciphertext only"), transaction.atomic():
             EncryptedNote.objects.bulk_update([note], ["body"])
-        assert "明文" not in _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s',
-                                  [note.pk])[0][0]
+        assert (
+            "明文"
+            not in _raw(ALPHA, 'SELECT body FROM "{schema}".keyring_encryptednote WHERE id = %s', [note.pk])[
+                0
+            ][0]
+        )
         # values() hands back the stored ciphertext wrapped, never as text.
         (value,) = EncryptedNote.objects.filter(pk=note.pk).values_list("body", flat=True)
         assert isinstance(value, Ciphertext) and str(value) == "<Ciphertext>"

@@ -21,12 +21,23 @@ def _new_key() -> str:
 
 
 def _django(code: str, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("MASTER_KEY", "MASTER_KEY_FILE", "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MASTER_KEY", "MASTER_KEY_FILE", "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG")
+    }
     base.update(env)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env={**base, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={
+            **base,
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -36,7 +47,9 @@ def test_production_refuses_to_start_without_a_master_key_and_names_it():
     assert "MASTER_KEY (or MASTER_KEY_FILE) must be set when DEBUG is off" in result.stderr
 
 
-@pytest.mark.parametrize("bad", ["too-short", "!!not base64 at all!!", base64.urlsafe_b64encode(b"x" * 31).decode()])
+@pytest.mark.parametrize(
+    "bad", ["too-short", "!!not base64 at all!!", base64.urlsafe_b64encode(b"x" * 31).decode()]
+)
 def test_a_malformed_master_key_is_refused_without_echoing_it(bad):
     result = _django("print('started')", DEBUG="false", SECRET_KEY=SECRET, MASTER_KEY=bad)
     assert result.returncode != 0 and "MASTER_KEY must be urlsafe base64" in result.stderr
@@ -46,8 +59,12 @@ def test_a_malformed_master_key_is_refused_without_echoing_it(bad):
 def test_master_key_can_come_from_a_file(tmp_path):
     key = _new_key()
     (tmp_path / "master_key").write_text(key + "\n")
-    result = _django("from django.conf import settings; print(settings.MASTER_KEY)", DEBUG="false",
-                     SECRET_KEY=SECRET, MASTER_KEY_FILE=str(tmp_path / "master_key"))
+    result = _django(
+        "from django.conf import settings; print(settings.MASTER_KEY)",
+        DEBUG="false",
+        SECRET_KEY=SECRET,
+        MASTER_KEY_FILE=str(tmp_path / "master_key"),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == key
 

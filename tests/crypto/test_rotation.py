@@ -19,7 +19,9 @@ BETA = "school_beta"
 
 def _stored(schema):
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT public_id, body, updated_at FROM "{schema}".keyring_encryptednote ORDER BY id')
+        cursor.execute(
+            f'SELECT public_id, body, updated_at FROM "{schema}".keyring_encryptednote ORDER BY id'
+        )
         return {str(public_id): (body, updated_at) for public_id, body, updated_at in cursor.fetchall()}
 
 
@@ -113,9 +115,11 @@ def test_a_value_that_does_not_decrypt_stops_the_rotation_and_nothing_is_retired
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT id FROM "{ALPHA}".keyring_encryptednote ORDER BY id')
         first, second = (row[0] for row in cursor.fetchall())
-        cursor.execute(f'UPDATE "{ALPHA}".keyring_encryptednote SET body = '
-                       f'(SELECT body FROM "{ALPHA}".keyring_encryptednote WHERE id = %s) WHERE id = %s',
-                       [first, second])
+        cursor.execute(
+            f'UPDATE "{ALPHA}".keyring_encryptednote SET body = '
+            f'(SELECT body FROM "{ALPHA}".keyring_encryptednote WHERE id = %s) WHERE id = %s',
+            [first, second],
+        )
     with pytest.raises(CommandError, match="cannot be decrypted"):
         _rotate("--school", "alpha")
     connection.set_schema_to_public()

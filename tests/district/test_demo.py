@@ -11,14 +11,35 @@ from tests.conftest import host, totp_code_for
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    "/", "/ledger/", "/ledger/meetings/", "/governance/", "/governance/group/", "/governance/plans/",
-    "/governance/rules/", "/governance/reports/", "/resources/", "/team/", "/programs/", "/programs/activities/",
-    "/finance/", "/evaluation/",
-    "/students/", "/care/students/", "/care/consent/", "/care/audit/", "/screening/", "/crisis/",
+    "/",
+    "/ledger/",
+    "/ledger/meetings/",
+    "/governance/",
+    "/governance/group/",
+    "/governance/plans/",
+    "/governance/rules/",
+    "/governance/reports/",
+    "/resources/",
+    "/team/",
+    "/programs/",
+    "/programs/activities/",
+    "/finance/",
+    "/evaluation/",
+    "/students/",
+    "/care/students/",
+    "/care/consent/",
+    "/care/audit/",
+    "/screening/",
+    "/crisis/",
 ]
 # Clinical pages only the care team opens.
-COUNSELOR_PAGES = ["/counseling/", "/counseling/referrals/", "/counseling/plans/", "/screening/responses/",
-                   "/care/observations/"]
+COUNSELOR_PAGES = [
+    "/counseling/",
+    "/counseling/referrals/",
+    "/counseling/plans/",
+    "/screening/responses/",
+    "/care/observations/",
+]
 
 
 def _pages_have_data(client, paths):
@@ -27,27 +48,40 @@ def _pages_have_data(client, paths):
         assert response.status_code == 200, path
         body = response.content.decode()
         if path not in ("/",):
-            assert 'class="empty"' not in body.split("<main>", 1)[1].split("</table>", 1)[0], f"{path} is empty"
+            assert 'class="empty"' not in body.split("<main>", 1)[1].split("</table>", 1)[0], (
+                f"{path} is empty"
+            )
 
 
 def test_demo_schools_have_data_on_every_page(settings):
     seed_demo()
     again = seed_demo()  # idempotent
     assert [site for site, _code, _accounts in again][1:] == list(
-        School.objects.filter(code__in=["demo1", "demo2", "demo3"]).order_by("number").values_list("name", flat=True)
+        School.objects.filter(code__in=["demo1", "demo2", "demo3"])
+        .order_by("number")
+        .values_list("name", flat=True)
     )
     connection.set_schema_to_public()
     client = Client(HTTP_HOST=host("demo1"))
-    assert client.post("/accounts/login/", {"username": "principal", "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "principal", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
     assert client.post("/accounts/otp/", {"code": totp_code_for("demo1", "principal")}).status_code == 302
     _pages_have_data(client, PAGES)
     counselor = Client(HTTP_HOST=host("demo1"))
-    assert counselor.post("/accounts/login/", {"username": "counselor", "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        counselor.post("/accounts/login/", {"username": "counselor", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
     assert counselor.post("/accounts/otp/", {"code": totp_code_for("demo1", "counselor")}).status_code == 302
     _pages_have_data(counselor, COUNSELOR_PAGES)
     home = client.get("/")
     assert home.context["task_counts"]["done"] > 0
     assert home.context["plans"] and home.context["training"] and home.context["budget"]["budget"] > 0
     district = Client(HTTP_HOST=host(None))
-    assert district.post("/accounts/login/", {"username": "district", "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        district.post("/accounts/login/", {"username": "district", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
     assert "示范区实验小学" in district.get("/").content.decode()

@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def _create(code, number, **extra):
     params = dict(
-        code=code, name=f"新建学校{code}", school_type="primary", number=number, student_count=300,
-        admin_name="管理员", admin_email=f"head@{code}.example.cn",
+        code=code,
+        name=f"新建学校{code}",
+        school_type="primary",
+        number=number,
+        student_count=300,
+        admin_name="管理员",
+        admin_email=f"head@{code}.example.cn",
     )
     params.update(extra)
     return school_create(**params)
@@ -45,7 +50,12 @@ def test_school_create_builds_schema_domain_and_admin_with_one_time_link():
     post_url = form.redirect_chain[-1][0] if form.redirect_chain else path
     done = client.post(post_url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert done.status_code == 302
-    assert client.post("/accounts/login/", {"username": "head@gamma.example.cn", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "head@gamma.example.cn", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     # The link is spent once used.
     again = Client(HTTP_HOST=host("gamma")).get(path, follow=True)
     assert again.context["validlink"] is False
@@ -183,7 +193,7 @@ def test_migrate_schemas_skips_schemas_that_are_up_to_date(capsys):
     with connection.cursor() as cursor:
         cursor.execute(
             # A migration that changes no table (proxy model options), so re-applying it is harmless.
-            f"DELETE FROM \"{school.schema_name}\".django_migrations "
+            f'DELETE FROM "{school.schema_name}".django_migrations '
             f"WHERE app = 'authtoken' AND name = '0004_alter_tokenproxy_options'"
         )
     assert migration_state.schemas_needing_migration([school.schema_name]) == [school.schema_name]
@@ -236,7 +246,21 @@ def test_onboarding_check_mode_creates_nothing(tmp_path):
 def test_provision_school_command_prints_timing_and_link():
     out = io.StringIO()
     call_command(
-        "provision_school", "--code", "mu", "--name", "木兰小学", "--type", "小学", "--number", "P400",
-        "--student-count", "350", "--admin-name", "钟老师", "--admin-email", "zhong@mu.example.cn", stdout=out,
+        "provision_school",
+        "--code",
+        "mu",
+        "--name",
+        "木兰小学",
+        "--type",
+        "小学",
+        "--number",
+        "P400",
+        "--student-count",
+        "350",
+        "--admin-name",
+        "钟老师",
+        "--admin-email",
+        "zhong@mu.example.cn",
+        stdout=out,
     )
     assert re.search(r"^mu\t\d+ ms \((ddl|pool)\)\tzhong@mu.example.cn\thttp", out.getvalue())

@@ -47,14 +47,18 @@ def test_anyone_with_the_link_answers_once(survey):
     anonymous = client_for(ALPHA)
     page = anonymous.get(url)
     assert page.status_code == 200
-    assert "您是否参加过家庭讲座？" in page.content.decode() and "csrfmiddlewaretoken" in page.content.decode()
+    assert (
+        "您是否参加过家庭讲座？" in page.content.decode() and "csrfmiddlewaretoken" in page.content.decode()
+    )
 
     done = anonymous.post(url, _post_for(questions, picks=(0, 2)))
     assert done.status_code == 200 and zh("Thank you") in done.content.decode()
     with schema_context("school_alpha"):
         response = Response.objects.get(link__token=links[0].token)
         assert sorted(response.answers.exclude(option=None).values_list("option__text", flat=True)) == [
-            "个别咨询", "亲子沟通讲座", "参加过",
+            "个别咨询",
+            "亲子沟通讲座",
+            "参加过",
         ]
         assert response.answers.get(number__isnull=False).number == 5
         assert response.answers.get(question=questions[3]).text == "多开展团体辅导"
@@ -62,10 +66,21 @@ def test_anyone_with_the_link_answers_once(survey):
     # A second attempt, from anyone, is refused and saves nothing.
     again = client_for(ALPHA).post(url, _post_for(questions, choice=1))
     assert again.status_code == 409
-    assert zh("This link has already been used to answer the questionnaire. Each link can be answered once. Thank you for taking part.") in again.content.decode()
+    assert (
+        zh(
+            "This link has already been used to answer the questionnaire. Each link can be answered once. Thank you for taking part."
+        )
+        in again.content.decode()
+    )
     assert _responses(links[0]) == 1
     shown = client_for(ALPHA).get(url)
-    assert shown.status_code == 200 and zh("This link has already been used to answer the questionnaire. Each link can be answered once. Thank you for taking part.") in shown.content.decode()
+    assert (
+        shown.status_code == 200
+        and zh(
+            "This link has already been used to answer the questionnaire. Each link can be answered once. Thank you for taking part."
+        )
+        in shown.content.decode()
+    )
     assert "<form" not in shown.content.decode()
 
 
@@ -76,11 +91,14 @@ def test_bad_answers_re_render_with_errors_by_question_and_save_nothing(survey):
     with schema_context("school_alpha"):
         _, _, other_multiple, _, _ = f.survey()
     client = client_for(ALPHA)
-    response = client.post(url, {
-        f"q-{multiple.public_id}": [_options(other_multiple)[0]],
-        f"q-{scale.public_id}": "9",
-        f"q-{text.public_id}": "长" * 60,
-    })
+    response = client.post(
+        url,
+        {
+            f"q-{multiple.public_id}": [_options(other_multiple)[0]],
+            f"q-{scale.public_id}": "9",
+            f"q-{text.public_id}": "长" * 60,
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert body.count('class="field-error"') == 4
@@ -134,13 +152,19 @@ def test_closed_and_draft_questionnaires_take_no_answers(survey):
         services.questionnaire_update(q, actor=role_user("principal"), data={"status": "closed"})
     url = f"/evaluation/q/{links[0].token}/"
     page = client_for(ALPHA).get(url)
-    assert page.status_code == 200 and zh("This questionnaire is closed and no longer takes answers.") in page.content.decode()
+    assert (
+        page.status_code == 200
+        and zh("This questionnaire is closed and no longer takes answers.") in page.content.decode()
+    )
     assert client_for(ALPHA).post(url, _post_for(questions)).status_code == 409
     assert _responses(links[0]) == 0
     with schema_context("school_alpha"):
         draft, *_ = f.survey(status="draft")
         (link,) = f.links(draft, 1)
-    assert zh("This questionnaire is not open for answers yet.") in client_for(ALPHA).get(f"/evaluation/q/{link.token}/").content.decode()
+    assert (
+        zh("This questionnaire is not open for answers yet.")
+        in client_for(ALPHA).get(f"/evaluation/q/{link.token}/").content.decode()
+    )
 
 
 def test_signed_in_staff_answer_the_same_way(survey):

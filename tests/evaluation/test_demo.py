@@ -18,14 +18,27 @@ from tenants.evaluation.models import (
 )
 
 pytestmark = pytest.mark.django_db
-DEMO_ACCOUNTS = {"principal": "principal", "deputy": "deputy", "secretary": "secretary", "member": "member",
-                 "psych": "psychology_teacher", "counselor": "counselor", "homeroom": "homeroom_teacher",
-                 "guest": "invited_attendee"}
+DEMO_ACCOUNTS = {
+    "principal": "principal",
+    "deputy": "deputy",
+    "secretary": "secretary",
+    "member": "member",
+    "psych": "psychology_teacher",
+    "counselor": "counselor",
+    "homeroom": "homeroom_teacher",
+    "guest": "invited_attendee",
+}
 
 
 def _counts():
-    return (IndicatorSet.objects.count(), SelfAssessment.objects.count(), ImprovementAction.objects.count(),
-            Questionnaire.objects.count(), Response.objects.count(), Commendation.objects.count())
+    return (
+        IndicatorSet.objects.count(),
+        SelfAssessment.objects.count(),
+        ImprovementAction.objects.count(),
+        Questionnaire.objects.count(),
+        Response.objects.count(),
+        Commendation.objects.count(),
+    )
 
 
 def test_demo_builds_a_school_year_once():
@@ -34,7 +47,9 @@ def test_demo_builds_a_school_year_once():
     today = date(2026, 12, 10)
     with schema_context("school_alpha"):
         for username, role in DEMO_ACCOUNTS.items():
-            account_create(username=username, full_name=f"演示{username}", roles=[role], password="Demo-Pass-2026")
+            account_create(
+                username=username, full_name=f"演示{username}", roles=[role], password="Demo-Pass-2026"
+            )
         seed_demo(today=today)
         assert _counts() == (1, 2, 3, 3, 42, 5)
 
@@ -47,7 +62,9 @@ def test_demo_builds_a_school_year_once():
         owners = set(ImprovementAction.objects.values_list("task__owner__username", flat=True))
         assert owners == {"psych", "counselor", "homeroom"}
         assert sorted(ImprovementAction.objects.values_list("task__status", flat=True)) == [
-            "done", "in_progress", "todo",
+            "done",
+            "in_progress",
+            "todo",
         ]
 
         parents = Questionnaire.objects.get(audience="parents")
@@ -55,7 +72,9 @@ def test_demo_builds_a_school_year_once():
         summary = selectors.questionnaire_summary(parents, include_texts=True)
         assert summary.responses == 30
         assert sum(o["count"] for o in summary.questions[0].options) == 30
-        assert summary.questions[2].mean is not None and Decimal("3") < summary.questions[2].mean < Decimal("5")
+        assert summary.questions[2].mean is not None and Decimal("3") < summary.questions[2].mean < Decimal(
+            "5"
+        )
         assert Questionnaire.objects.get(audience="students").status == "closed"
         assert Questionnaire.objects.get(audience="staff").status == "draft"
         assert not Commendation.objects.filter(awarded_on__gt=today).exists()

@@ -35,21 +35,40 @@ def data():
     def build():
         assessment, indicators = f.assessment_with([80, 90, 100], name="年度心理健康教育评估指标")
         action = services.improvement_action_create(
-            actor=role_user("principal"), assessment=assessment, indicator=indicators[0],
-            title="完善心理健康档案", owner=role_user("psychology_teacher"), due_on=date(2027, 1, 15),
+            actor=role_user("principal"),
+            assessment=assessment,
+            indicator=indicators[0],
+            title="完善心理健康档案",
+            owner=role_user("psychology_teacher"),
+            due_on=date(2027, 1, 15),
         )
         q, single, multiple, scale, text = f.survey()
         links = f.links(q, 3)
-        services.response_submit(token=links[0].token, answers={
-            str(single.public_id): [f.option_ids(single)[0]], str(scale.public_id): ["4"],
-            str(text.public_id): ["希望增加亲子活动"],
-        })
-        commendation = services.commendation_create(
-            actor=role_user("principal"), title="心理健康教育先进个人", recipient_user=role_user("counselor"),
-            awarded_on=date(2026, 12, 30), reason="个别辅导工作扎实", level="district",
+        services.response_submit(
+            token=links[0].token,
+            answers={
+                str(single.public_id): [f.option_ids(single)[0]],
+                str(scale.public_id): ["4"],
+                str(text.public_id): ["希望增加亲子活动"],
+            },
         )
-        return {"assessment": assessment, "indicators": indicators, "action": action, "questionnaire": q,
-                "questions": (single, multiple, scale, text), "links": links, "commendation": commendation}
+        commendation = services.commendation_create(
+            actor=role_user("principal"),
+            title="心理健康教育先进个人",
+            recipient_user=role_user("counselor"),
+            awarded_on=date(2026, 12, 30),
+            reason="个别辅导工作扎实",
+            level="district",
+        )
+        return {
+            "assessment": assessment,
+            "indicators": indicators,
+            "action": action,
+            "questionnaire": q,
+            "questions": (single, multiple, scale, text),
+            "links": links,
+            "commendation": commendation,
+        }
 
     return in_alpha(build)
 
@@ -69,7 +88,10 @@ def test_every_page_answers_200_to_the_principal_and_shows_data(data):
         "/evaluation/questionnaires/": ["家长满意度调查"],
         f"/evaluation/questionnaires/{q.public_id}/": ["您是否参加过家庭讲座？", "亲子沟通讲座"],
         f"/evaluation/questionnaires/{q.public_id}/links/": [data["links"][0].token],
-        f"/evaluation/questionnaires/{q.public_id}/results/": ["vendor/echarts-6.1.0.min.js", "希望增加亲子活动"],
+        f"/evaluation/questionnaires/{q.public_id}/results/": [
+            "vendor/echarts-6.1.0.min.js",
+            "希望增加亲子活动",
+        ],
         "/evaluation/commendations/": ["心理健康教育先进个人", role_user_name("counselor")],
         "/evaluation/indicator-sets/new/": [],
         "/evaluation/assessments/new/": [],
@@ -126,13 +148,19 @@ def test_assessments_xlsx_export_is_a_real_workbook(data):
 
 def test_responses_xlsx_export_for_managers_only(data):
     q = data["questionnaire"]
-    sheet = _workbook(signed_in(ALPHA, "r_secretary").get(f"/evaluation/questionnaires/{q.public_id}/results/?export=xlsx"))
+    sheet = _workbook(
+        signed_in(ALPHA, "r_secretary").get(f"/evaluation/questionnaires/{q.public_id}/results/?export=xlsx")
+    )
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][0] == data["links"][0].label
     assert rows[1][2:] == ("参加过", None, "4", "希望增加亲子活动")
-    assert signed_in(ALPHA, "r_member").get(
-        f"/evaluation/questionnaires/{q.public_id}/results/?export=xlsx").status_code == 403
+    assert (
+        signed_in(ALPHA, "r_member")
+        .get(f"/evaluation/questionnaires/{q.public_id}/results/?export=xlsx")
+        .status_code
+        == 403
+    )
 
 
 def test_readers_see_summaries_but_not_text_answers(data):
@@ -175,44 +203,63 @@ def test_indicator_form_refuses_bad_input_by_field(data):
     client = signed_in(ALPHA, "r_principal")
     url = f"/evaluation/indicator-sets/{indicator_set.public_id}/indicators/new/"
     before = in_alpha(lambda: Indicator.objects.count())
-    response = client.post(url, {"name": "心理委员培训", "target_value": "2", "target_text": "每学期两次", "weight": "5"})
+    response = client.post(
+        url, {"name": "心理委员培训", "target_value": "2", "target_text": "每学期两次", "weight": "5"}
+    )
     assert response.status_code == 400
     assert zh("Give either a number target or a text target, not both.") in response.content.decode()
     response = client.post(url, {"name": "心理委员培训", "target_value": "2", "weight": "-3"})
     assert response.status_code == 400 and "field-error" in response.content.decode()
     assert in_alpha(lambda: Indicator.objects.count()) == before
-    response = client.post(url, {"name": "心理委员培训", "target_value": "2", "target_unit": "次/学期", "weight": "5"})
+    response = client.post(
+        url, {"name": "心理委员培训", "target_value": "2", "target_unit": "次/学期", "weight": "5"}
+    )
     assert response.status_code == 302
-    assert in_alpha(lambda: Indicator.objects.get(indicator_set=indicator_set, name="心理委员培训").target_display) \
+    assert (
+        in_alpha(
+            lambda: Indicator.objects.get(indicator_set=indicator_set, name="心理委员培训").target_display
+        )
         == "2 次/学期"
+    )
 
 
 def test_scores_form_saves_numbers_and_refuses_out_of_range(data):
     a, indicators = data["assessment"], data["indicators"]
     client = signed_in(ALPHA, "r_secretary")
     url = f"/evaluation/assessments/{a.public_id}/scores/"
-    bad = client.post(url, {f"score_{indicators[0].public_id.hex}": "120", f"score_{indicators[1].public_id.hex}": "10"})
+    bad = client.post(
+        url, {f"score_{indicators[0].public_id.hex}": "120", f"score_{indicators[1].public_id.hex}": "10"}
+    )
     assert bad.status_code == 400 and "field-error" in bad.content.decode()
     assert in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[1]).score) == 90
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("值班记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    ok = client.post(url, {
-        f"score_{indicators[0].public_id.hex}": "60", f"evidence_{indicators[0].public_id.hex}": "档案更新不及时",
-        f"file_{indicators[0].public_id.hex}": upload,
-        f"score_{indicators[1].public_id.hex}": "90", f"score_{indicators[2].public_id.hex}": "100",
-    })
+    ok = client.post(
+        url,
+        {
+            f"score_{indicators[0].public_id.hex}": "60",
+            f"evidence_{indicators[0].public_id.hex}": "档案更新不及时",
+            f"file_{indicators[0].public_id.hex}": upload,
+            f"score_{indicators[1].public_id.hex}": "90",
+            f"score_{indicators[2].public_id.hex}": "100",
+        },
+    )
     assert ok.status_code == 302
     page = client.get(f"/evaluation/assessments/{a.public_id}/").content.decode()
     # (60×50 + 90×30 + 100×20) / 100 = 77.0
     assert "77.0" in page and "档案更新不及时" in page and "值班记录.pdf" in page
-    file_id = in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).attachments.get().public_id)
+    file_id = in_alpha(
+        lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).attachments.get().public_id
+    )
     download = signed_in(ALPHA, "r_member").get(f"/evaluation/files/{file_id}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
     assert signed_in(ALPHA, "r_invited_attendee").get(f"/evaluation/files/{file_id}/").status_code == 404
     # A file of a forbidden type is refused and nothing of that save is kept.
     exe = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
-    refused = client.post(url, {f"score_{indicators[0].public_id.hex}": "10", f"file_{indicators[0].public_id.hex}": exe})
+    refused = client.post(
+        url, {f"score_{indicators[0].public_id.hex}": "10", f"file_{indicators[0].public_id.hex}": exe}
+    )
     assert refused.status_code == 400
     assert in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).score) == 60
 
@@ -223,7 +270,10 @@ def test_action_page_creates_a_ledger_task_for_the_chosen_owner(data):
     owner = in_alpha(lambda: role_user("homeroom_teacher"))
     url = f"/evaluation/assessments/{a.public_id}/actions/new/"
     bad = client.post(url, {"title": "开展主题班会", "owner": owner.pk, "due_on": "2026-01-01"})
-    assert bad.status_code == 400 and zh("The due date cannot be before the assessment date.") in bad.content.decode()
+    assert (
+        bad.status_code == 400
+        and zh("The due date cannot be before the assessment date.") in bad.content.decode()
+    )
     assert in_alpha(lambda: Task.objects.filter(title="开展主题班会").count()) == 0
     response = client.post(url, {"title": "开展主题班会", "owner": owner.pk, "due_on": "2027-01-10"})
     assert response.status_code == 302
@@ -235,10 +285,17 @@ def test_commendation_form_refuses_two_recipients(data):
     client = signed_in(ALPHA, "r_principal")
     before = in_alpha(lambda: Commendation.objects.count())
     staff = in_alpha(lambda: role_user("member"))
-    response = client.post("/evaluation/commendations/new/", {
-        "title": "优秀心理委员", "recipient_user": staff.pk, "recipient_name": "李明", "awarded_on": "2027-01-08",
-        "level": "school", "reason": "关心同学",
-    })
+    response = client.post(
+        "/evaluation/commendations/new/",
+        {
+            "title": "优秀心理委员",
+            "recipient_user": staff.pk,
+            "recipient_name": "李明",
+            "awarded_on": "2027-01-08",
+            "level": "school",
+            "reason": "关心同学",
+        },
+    )
     assert response.status_code == 400
     assert zh("Choose a staff account or write a name, not both.") in response.content.decode()
     assert in_alpha(lambda: Commendation.objects.count()) == before
@@ -246,13 +303,22 @@ def test_commendation_form_refuses_two_recipients(data):
 
 def test_question_form_and_questionnaire_status(data):
     client = signed_in(ALPHA, "r_principal")
-    response = client.post("/evaluation/questionnaires/new/", {"title": "教职工心理健康素养调查", "audience": "staff"})
+    response = client.post(
+        "/evaluation/questionnaires/new/", {"title": "教职工心理健康素养调查", "audience": "staff"}
+    )
     assert response.status_code == 302
     q = in_alpha(lambda: Questionnaire.objects.get(title="教职工心理健康素养调查"))
     url = f"/evaluation/questionnaires/{q.public_id}/questions/new/"
-    bad = client.post(url, {"kind": "single", "text": "您参加过心理健康培训吗？", "options": "参加过", "required": "on"})
-    assert bad.status_code == 400 and zh("A choice question needs at least two options.") in bad.content.decode()
-    ok = client.post(url, {"kind": "single", "text": "您参加过心理健康培训吗？", "options": "参加过\n没有\n", "required": "on"})
+    bad = client.post(
+        url, {"kind": "single", "text": "您参加过心理健康培训吗？", "options": "参加过", "required": "on"}
+    )
+    assert (
+        bad.status_code == 400 and zh("A choice question needs at least two options.") in bad.content.decode()
+    )
+    ok = client.post(
+        url,
+        {"kind": "single", "text": "您参加过心理健康培训吗？", "options": "参加过\n没有\n", "required": "on"},
+    )
     assert ok.status_code == 302
     question = in_alpha(lambda: Question.objects.get(questionnaire=q))
     assert in_alpha(lambda: list(question.options.values_list("text", flat=True))) == ["参加过", "没有"]
@@ -268,16 +334,37 @@ def test_question_form_and_questionnaire_status(data):
 def test_readers_get_403_on_create_pages_and_cannot_post(data):
     client = signed_in(ALPHA, "r_member")
     a, q = data["assessment"], data["questionnaire"]
-    for url in ("/evaluation/indicator-sets/new/", "/evaluation/assessments/new/", "/evaluation/questionnaires/new/",
-                "/evaluation/commendations/new/", f"/evaluation/assessments/{a.public_id}/actions/new/",
-                f"/evaluation/assessments/{a.public_id}/scores/", f"/evaluation/questionnaires/{q.public_id}/questions/new/",
-                f"/evaluation/assessments/{a.public_id}/edit/"):
+    for url in (
+        "/evaluation/indicator-sets/new/",
+        "/evaluation/assessments/new/",
+        "/evaluation/questionnaires/new/",
+        "/evaluation/commendations/new/",
+        f"/evaluation/assessments/{a.public_id}/actions/new/",
+        f"/evaluation/assessments/{a.public_id}/scores/",
+        f"/evaluation/questionnaires/{q.public_id}/questions/new/",
+        f"/evaluation/assessments/{a.public_id}/edit/",
+    ):
         assert client.get(url).status_code == 403, url
-    assert client.post("/evaluation/commendations/new/", {
-        "title": "x", "recipient_name": "y", "awarded_on": "2027-01-01", "level": "school", "reason": "z",
-    }).status_code == 403
+    assert (
+        client.post(
+            "/evaluation/commendations/new/",
+            {
+                "title": "x",
+                "recipient_name": "y",
+                "awarded_on": "2027-01-01",
+                "level": "school",
+                "reason": "z",
+            },
+        ).status_code
+        == 403
+    )
     assert client.post(f"/evaluation/delete/assessment/{a.public_id}/").status_code == 403
-    assert client.post(f"/evaluation/questionnaires/{q.public_id}/", {"action": "status", "status": "closed"}).status_code == 403
+    assert (
+        client.post(
+            f"/evaluation/questionnaires/{q.public_id}/", {"action": "status", "status": "closed"}
+        ).status_code
+        == 403
+    )
     assert in_alpha(lambda: SelfAssessment.objects.filter(pk=a.pk).exists())
     assert in_alpha(lambda: Questionnaire.objects.get(pk=q.pk).status) == "open"
 
@@ -286,20 +373,34 @@ def test_readers_get_403_on_create_pages_and_cannot_post(data):
 def test_outsiders_get_404_everywhere(data, role):
     client = signed_in(ALPHA, f"r_{role}")
     a, q = data["assessment"], data["questionnaire"]
-    for url in ("/evaluation/", "/evaluation/indicator-sets/", "/evaluation/assessments/", "/evaluation/actions/",
-                "/evaluation/questionnaires/", "/evaluation/commendations/", "/evaluation/indicator-sets/new/",
-                "/evaluation/assessments/new/", "/evaluation/commendations/new/",
-                f"/evaluation/assessments/{a.public_id}/", f"/evaluation/actions/{data['action'].public_id}/",
-                f"/evaluation/questionnaires/{q.public_id}/", f"/evaluation/questionnaires/{q.public_id}/results/",
-                f"/evaluation/assessments/{a.public_id}/actions/new/"):
+    for url in (
+        "/evaluation/",
+        "/evaluation/indicator-sets/",
+        "/evaluation/assessments/",
+        "/evaluation/actions/",
+        "/evaluation/questionnaires/",
+        "/evaluation/commendations/",
+        "/evaluation/indicator-sets/new/",
+        "/evaluation/assessments/new/",
+        "/evaluation/commendations/new/",
+        f"/evaluation/assessments/{a.public_id}/",
+        f"/evaluation/actions/{data['action'].public_id}/",
+        f"/evaluation/questionnaires/{q.public_id}/",
+        f"/evaluation/questionnaires/{q.public_id}/results/",
+        f"/evaluation/assessments/{a.public_id}/actions/new/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
 def test_another_schools_objects_are_404_on_pages(data):
     client = signed_in("beta", "r_principal")
     a, q = data["assessment"], data["questionnaire"]
-    for url in (f"/evaluation/assessments/{a.public_id}/", f"/evaluation/questionnaires/{q.public_id}/results/",
-                f"/evaluation/actions/{data['action'].public_id}/", f"/evaluation/questionnaires/{q.public_id}/links/"):
+    for url in (
+        f"/evaluation/assessments/{a.public_id}/",
+        f"/evaluation/questionnaires/{q.public_id}/results/",
+        f"/evaluation/actions/{data['action'].public_id}/",
+        f"/evaluation/questionnaires/{q.public_id}/links/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -309,7 +410,9 @@ def test_manager_deletes_through_the_service_rules(data):
     # The assessment has an improvement action: refused, still there.
     client.post(f"/evaluation/delete/assessment/{a.public_id}/")
     assert in_alpha(lambda: SelfAssessment.objects.filter(pk=a.pk).exists())
-    assert client.post(f"/evaluation/delete/commendation/{data['commendation'].public_id}/").status_code == 302
+    assert (
+        client.post(f"/evaluation/delete/commendation/{data['commendation'].public_id}/").status_code == 302
+    )
     assert not in_alpha(lambda: Commendation.objects.filter(pk=data["commendation"].pk).exists())
 
 

@@ -69,12 +69,19 @@ def test_score_out_of_range_or_of_another_set_is_refused_and_nothing_is_saved(al
     indicator_set, (ind,) = f.indicator_set_with([(10, "开课率")], name="指标甲")
     _, (foreign,) = f.indicator_set_with([(10, "咨询室开放")], name="指标乙")
     before = SelfAssessment.objects.count()
-    for bad in ({"indicator": ind, "score": Decimal("100.5")}, {"indicator": ind, "score": Decimal("-1")},
-                {"indicator": foreign, "score": Decimal("50")}):
+    for bad in (
+        {"indicator": ind, "score": Decimal("100.5")},
+        {"indicator": ind, "score": Decimal("-1")},
+        {"indicator": foreign, "score": Decimal("50")},
+    ):
         with pytest.raises(ValidationError) as raised:
             services.assessment_create(
-                actor=role_user("principal"), indicator_set=indicator_set, school_year="2026-2027", term="first",
-                assessed_on=date(2026, 12, 1), scores=[bad],
+                actor=role_user("principal"),
+                indicator_set=indicator_set,
+                school_year="2026-2027",
+                term="first",
+                assessed_on=date(2026, 12, 1),
+                scores=[bad],
             )
         assert "scores" in raised.value.message_dict
     assert SelfAssessment.objects.count() == before
@@ -91,13 +98,19 @@ def test_one_assessment_per_set_and_period(alpha):
     assessment, _ = f.assessment_with([70, 70, 70])
     with pytest.raises(ValidationError) as raised:
         services.assessment_create(
-            actor=role_user("principal"), indicator_set=assessment.indicator_set, school_year="2026-2027",
-            term="first", assessed_on=date(2026, 12, 25),
+            actor=role_user("principal"),
+            indicator_set=assessment.indicator_set,
+            school_year="2026-2027",
+            term="first",
+            assessed_on=date(2026, 12, 25),
         )
     assert "term" in raised.value.message_dict
     second = services.assessment_create(
-        actor=role_user("principal"), indicator_set=assessment.indicator_set, school_year="2026-2027",
-        term="second", assessed_on=date(2027, 6, 25),
+        actor=role_user("principal"),
+        indicator_set=assessment.indicator_set,
+        school_year="2026-2027",
+        term="second",
+        assessed_on=date(2027, 6, 25),
     )
     assert second.period.startswith("2026-2027")
 
@@ -106,7 +119,10 @@ def test_school_year_must_be_two_consecutive_years(alpha):
     indicator_set, _ = f.indicator_set_with([(1, "a")], name="学年校验")
     with pytest.raises(ValidationError) as raised:
         services.assessment_create(
-            actor=role_user("principal"), indicator_set=indicator_set, school_year="2026-2028", term="first",
+            actor=role_user("principal"),
+            indicator_set=indicator_set,
+            school_year="2026-2028",
+            term="first",
             assessed_on=date(2026, 12, 1),
         )
     assert "school_year" in raised.value.message_dict
@@ -124,7 +140,9 @@ def test_school_year_must_be_two_consecutive_years(alpha):
 def test_indicator_rules_are_named_by_field(alpha, fields, field):
     indicator_set, _ = f.indicator_set_with([], name="规则校验")
     with pytest.raises(ValidationError) as raised:
-        services.indicator_create(actor=role_user("principal"), indicator_set=indicator_set, name="x", **fields)
+        services.indicator_create(
+            actor=role_user("principal"), indicator_set=indicator_set, name="x", **fields
+        )
     assert field in raised.value.message_dict
     assert not Indicator.objects.filter(indicator_set=indicator_set).exists()
 
@@ -132,7 +150,11 @@ def test_indicator_rules_are_named_by_field(alpha, fields, field):
 def test_indicator_targets_display(alpha):
     indicator_set, _ = f.indicator_set_with([], name="目标显示")
     number = services.indicator_create(
-        actor=role_user("principal"), indicator_set=indicator_set, name="开课率", target_value="100", target_unit="%"
+        actor=role_user("principal"),
+        indicator_set=indicator_set,
+        name="开课率",
+        target_value="100",
+        target_unit="%",
     )
     text = services.indicator_create(
         actor=role_user("principal"), indicator_set=indicator_set, name="制度", target_text="建立危机干预制度"
@@ -144,8 +166,9 @@ def test_indicator_targets_display(alpha):
 def test_indicator_names_are_unique_within_a_set(alpha):
     indicator_set, (first, second) = f.indicator_set_with([(1, "开课率"), (1, "建档率")], name="重名校验")
     with pytest.raises(ValidationError) as raised:
-        services.indicator_create(actor=role_user("principal"), indicator_set=indicator_set, name="开课率",
-                                  target_text="x")
+        services.indicator_create(
+            actor=role_user("principal"), indicator_set=indicator_set, name="开课率", target_text="x"
+        )
     assert "name" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
         services.indicator_update(second, actor=role_user("principal"), data={"name": "开课率"})
@@ -170,8 +193,13 @@ def test_improvement_action_creates_a_ledger_task_with_its_owner_and_due_date(al
     assessment, (ind, *_) = f.assessment_with([60, 90, 90])
     owner = role_user("psychology_teacher")
     action = services.improvement_action_create(
-        actor=role_user("principal"), assessment=assessment, indicator=ind, title="增加心理咨询室开放时段",
-        owner=owner, due_on=date(2027, 1, 20), description="每周增加两个午间时段",
+        actor=role_user("principal"),
+        assessment=assessment,
+        indicator=ind,
+        title="增加心理咨询室开放时段",
+        owner=owner,
+        due_on=date(2027, 1, 20),
+        description="每周增加两个午间时段",
     )
     task = Task.objects.get(pk=action.task_id)
     assert task.owner == owner and task.due_on == date(2027, 1, 20)
@@ -183,7 +211,10 @@ def test_improvement_action_creates_a_ledger_task_with_its_owner_and_due_date(al
 def test_changing_the_action_moves_the_task(alpha):
     assessment, _ = f.assessment_with([60, 90, 90])
     action = services.improvement_action_create(
-        actor=role_user("principal"), assessment=assessment, title="整改一", owner=role_user("member"),
+        actor=role_user("principal"),
+        assessment=assessment,
+        title="整改一",
+        owner=role_user("member"),
         due_on=date(2027, 1, 20),
     )
     services.improvement_action_update(
@@ -198,7 +229,10 @@ def test_an_invited_attendee_cannot_own_an_action_and_nothing_is_created(alpha):
     tasks, actions = Task.objects.count(), ImprovementAction.objects.count()
     with pytest.raises(ValidationError) as raised:
         services.improvement_action_create(
-            actor=role_user("principal"), assessment=assessment, title="整改", owner=role_user("invited_attendee"),
+            actor=role_user("principal"),
+            assessment=assessment,
+            title="整改",
+            owner=role_user("invited_attendee"),
             due_on=date(2027, 1, 20),
         )
     assert "owner" in raised.value.message_dict
@@ -210,7 +244,10 @@ def test_due_date_before_the_assessment_is_refused_and_no_task_is_made(alpha):
     tasks = Task.objects.count()
     with pytest.raises(ValidationError) as raised:
         services.improvement_action_create(
-            actor=role_user("principal"), assessment=assessment, title="整改", owner=role_user("member"),
+            actor=role_user("principal"),
+            assessment=assessment,
+            title="整改",
+            owner=role_user("member"),
             due_on=date(2026, 11, 1),
         )
     assert "due_on" in raised.value.message_dict
@@ -220,7 +257,10 @@ def test_due_date_before_the_assessment_is_refused_and_no_task_is_made(alpha):
 def test_deleting_an_action_cancels_its_open_task(alpha):
     assessment, _ = f.assessment_with([60, 90, 90])
     action = services.improvement_action_create(
-        actor=role_user("principal"), assessment=assessment, title="整改", owner=role_user("member"),
+        actor=role_user("principal"),
+        assessment=assessment,
+        title="整改",
+        owner=role_user("member"),
         due_on=date(2027, 1, 20),
     )
     task_id = action.task_id
@@ -229,7 +269,10 @@ def test_deleting_an_action_cancels_its_open_task(alpha):
     with pytest.raises(ValidationError):
         # An assessment with actions cannot be deleted; without them it can.
         other = services.improvement_action_create(
-            actor=role_user("principal"), assessment=assessment, title="整改二", owner=role_user("member"),
+            actor=role_user("principal"),
+            assessment=assessment,
+            title="整改二",
+            owner=role_user("member"),
             due_on=date(2027, 1, 20),
         )
         services.assessment_delete(assessment, actor=role_user("principal"))
@@ -283,13 +326,18 @@ def test_question_move_swaps_order(alpha):
     q, single, multiple, scale, text = f.survey(status="draft")
     services.question_move(scale, actor=role_user("principal"), up=True)
     assert list(q.questions.order_by("order").values_list("text", flat=True)) == [
-        single.text, scale.text, multiple.text, text.text,
+        single.text,
+        scale.text,
+        multiple.text,
+        text.text,
     ]
 
 
 def test_links_are_random_and_bulk_generated(alpha):
     q, *_ = f.survey()
-    links = services.links_generate(actor=role_user("principal"), questionnaire=q, count=40, label="初一(3)班")
+    links = services.links_generate(
+        actor=role_user("principal"), questionnaire=q, count=40, label="初一(3)班"
+    )
     tokens = {link.token for link in links}
     assert len(tokens) == 40 and all(len(t) >= 32 for t in tokens)
     assert links[0].label == "初一(3)班 #1" and links[-1].label == "初一(3)班 #40"
@@ -297,7 +345,9 @@ def test_links_are_random_and_bulk_generated(alpha):
         services.links_generate(actor=role_user("principal"), questionnaire=q, count=0)
     assert "count" in raised.value.message_dict
     with pytest.raises(ValidationError):
-        services.links_generate(actor=role_user("principal"), questionnaire=q, count=services.MAX_LINKS_PER_BATCH + 1)
+        services.links_generate(
+            actor=role_user("principal"), questionnaire=q, count=services.MAX_LINKS_PER_BATCH + 1
+        )
     assert q.links.count() == 40
 
 
@@ -313,7 +363,9 @@ def _good(single, multiple, scale, text, choice=0, picks=(0,), value=4, words="�
 def test_a_link_answers_once(alpha):
     q, single, multiple, scale, text = f.survey()
     (link,) = f.links(q, 1)
-    response = services.response_submit(token=link.token, answers=_good(single, multiple, scale, text, picks=(0, 2)))
+    response = services.response_submit(
+        token=link.token, answers=_good(single, multiple, scale, text, picks=(0, 2))
+    )
     assert response.answers.count() == 5  # one single, two multiple, one scale, one text
     with pytest.raises(services.LinkAlreadyUsed):
         services.response_submit(token=link.token, answers=_good(single, multiple, scale, text))
@@ -343,14 +395,24 @@ def test_bad_answers_are_named_by_question_and_nothing_is_saved(alpha):
     with pytest.raises(ValidationError) as raised:
         services.response_submit(token=link.token, answers=bad)
     assert set(raised.value.message_dict) == {
-        str(single.public_id), str(multiple.public_id), str(scale.public_id), str(text.public_id),
+        str(single.public_id),
+        str(multiple.public_id),
+        str(scale.public_id),
+        str(text.public_id),
     }
-    assert not Response.objects.filter(link=link).exists() and not Answer.objects.filter(question=single).exists()
+    assert (
+        not Response.objects.filter(link=link).exists()
+        and not Answer.objects.filter(question=single).exists()
+    )
     # Two options for a single-choice question are refused too.
     with pytest.raises(ValidationError) as raised:
-        services.response_submit(token=link.token, answers={
-            **_good(single, multiple, scale, text), str(single.public_id): f.option_ids(single),
-        })
+        services.response_submit(
+            token=link.token,
+            answers={
+                **_good(single, multiple, scale, text),
+                str(single.public_id): f.option_ids(single),
+            },
+        )
     assert str(single.public_id) in raised.value.message_dict
     # And the link still works afterwards.
     services.response_submit(token=link.token, answers=_good(single, multiple, scale, text))
@@ -382,12 +444,15 @@ def test_summary_counts_percents_means_and_texts(alpha):
     s_single, s_multiple, s_scale, s_text = summary.questions
     assert s_single.answered == 5
     assert [(o["option"].text, o["count"], o["percent"]) for o in s_single.options] == [
-        ("参加过", 3, Decimal("60.0")), ("没有参加", 2, Decimal("40.0")),
+        ("参加过", 3, Decimal("60.0")),
+        ("没有参加", 2, Decimal("40.0")),
     ]
     # Four people answered the optional multiple-choice question; percents are of those four.
     assert s_multiple.answered == 4
     assert [(o["count"], o["percent"]) for o in s_multiple.options] == [
-        (3, Decimal("75.0")), (2, Decimal("50.0")), (2, Decimal("50.0")),
+        (3, Decimal("75.0")),
+        (2, Decimal("50.0")),
+        (2, Decimal("50.0")),
     ]
     # Scale: 5, 4, 3, 5, 1 → mean 3.6
     assert s_scale.mean == Decimal("3.6")

@@ -33,17 +33,45 @@ def _seed():
     today = timezone.localdate()
     with schema_context(SCHEMA):
         principal = role_user("principal")
-        room = services.budget_line_create(actor=principal, school_year=_year(), category="room",
-                                           title="心理咨询室改造", amount=Decimal("30000.00"))
-        training = services.budget_line_create(actor=principal, school_year=_year(), category="training",
-                                               title="班主任心理健康培训", amount=Decimal("5000.00"))
+        room = services.budget_line_create(
+            actor=principal,
+            school_year=_year(),
+            category="room",
+            title="心理咨询室改造",
+            amount=Decimal("30000.00"),
+        )
+        training = services.budget_line_create(
+            actor=principal,
+            school_year=_year(),
+            category="training",
+            title="班主任心理健康培训",
+            amount=Decimal("5000.00"),
+        )
         last_start = int(_year()[:4]) - 1
-        services.budget_line_create(actor=principal, school_year=f"{last_start}-{last_start + 1}",
-                                    category="other", title="上学年杂项", amount=Decimal("100.00"))
-        services.spending_create(actor=principal, line=room, spent_on=today, amount=Decimal("24000.00"),
-                                 payee="某装饰公司", purpose="咨询室隔音改造")
-        services.spending_create(actor=principal, line=training, spent_on=today, amount=Decimal("5600.00"),
-                                 payee="市教师进修学校", purpose="培训费", over_budget_reason="新增3名班主任参训")
+        services.budget_line_create(
+            actor=principal,
+            school_year=f"{last_start}-{last_start + 1}",
+            category="other",
+            title="上学年杂项",
+            amount=Decimal("100.00"),
+        )
+        services.spending_create(
+            actor=principal,
+            line=room,
+            spent_on=today,
+            amount=Decimal("24000.00"),
+            payee="某装饰公司",
+            purpose="咨询室隔音改造",
+        )
+        services.spending_create(
+            actor=principal,
+            line=training,
+            spent_on=today,
+            amount=Decimal("5600.00"),
+            payee="市教师进修学校",
+            purpose="培训费",
+            over_budget_reason="新增3名班主任参训",
+        )
     return room, training
 
 
@@ -52,8 +80,18 @@ def test_budget_page_shows_spent_against_budget_for_this_school_year():
     response = signed_in(ALPHA, "r_deputy").get("/finance/")
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("心理咨询室改造", "30,000.00", "24,000.00", "6,000.00", "80.0%", "班主任心理健康培训", "5,600.00",
-                 "-600.00", "112.0%", shown("Over budget")):
+    for text in (
+        "心理咨询室改造",
+        "30,000.00",
+        "24,000.00",
+        "6,000.00",
+        "80.0%",
+        "班主任心理健康培训",
+        "5,600.00",
+        "-600.00",
+        "112.0%",
+        shown("Over budget"),
+    ):
         assert text in body, text
     assert "上学年杂项" not in body  # another school year
     # Totals: 35,000 budget, 29,600 spent, 84.6% used, one line over.
@@ -76,14 +114,23 @@ def test_budget_export_is_a_workbook_with_numbers():
 def test_empty_budget_page_says_what_to_do():
     body = signed_in(ALPHA, "r_principal").get("/finance/").content.decode()
     assert shown(views.BudgetTable.empty_text) in body
-    assert shown(views.SpendingTable.empty_text) in signed_in(ALPHA, "r_principal").get("/finance/spending/").content.decode()
+    assert (
+        shown(views.SpendingTable.empty_text)
+        in signed_in(ALPHA, "r_principal").get("/finance/spending/").content.decode()
+    )
 
 
 def test_spending_past_the_budget_on_the_form_needs_a_reason():
     room, _training = _seed()
     client = signed_in(ALPHA, "r_secretary")
-    form = {"line": room.pk, "spent_on": str(timezone.localdate()), "amount": "6000.01", "payee": "家具城",
-            "purpose": "沙发与绿植", "over_budget_reason": ""}
+    form = {
+        "line": room.pk,
+        "spent_on": str(timezone.localdate()),
+        "amount": "6000.01",
+        "payee": "家具城",
+        "purpose": "沙发与绿植",
+        "over_budget_reason": "",
+    }
     refused = client.post("/finance/spending/new/", form)
     assert refused.status_code == 400
     body = refused.content.decode()
@@ -104,10 +151,18 @@ def test_spending_page_lists_records_with_receipts(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     room, _training = _seed()
     client = signed_in(ALPHA, "r_principal")
-    response = client.post("/finance/spending/new/", {
-        "line": room.pk, "spent_on": str(timezone.localdate()), "amount": "1000.00", "payee": "文具店",
-        "purpose": "宣传展板", "over_budget_reason": "", "receipt": SimpleUploadedFile("展板发票.pdf", b"%PDF-1.4"),
-    })
+    response = client.post(
+        "/finance/spending/new/",
+        {
+            "line": room.pk,
+            "spent_on": str(timezone.localdate()),
+            "amount": "1000.00",
+            "payee": "文具店",
+            "purpose": "宣传展板",
+            "over_budget_reason": "",
+            "receipt": SimpleUploadedFile("展板发票.pdf", b"%PDF-1.4"),
+        },
+    )
     assert response.status_code == 302
     listed = client.get(f"/finance/spending/?line={room.public_id}").content.decode()
     assert "宣传展板" in listed and "咨询室隔音改造" in listed and "培训费" not in listed
@@ -123,8 +178,10 @@ def test_spending_page_lists_records_with_receipts(settings, tmp_path):
 
 def test_a_budget_line_form_with_a_negative_amount_answers_400():
     client = signed_in(ALPHA, "r_principal")
-    response = client.post("/finance/lines/new/", {"school_year": _year(), "category": "training",
-                                                   "title": "培训", "amount": "-1", "notes": ""})
+    response = client.post(
+        "/finance/lines/new/",
+        {"school_year": _year(), "category": "training", "title": "培训", "amount": "-1", "notes": ""},
+    )
     assert response.status_code == 400
     assert 'id="id_amount-error"' in response.content.decode()
     with schema_context(SCHEMA):
@@ -144,6 +201,11 @@ def test_readers_cannot_open_create_pages():
 def test_people_outside_the_staff_get_404(role):
     room, _training = _seed()
     client = signed_in(ALPHA, f"r_{role}")
-    for url in ("/finance/", "/finance/spending/", "/finance/lines/new/", "/finance/spending/new/",
-                f"/finance/lines/{room.public_id}/edit/"):
+    for url in (
+        "/finance/",
+        "/finance/spending/",
+        "/finance/lines/new/",
+        "/finance/spending/new/",
+        f"/finance/lines/{room.public_id}/edit/",
+    ):
         assert client.get(url).status_code == 404, url

@@ -26,8 +26,13 @@ def _line(title="心理咨询室沙盘设备", amount="10000.00", category="room
 
 def _spend(line, amount, reason="", on=date(2026, 10, 8), payee="某教育装备公司"):
     return services.spending_create(
-        actor=role_user("secretary"), line=line, spent_on=on, amount=Decimal(amount), payee=payee,
-        purpose="采购", over_budget_reason=reason,
+        actor=role_user("secretary"),
+        line=line,
+        spent_on=on,
+        amount=Decimal(amount),
+        payee=payee,
+        purpose="采购",
+        over_budget_reason=reason,
     )
 
 
@@ -52,7 +57,10 @@ def test_spending_up_to_the_budget_needs_no_reason_and_past_it_needs_one():
         assert over.over_budget_reason == "沙盘配件涨价，经校长办公会同意追加"
         row = selectors.budget_lines().get(pk=line.pk)
         assert (row.spent, row.remaining, row.percent, row.over_budget) == (
-            Decimal("10350.00"), Decimal("-350.00"), Decimal("103.5"), True
+            Decimal("10350.00"),
+            Decimal("-350.00"),
+            Decimal("103.5"),
+            True,
         )
 
 
@@ -85,7 +93,9 @@ def test_changing_a_spending_is_checked_against_the_line_without_counting_itself
         with pytest.raises(ValidationError):
             services.spending_update(first, actor=role_user("principal"), data={"line": tight})
         moved = services.spending_update(
-            first, actor=role_user("principal"), data={"line": tight, "over_budget_reason": "测评系统一次性采购"}
+            first,
+            actor=role_user("principal"),
+            data={"line": tight, "over_budget_reason": "测评系统一次性采购"},
         )
         assert moved.line == tight
         assert selectors.budget_lines().get(pk=line.pk).spent == Decimal("1500.00")
@@ -101,7 +111,9 @@ def test_the_budget_line_is_locked_while_spending_is_checked():
         assert locks, "the budget line must be locked with SELECT ... FOR UPDATE"
         lock_at = next(i for i, q in enumerate(queries) if q["sql"] in locks)
         sum_at = next(i for i, q in enumerate(queries) if "SUM(" in q["sql"].upper())
-        insert_at = next(i for i, q in enumerate(queries) if q["sql"].startswith("INSERT INTO \"finance_spending\""))
+        insert_at = next(
+            i for i, q in enumerate(queries) if q["sql"].startswith('INSERT INTO "finance_spending"')
+        )
         assert lock_at < sum_at < insert_at
 
 
@@ -138,7 +150,9 @@ def test_a_budget_cannot_drop_below_what_was_spent():
         line = _line(amount="8000.00")
         _spend(line, "6200.00")
         with pytest.raises(ValidationError) as refused:
-            services.budget_line_update(line, actor=role_user("principal"), data={"amount": Decimal("6199.99")})
+            services.budget_line_update(
+                line, actor=role_user("principal"), data={"amount": Decimal("6199.99")}
+            )
         assert "6,200.00" in refused.value.message_dict["amount"][0]
         services.budget_line_update(line, actor=role_user("principal"), data={"amount": Decimal("6200.00")})
         assert selectors.budget_lines().get(pk=line.pk).percent == Decimal("100.0")
@@ -160,11 +174,18 @@ def test_only_managers_write():
         line = _line()
         for role in ("deputy", "member", "psychology_teacher", "homeroom_teacher"):
             with pytest.raises(PermissionDenied):
-                services.spending_create(actor=role_user(role), line=line, spent_on=date(2026, 10, 1),
-                                         amount=Decimal("1"), payee="x", purpose="x")
+                services.spending_create(
+                    actor=role_user(role),
+                    line=line,
+                    spent_on=date(2026, 10, 1),
+                    amount=Decimal("1"),
+                    payee="x",
+                    purpose="x",
+                )
             with pytest.raises(PermissionDenied):
-                services.budget_line_create(actor=role_user(role), school_year=YEAR, category="other",
-                                            title="x", amount=Decimal("1"))
+                services.budget_line_create(
+                    actor=role_user(role), school_year=YEAR, category="other", title="x", amount=Decimal("1")
+                )
 
 
 def test_budget_use_totals_for_the_home_page():
@@ -180,8 +201,13 @@ def test_budget_use_totals_for_the_home_page():
 
         use = selectors.budget_use(school_year=YEAR)
         assert use == {
-            "school_year": YEAR, "budget": Decimal("50000.00"), "spent": Decimal("34300.00"),
-            "remaining": Decimal("15700.00"), "percent": Decimal("68.6"), "lines": 3, "over_budget_lines": 1,
+            "school_year": YEAR,
+            "budget": Decimal("50000.00"),
+            "spent": Decimal("34300.00"),
+            "remaining": Decimal("15700.00"),
+            "percent": Decimal("68.6"),
+            "lines": 3,
+            "over_budget_lines": 1,
         }
         empty = selectors.budget_use(school_year="2030-2031")
         assert (empty["budget"], empty["spent"], empty["percent"], empty["lines"]) == (0, 0, None, 0)
@@ -206,14 +232,24 @@ def test_receipts_are_validated_and_kept(settings, tmp_path):
         line = _line()
         with pytest.raises(ValidationError) as refused:
             services.spending_create(
-                actor=role_user("secretary"), line=line, spent_on=date(2026, 10, 8), amount=Decimal("100"),
-                payee="x", purpose="x", receipt=SimpleUploadedFile("invoice.exe", b"MZ"),
+                actor=role_user("secretary"),
+                line=line,
+                spent_on=date(2026, 10, 8),
+                amount=Decimal("100"),
+                payee="x",
+                purpose="x",
+                receipt=SimpleUploadedFile("invoice.exe", b"MZ"),
             )
         assert "receipt" in refused.value.message_dict
         assert not Spending.objects.exists()  # the spending went with the refused receipt
         spending = services.spending_create(
-            actor=role_user("secretary"), line=line, spent_on=date(2026, 10, 8), amount=Decimal("100"),
-            payee="x", purpose="x", receipt=SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test"),
+            actor=role_user("secretary"),
+            line=line,
+            spent_on=date(2026, 10, 8),
+            amount=Decimal("100"),
+            payee="x",
+            purpose="x",
+            receipt=SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test"),
         )
         receipts = list(selectors.receipts_of(spending))
         assert [r.name for r in receipts] == ["发票.pdf"]

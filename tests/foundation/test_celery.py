@@ -26,8 +26,9 @@ def worker(django_db_setup, django_db_blocker):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
     with django_db_blocker.unblock():
-        with start_worker(app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False,
-                          shutdown_timeout=30):
+        with start_worker(
+            app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30
+        ):
             yield queue
     app.conf.task_default_queue = "xinyu"
     connection.set_schema_to_public()
@@ -38,7 +39,9 @@ def _expired_session(schema: str) -> str:
         store = SessionStore()
         store["marker"] = 1
         store.create()
-        Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timedelta(days=1))
+        Session.objects.filter(session_key=store.session_key).update(
+            expire_date=timezone.now() - timedelta(days=1)
+        )
         return store.session_key
 
 
@@ -66,8 +69,9 @@ def test_school_task_runs_in_its_own_schema(worker):
 
 def test_district_fan_out_reaches_every_school(worker):
     keys = {schema: _expired_session(schema) for schema in ("school_alpha", "school_beta")}
-    sent = app.send_task("district.fan_out", args=["accounts.clear_expired_sessions"],
-                         headers={"_schema_name": "public"})
+    sent = app.send_task(
+        "district.fan_out", args=["accounts.clear_expired_sessions"], headers={"_schema_name": "public"}
+    )
     deadline = timezone.now() + timedelta(seconds=30)
     while any(_exists(s, k) for s, k in keys.items()) and timezone.now() < deadline:
         time.sleep(0.1)
@@ -97,7 +101,9 @@ def test_school_task_runs_eagerly_in_a_school():
 @pytest.mark.django_db
 def test_tasks_are_sent_only_after_commit(django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(clear_expired_sessions, "apply_async", lambda args, headers: sent.append((args, headers)))
+    monkeypatch.setattr(
+        clear_expired_sessions, "apply_async", lambda args, headers: sent.append((args, headers))
+    )
     with schema_context("school_beta"):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             send_after_commit(clear_expired_sessions, 42)

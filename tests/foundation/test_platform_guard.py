@@ -21,7 +21,9 @@ def test_platform_folder_is_not_a_package():
 
 def test_every_test_folder_is_a_package():
     folders = [p for p in (ROOT / "tests").rglob("*") if p.is_dir() and p.name != "__pycache__"]
-    missing = [str(p.relative_to(ROOT)) for p in [ROOT / "tests", *folders] if not (p / "__init__.py").exists()]
+    missing = [
+        str(p.relative_to(ROOT)) for p in [ROOT / "tests", *folders] if not (p / "__init__.py").exists()
+    ]
     assert missing == []
 
 
@@ -37,7 +39,9 @@ def test_ruff_flags_a_platform_package(tmp_path):
     (tmp_path / "district" / "__init__.py").write_text("")
     (tmp_path / "district" / "selectors.py").write_text("")
     ruff = Path(sys.executable).parent / "ruff"
-    result = subprocess.run([str(ruff), "check", "--no-cache", "."], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(ruff), "check", "--no-cache", "."], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "A005" in result.stdout and "platform" in result.stdout
     assert "selectors" not in result.stdout

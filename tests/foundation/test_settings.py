@@ -13,8 +13,15 @@ def _django(code: str, **env):
     base.update(env)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env={**base, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={
+            **base,
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -27,8 +34,11 @@ def test_production_refuses_to_start_without_a_secret_key_and_names_it():
 def test_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "key"
     secret.write_text("from-a-file-" + "x" * 50)
-    result = _django("from django.conf import settings; print(settings.SECRET_KEY)", DEBUG="false",
-                     SECRET_KEY_FILE=str(secret))
+    result = _django(
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DEBUG="false",
+        SECRET_KEY_FILE=str(secret),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "from-a-file-" + "x" * 50
 
@@ -48,8 +58,14 @@ def test_deploy_check_warns_only_about_what_the_tls_proxy_settles():
     import secrets
 
     base.update(SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=base,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     warnings = sorted(set(part.split(")")[0] for part in result.stderr.split("(security.")[1:]))
     assert warnings == ["W008", "W021"], result.stderr
 
@@ -58,7 +74,8 @@ def test_https_uses_host_only_cookie_names():
     result = _django(
         "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, "
         "s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN)",
-        DEBUG="false", SECRET_KEY="k" * 50,
+        DEBUG="false",
+        SECRET_KEY="k" * 50,
     )
     assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "None"], result.stderr
 
@@ -101,7 +118,9 @@ def test_sentry_events_carry_no_personal_data(settings):
                     recorder.events.append(item.payload.json)
 
     marker = "王小明-标记-4711"
-    client = sentry_sdk.Client(**sentry_options("https://key@example.invalid/1", transport=CapturingTransport))
+    client = sentry_sdk.Client(
+        **sentry_options("https://key@example.invalid/1", transport=CapturingTransport)
+    )
     scope = sentry_sdk.get_current_scope()
     old = scope.client
     scope.set_client(client)
@@ -122,6 +141,7 @@ def test_sentry_events_carry_no_personal_data(settings):
 
 
 def test_sentry_is_off_without_a_dsn():
-    result = _django("import sentry_sdk; print(sentry_sdk.get_client().is_active())", SECRET_KEY="k" * 50,
-                     SENTRY_DSN="")
+    result = _django(
+        "import sentry_sdk; print(sentry_sdk.get_client().is_active())", SECRET_KEY="k" * 50, SENTRY_DSN=""
+    )
     assert result.stdout.strip() == "False", result.stderr

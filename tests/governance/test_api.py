@@ -35,7 +35,9 @@ def test_plan_flow_through_the_api():
     approved = _post(principal, base + "approve/")
     assert approved.status_code == 200, approved.content
     body = approved.json()
-    assert body["status"] == "approved" and body["approved_by"]["id"] == str(in_alpha(role_user, "principal").public_id)
+    assert body["status"] == "approved" and body["approved_by"]["id"] == str(
+        in_alpha(role_user, "principal").public_id
+    )
     assert body["approved_at"]
 
     again = _post(principal, base + "approve/")
@@ -45,7 +47,11 @@ def test_plan_flow_through_the_api():
     no_summary = _post(secretary, base + "close/", {"summary": ""})
     assert no_summary.status_code == 400 and "summary" in no_summary.json()["error"]["fields"]
     closed = _post(secretary, base + "close/", {"summary": "完成年度目标。"})
-    assert closed.status_code == 200 and closed.json()["status"] == "closed" and closed.json()["summary"] == "完成年度目标。"
+    assert (
+        closed.status_code == 200
+        and closed.json()["status"] == "closed"
+        and closed.json()["summary"] == "完成年度目标。"
+    )
 
     # Readers may not move a plan; people outside the area do not see it.
     assert _post(api_client(ALPHA, "r_deputy"), base + "start/").status_code == 403
@@ -58,21 +64,33 @@ def test_key_tasks_through_the_api():
     today = timezone.localdate()
 
     def plan_around_today():
-        return services.plan_create(actor=role_user("principal"), title="本学年工作计划", school_year="2026-2027",
-                                    starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=30), goals="目标")
+        return services.plan_create(
+            actor=role_user("principal"),
+            title="本学年工作计划",
+            school_year="2026-2027",
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=30),
+            goals="目标",
+        )
 
     plan = in_alpha(plan_around_today)
     url = f"/api/v1/plans/{plan.public_id}/tasks/"
     owner = in_alpha(role_user, "psychology_teacher")
-    body = {"title": "完成新生心理普查", "owner": str(owner.public_id), "due_on": str(today + timedelta(days=10)),
-            "priority": "high"}
+    body = {
+        "title": "完成新生心理普查",
+        "owner": str(owner.public_id),
+        "due_on": str(today + timedelta(days=10)),
+        "priority": "high",
+    }
 
     created = _post(api_client(ALPHA, "r_secretary"), url, body)
     assert created.status_code == 201, created.content
     assert created.json()["owner"]["id"] == str(owner.public_id)
     missing_owner = _post(api_client(ALPHA, "r_secretary"), url, {**body, "owner": None})
     assert missing_owner.status_code == 400 and "owner" in missing_owner.json()["error"]["fields"]
-    outside = _post(api_client(ALPHA, "r_secretary"), url, {**body, "due_on": str(today + timedelta(days=31))})
+    outside = _post(
+        api_client(ALPHA, "r_secretary"), url, {**body, "due_on": str(today + timedelta(days=31))}
+    )
     assert outside.status_code == 400 and "due_on" in outside.json()["error"]["fields"]
     assert _post(api_client(ALPHA, "r_member"), url, body).status_code == 403
 
@@ -93,8 +111,13 @@ def test_group_on_a_date_and_history():
     current = in_alpha(make_member)  # deputy from 2026-09-01
 
     def former():
-        return services.member_add(actor=role_user("principal"), person=role_user("counselor"), role="member",
-                                   starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31))
+        return services.member_add(
+            actor=role_user("principal"),
+            person=role_user("counselor"),
+            role="member",
+            starts_on=date(2025, 9, 1),
+            ends_on=date(2026, 8, 31),
+        )
 
     old = in_alpha(former)
     client = api_client(ALPHA, "r_member")
@@ -110,11 +133,17 @@ def test_group_on_a_date_and_history():
     assert bad.status_code == 400 and "on" in bad.json()["error"]["fields"]
 
     manager = api_client(ALPHA, "r_secretary")
-    changed = manager.patch(f"/api/v1/group-members/{current.public_id}/", {"ends_on": "2027-08-31"},
-                            content_type="application/json")
+    changed = manager.patch(
+        f"/api/v1/group-members/{current.public_id}/",
+        {"ends_on": "2027-08-31"},
+        content_type="application/json",
+    )
     assert changed.status_code == 200 and changed.json()["ends_on"] == "2027-08-31"
-    backwards = manager.patch(f"/api/v1/group-members/{current.public_id}/", {"ends_on": "2026-01-01"},
-                              content_type="application/json")
+    backwards = manager.patch(
+        f"/api/v1/group-members/{current.public_id}/",
+        {"ends_on": "2026-01-01"},
+        content_type="application/json",
+    )
     assert_matches_schema(backwards)
     assert backwards.status_code == 400 and "ends_on" in backwards.json()["error"]["fields"]
     history = client.get(f"/api/v1/group-members/{current.public_id}/history/")
@@ -128,8 +157,15 @@ def test_group_on_a_date_and_history():
     assert manager.delete(f"/api/v1/group-members/{current.public_id}/").status_code == 204
     after = client.get(f"/api/v1/group-members/{current.public_id}/history/").json()["results"]
     assert [r["action"] for r in after] == ["removed", "ended", "added"]
-    assert api_client(ALPHA, "r_school_admin").get(f"/api/v1/group-members/{current.public_id}/history/").status_code == 404
-    assert client.get("/api/v1/group-members/00000000-0000-0000-0000-000000000000/history/").status_code == 404
+    assert (
+        api_client(ALPHA, "r_school_admin")
+        .get(f"/api/v1/group-members/{current.public_id}/history/")
+        .status_code
+        == 404
+    )
+    assert (
+        client.get("/api/v1/group-members/00000000-0000-0000-0000-000000000000/history/").status_code == 404
+    )
 
 
 def test_rule_versions_through_the_api(settings, tmp_path):
@@ -168,8 +204,14 @@ def test_rule_versions_through_the_api(settings, tmp_path):
     listed = reader.get("/api/v1/rule-documents/?on=2026-01-01").json()["results"]
     assert [d["current_version"] for d in listed] == [None]
     # Every version is kept: documents cannot be deleted.
-    assert api_client(ALPHA, "r_principal").delete(f"/api/v1/rule-documents/{document.public_id}/").status_code == 405
-    assert _post(api_client(ALPHA, "r_deputy"), url, {"effective_on": "2027-03-01", "text": "x"}).status_code == 403
+    assert (
+        api_client(ALPHA, "r_principal").delete(f"/api/v1/rule-documents/{document.public_id}/").status_code
+        == 405
+    )
+    assert (
+        _post(api_client(ALPHA, "r_deputy"), url, {"effective_on": "2027-03-01", "text": "x"}).status_code
+        == 403
+    )
 
 
 def test_report_submit_and_late_filter_through_the_api():
@@ -177,9 +219,16 @@ def test_report_submit_and_late_filter_through_the_api():
 
     def past_due():
         today = timezone.localdate()
-        return services.report_create(actor=role_user("secretary"), kind="termly", title="上学期学期报告",
-                                      school_year="2025-2026", term="second", period_start=today - timedelta(days=120),
-                                      period_end=today - timedelta(days=10), due_on=today - timedelta(days=10))
+        return services.report_create(
+            actor=role_user("secretary"),
+            kind="termly",
+            title="上学期学期报告",
+            school_year="2025-2026",
+            term="second",
+            period_start=today - timedelta(days=120),
+            period_end=today - timedelta(days=10),
+            due_on=today - timedelta(days=10),
+        )
 
     overdue = in_alpha(past_due)
     manager = api_client(ALPHA, "r_secretary")
@@ -190,8 +239,13 @@ def test_report_submit_and_late_filter_through_the_api():
     submitted = _post(manager, url, {"content": "10月开展心理健康主题班会12场。"})
     assert submitted.status_code == 200, submitted.content
     body = submitted.json()
-    assert body["status"] == "submitted" and body["submitted_by"]["id"] == str(in_alpha(role_user, "secretary").public_id)
-    assert [(h["from_status"], h["to_status"]) for h in body["history"]] == [("", "draft"), ("draft", "submitted")]
+    assert body["status"] == "submitted" and body["submitted_by"]["id"] == str(
+        in_alpha(role_user, "secretary").public_id
+    )
+    assert [(h["from_status"], h["to_status"]) for h in body["history"]] == [
+        ("", "draft"),
+        ("draft", "submitted"),
+    ]
     expected_late = timezone.localdate() > date(2026, 11, 5)
     assert body["is_late"] is expected_late
     assert _post(manager, url, {"content": "再次"}).status_code == 400
@@ -205,6 +259,8 @@ def test_report_submit_and_late_filter_through_the_api():
     drafts = reader.get("/api/v1/info-reports/?status=draft").json()["results"]
     assert [r["id"] for r in drafts] == [str(overdue.public_id)]
     # A submitted report is no longer edited.
-    patched = manager.patch(f"/api/v1/info-reports/{report.public_id}/", {"content": "改"}, content_type="application/json")
+    patched = manager.patch(
+        f"/api/v1/info-reports/{report.public_id}/", {"content": "改"}, content_type="application/json"
+    )
     assert patched.status_code == 400 and "status" in patched.json()["error"]["fields"]
     assert _post(api_client(BETA, "r_principal"), url, {"content": "x"}).status_code == 404

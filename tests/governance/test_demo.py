@@ -11,9 +11,16 @@ from tenants.governance.models import GroupMember, InfoReport, Plan, RosterChang
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNTS = [("principal", ["principal"]), ("deputy", ["deputy"]), ("secretary", ["secretary"]),
-            ("member", ["member"]), ("psych", ["psychology_teacher", "member"]), ("counselor", ["counselor"]),
-            ("homeroom", ["homeroom_teacher"]), ("guest", ["invited_attendee"])]
+ACCOUNTS = [
+    ("principal", ["principal"]),
+    ("deputy", ["deputy"]),
+    ("secretary", ["secretary"]),
+    ("member", ["member"]),
+    ("psych", ["psychology_teacher", "member"]),
+    ("counselor", ["counselor"]),
+    ("homeroom", ["homeroom_teacher"]),
+    ("guest", ["invited_attendee"]),
+]
 
 
 def test_demo_year(alpha):
@@ -39,7 +46,9 @@ def test_demo_year(alpha):
     rules = selectors.rule_document_list(on=today)
     assert rules.count() == 5
     assert rules.get(title="心理辅导室管理制度").current_number == 2
-    assert selectors.rule_document_list(on=date(2026, 10, 1)).get(title="心理辅导室管理制度").current_number == 1
+    assert (
+        selectors.rule_document_list(on=date(2026, 10, 1)).get(title="心理辅导室管理制度").current_number == 1
+    )
 
     reports = {(r.kind, r.period_start): r for r in selectors.report_list(on=today)}
     september, october = reports[("monthly", date(2026, 9, 1))], reports[("monthly", date(2026, 10, 1))]
@@ -48,7 +57,16 @@ def test_demo_year(alpha):
     assert reports[("monthly", date(2026, 11, 1))].status == "draft"
     assert selectors.report_timeliness(today=today)["due"] == 2
 
-    counts = (GroupMember.objects.count(), Plan.objects.count(), RuleDocument.objects.count(), InfoReport.objects.count())
+    counts = (
+        GroupMember.objects.count(),
+        Plan.objects.count(),
+        RuleDocument.objects.count(),
+        InfoReport.objects.count(),
+    )
     seed_demo(today=today)  # idempotent
-    assert (GroupMember.objects.count(), Plan.objects.count(), RuleDocument.objects.count(),
-            InfoReport.objects.count()) == counts
+    assert (
+        GroupMember.objects.count(),
+        Plan.objects.count(),
+        RuleDocument.objects.count(),
+        InfoReport.objects.count(),
+    ) == counts

@@ -20,23 +20,63 @@ def _seed():
     today = timezone.localdate()
     principal = role_user("principal")
     leader = services.member_add(actor=principal, person=principal, role="leader", starts_on=date(2024, 9, 1))
-    former = services.member_add(actor=principal, person=role_user("counselor"), role="member", department="security",
-                                 starts_on=date(2024, 9, 1), ends_on=date(2026, 8, 31))
-    services.attendee_add(actor=principal, kind="psychology_expert", name="林教授", affiliation="市师范大学",
-                          starts_on=date(2026, 9, 1))
-    plan = services.plan_create(actor=principal, title="心理健康教育年度计划", school_year="2026-2027",
-                                starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=200),
-                                goals="全员心理健康素养提升。")
-    services.plan_key_task_add(plan, actor=principal, title="组织教师心理健康培训", owner=role_user("member"),
-                               due_on=today + timedelta(days=5))
-    services.plan_key_task_add(plan, actor=principal, title="编写心理健康校本教材", owner=role_user("deputy"),
-                               due_on=today - timedelta(days=3))
-    rule = services.rule_document_create(actor=principal, title="心理辅导室值班制度", category="management",
-                                         effective_on=date(2026, 9, 1), text="值班老师按时到岗。")
-    services.rule_version_add(rule, actor=principal, effective_on=date(2027, 9, 1), text="第二版：增加午间值班。")
-    report = services.report_create(actor=principal, kind="monthly", title="十月信息报告", school_year="2026-2027",
-                                    term="first", period_start=today - timedelta(days=60),
-                                    period_end=today - timedelta(days=30), due_on=today - timedelta(days=25))
+    former = services.member_add(
+        actor=principal,
+        person=role_user("counselor"),
+        role="member",
+        department="security",
+        starts_on=date(2024, 9, 1),
+        ends_on=date(2026, 8, 31),
+    )
+    services.attendee_add(
+        actor=principal,
+        kind="psychology_expert",
+        name="林教授",
+        affiliation="市师范大学",
+        starts_on=date(2026, 9, 1),
+    )
+    plan = services.plan_create(
+        actor=principal,
+        title="心理健康教育年度计划",
+        school_year="2026-2027",
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=200),
+        goals="全员心理健康素养提升。",
+    )
+    services.plan_key_task_add(
+        plan,
+        actor=principal,
+        title="组织教师心理健康培训",
+        owner=role_user("member"),
+        due_on=today + timedelta(days=5),
+    )
+    services.plan_key_task_add(
+        plan,
+        actor=principal,
+        title="编写心理健康校本教材",
+        owner=role_user("deputy"),
+        due_on=today - timedelta(days=3),
+    )
+    rule = services.rule_document_create(
+        actor=principal,
+        title="心理辅导室值班制度",
+        category="management",
+        effective_on=date(2026, 9, 1),
+        text="值班老师按时到岗。",
+    )
+    services.rule_version_add(
+        rule, actor=principal, effective_on=date(2027, 9, 1), text="第二版：增加午间值班。"
+    )
+    report = services.report_create(
+        actor=principal,
+        kind="monthly",
+        title="十月信息报告",
+        school_year="2026-2027",
+        term="first",
+        period_start=today - timedelta(days=60),
+        period_end=today - timedelta(days=30),
+        due_on=today - timedelta(days=25),
+    )
     return {"leader": leader, "former": former, "plan": plan, "rule": rule, "report": report}
 
 
@@ -147,62 +187,127 @@ def test_xlsx_exports_are_real_workbooks(seeded):
     plans = _workbook(client.get("/governance/plans/?export=xlsx"))
     rows = list(plans.iter_rows(values_only=True))
     assert rows[1][0] == "心理健康教育年度计划" and rows[1][2] == "2026-2027" and rows[1][7] == "0/2 (0%)"
-    reports = list(_workbook(client.get("/governance/reports/?export=xlsx&late=yes")).iter_rows(values_only=True))
+    reports = list(
+        _workbook(client.get("/governance/reports/?export=xlsx&late=yes")).iter_rows(values_only=True)
+    )
     assert [r[0] for r in reports[1:]] == ["十月信息报告"]
     roster = list(_workbook(client.get("/governance/group/?all=1&export=xlsx")).iter_rows(values_only=True))
     assert len(roster) == 3 and len(roster[0]) == 6  # header and two terms; no "edit" column in the file
     rules = list(_workbook(client.get("/governance/rules/?export=xlsx")).iter_rows(values_only=True))
     assert rules[1][0] == "心理辅导室值班制度" and rules[1][2] == "v1"
-    history = list(_workbook(client.get("/governance/group/history/?export=xlsx")).iter_rows(values_only=True))
+    history = list(
+        _workbook(client.get("/governance/group/history/?export=xlsx")).iter_rows(values_only=True)
+    )
     assert len(history) == 4  # header and three additions
 
 
 def test_bad_form_input_answers_400_with_field_errors_and_saves_nothing(seeded):
     client = signed_in(ALPHA, "r_secretary")
-    counts = in_alpha(lambda: (Plan.objects.count(), GroupMember.objects.count(), RosterChange.objects.count(),
-                               InfoReport.objects.count(), RuleDocument.objects.count()))
+    counts = in_alpha(
+        lambda: (
+            Plan.objects.count(),
+            GroupMember.objects.count(),
+            RosterChange.objects.count(),
+            InfoReport.objects.count(),
+            RuleDocument.objects.count(),
+        )
+    )
 
-    plan = client.post("/governance/plans/new/", {"title": "计划", "kind": "annual", "school_year": "2026-2027",
-                                                  "starts_on": "2026-09-01", "ends_on": "2026-08-01", "goals": "目标"})
+    plan = client.post(
+        "/governance/plans/new/",
+        {
+            "title": "计划",
+            "kind": "annual",
+            "school_year": "2026-2027",
+            "starts_on": "2026-09-01",
+            "ends_on": "2026-08-01",
+            "goals": "目标",
+        },
+    )
     assert plan.status_code == 400 and 'id="id_ends_on-error"' in plan.content.decode()
 
-    member = client.post("/governance/group/members/new/", {
-        "person": in_alpha(lambda: role_user("principal").pk), "role": "leader", "starts_on": "2026-10-01"})
+    member = client.post(
+        "/governance/group/members/new/",
+        {"person": in_alpha(lambda: role_user("principal").pk), "role": "leader", "starts_on": "2026-10-01"},
+    )
     assert member.status_code == 400 and 'id="id_starts_on-error"' in member.content.decode()
 
-    report = client.post("/governance/reports/new/", {
-        "kind": "monthly", "title": "报告", "school_year": "2026-2027", "term": "first",
-        "period_start": "2026-12-01", "period_end": "2026-12-31", "due_on": "2026-12-10"})
+    report = client.post(
+        "/governance/reports/new/",
+        {
+            "kind": "monthly",
+            "title": "报告",
+            "school_year": "2026-2027",
+            "term": "first",
+            "period_start": "2026-12-01",
+            "period_end": "2026-12-31",
+            "due_on": "2026-12-10",
+        },
+    )
     assert report.status_code == 400 and 'id="id_due_on-error"' in report.content.decode()
 
-    rule = client.post("/governance/rules/new/", {"title": "新制度", "category": "management",
-                                                  "effective_on": "2026-09-01", "text": ""})
+    rule = client.post(
+        "/governance/rules/new/",
+        {"title": "新制度", "category": "management", "effective_on": "2026-09-01", "text": ""},
+    )
     assert rule.status_code == 400 and 'id="id_text-error"' in rule.content.decode()
-    bad_file = client.post("/governance/rules/new/", {"title": "新制度", "category": "management",
-                                                      "effective_on": "2026-09-01",
-                                                      "file": SimpleUploadedFile("a.exe", b"MZ")})
+    bad_file = client.post(
+        "/governance/rules/new/",
+        {
+            "title": "新制度",
+            "category": "management",
+            "effective_on": "2026-09-01",
+            "file": SimpleUploadedFile("a.exe", b"MZ"),
+        },
+    )
     assert bad_file.status_code == 400 and 'id="id_file-error"' in bad_file.content.decode()
 
-    task = client.post(f"/governance/plans/{seeded['plan'].public_id}/tasks/new/", {
-        "title": "任务", "due_on": str(timezone.localdate()), "priority": "normal"})
+    task = client.post(
+        f"/governance/plans/{seeded['plan'].public_id}/tasks/new/",
+        {"title": "任务", "due_on": str(timezone.localdate()), "priority": "normal"},
+    )
     assert task.status_code == 400 and 'id="id_owner-error"' in task.content.decode()
 
-    schedule = client.post("/governance/reports/schedule/", {
-        "school_year": "2026-2027", "first_term_start": "2026-09-01", "first_term_end": "2027-01-20",
-        "second_term_start": "2027-02-17", "second_term_end": "2027-01-01"})
+    schedule = client.post(
+        "/governance/reports/schedule/",
+        {
+            "school_year": "2026-2027",
+            "first_term_start": "2026-09-01",
+            "first_term_end": "2027-01-20",
+            "second_term_start": "2027-02-17",
+            "second_term_end": "2027-01-01",
+        },
+    )
     assert schedule.status_code == 400 and 'id="id_second_term_end-error"' in schedule.content.decode()
 
-    assert in_alpha(lambda: (Plan.objects.count(), GroupMember.objects.count(), RosterChange.objects.count(),
-                             InfoReport.objects.count(), RuleDocument.objects.count())) == counts
+    assert (
+        in_alpha(
+            lambda: (
+                Plan.objects.count(),
+                GroupMember.objects.count(),
+                RosterChange.objects.count(),
+                InfoReport.objects.count(),
+                RuleDocument.objects.count(),
+            )
+        )
+        == counts
+    )
 
 
 def test_good_form_input_saves_through_the_services(seeded, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     client = signed_in(ALPHA, "r_secretary")
     member = seeded["former"]
-    response = client.post(f"/governance/group/members/{member.public_id}/edit/", {
-        "person": in_alpha(lambda: role_user("counselor").pk), "role": "deputy", "department": "security",
-        "starts_on": "2024-09-01", "ends_on": "2026-08-31"})
+    response = client.post(
+        f"/governance/group/members/{member.public_id}/edit/",
+        {
+            "person": in_alpha(lambda: role_user("counselor").pk),
+            "role": "deputy",
+            "department": "security",
+            "starts_on": "2024-09-01",
+            "ends_on": "2026-08-31",
+        },
+    )
     assert response.status_code == 302
     change = in_alpha(lambda: RosterChange.objects.filter(subject_id=member.public_id).first())
     assert change.action == "changed" and change.changes == {"role": {"from": "member", "to": "deputy"}}
@@ -212,43 +317,85 @@ def test_good_form_input_saves_through_the_services(seeded, settings, tmp_path):
     leader = seeded["leader"]
     roster = client.get("/governance/group/").content.decode()
     assert f"/governance/group/members/{leader.public_id}/end/" in roster
-    assert client.post(f"/governance/group/members/{leader.public_id}/end/", {"ends_on": "2020-01-01"}).status_code == 400
-    assert client.post(f"/governance/group/members/{leader.public_id}/end/", {"ends_on": "2027-08-31"}).status_code == 302
+    assert (
+        client.post(
+            f"/governance/group/members/{leader.public_id}/end/", {"ends_on": "2020-01-01"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"/governance/group/members/{leader.public_id}/end/", {"ends_on": "2027-08-31"}
+        ).status_code
+        == 302
+    )
     ended = in_alpha(lambda: RosterChange.objects.filter(subject_id=leader.public_id).first())
     assert ended.action == "ended" and ended.changes == {"ends_on": {"from": None, "to": "2027-08-31"}}
     assert ended.changed_by_id == in_alpha(lambda: role_user("secretary").pk)
 
-    version = client.post(f"/governance/rules/{seeded['rule'].public_id}/versions/new/", {
-        "effective_on": "2027-01-01", "change_note": "附件版", "file": SimpleUploadedFile("制度.pdf", b"%PDF")})
+    version = client.post(
+        f"/governance/rules/{seeded['rule'].public_id}/versions/new/",
+        {
+            "effective_on": "2027-01-01",
+            "change_note": "附件版",
+            "file": SimpleUploadedFile("制度.pdf", b"%PDF"),
+        },
+    )
     assert version.status_code == 302
     assert in_alpha(lambda: RuleVersion.objects.filter(document=seeded["rule"]).count()) == 3
 
-    created = client.post("/governance/reports/schedule/", {
-        "school_year": "2026-2027", "first_term_start": "2026-09-01", "first_term_end": "2027-01-20",
-        "second_term_start": "2027-02-17", "second_term_end": "2027-07-10"})
+    created = client.post(
+        "/governance/reports/schedule/",
+        {
+            "school_year": "2026-2027",
+            "first_term_start": "2026-09-01",
+            "first_term_end": "2027-01-20",
+            "second_term_start": "2027-02-17",
+            "second_term_end": "2027-07-10",
+        },
+    )
     assert created.status_code == 302
     assert in_alpha(lambda: InfoReport.objects.count()) == 14  # 13 scheduled, and the one seeded
 
     report = seeded["report"]
     assert client.post(f"/governance/reports/{report.public_id}/submit/").status_code == 302
     assert in_alpha(lambda: InfoReport.objects.get(pk=report.pk).status) == "draft"  # no content: refused
-    client.post(f"/governance/reports/{report.public_id}/edit/", {
-        "kind": "monthly", "title": "十月信息报告", "school_year": "2026-2027", "term": "first",
-        "period_start": str(report.period_start), "period_end": str(report.period_end),
-        "due_on": str(report.due_on), "content": "十月工作情况。"})
+    client.post(
+        f"/governance/reports/{report.public_id}/edit/",
+        {
+            "kind": "monthly",
+            "title": "十月信息报告",
+            "school_year": "2026-2027",
+            "term": "first",
+            "period_start": str(report.period_start),
+            "period_end": str(report.period_end),
+            "due_on": str(report.due_on),
+            "content": "十月工作情况。",
+        },
+    )
     assert client.post(f"/governance/reports/{report.public_id}/submit/").status_code == 302
     assert in_alpha(lambda: InfoReport.objects.get(pk=report.pk).status) == "submitted"
 
-    task = client.post(f"/governance/plans/{seeded['plan'].public_id}/tasks/new/", {
-        "title": "开展心理健康月", "owner": in_alpha(lambda: role_user("psychology_teacher").pk),
-        "due_on": str(timezone.localdate() + timedelta(days=3)), "priority": "high"})
+    task = client.post(
+        f"/governance/plans/{seeded['plan'].public_id}/tasks/new/",
+        {
+            "title": "开展心理健康月",
+            "owner": in_alpha(lambda: role_user("psychology_teacher").pk),
+            "due_on": str(timezone.localdate() + timedelta(days=3)),
+            "priority": "high",
+        },
+    )
     assert task.status_code == 302
     assert in_alpha(lambda: seeded["plan"].tasks.count()) == 3
 
 
 WRITE_PAGES = [
-    "/governance/group/members/new/", "/governance/group/attendees/new/", "/governance/plans/new/",
-    "/governance/rules/new/", "/governance/reports/new/", "/governance/reports/schedule/",
+    "/governance/group/members/new/",
+    "/governance/group/attendees/new/",
+    "/governance/plans/new/",
+    "/governance/rules/new/",
+    "/governance/reports/new/",
+    "/governance/reports/schedule/",
 ]
 
 
@@ -261,12 +408,17 @@ def test_readers_get_403_on_write_pages(db, url):
 @pytest.mark.parametrize("username", ["r_invited_attendee", "r_school_admin"])
 def test_people_outside_the_area_get_404(seeded, username):
     client = signed_in(ALPHA, username)
-    urls = [url for url, _expected in PAGES] + WRITE_PAGES + [
-        f"/governance/plans/{seeded['plan'].public_id}/", f"/governance/rules/{seeded['rule'].public_id}/",
-        f"/governance/reports/{seeded['report'].public_id}/",
-        f"/governance/plans/{seeded['plan'].public_id}/edit/",
-        f"/governance/group/members/{seeded['leader'].public_id}/edit/",
-    ]
+    urls = (
+        [url for url, _expected in PAGES]
+        + WRITE_PAGES
+        + [
+            f"/governance/plans/{seeded['plan'].public_id}/",
+            f"/governance/rules/{seeded['rule'].public_id}/",
+            f"/governance/reports/{seeded['report'].public_id}/",
+            f"/governance/plans/{seeded['plan'].public_id}/edit/",
+            f"/governance/group/members/{seeded['leader'].public_id}/edit/",
+        ]
+    )
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/governance/plans/{seeded['plan'].public_id}/approve/").status_code == 404

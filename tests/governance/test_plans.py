@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def _plan(**extra):
     today = timezone.localdate()
-    data = dict(title="2026-2027学年心理健康教育工作计划", school_year="2026-2027", starts_on=today - timedelta(days=60),
-                ends_on=today + timedelta(days=200), goals="建立健全心理健康教育工作机制。")
+    data = dict(
+        title="2026-2027学年心理健康教育工作计划",
+        school_year="2026-2027",
+        starts_on=today - timedelta(days=60),
+        ends_on=today + timedelta(days=200),
+        goals="建立健全心理健康教育工作机制。",
+    )
     data.update(extra)
     return services.plan_create(actor=role_user("secretary"), **data)
 
@@ -29,7 +34,11 @@ def test_a_plan_goes_draft_approved_in_progress_closed(alpha):
     assert plan.status == "draft"
     services.plan_approve(plan, actor=role_user("principal"))
     plan.refresh_from_db()
-    assert plan.status == "approved" and plan.approved_by == role_user("principal") and plan.approved_at is not None
+    assert (
+        plan.status == "approved"
+        and plan.approved_by == role_user("principal")
+        and plan.approved_at is not None
+    )
     services.plan_start(plan, actor=role_user("secretary"))
     services.plan_close(plan, actor=role_user("secretary"), summary="  全年完成心理普查两次，开展讲座六场。 ")
     plan.refresh_from_db()
@@ -111,17 +120,27 @@ def test_edits_cannot_move_the_status_and_a_closed_plan_is_final(alpha):
 def test_key_tasks_are_ledger_tasks_with_an_owner(alpha):
     plan = _plan()
     today = timezone.localdate()
-    task = services.plan_key_task_add(plan, actor=role_user("secretary"), title="完成新生心理普查",
-                                      owner=role_user("psychology_teacher"), due_on=today + timedelta(days=10),
-                                      department="moral")
+    task = services.plan_key_task_add(
+        plan,
+        actor=role_user("secretary"),
+        title="完成新生心理普查",
+        owner=role_user("psychology_teacher"),
+        due_on=today + timedelta(days=10),
+        department="moral",
+    )
     assert isinstance(task, Task) and task.plan == plan and task.owner == role_user("psychology_teacher")
     assert list(plan.tasks.all()) == [task]
     with pytest.raises(ValidationError) as raised:
         services.plan_key_task_add(plan, actor=role_user("secretary"), title="x", owner=None, due_on=today)
     assert "owner" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.plan_key_task_add(plan, actor=role_user("secretary"), title="x", owner=role_user("member"),
-                                   due_on=plan.ends_on + timedelta(days=1))
+        services.plan_key_task_add(
+            plan,
+            actor=role_user("secretary"),
+            title="x",
+            owner=role_user("member"),
+            due_on=plan.ends_on + timedelta(days=1),
+        )
     assert "due_on" in raised.value.message_dict
     assert plan.tasks.count() == 1
 
@@ -132,8 +151,13 @@ def test_progress_is_done_over_all_key_tasks(alpha):
     today = timezone.localdate()
 
     def add(title, days, status=None):
-        task = services.plan_key_task_add(plan, actor=role_user("principal"), title=title, owner=role_user("member"),
-                                          due_on=today + timedelta(days=days))
+        task = services.plan_key_task_add(
+            plan,
+            actor=role_user("principal"),
+            title=title,
+            owner=role_user("member"),
+            due_on=today + timedelta(days=days),
+        )
         if status:
             ledger.task_update(task, actor=role_user("principal"), data={"status": status})
         return task
@@ -145,8 +169,13 @@ def test_progress_is_done_over_all_key_tasks(alpha):
     add("取消的活动", -10, "cancelled")  # left out of progress
     numbers = {p["public_id"]: p for p in selectors.plans_with_progress(today=today)}
     assert numbers[plan.public_id] == {
-        "public_id": plan.public_id, "title": plan.title, "status": "draft",
-        "total": 4, "done": 2, "overdue": 1, "percent": 50,
+        "public_id": plan.public_id,
+        "title": plan.title,
+        "status": "draft",
+        "total": 4,
+        "done": 2,
+        "overdue": 1,
+        "percent": 50,
     }
     assert numbers[other.public_id]["total"] == 0 and numbers[other.public_id]["percent"] == 0
     # Days later, the group-counseling task is overdue too.
@@ -163,13 +192,20 @@ def test_closed_plans_leave_the_home_list_unless_asked_for(alpha):
     today = timezone.localdate()
     assert [p["public_id"] for p in selectors.plans_with_progress(today=today)] == [running.public_id]
     assert {p["public_id"] for p in selectors.plans_with_progress(today=today, include_closed=True)} == {
-        plan.public_id, running.public_id}
+        plan.public_id,
+        running.public_id,
+    }
 
 
 def test_only_an_empty_draft_can_be_deleted(alpha):
     plan = _plan()
-    services.plan_key_task_add(plan, actor=role_user("principal"), title="任务", owner=role_user("member"),
-                               due_on=timezone.localdate())
+    services.plan_key_task_add(
+        plan,
+        actor=role_user("principal"),
+        title="任务",
+        owner=role_user("member"),
+        due_on=timezone.localdate(),
+    )
     with pytest.raises(ValidationError):
         services.plan_delete(plan, actor=role_user("principal"))
     empty = _plan(title="空计划")

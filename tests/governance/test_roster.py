@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def _add(role_name, group_role="member", start=date(2026, 9, 1), end=None, **extra):
     return services.member_add(
-        actor=role_user("secretary"), person=role_user(role_name), role=group_role, starts_on=start, ends_on=end,
+        actor=role_user("secretary"),
+        person=role_user(role_name),
+        role=group_role,
+        starts_on=start,
+        ends_on=end,
         **extra,
     )
 
@@ -34,7 +38,9 @@ def test_adding_a_member_records_who_what_and_when(alpha):
 
 def test_changes_and_the_end_of_a_term_are_kept_as_history(alpha):
     member = _add("member", department="academic")
-    services.member_update(member, actor=role_user("principal"), data={"role": "deputy", "department": "academic"})
+    services.member_update(
+        member, actor=role_user("principal"), data={"role": "deputy", "department": "academic"}
+    )
     services.member_end(member, actor=role_user("principal"), ends_on=date(2026, 12, 31))
     history = list(selectors.roster_history(subject_id=member.public_id).order_by("changed_at", "id"))
     assert [h.action for h in history] == ["added", "changed", "ended"]
@@ -133,15 +139,27 @@ def test_history_rows_cannot_be_rewritten(alpha):
 
 
 def test_attendees_with_and_without_accounts(alpha):
-    parent = services.attendee_add(actor=role_user("principal"), kind="parent", name=" 王海燕 ",
-                                   affiliation="初二(3)班", starts_on=date(2026, 9, 1))
-    guest = services.attendee_add(actor=role_user("principal"), kind="outside_counselor", name="周医生",
-                                  person=role_user("invited_attendee"), starts_on=date(2026, 9, 1),
-                                  ends_on=date(2027, 1, 31))
+    parent = services.attendee_add(
+        actor=role_user("principal"),
+        kind="parent",
+        name=" 王海燕 ",
+        affiliation="初二(3)班",
+        starts_on=date(2026, 9, 1),
+    )
+    guest = services.attendee_add(
+        actor=role_user("principal"),
+        kind="outside_counselor",
+        name="周医生",
+        person=role_user("invited_attendee"),
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 1, 31),
+    )
     assert parent.name == "王海燕" and parent.person is None
     assert guest.person == role_user("invited_attendee")
     with pytest.raises(ValidationError) as raised:
-        services.attendee_add(actor=role_user("principal"), kind="student", name="  ", starts_on=date(2026, 9, 1))
+        services.attendee_add(
+            actor=role_user("principal"), kind="student", name="  ", starts_on=date(2026, 9, 1)
+        )
     assert "name" in raised.value.message_dict
     assert set(selectors.attendee_list(on=date(2027, 3, 1))) == {parent}
     services.attendee_update(guest, actor=role_user("principal"), data={"ends_on": date(2027, 6, 30)})

@@ -17,18 +17,28 @@ pytestmark = pytest.mark.django_db
 
 
 def _rule(**extra):
-    data = dict(title="心理咨询室管理制度", category="management", effective_on=date(2026, 9, 1),
-                text="第一版：咨询室每周一至周五开放。")
+    data = dict(
+        title="心理咨询室管理制度",
+        category="management",
+        effective_on=date(2026, 9, 1),
+        text="第一版：咨询室每周一至周五开放。",
+    )
     data.update(extra)
     return services.rule_document_create(actor=role_user("secretary"), **data)
 
 
 def test_every_version_is_kept_and_the_one_in_force_follows_the_date(alpha, media):
     document = _rule()
-    second = services.rule_version_add(document, actor=role_user("principal"), effective_on=date(2027, 2, 1),
-                                       text="第二版：增加周六上午开放。", change_note="增加周六开放")
-    third = services.rule_version_add(document, actor=role_user("principal"), effective_on=date(2027, 2, 1),
-                                      text="第三版：更正开放时间。")
+    second = services.rule_version_add(
+        document,
+        actor=role_user("principal"),
+        effective_on=date(2027, 2, 1),
+        text="第二版：增加周六上午开放。",
+        change_note="增加周六开放",
+    )
+    third = services.rule_version_add(
+        document, actor=role_user("principal"), effective_on=date(2027, 2, 1), text="第三版：更正开放时间。"
+    )
     assert [v.number for v in selectors.rule_versions(document)] == [3, 2, 1]
     assert second.created_by == role_user("principal") and second.created_at is not None
     assert document.version_on(date(2026, 8, 31)) is None
@@ -36,7 +46,11 @@ def test_every_version_is_kept_and_the_one_in_force_follows_the_date(alpha, medi
     # Two versions effective the same day: the later one is in force.
     assert document.version_on(date(2027, 2, 1)) == third
     listed = selectors.rule_document_list(on=date(2026, 12, 1)).get(pk=document.pk)
-    assert (listed.current_number, listed.current_effective_on, listed.version_count) == (1, date(2026, 9, 1), 3)
+    assert (listed.current_number, listed.current_effective_on, listed.version_count) == (
+        1,
+        date(2026, 9, 1),
+        3,
+    )
     listed = selectors.rule_document_list(on=date(2027, 3, 1)).get(pk=document.pk)
     assert listed.current_number == 3
     assert selectors.rule_document_list(on=date(2026, 1, 1)).get(pk=document.pk).current_number is None
@@ -51,7 +65,9 @@ def test_versions_are_append_only(alpha):
         version.delete()
     assert RuleVersion.objects.get(pk=version.pk).text.startswith("第一版")
     with pytest.raises(IntegrityError), transaction.atomic():
-        RuleVersion.objects.create(document=version.document, number=1, effective_on=date(2026, 9, 1), text="重复")
+        RuleVersion.objects.create(
+            document=version.document, number=1, effective_on=date(2026, 9, 1), text="重复"
+        )
 
 
 def test_a_version_needs_text_or_a_file_and_files_are_checked(alpha, media):
@@ -86,30 +102,53 @@ def test_titles_are_unique(alpha):
 
 def _report(due_on, period_start=None, **extra):
     period_start = period_start or due_on - timedelta(days=20)
-    data = dict(kind="monthly", title="月度信息报告", school_year="2026-2027", term="first", period_start=period_start,
-                period_end=min(due_on, period_start + timedelta(days=27)), due_on=due_on)
+    data = dict(
+        kind="monthly",
+        title="月度信息报告",
+        school_year="2026-2027",
+        term="first",
+        period_start=period_start,
+        period_end=min(due_on, period_start + timedelta(days=27)),
+        due_on=due_on,
+    )
     data.update(extra)
     return services.report_create(actor=role_user("secretary"), **data)
 
 
 def test_schedule_for_a_school_year(alpha):
-    created = services.report_schedule_generate(actor=role_user("secretary"), school_year="2026-2027",
-                                                **services.default_terms("2026-2027"))
+    created = services.report_schedule_generate(
+        actor=role_user("secretary"), school_year="2026-2027", **services.default_terms("2026-2027")
+    )
     monthly = [r for r in created if r.kind == "monthly"]
     termly = [r for r in created if r.kind == "termly"]
     assert len(monthly) == 11 and len(termly) == 2  # September to July, and two terms
     by_start = {r.period_start: r for r in monthly}
     september = by_start[date(2026, 9, 1)]
-    assert (september.period_end, september.due_on, september.term) == (date(2026, 9, 30), date(2026, 10, 5), "first")
+    assert (september.period_end, september.due_on, september.term) == (
+        date(2026, 9, 30),
+        date(2026, 10, 5),
+        "first",
+    )
     assert by_start[date(2026, 12, 1)].due_on == date(2027, 1, 5)
-    assert by_start[date(2027, 2, 1)].period_end == date(2027, 2, 28) and by_start[date(2027, 2, 1)].term == "second"
+    assert (
+        by_start[date(2027, 2, 1)].period_end == date(2027, 2, 28)
+        and by_start[date(2027, 2, 1)].term == "second"
+    )
     assert [(r.period_start, r.due_on) for r in termly] == [
-        (date(2026, 9, 1), date(2027, 1, 20)), (date(2027, 2, 17), date(2027, 7, 10))]
+        (date(2026, 9, 1), date(2027, 1, 20)),
+        (date(2027, 2, 17), date(2027, 7, 10)),
+    ]
     # Each report starts with one history row: created as a draft.
-    assert ReportStatusChange.objects.filter(report__in=created, from_status="", to_status="draft").count() == 13
+    assert (
+        ReportStatusChange.objects.filter(report__in=created, from_status="", to_status="draft").count() == 13
+    )
     # Running it again adds nothing.
-    assert services.report_schedule_generate(actor=role_user("secretary"), school_year="2026-2027",
-                                             **services.default_terms("2026-2027")) == []
+    assert (
+        services.report_schedule_generate(
+            actor=role_user("secretary"), school_year="2026-2027", **services.default_terms("2026-2027")
+        )
+        == []
+    )
     assert InfoReport.objects.count() == 13
 
 
@@ -130,7 +169,9 @@ def test_submitting_records_time_person_and_history(alpha):
     with pytest.raises(ValidationError) as raised:
         services.report_submit(report, actor=role_user("secretary"))
     assert "content" in raised.value.message_dict
-    services.report_submit(report, actor=role_user("secretary"), content="本月开展心理讲座两场，个别辅导12人次。")
+    services.report_submit(
+        report, actor=role_user("secretary"), content="本月开展心理讲座两场，个别辅导12人次。"
+    )
     report.refresh_from_db()
     assert report.status == "submitted" and report.submitted_by == role_user("secretary")
     assert report.submitted_at is not None
@@ -164,8 +205,15 @@ def test_late_is_derived_from_due_date_and_submission(alpha):
     assert late_submitted.is_late_on(today) and not on_time.is_late_on(today) and missing.is_late_on(today)
     assert not upcoming.is_late_on(today)
     numbers = selectors.report_timeliness(today=today)
-    assert numbers == {"due": 3, "submitted": 1, "on_time": 0, "late_submitted": 1, "missing": 2,
-                       "completeness_percent": 33, "timeliness_percent": 0}
+    assert numbers == {
+        "due": 3,
+        "submitted": 1,
+        "on_time": 0,
+        "late_submitted": 1,
+        "missing": 2,
+        "completeness_percent": 33,
+        "timeliness_percent": 0,
+    }
 
 
 def test_report_rules_are_named_by_field(alpha):
@@ -174,12 +222,26 @@ def test_report_rules_are_named_by_field(alpha):
         _report(date(2026, 11, 6), period_start=date(2026, 10, 1), title="重复")
     assert "period_start" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.report_create(actor=role_user("secretary"), kind="monthly", title="x", school_year="2026-2027",
-                               period_start=date(2026, 12, 1), period_end=date(2026, 12, 31), due_on=date(2026, 12, 20))
+        services.report_create(
+            actor=role_user("secretary"),
+            kind="monthly",
+            title="x",
+            school_year="2026-2027",
+            period_start=date(2026, 12, 1),
+            period_end=date(2026, 12, 31),
+            due_on=date(2026, 12, 20),
+        )
     assert "due_on" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.report_create(actor=role_user("secretary"), kind="termly", title="x", school_year="2026-2027",
-                               period_start=date(2026, 9, 1), period_end=date(2027, 1, 20), due_on=date(2027, 1, 20))
+        services.report_create(
+            actor=role_user("secretary"),
+            kind="termly",
+            title="x",
+            school_year="2026-2027",
+            period_start=date(2026, 9, 1),
+            period_end=date(2027, 1, 20),
+            due_on=date(2027, 1, 20),
+        )
     assert "term" in raised.value.message_dict
     assert InfoReport.objects.count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -31,8 +31,11 @@ def alpha():
 
 def _task(owner_role="member", days=5, **extra):
     return services.task_create(
-        actor=role_user("principal"), title=extra.pop("title", "整理心理健康教育档案"), owner=role_user(owner_role),
-        due_on=timezone.localdate() + timedelta(days=days), **extra,
+        actor=role_user("principal"),
+        title=extra.pop("title", "整理心理健康教育档案"),
+        owner=role_user(owner_role),
+        due_on=timezone.localdate() + timedelta(days=days),
+        **extra,
     )
 
 
@@ -46,7 +49,9 @@ def test_overdue_is_derived_from_the_due_date(alpha):
     assert selectors.task_list().get(pk=late.pk).is_overdue is True
     assert selectors.task_list().get(pk=soon.pk).is_overdue is False
     # Tomorrow, the task due tomorrow is not overdue yet; the day after it is.
-    assert not selectors.tasks_overdue(on=timezone.localdate() + timedelta(days=1)).filter(pk=soon.pk).exists()
+    assert (
+        not selectors.tasks_overdue(on=timezone.localdate() + timedelta(days=1)).filter(pk=soon.pk).exists()
+    )
     assert selectors.tasks_overdue(on=timezone.localdate() + timedelta(days=2)).filter(pk=soon.pk).exists()
 
 
@@ -60,12 +65,18 @@ def test_done_records_completion_and_reopening_clears_it(alpha):
 
 def test_a_task_needs_exactly_one_active_owner(alpha):
     with pytest.raises(ValidationError) as raised:
-        services.task_create(actor=role_user("principal"), title="x", owner=role_user("invited_attendee"),
-                             due_on=timezone.localdate())
+        services.task_create(
+            actor=role_user("principal"),
+            title="x",
+            owner=role_user("invited_attendee"),
+            due_on=timezone.localdate(),
+        )
     assert "owner" in raised.value.message_dict
     before = Task.objects.count()
     with pytest.raises(ValidationError) as raised:
-        services.task_create(actor=role_user("principal"), title="", owner=role_user("member"), due_on=timezone.localdate())
+        services.task_create(
+            actor=role_user("principal"), title="", owner=role_user("member"), due_on=timezone.localdate()
+        )
     assert "title" in raised.value.message_dict
     assert Task.objects.count() == before
 
@@ -76,7 +87,9 @@ def test_overdue_job_notifies_owners_once_a_day(alpha):
     far = _task(owner_role="counselor", days=20, title="学期总结")
     first = notify_due_tasks.apply().get()
     assert first["overdue"] >= 1 and first["due_soon"] >= 1
-    titles = list(Notification.objects.filter(recipient=role_user("counselor")).values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(recipient=role_user("counselor")).values_list("title", flat=True)
+    )
     assert any(late.title in t and "Overdue" in t or late.title in t and "逾期" in t for t in titles)
     assert any(soon.title in t for t in titles)
     assert not any(far.title in t for t in titles)
@@ -84,7 +97,9 @@ def test_overdue_job_notifies_owners_once_a_day(alpha):
     assert again == {"due_soon": 0, "overdue": 0}
 
 
-def test_overdue_job_emails_when_smtp_is_configured(alpha, settings, mailoutbox, django_capture_on_commit_callbacks):
+def test_overdue_job_emails_when_smtp_is_configured(
+    alpha, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.EMAIL_HOST = "smtp.example.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     owner = role_user("deputy")
@@ -99,15 +114,32 @@ def test_overdue_job_emails_when_smtp_is_configured(alpha, settings, mailoutbox,
 def test_action_item_becomes_a_task_in_one_step_and_links_back(alpha):
     start = timezone.now() - timedelta(hours=3)
     meeting = services.meeting_create(
-        actor=role_user("principal"), title="十月例会", starts_at=start, ends_at=start + timedelta(hours=1),
-        agenda="部署心理健康月", chair=role_user("principal"), invitees=[role_user("member")],
+        actor=role_user("principal"),
+        title="十月例会",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        agenda="部署心理健康月",
+        chair=role_user("principal"),
+        invitees=[role_user("member")],
     )
-    services.meeting_record(meeting, actor=role_user("secretary"), minutes="会议决定开展心理健康月。",
-                            attended_ids=[role_user("member").pk], decisions=["开展心理健康月"])
-    item = services.action_item_add(actor=role_user("secretary"), meeting=meeting, text="制定心理健康月方案",
-                                    owner=role_user("member"), due_on=timezone.localdate() + timedelta(days=7))
+    services.meeting_record(
+        meeting,
+        actor=role_user("secretary"),
+        minutes="会议决定开展心理健康月。",
+        attended_ids=[role_user("member").pk],
+        decisions=["开展心理健康月"],
+    )
+    item = services.action_item_add(
+        actor=role_user("secretary"),
+        meeting=meeting,
+        text="制定心理健康月方案",
+        owner=role_user("member"),
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
     task = services.action_item_to_task(item, actor=role_user("secretary"))
-    assert task.meeting == meeting and task.owner == role_user("member") and task.title == "制定心理健康月方案"
+    assert (
+        task.meeting == meeting and task.owner == role_user("member") and task.title == "制定心理健康月方案"
+    )
     item.refresh_from_db()
     assert item.task == task
     with pytest.raises(ValidationError):
@@ -118,8 +150,14 @@ def test_action_item_becomes_a_task_in_one_step_and_links_back(alpha):
 
 def test_minutes_are_required_to_mark_a_meeting_held(alpha):
     start = timezone.now()
-    meeting = services.meeting_create(actor=role_user("principal"), title="临时会议", starts_at=start,
-                                      ends_at=start + timedelta(hours=1), agenda="议程", chair=role_user("principal"))
+    meeting = services.meeting_create(
+        actor=role_user("principal"),
+        title="临时会议",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        agenda="议程",
+        chair=role_user("principal"),
+    )
     with pytest.raises(ValidationError) as raised:
         services.meeting_record(meeting, actor=role_user("principal"), minutes="  ", attended_ids=[])
     assert "minutes" in raised.value.message_dict
@@ -128,12 +166,19 @@ def test_minutes_are_required_to_mark_a_meeting_held(alpha):
 def test_meeting_end_must_follow_start(alpha):
     start = timezone.now()
     with pytest.raises(ValidationError) as raised:
-        services.meeting_create(actor=role_user("principal"), title="时间错误", starts_at=start, ends_at=start,
-                                agenda="x", chair=role_user("principal"))
+        services.meeting_create(
+            actor=role_user("principal"),
+            title="时间错误",
+            starts_at=start,
+            ends_at=start,
+            agenda="x",
+            chair=role_user("principal"),
+        )
     assert "ends_at" in raised.value.message_dict
 
 
 # --- API rules beyond the role matrix ---------------------------------------------------------
+
 
 def test_owner_updates_their_own_task_but_not_its_owner_or_due_date():
     with schema_context(ALPHA_SCHEMA):
@@ -151,8 +196,12 @@ def test_owner_updates_their_own_task_but_not_its_owner_or_due_date():
     with schema_context(ALPHA_SCHEMA):
         other = _task(owner_role="deputy")
     connection.set_schema_to_public()
-    assert member.patch(f"/api/v1/tasks/{other.public_id}/", {"status": "done"},
-                        content_type="application/json").status_code == 403
+    assert (
+        member.patch(
+            f"/api/v1/tasks/{other.public_id}/", {"status": "done"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
 
 
 def test_progress_notes_by_owner_and_not_by_others():
@@ -163,7 +212,12 @@ def test_progress_notes_by_owner_and_not_by_others():
     added = api_client(ALPHA, "r_member").post(url, {"text": "已完成初稿"}, content_type="application/json")
     assert added.status_code == 201 and added.json()["text"] == "已完成初稿"
     assert_matches_schema(added)
-    assert api_client(ALPHA, "r_homeroom_teacher").post(url, {"text": "x"}, content_type="application/json").status_code == 403
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher")
+        .post(url, {"text": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
     listed = api_client(ALPHA, "r_deputy").get(url)
     assert [n["text"] for n in listed.json()] == ["已完成初稿"]
     assert api_client(ALPHA, "r_invited_attendee").get(url).status_code == 404
@@ -174,7 +228,9 @@ def test_progress_notes_by_owner_and_not_by_others():
 
 def test_task_list_filters_by_owner_plan_department_and_overdue():
     with schema_context(ALPHA_SCHEMA):
-        mine = _task(owner_role="psychology_teacher", days=-1, department="academic", title="教务处的逾期任务")
+        mine = _task(
+            owner_role="psychology_teacher", days=-1, department="academic", title="教务处的逾期任务"
+        )
         _task(owner_role="deputy", days=3, department="security", title="保卫处任务")
     connection.set_schema_to_public()
     client = api_client(ALPHA, "r_psychology_teacher")
@@ -212,14 +268,18 @@ def test_action_item_api_flow():
         owner = role_user("member")
     connection.set_schema_to_public()
     secretary = api_client(ALPHA, "r_secretary")
-    recorded = secretary.post(f"/api/v1/meetings/{meeting.public_id}/record/",
-                              {"minutes": "讨论并通过方案", "decisions": ["通过方案"], "attended": [str(owner.public_id)]},
-                              content_type="application/json")
+    recorded = secretary.post(
+        f"/api/v1/meetings/{meeting.public_id}/record/",
+        {"minutes": "讨论并通过方案", "decisions": ["通过方案"], "attended": [str(owner.public_id)]},
+        content_type="application/json",
+    )
     assert recorded.status_code == 200 and recorded.json()["status"] == "held"
     assert_matches_schema(recorded)
-    item = secretary.post(f"/api/v1/meetings/{meeting.public_id}/action-items/",
-                          {"text": "撰写方案", "owner": str(owner.public_id), "due_on": "2026-12-20"},
-                          content_type="application/json")
+    item = secretary.post(
+        f"/api/v1/meetings/{meeting.public_id}/action-items/",
+        {"text": "撰写方案", "owner": str(owner.public_id), "due_on": "2026-12-20"},
+        content_type="application/json",
+    )
     assert item.status_code == 201
     assert_matches_schema(item)
     member = api_client(ALPHA, "r_member")
@@ -229,7 +289,10 @@ def test_action_item_api_flow():
     assert_matches_schema(task)
     again = secretary.post(f"/api/v1/action-items/{item.json()['id']}/to-task/")
     assert again.status_code == 400
-    assert api_client(BETA, "r_principal").post(f"/api/v1/action-items/{item.json()['id']}/to-task/").status_code == 404
+    assert (
+        api_client(BETA, "r_principal").post(f"/api/v1/action-items/{item.json()['id']}/to-task/").status_code
+        == 404
+    )
 
 
 def test_deleting_an_account_deactivates_it():
@@ -245,12 +308,19 @@ def test_deleting_an_account_deactivates_it():
 
 # --- Pages --------------------------------------------------------------------------------------
 
+
 def test_ledger_pages_show_tasks_and_export_xlsx():
     with schema_context(ALPHA_SCHEMA):
         _task(owner_role="member", days=-1, title="页面可见的逾期任务", department="moral")
     connection.set_schema_to_public()
     client = signed_in(ALPHA, "r_principal")
-    for path in ("/ledger/", "/ledger/by-owner/", "/ledger/by-plan/", "/ledger/by-department/", "/ledger/meetings/"):
+    for path in (
+        "/ledger/",
+        "/ledger/by-owner/",
+        "/ledger/by-plan/",
+        "/ledger/by-department/",
+        "/ledger/meetings/",
+    ):
         assert client.get(path).status_code == 200, path
     page = client.get("/ledger/?overdue=yes").content.decode()
     assert "页面可见的逾期任务" in page
@@ -268,7 +338,9 @@ def test_task_form_reports_field_errors_and_saves_nothing():
     with schema_context(ALPHA_SCHEMA):
         before = Task.objects.count()
     connection.set_schema_to_public()
-    response = client.post("/ledger/tasks/new/", {"title": "", "due_on": "not-a-date", "priority": "normal", "status": "todo"})
+    response = client.post(
+        "/ledger/tasks/new/", {"title": "", "due_on": "not-a-date", "priority": "normal", "status": "todo"}
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert {"title", "due_on", "owner"} <= set(form.errors)
@@ -329,7 +401,9 @@ def test_meeting_page_turns_an_action_item_into_a_task():
     connection.set_schema_to_public()
     client = signed_in(ALPHA, "r_principal")
     url = f"/ledger/meetings/{meeting.public_id}/"
-    client.post(url, {"action": "action_item", "text": "联系家长学校讲师", "owner": member.pk, "due_on": "2026-12-15"})
+    client.post(
+        url, {"action": "action_item", "text": "联系家长学校讲师", "owner": member.pk, "due_on": "2026-12-15"}
+    )
     with schema_context(ALPHA_SCHEMA):
         item = meeting.action_items.get()
     connection.set_schema_to_public()

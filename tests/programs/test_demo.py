@@ -14,16 +14,25 @@ from tenants.programs.demo import seed_demo as seed_programs
 from tenants.programs.models import Activity, ClassSession, CurriculumUnit, ParentEvent
 
 pytestmark = pytest.mark.django_db
-DEMO_ACCOUNTS = {"principal": "principal", "deputy": "deputy", "secretary": "secretary", "member": "member",
-                 "psych": "psychology_teacher", "counselor": "counselor", "homeroom": "homeroom_teacher",
-                 "guest": "invited_attendee"}
+DEMO_ACCOUNTS = {
+    "principal": "principal",
+    "deputy": "deputy",
+    "secretary": "secretary",
+    "member": "member",
+    "psych": "psychology_teacher",
+    "counselor": "counselor",
+    "homeroom": "homeroom_teacher",
+    "guest": "invited_attendee",
+}
 
 
 def _accounts():
     from shared.accounts.services import account_create
 
     for username, role in DEMO_ACCOUNTS.items():
-        account_create(username=username, full_name=f"演示{username}", roles=[role], password="Demo-Pass-2026")
+        account_create(
+            username=username, full_name=f"演示{username}", roles=[role], password="Demo-Pass-2026"
+        )
 
 
 def test_demo_builds_a_school_year_once():
@@ -32,8 +41,14 @@ def test_demo_builds_a_school_year_once():
         _accounts()
         seed_programs(today=today)
         seed_finance(today=today)
-        counts = (CurriculumUnit.objects.count(), ClassSession.objects.count(), Activity.objects.count(),
-                  ParentEvent.objects.count(), BudgetLine.objects.count(), Spending.objects.count())
+        counts = (
+            CurriculumUnit.objects.count(),
+            ClassSession.objects.count(),
+            Activity.objects.count(),
+            ParentEvent.objects.count(),
+            BudgetLine.objects.count(),
+            Spending.objects.count(),
+        )
         assert counts[0] == 12 and counts[1] > 20 and counts[2] >= 9 and counts[3] == 3
         assert counts[4] == 6 and counts[5] == 9
         assert not Activity.objects.filter(held_on__gt=today).exists()
@@ -47,8 +62,14 @@ def test_demo_builds_a_school_year_once():
 
         seed_programs(today=today)
         seed_finance(today=today)
-        assert (CurriculumUnit.objects.count(), ClassSession.objects.count(), Activity.objects.count(),
-                ParentEvent.objects.count(), BudgetLine.objects.count(), Spending.objects.count()) == counts
+        assert (
+            CurriculumUnit.objects.count(),
+            ClassSession.objects.count(),
+            Activity.objects.count(),
+            ParentEvent.objects.count(),
+            BudgetLine.objects.count(),
+            Spending.objects.count(),
+        ) == counts
 
 
 def test_demo_early_in_the_year_has_nothing_in_the_future():

@@ -21,10 +21,16 @@ pytestmark = pytest.mark.django_db
 def test_overlapping_booking_answers_400_with_the_field_error():
     room = in_alpha(lambda: make_room())
     in_alpha(lambda: make_booking(room=room, start=9, end=10))
-    response = api_client(ALPHA, "r_counselor").post("/api/v1/room-bookings/", {
-        "room": str(room.public_id), "starts_at": at(3, 9, 45).isoformat(), "ends_at": at(3, 11).isoformat(),
-        "purpose": "个别辅导",
-    }, content_type="application/json")
+    response = api_client(ALPHA, "r_counselor").post(
+        "/api/v1/room-bookings/",
+        {
+            "room": str(room.public_id),
+            "starts_at": at(3, 9, 45).isoformat(),
+            "ends_at": at(3, 11).isoformat(),
+            "purpose": "个别辅导",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert_matches_schema(response)
     assert list(response.json()["error"]["fields"]) == ["starts_at"]
@@ -34,27 +40,45 @@ def test_staff_cancel_their_own_booking_but_not_others():
     room = in_alpha(lambda: make_room())
     theirs = in_alpha(lambda: make_booking(room=room, start=9, end=10))
     counselor = api_client(ALPHA, "r_counselor")
-    created = counselor.post("/api/v1/room-bookings/", {
-        "room": str(room.public_id), "starts_at": at(3, 10).isoformat(), "ends_at": at(3, 11).isoformat(),
-        "purpose": "沙盘游戏辅导",
-    }, content_type="application/json")
+    created = counselor.post(
+        "/api/v1/room-bookings/",
+        {
+            "room": str(room.public_id),
+            "starts_at": at(3, 10).isoformat(),
+            "ends_at": at(3, 11).isoformat(),
+            "purpose": "沙盘游戏辅导",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201
     mine = created.json()
     assert mine["booked_by"]["id"] == str(in_alpha(lambda: role_user("counselor").public_id))
-    cancelled = counselor.patch(f"/api/v1/room-bookings/{mine['id']}/", {"cancelled": True},
-                                content_type="application/json")
+    cancelled = counselor.patch(
+        f"/api/v1/room-bookings/{mine['id']}/", {"cancelled": True}, content_type="application/json"
+    )
     assert cancelled.status_code == 200 and cancelled.json()["cancelled"] is True
     assert_matches_schema(cancelled)
-    assert counselor.patch(f"/api/v1/room-bookings/{theirs.public_id}/", {"cancelled": True},
-                           content_type="application/json").status_code == 403
+    assert (
+        counselor.patch(
+            f"/api/v1/room-bookings/{theirs.public_id}/", {"cancelled": True}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     # Staff cannot delete bookings, not even their own; managers can.
     assert counselor.delete(f"/api/v1/room-bookings/{mine['id']}/").status_code == 403
     assert api_client(ALPHA, "r_secretary").delete(f"/api/v1/room-bookings/{mine['id']}/").status_code == 204
     # A staff member cannot book in someone else's name.
-    other = counselor.post("/api/v1/room-bookings/", {
-        "room": str(room.public_id), "starts_at": at(3, 14).isoformat(), "ends_at": at(3, 15).isoformat(),
-        "purpose": "x", "booked_by": str(in_alpha(lambda: theirs.booked_by.public_id)),
-    }, content_type="application/json")
+    other = counselor.post(
+        "/api/v1/room-bookings/",
+        {
+            "room": str(room.public_id),
+            "starts_at": at(3, 14).isoformat(),
+            "ends_at": at(3, 15).isoformat(),
+            "purpose": "x",
+            "booked_by": str(in_alpha(lambda: theirs.booked_by.public_id)),
+        },
+        content_type="application/json",
+    )
     assert other.status_code == 400 and "booked_by" in other.json()["error"]["fields"]
 
 
@@ -75,12 +99,21 @@ def test_booking_filters_by_room_and_day():
 def test_issue_beyond_stock_answers_400_and_stock_is_shown():
     material = in_alpha(lambda: make_procurement(material=make_material(), quantity=12).material)
     client = api_client(ALPHA, "r_secretary")
-    response = client.post("/api/v1/material-issues/", {
-        "material": str(material.public_id), "issued_on": str(school_today()), "quantity": 13, "recipient": "初三(2)班",
-    }, content_type="application/json")
+    response = client.post(
+        "/api/v1/material-issues/",
+        {
+            "material": str(material.public_id),
+            "issued_on": str(school_today()),
+            "quantity": 13,
+            "recipient": "初三(2)班",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "quantity" in response.json()["error"]["fields"]
     shown = client.get(f"/api/v1/materials/{material.public_id}/")
     assert shown.json()["stock"] == 12
-    procurement = client.get(f"/api/v1/material-procurements/?material={material.public_id}").json()["results"][0]
+    procurement = client.get(f"/api/v1/material-procurements/?material={material.public_id}").json()[
+        "results"
+    ][0]
     assert procurement["total"] == "222.00"  # 12 × 18.50

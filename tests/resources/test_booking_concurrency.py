@@ -97,8 +97,12 @@ def test_concurrent_overlapping_bookings_exactly_one_wins():
             day = 20 + round_number
             # Every request overlaps every other: they all take up 10:00-10:30 of the same day.
             bodies = [
-                {"room": str(room.public_id), "starts_at": at(day, 9, 30 + 5 * i).isoformat(),
-                 "ends_at": at(day, 10, 30 + 5 * i).isoformat(), "purpose": f"个别辅导{i}"}
+                {
+                    "room": str(room.public_id),
+                    "starts_at": at(day, 9, 30 + 5 * i).isoformat(),
+                    "ends_at": at(day, 10, 30 + 5 * i).isoformat(),
+                    "purpose": f"个别辅导{i}",
+                }
                 for i in range(len(clients))
             ]
             results = _post_all_at_once(clients, bodies)

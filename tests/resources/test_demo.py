@@ -9,9 +9,14 @@ from django_tenants.utils import schema_context
 pytestmark = pytest.mark.django_db
 
 DEMO_ACCOUNTS = [
-    ("principal", "张建华", "principal"), ("deputy", "李国强", "deputy"), ("secretary", "周文", "secretary"),
-    ("member", "赵敏", "member"), ("psych", "王心怡", "psychology_teacher"), ("counselor", "陈静", "counselor"),
-    ("homeroom", "刘洋", "homeroom_teacher"), ("guest", "孙专家", "invited_attendee"),
+    ("principal", "张建华", "principal"),
+    ("deputy", "李国强", "deputy"),
+    ("secretary", "周文", "secretary"),
+    ("member", "赵敏", "member"),
+    ("psych", "王心怡", "psychology_teacher"),
+    ("counselor", "陈静", "counselor"),
+    ("homeroom", "刘洋", "homeroom_teacher"),
+    ("guest", "孙专家", "invited_attendee"),
 ]
 
 

@@ -28,8 +28,13 @@ def page_client(username="r_principal"):
 def data():
     def build():
         room = make_room(name="心理咨询室一", location="行政楼三楼301")
-        booking = make_booking(room=room, days=0 if datetime.now(school_zone()).hour < 20 else 1, start=21, end=22,
-                               purpose="晚自习后个别辅导")
+        booking = make_booking(
+            room=room,
+            days=0 if datetime.now(school_zone()).hour < 20 else 1,
+            start=21,
+            end=22,
+            purpose="晚自习后个别辅导",
+        )
         material = make_material(name="《中小学心理健康教育》七年级", unit="本")
         procurement = make_procurement(material=material, quantity=60, unit_price="21.80")
         issue = make_issue(material=material, quantity=12)
@@ -44,7 +49,11 @@ def test_every_page_answers_200_and_shows_data(data):
     expectations = {
         "/resources/": ["心理咨询室一", "rooms in use"],
         "/resources/rooms/": ["心理咨询室一", "行政楼三楼301", "18.50"],
-        f"/resources/availability/?day={day.isoformat()}": ["心理咨询室一", "21:00–22:00", "晚自习后个别辅导"],
+        f"/resources/availability/?day={day.isoformat()}": [
+            "心理咨询室一",
+            "21:00–22:00",
+            "晚自习后个别辅导",
+        ],
         "/resources/bookings/": ["心理咨询室一", "晚自习后个别辅导", "Cancel"],
         "/resources/materials/": ["《中小学心理健康教育》七年级", ">48<"],
         f"/resources/materials/{data['material'].public_id}/": ["1308.00", "初一(3)班", "48"],
@@ -93,10 +102,16 @@ def test_xlsx_exports_are_real_workbooks(data):
 def test_overlapping_booking_form_answers_400_with_the_field_error(data):
     client = page_client("r_counselor")
     start = timezone.localtime(data["booking"].starts_at)
-    response = client.post("/resources/bookings/new/", {
-        "room": str(data["room"].public_id), "day": start.date().isoformat(), "starts_at": "21:30",
-        "ends_at": "22:30", "purpose": "团体辅导",
-    })
+    response = client.post(
+        "/resources/bookings/new/",
+        {
+            "room": str(data["room"].public_id),
+            "day": start.date().isoformat(),
+            "starts_at": "21:30",
+            "ends_at": "22:30",
+            "purpose": "团体辅导",
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'id="id_starts_at-error"' in body and "This room is already booked for this time." in body
@@ -106,10 +121,16 @@ def test_overlapping_booking_form_answers_400_with_the_field_error(data):
 def test_booking_form_saves_in_school_time():
     room = in_alpha(lambda: make_room(name="沙盘游戏室"))
     day = timezone.localdate() + timedelta(days=2)
-    response = page_client("r_homeroom_teacher").post("/resources/bookings/new/", {
-        "room": str(room.public_id), "day": day.isoformat(), "starts_at": "15:00", "ends_at": "16:00",
-        "purpose": "班级学生个别谈心",
-    })
+    response = page_client("r_homeroom_teacher").post(
+        "/resources/bookings/new/",
+        {
+            "room": str(room.public_id),
+            "day": day.isoformat(),
+            "starts_at": "15:00",
+            "ends_at": "16:00",
+            "purpose": "班级学生个别谈心",
+        },
+    )
     assert response.status_code == 302
     booking = in_alpha(lambda: RoomBooking.objects.select_related("booked_by").get(room=room))
     assert booking.booked_by.username == "r_homeroom_teacher"
@@ -118,10 +139,15 @@ def test_booking_form_saves_in_school_time():
 
 
 def test_issue_form_refuses_more_than_in_stock(data):
-    response = page_client().post("/resources/issues/new/", {
-        "material": str(data["material"].public_id), "issued_on": timezone.localdate().isoformat(),
-        "quantity": 49, "recipient": "初二年级",
-    })
+    response = page_client().post(
+        "/resources/issues/new/",
+        {
+            "material": str(data["material"].public_id),
+            "issued_on": timezone.localdate().isoformat(),
+            "quantity": 49,
+            "recipient": "初二年级",
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_quantity-error"' in response.content.decode()
     assert in_alpha(lambda: Material.objects.get(pk=data["material"].pk).stock) == 48
@@ -129,9 +155,15 @@ def test_issue_form_refuses_more_than_in_stock(data):
 
 
 def test_room_form_refuses_a_zero_area_and_saves_nothing():
-    response = page_client().post("/resources/rooms/new/", {
-        "name": "新建辅导站", "kind": "guidance_station", "location": "教学楼一楼", "area_m2": "0",
-    })
+    response = page_client().post(
+        "/resources/rooms/new/",
+        {
+            "name": "新建辅导站",
+            "kind": "guidance_station",
+            "location": "教学楼一楼",
+            "area_m2": "0",
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_area_m2-error"' in response.content.decode()
     assert not in_alpha(lambda: CounselingRoom.objects.filter(name="新建辅导站").exists())
@@ -149,8 +181,12 @@ def test_staff_cancel_their_own_bookings_only(data):
 
 def test_readers_without_manage_rights_get_403_on_create_pages():
     reader = page_client("r_member")
-    for url in ("/resources/rooms/new/", "/resources/materials/new/", "/resources/procurements/new/",
-                "/resources/issues/new/"):
+    for url in (
+        "/resources/rooms/new/",
+        "/resources/materials/new/",
+        "/resources/procurements/new/",
+        "/resources/issues/new/",
+    ):
         assert reader.get(url).status_code == 403, url
         assert reader.post(url, {}).status_code == 403, url
     # Booking a room is open to all staff.
@@ -160,8 +196,17 @@ def test_readers_without_manage_rights_get_403_on_create_pages():
 @pytest.mark.parametrize("role", ["invited_attendee", "school_admin"])
 def test_outsiders_get_404(data, role):
     client = page_client(f"r_{role}")
-    for url in ("/resources/", "/resources/rooms/", "/resources/availability/", "/resources/bookings/",
-                "/resources/bookings/new/", "/resources/materials/", "/resources/procurements/",
-                "/resources/issues/", "/resources/rooms/new/", f"/resources/materials/{data['material'].public_id}/",
-                f"/resources/bookings/{data['booking'].public_id}/cancel/"):
+    for url in (
+        "/resources/",
+        "/resources/rooms/",
+        "/resources/availability/",
+        "/resources/bookings/",
+        "/resources/bookings/new/",
+        "/resources/materials/",
+        "/resources/procurements/",
+        "/resources/issues/",
+        "/resources/rooms/new/",
+        f"/resources/materials/{data['material'].public_id}/",
+        f"/resources/bookings/{data['booking'].public_id}/cancel/",
+    ):
         assert client.get(url).status_code == 404, url

@@ -37,6 +37,7 @@ def _errors(excinfo) -> dict:
 
 # Rooms ------------------------------------------------------------------------------------------
 
+
 def test_room_area_must_be_positive_in_the_service_and_the_database():
     with pytest.raises(ValidationError) as excinfo:
         make_room(area_m2=Decimal("0"))
@@ -59,12 +60,18 @@ def test_a_room_with_bookings_is_not_deleted():
 
 # Bookings ---------------------------------------------------------------------------------------
 
+
 def test_overlapping_booking_is_refused_with_a_field_error():
     room = make_room()
     make_booking(room=room, start=9, end=10)
     with pytest.raises(ValidationError) as excinfo:
-        services.booking_create(actor=role_user("counselor"), room=room, starts_at=at(3, 9, 30),
-                                ends_at=at(3, 10, 30), purpose="团体辅导")
+        services.booking_create(
+            actor=role_user("counselor"),
+            room=room,
+            starts_at=at(3, 9, 30),
+            ends_at=at(3, 10, 30),
+            purpose="团体辅导",
+        )
     assert _errors(excinfo) == {"starts_at": ["This room is already booked for this time."]}
     assert RoomBooking.objects.filter(room=room).count() == 1
 
@@ -91,16 +98,20 @@ def test_the_database_refuses_overlaps_even_without_the_service():
     room = make_room()
     booking = make_booking(room=room, start=9, end=11)
     with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
-        RoomBooking.objects.create(room=room, starts_at=at(3, 10), ends_at=at(3, 12), purpose="x",
-                                   booked_by=booking.booked_by)
+        RoomBooking.objects.create(
+            room=room, starts_at=at(3, 10), ends_at=at(3, 12), purpose="x", booked_by=booking.booked_by
+        )
     assert "resources_booking_no_overlap" in str(excinfo.value)
 
 
-@pytest.mark.parametrize("change, field", [
-    (dict(starts_at=at(3, 10), ends_at=at(3, 9)), "ends_at"),
-    (dict(starts_at=at(-1, 9), ends_at=at(-1, 10)), "starts_at"),
-    (dict(starts_at=at(3, 22), ends_at=at(4, 1)), "ends_at"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (dict(starts_at=at(3, 10), ends_at=at(3, 9)), "ends_at"),
+        (dict(starts_at=at(-1, 9), ends_at=at(-1, 10)), "starts_at"),
+        (dict(starts_at=at(3, 22), ends_at=at(4, 1)), "ends_at"),
+    ],
+)
 def test_booking_times_are_validated(change, field):
     with pytest.raises(ValidationError) as excinfo:
         services.booking_create(actor=role_user("counselor"), room=make_room(), purpose="个别辅导", **change)
@@ -161,6 +172,7 @@ def test_room_bookings_for_a_day_and_the_availability_of_all_rooms():
 
 # Materials --------------------------------------------------------------------------------------
 
+
 def test_procurements_add_to_stock_and_issues_take_from_it():
     material = make_material()
     bought = make_procurement(material=material, quantity=40, unit_price="18.50")
@@ -172,8 +184,14 @@ def test_procurements_add_to_stock_and_issues_take_from_it():
     today = timezone.localdate()
     assert selectors.procurement_spending(start=today, end=today) == Decimal("940.00")
 
-    services.issue_record(actor=role_user("secretary"), material=material, issued_on=today, quantity=45,
-                          recipient="初一年级", purpose="心理健康课")
+    services.issue_record(
+        actor=role_user("secretary"),
+        material=material,
+        issued_on=today,
+        quantity=45,
+        recipient="初一年级",
+        purpose="心理健康课",
+    )
     material.refresh_from_db()
     assert material.stock == 5
 
@@ -181,8 +199,13 @@ def test_procurements_add_to_stock_and_issues_take_from_it():
 def test_issuing_more_than_in_stock_is_refused_and_saves_nothing():
     material = make_procurement(quantity=8).material
     with pytest.raises(ValidationError) as excinfo:
-        services.issue_record(actor=role_user("secretary"), material=material, issued_on=timezone.localdate(),
-                              quantity=9, recipient="初二(1)班")
+        services.issue_record(
+            actor=role_user("secretary"),
+            material=material,
+            issued_on=timezone.localdate(),
+            quantity=9,
+            recipient="初二(1)班",
+        )
     assert "quantity" in _errors(excinfo)
     assert "8" in _errors(excinfo)["quantity"][0]
     material.refresh_from_db()
@@ -199,8 +222,14 @@ def test_stock_can_never_be_negative_in_the_database():
 
 @pytest.mark.parametrize("field, value", [("quantity", 0), ("unit_price", Decimal("-0.01"))])
 def test_procurement_quantity_and_price_are_checked(field, value):
-    data = dict(actor=role_user("secretary"), material=make_material(), procured_on=timezone.localdate(),
-                quantity=5, unit_price=Decimal("3.00"), supplier="新华书店")
+    data = dict(
+        actor=role_user("secretary"),
+        material=make_material(),
+        procured_on=timezone.localdate(),
+        quantity=5,
+        unit_price=Decimal("3.00"),
+        supplier="新华书店",
+    )
     data[field] = value
     with pytest.raises(ValidationError) as excinfo:
         services.procurement_record(**data)
@@ -214,8 +243,13 @@ def test_correcting_movements_moves_stock_by_the_difference():
     services.procurement_update(procurement, actor=role_user("secretary"), data={"quantity": 25})
     material.refresh_from_db()
     assert material.stock == 25
-    issue = services.issue_record(actor=role_user("secretary"), material=material, issued_on=timezone.localdate(),
-                                  quantity=20, recipient="心理社团")
+    issue = services.issue_record(
+        actor=role_user("secretary"),
+        material=material,
+        issued_on=timezone.localdate(),
+        quantity=20,
+        recipient="心理社团",
+    )
     services.issue_update(issue, actor=role_user("secretary"), data={"quantity": 15})
     material.refresh_from_db()
     assert material.stock == 10

@@ -13,8 +13,13 @@ from tests.support.students import make_class, make_student
 
 
 def consent(student, status="granted", on=None):
-    return Consent.objects.create(student=student, purpose="screening", status=status,
-                                  guardian_name=student.guardian_name, recorded_on=on or timezone.localdate())
+    return Consent.objects.create(
+        student=student,
+        purpose="screening",
+        status=status,
+        guardian_name=student.guardian_name,
+        recorded_on=on or timezone.localdate(),
+    )
 
 
 def consenting_student(school_class=None, **extra):
@@ -28,19 +33,28 @@ def make_campaign(*, instrument="phq9", school_class=None, grade=None, title=Non
         school_class = make_class(grade=8, name=f"测评{uuid.uuid4().hex[:5]}班")
     today = timezone.localdate()
     return services.campaign_create(
-        actor=role_user("counselor"), title=title or f"秋季心理测评·{uuid.uuid4().hex[:6]}", instrument_code=instrument,
-        opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=13),
-        grade=grade, school_class=school_class,
+        actor=role_user("counselor"),
+        title=title or f"秋季心理测评·{uuid.uuid4().hex[:6]}",
+        instrument_code=instrument,
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=13),
+        grade=grade,
+        school_class=school_class,
     )
 
 
 def make_response(answers=(1, 0, 1, 0, 1, 0, 0, 0, 0), instrument="phq9", student=None, campaign=None):
-    return services.screening_record(student=student or consenting_student(), instrument=instrument,
-                                     answers=list(answers), actor=role_user("counselor"), campaign=campaign)
+    return services.screening_record(
+        student=student or consenting_student(),
+        instrument=instrument,
+        answers=list(answers),
+        actor=role_user("counselor"),
+        campaign=campaign,
+    )
 
 
 def bands_json():
-    return [{"code": "low", "lower": 0, "upper": 4, "label_zh": "低"},
-            {"code": "high", "lower": 5, "upper": 10, "label_zh": "高"}]
-
-
+    return [
+        {"code": "low", "lower": 0, "upper": 4, "label_zh": "低"},
+        {"code": "high", "lower": 5, "upper": 10, "label_zh": "高"},
+    ]

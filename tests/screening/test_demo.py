@@ -27,7 +27,9 @@ def test_demo_seeds_one_campaign_with_coverage_and_is_idempotent():
     with schema_context("school_beta"):
         from shared.accounts.services import account_create
 
-        account_create(username="counselor", full_name="演示心理老师", roles=["counselor"], password="Correct-Horse-77")
+        account_create(
+            username="counselor", full_name="演示心理老师", roles=["counselor"], password="Correct-Horse-77"
+        )
         students_demo(today=today)
         cases_before = CrisisCase.objects.count()
         seed_demo(today=today)
@@ -36,7 +38,11 @@ def test_demo_seeds_one_campaign_with_coverage_and_is_idempotent():
         assert len(campaigns) == 1
         coverage = selectors.coverage_of(campaigns[0])
         grade = campaigns[0].grade
-        assert coverage.eligible == Student.objects.filter(status="active", school_class__grade=grade).count() > 0
+        assert (
+            coverage.eligible
+            == Student.objects.filter(status="active", school_class__grade=grade).count()
+            > 0
+        )
         assert coverage.excluded >= 2
         assert 0.6 <= coverage.screened / coverage.consenting <= 0.8
         responses = Response.objects.filter(campaign=campaigns[0])

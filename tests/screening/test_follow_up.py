@@ -16,11 +16,23 @@ pytestmark = pytest.mark.django_db
 
 def _responses():
     with schema_context("school_alpha"):
-        waiting = make_response(answers=[2, 2, 2, 2, 2, 1, 1, 0, 0], student=consenting_student(name="苏待跟"))  # 12
-        low = make_response(answers=[0, 1, 0, 1, 0, 1, 0], instrument="gad7", student=consenting_student(name="苏不需"))
-        seen = make_response(answers=[3, 3, 3, 3, 2, 0], instrument="k6", student=consenting_student(name="苏已跟"))  # 14
-        CounselingSession.objects.create(student=seen.student, counselor=role_user("counselor"), held_at=timezone.now(),
-                                         duration_minutes=30, category="emotion", notes="约谈")
+        waiting = make_response(
+            answers=[2, 2, 2, 2, 2, 1, 1, 0, 0], student=consenting_student(name="苏待跟")
+        )  # 12
+        low = make_response(
+            answers=[0, 1, 0, 1, 0, 1, 0], instrument="gad7", student=consenting_student(name="苏不需")
+        )
+        seen = make_response(
+            answers=[3, 3, 3, 3, 2, 0], instrument="k6", student=consenting_student(name="苏已跟")
+        )  # 14
+        CounselingSession.objects.create(
+            student=seen.student,
+            counselor=role_user("counselor"),
+            held_at=timezone.now(),
+            duration_minutes=30,
+            category="emotion",
+            notes="约谈",
+        )
         found = set(awaiting_follow_up().values_list("pk", flat=True))
     connection.set_schema_to_public()
     return waiting, low, seen, found

@@ -32,7 +32,11 @@ def _campaign_with(n_consenting=1, **kw):
 
 def test_counselor_enters_phq9_with_item_9_and_lands_on_the_open_crisis_case():
     campaign, (student,) = _campaign_with()
-    in_alpha(lambda: DutyAssignment.objects.get_or_create(user=role_user("counselor"), on_date=timezone.localdate()))
+    in_alpha(
+        lambda: DutyAssignment.objects.get_or_create(
+            user=role_user("counselor"), on_date=timezone.localdate()
+        )
+    )
     client = signed_in(ALPHA, "r_counselor")
     url = f"/screening/campaigns/{campaign.public_id}/enter/{student.public_id}/"
     page = client.get(url)
@@ -47,7 +51,9 @@ def test_counselor_enters_phq9_with_item_9_and_lands_on_the_open_crisis_case():
         case = CrisisCase.objects.get(student=student)
         assert saved.url == f"/crisis/cases/{case.public_id}/"
         assert case.step == "identified" and case.screening.campaign_id == campaign.pk
-        assert Notification.objects.filter(recipient=role_user("counselor"), link__contains=str(case.public_id)).exists()
+        assert Notification.objects.filter(
+            recipient=role_user("counselor"), link__contains=str(case.public_id)
+        ).exists()
         assert CareRecord.objects.get(student=student).level == "crisis"
 
 
@@ -85,7 +91,7 @@ def _issue_link(campaign, student):
     page = client.post(f"/screening/campaigns/{campaign.public_id}/link/{student.public_id}/")
     assert page.status_code == 200
     url = re.search(r'value="(http[^"]+/screening/take/[^"]+/)"', page.content.decode()).group(1)
-    return url[url.index("/screening/"):]
+    return url[url.index("/screening/") :]
 
 
 def test_student_link_works_once_without_signing_in_shows_no_score_and_flags():
@@ -119,7 +125,11 @@ def test_student_link_works_once_without_signing_in_shows_no_score_and_flags():
 def test_expired_and_unknown_links_answer_a_clear_page():
     campaign, (student,) = _campaign_with()
     path = _issue_link(campaign, student)
-    in_alpha(lambda: StudentLink.objects.filter(student=student).update(expires_at=timezone.now() - timedelta(minutes=1)))
+    in_alpha(
+        lambda: StudentLink.objects.filter(student=student).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+    )
     assert client_for(ALPHA).get(path).status_code == 410
     assert client_for(ALPHA).get("/screening/take/not-a-token/").status_code == 404
 
@@ -127,7 +137,10 @@ def test_expired_and_unknown_links_answer_a_clear_page():
 def test_campaign_page_shows_coverage_and_excluded_and_bands_only_to_the_care_team():
     def setup():
         school_class = make_class(grade=7)
-        a, b = consenting_student(school_class, name="测评甲"), consenting_student(school_class, name="测评乙")
+        a, b = (
+            consenting_student(school_class, name="测评甲"),
+            consenting_student(school_class, name="测评乙"),
+        )
         no_consent = make_student(school_class, name="测评丙")
         campaign = make_campaign(school_class=school_class)
         make_response(student=a, campaign=campaign, answers=[2, 2, 2, 2, 2, 2, 0, 0, 0])
@@ -141,7 +154,9 @@ def test_campaign_page_shows_coverage_and_excluded_and_bands_only_to_the_care_te
     assert 'data-percent="50.0"' in html
     assert "测评丙" in html and "(12)" in html
     principal_page = signed_in(ALPHA, "r_principal").get(url).content.decode()
-    assert "测评甲" in principal_page and "(12)" not in principal_page and 'data-excluded="1"' in principal_page
+    assert (
+        "测评甲" in principal_page and "(12)" not in principal_page and 'data-excluded="1"' in principal_page
+    )
     assert signed_in(ALPHA, "r_secretary").get(url).status_code == 404
     assert signed_in(ALPHA, "r_homeroom_teacher").get(url).status_code == 404
     export = signed_in(ALPHA, "r_counselor").get(url + "?export=xlsx")
@@ -155,7 +170,9 @@ def test_response_detail_page_writes_exactly_one_audit_event_per_read():
     client = signed_in(ALPHA, "r_counselor")
 
     def count():
-        return AuditEvent.objects.filter(action="view", subject="screening.response", object_ref=obj.public_id).count()
+        return AuditEvent.objects.filter(
+            action="view", subject="screening.response", object_ref=obj.public_id
+        ).count()
 
     assert in_alpha(count) == 0
     assert client.get(f"/screening/responses/{obj.public_id}/").status_code == 200
@@ -172,23 +189,53 @@ def test_instrument_registry_page_and_definition_form():
     assert page.status_code == 200
     html = page.content.decode()
     assert "PHQ-9" in html and "Pfizer" in html and "K6" in html
-    gap = counselor.post("/screening/instruments/new/", {
-        "code": "gap5", "name": "有缺口", "items": 5, "item_min": 0, "item_max": 2,
-        "bands": "low 0-3 低\nhigh 5-10 高", "licence": "自编", "active": "on",
-    })
+    gap = counselor.post(
+        "/screening/instruments/new/",
+        {
+            "code": "gap5",
+            "name": "有缺口",
+            "items": 5,
+            "item_min": 0,
+            "item_max": 2,
+            "bands": "low 0-3 低\nhigh 5-10 高",
+            "licence": "自编",
+            "active": "on",
+        },
+    )
     assert gap.status_code == 400 and 'id="id_bands-error"' in gap.content.decode()
-    bad_line = counselor.post("/screening/instruments/new/", {
-        "code": "gap6", "name": "格式错", "items": 5, "item_min": 0, "item_max": 2,
-        "bands": "low zero to three", "licence": "自编",
-    })
+    bad_line = counselor.post(
+        "/screening/instruments/new/",
+        {
+            "code": "gap6",
+            "name": "格式错",
+            "items": 5,
+            "item_min": 0,
+            "item_max": 2,
+            "bands": "low zero to three",
+            "licence": "自编",
+        },
+    )
     assert bad_line.status_code == 400 and 'id="id_bands-error"' in bad_line.content.decode()
-    ok = counselor.post("/screening/instruments/new/", {
-        "code": "mood5", "name": "情绪自评", "items": 5, "item_min": 0, "item_max": 2,
-        "bands": "low 0-4 低\nhigh 5-10 高", "licence": "自编", "active": "on",
-    })
+    ok = counselor.post(
+        "/screening/instruments/new/",
+        {
+            "code": "mood5",
+            "name": "情绪自评",
+            "items": 5,
+            "item_min": 0,
+            "item_max": 2,
+            "bands": "low 0-4 低\nhigh 5-10 高",
+            "licence": "自编",
+            "active": "on",
+        },
+    )
     assert ok.status_code == 302
-    assert in_alpha(lambda: InstrumentDefinition.objects.get(code="mood5").bands)[1] == \
-        {"code": "high", "lower": 5, "upper": 10, "label_zh": "高"}
+    assert in_alpha(lambda: InstrumentDefinition.objects.get(code="mood5").bands)[1] == {
+        "code": "high",
+        "lower": 5,
+        "upper": 10,
+        "label_zh": "高",
+    }
     assert signed_in(ALPHA, "r_principal").get("/screening/instruments/").status_code == 200
     assert signed_in(ALPHA, "r_principal").get("/screening/instruments/new/").status_code == 403
     assert signed_in(ALPHA, "r_member").get("/screening/instruments/").status_code == 404
@@ -198,13 +245,27 @@ def test_campaign_form_creates_and_names_field_errors():
     school_class = in_alpha(lambda: make_class(grade=9))
     counselor = signed_in(ALPHA, "r_counselor")
     today = timezone.localdate()
-    bad = counselor.post("/screening/campaigns/new/", {"title": "九年级测评", "instrument_code": "phq9",
-                                                        "opens_on": today, "closes_on": today - timedelta(days=1)})
+    bad = counselor.post(
+        "/screening/campaigns/new/",
+        {
+            "title": "九年级测评",
+            "instrument_code": "phq9",
+            "opens_on": today,
+            "closes_on": today - timedelta(days=1),
+        },
+    )
     html = bad.content.decode()
     assert bad.status_code == 400 and 'id="id_grade-error"' in html and 'id="id_closes_on-error"' in html
-    ok = counselor.post("/screening/campaigns/new/", {"title": "九年级测评", "instrument_code": "gad7",
-                                                       "school_class": school_class.pk, "opens_on": today,
-                                                       "closes_on": today})
+    ok = counselor.post(
+        "/screening/campaigns/new/",
+        {
+            "title": "九年级测评",
+            "instrument_code": "gad7",
+            "school_class": school_class.pk,
+            "opens_on": today,
+            "closes_on": today,
+        },
+    )
     assert ok.status_code == 302 and ok.url.startswith("/screening/campaigns/")
     assert signed_in(ALPHA, "r_principal").get("/screening/campaigns/new/").status_code == 403
 
@@ -213,20 +274,41 @@ def test_a_schools_own_instrument_shows_its_item_wording_to_the_student():
     from tenants.screening import services
 
     counselor = signed_in(ALPHA, "r_counselor")
-    mismatch = counselor.post("/screening/instruments/new/", {
-        "code": "sleep3", "name": "睡眠自评", "items": 3, "item_min": 0, "item_max": 2,
-        "bands": "low 0-3 低\nhigh 4-6 高", "licence": "本校自编", "active": "on",
-        "item_texts": "最近一周入睡困难\n夜里容易醒",
-    })
+    mismatch = counselor.post(
+        "/screening/instruments/new/",
+        {
+            "code": "sleep3",
+            "name": "睡眠自评",
+            "items": 3,
+            "item_min": 0,
+            "item_max": 2,
+            "bands": "low 0-3 低\nhigh 4-6 高",
+            "licence": "本校自编",
+            "active": "on",
+            "item_texts": "最近一周入睡困难\n夜里容易醒",
+        },
+    )
     assert mismatch.status_code == 400 and 'id="id_item_texts-error"' in mismatch.content.decode()
-    ok = counselor.post("/screening/instruments/new/", {
-        "code": "sleep3", "name": "睡眠自评", "items": 3, "item_min": 0, "item_max": 2,
-        "bands": "low 0-3 低\nhigh 4-6 高", "licence": "本校自编", "active": "on",
-        "item_texts": "最近一周入睡困难\n夜里容易醒\n\n早上醒得太早\n",
-    })
+    ok = counselor.post(
+        "/screening/instruments/new/",
+        {
+            "code": "sleep3",
+            "name": "睡眠自评",
+            "items": 3,
+            "item_min": 0,
+            "item_max": 2,
+            "bands": "low 0-3 低\nhigh 4-6 高",
+            "licence": "本校自编",
+            "active": "on",
+            "item_texts": "最近一周入睡困难\n夜里容易醒\n\n早上醒得太早\n",
+        },
+    )
     assert ok.status_code == 302
     assert in_alpha(lambda: InstrumentDefinition.objects.get(code="sleep3").item_texts) == [
-        "最近一周入睡困难", "夜里容易醒", "早上醒得太早"]
+        "最近一周入睡困难",
+        "夜里容易醒",
+        "早上醒得太早",
+    ]
 
     def link():
         campaign = make_campaign(instrument="sleep3")

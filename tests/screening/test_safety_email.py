@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 NAME = "邮件测试生"
 
 
-def test_flagged_screening_emails_the_counselor_on_duty(settings, mailoutbox, django_capture_on_commit_callbacks):
+def test_flagged_screening_emails_the_counselor_on_duty(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
     settings.EMAIL_HOST = "smtp.example.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with schema_context("school_alpha"):
@@ -27,12 +29,17 @@ def test_flagged_screening_emails_the_counselor_on_duty(settings, mailoutbox, dj
     connection.set_schema_to_public()
     client = api_client(ALPHA, "r_psychology_teacher")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/v1/screenings/", {"student": str(student.public_id), "instrument": "phq9",
-                                                       "answers": [0, 0, 0, 0, 0, 0, 0, 0, 2]},
-                               content_type="application/json")
+        response = client.post(
+            "/api/v1/screenings/",
+            {"student": str(student.public_id), "instrument": "phq9", "answers": [0, 0, 0, 0, 0, 0, 0, 0, 2]},
+            content_type="application/json",
+        )
     assert response.status_code == 201 and response.json()["crisis_case"]
     sent = [m for m in mailoutbox if m.to == ["counselor@alpha.example.cn"]]
     assert len(sent) == 1
-    assert f"://alpha.{settings.BASE_DOMAIN}" in sent[0].body and f"/crisis/cases/{response.json()['crisis_case']}/" in sent[0].body
+    assert (
+        f"://alpha.{settings.BASE_DOMAIN}" in sent[0].body
+        and f"/crisis/cases/{response.json()['crisis_case']}/" in sent[0].body
+    )
     assert not [m for m in mailoutbox if m.to == ["psych@alpha.example.cn"]], "only the counselor on duty"
     assert all(NAME not in m.subject + m.body for m in mailoutbox)

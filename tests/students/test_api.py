@@ -17,7 +17,9 @@ SCHEMA = "school_alpha"
 
 def _setup():
     with schema_context(SCHEMA):
-        other = account_create(username="hr_api", full_name="班主任乙", roles=["homeroom_teacher"], password=PASSWORD)
+        other = account_create(
+            username="hr_api", full_name="班主任乙", roles=["homeroom_teacher"], password=PASSWORD
+        )
         a = make_class(grade=7, name="1班")
         b = make_class(grade=7, name="2班", homeroom=other)
         followed = make_student(a, student_number="API001")
@@ -29,7 +31,9 @@ def _setup():
 
 def _audits(student, action):
     with schema_context(SCHEMA):
-        return AuditEvent.objects.filter(student_ref=student.public_id, subject="students.student", action=action).count()
+        return AuditEvent.objects.filter(
+            student_ref=student.public_id, subject="students.student", action=action
+        ).count()
 
 
 def test_list_items_carry_the_contract_fields_and_being_followed():
@@ -44,7 +48,10 @@ def test_list_items_carry_the_contract_fields_and_being_followed():
     assert item["class"] == str(a.public_id) and item["class_name"] == "1班" and item["grade"] == 7
     assert item["student_number"] == "API001" and item["guardian_phone"]
     assert "level" not in item and "attention_level" not in item
-    assert api_client(ALPHA, "r_homeroom_teacher").get(f"/api/v1/students/{elsewhere.public_id}/").status_code == 404
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher").get(f"/api/v1/students/{elsewhere.public_id}/").status_code
+        == 404
+    )
     assert api_client(ALPHA, "hr_api").get(f"/api/v1/students/{elsewhere.public_id}/").status_code == 200
     # The principal learns it too; the secretary, who sees nothing of care, gets null.
     shown = api_client(ALPHA, "r_principal").get(f"/api/v1/students/{followed.public_id}/")
@@ -72,7 +79,10 @@ def test_delete_answers_400_and_the_student_stays():
     assert response.status_code == 400
     assert "rchive" in response.content.decode() or "归档" in response.content.decode()
     assert client.get(f"/api/v1/students/{followed.public_id}/").status_code == 200
-    assert api_client(ALPHA, "r_homeroom_teacher").delete(f"/api/v1/students/{followed.public_id}/").status_code == 403
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher").delete(f"/api/v1/students/{followed.public_id}/").status_code
+        == 403
+    )
     assert api_client(ALPHA, "r_member").delete(f"/api/v1/students/{followed.public_id}/").status_code == 404
 
 
@@ -87,14 +97,33 @@ def test_archive_and_restore():
     assert_matches_schema(response)
     assert response.json()["status"] == "archived" and response.json()["archived_at"]
     assert str(followed.public_id) not in {i["id"] for i in client.get("/api/v1/students/").json()["results"]}
-    assert str(followed.public_id) in {i["id"] for i in client.get("/api/v1/students/", {"status": "archived"}).json()["results"]}
-    assert client.post(url + "archive/", {"reason": "again"}, content_type="application/json").status_code == 400
+    assert str(followed.public_id) in {
+        i["id"] for i in client.get("/api/v1/students/", {"status": "archived"}).json()["results"]
+    }
+    assert (
+        client.post(url + "archive/", {"reason": "again"}, content_type="application/json").status_code == 400
+    )
     response = client.post(url + "restore/")
     assert response.status_code == 200 and response.json()["status"] == "active"
     assert _audits(followed, "change") == 2
-    assert api_client(ALPHA, "r_homeroom_teacher").post(url + "archive/", {"reason": "x"}, content_type="application/json").status_code == 403
-    assert api_client(ALPHA, "r_deputy").post(url + "archive/", {"reason": "x"}, content_type="application/json").status_code == 404
-    assert api_client(BETA, "r_principal").post(url + "archive/", {"reason": "x"}, content_type="application/json").status_code == 404
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher")
+        .post(url + "archive/", {"reason": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_client(ALPHA, "r_deputy")
+        .post(url + "archive/", {"reason": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        api_client(BETA, "r_principal")
+        .post(url + "archive/", {"reason": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
 def test_move_writes_history_and_one_audit_event():
@@ -110,15 +139,30 @@ def test_move_writes_history_and_one_audit_event():
         assert (move.from_class, move.to_class) == (a, b)
     assert _audits(followed, "change") == 1
     # The homeroom teacher of class A no longer sees the student.
-    assert api_client(ALPHA, "r_homeroom_teacher").get(f"/api/v1/students/{followed.public_id}/").status_code == 404
-    assert api_client(ALPHA, "r_homeroom_teacher").post(url, {"class": str(a.public_id)}, content_type="application/json").status_code == 404
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher").get(f"/api/v1/students/{followed.public_id}/").status_code
+        == 404
+    )
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher")
+        .post(url, {"class": str(a.public_id)}, content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
 def test_create_and_patch_audit_once_each_and_validate_fields():
     a, b, *_rest = _setup()
     client = api_client(ALPHA, "r_psychology_teacher")
-    body = {"student_number": "API010", "name": "宋书瑶", "gender": "female", "date_of_birth": "2012-04-01",
-            "class": str(a.public_id), "guardian_name": "宋立新", "guardian_phone": "1390000"}
+    body = {
+        "student_number": "API010",
+        "name": "宋书瑶",
+        "gender": "female",
+        "date_of_birth": "2012-04-01",
+        "class": str(a.public_id),
+        "guardian_name": "宋立新",
+        "guardian_phone": "1390000",
+    }
     response = client.post("/api/v1/students/", body, content_type="application/json")
     assert response.status_code == 400 and "guardian_phone" in response.json()["error"]["fields"]
     body["guardian_phone"] = "13900001111"
@@ -129,7 +173,9 @@ def test_create_and_patch_audit_once_each_and_validate_fields():
     with schema_context(SCHEMA):
         student = Student.objects.get(student_number="API010")
     assert _audits(student, "create") == 1
-    response = client.patch(f"/api/v1/students/{student.public_id}/", {"class": str(b.public_id)}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/students/{student.public_id}/", {"class": str(b.public_id)}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["class_name"] == "2班"
     assert _audits(student, "change") == 1
     with schema_context(SCHEMA):
@@ -142,14 +188,30 @@ def test_classes_homeroom_teacher_must_have_the_role():
         from tests.conftest import role_user
 
         counselor, homeroom = role_user("counselor"), role_user("homeroom_teacher")
-    response = client.post("/api/v1/classes/", {"grade": 8, "name": "6班", "homeroom_teacher": str(counselor.public_id)},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/classes/",
+        {"grade": 8, "name": "6班", "homeroom_teacher": str(counselor.public_id)},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "homeroom_teacher" in response.json()["error"]["fields"]
-    response = client.post("/api/v1/classes/", {"grade": 8, "name": "6班", "homeroom_teacher": str(homeroom.public_id)},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/classes/",
+        {"grade": 8, "name": "6班", "homeroom_teacher": str(homeroom.public_id)},
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["homeroom_teacher_name"] == homeroom.display_name
-    assert client.post("/api/v1/classes/", {"grade": 8, "name": "6班"}, content_type="application/json").status_code == 400
-    assert client.post("/api/v1/classes/", {"grade": 13, "name": "1班"}, content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/classes/", {"grade": 8, "name": "6班"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/api/v1/classes/", {"grade": 13, "name": "1班"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
     # A class with students cannot be deleted.
     with schema_context(SCHEMA):
         school_class = make_class(grade=8, name="7班")

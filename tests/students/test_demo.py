@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_roster_fits_a_junior_school_and_is_idempotent():
     today = timezone.localdate()
     with schema_context("school_alpha"):
-        homeroom = account_create(username="homeroom", full_name="黄丽娟", roles=["homeroom_teacher"], password=PASSWORD)
+        homeroom = account_create(
+            username="homeroom", full_name="黄丽娟", roles=["homeroom_teacher"], password=PASSWORD
+        )
         seed_demo(today=today)
         classes = list(SchoolClass.objects.all())
         assert len(classes) == 4 and {c.grade for c in classes} == {7, 8}

@@ -55,23 +55,44 @@ def test_a_good_csv_imports_every_line_and_creates_missing_classes(encoding):
         assert (result.created, result.updated, result.imported) == (3, 0, True)
         assert result.created_lines == [2, 3, 4]
         rain = Student.objects.get(student_number="IMP0001")
-        assert (rain.name, rain.gender, rain.date_of_birth, rain.school_class.grade, rain.school_class.name) == (
-            "林小雨", "female", date(2012, 9, 15), 7, "3班")
+        assert (
+            rain.name,
+            rain.gender,
+            rain.date_of_birth,
+            rain.school_class.grade,
+            rain.school_class.name,
+        ) == ("林小雨", "female", date(2012, 9, 15), 7, "3班")
         assert Student.objects.get(student_number="IMP0002").guardian_phone == "010-62345678"
         assert Student.objects.get(student_number="IMP0002").date_of_birth == date(2012, 3, 8)
         assert sorted(result.classes_created) == ["7年级3班", "8年级1班"]
         # One audit event per student written.
         refs = {s.public_id for s in Student.objects.filter(student_number__startswith="IMP")}
-        assert AuditEvent.objects.filter(student_ref__in=refs, subject="students.student", action="create").count() == 3
+        assert (
+            AuditEvent.objects.filter(
+                student_ref__in=refs, subject="students.student", action="create"
+            ).count()
+            == 3
+        )
 
 
 def test_a_good_xlsx_with_english_headers_and_excel_dates_imports():
     with schema_context(SCHEMA):
-        upload = xlsx_file([
-            ["Student number", "Name", "Gender", "Date of birth", "Grade", "Class", "Guardian name", "Guardian phone"],
-            [20250701, "林小雨", "女", datetime(2012, 9, 15), 7, "3班", "林国华", 13900001234],
-            ["20250702", "周子墨", "男", "2012-03-08", "初一", 3, "周建平", "139 0000 4321"],
-        ])
+        upload = xlsx_file(
+            [
+                [
+                    "Student number",
+                    "Name",
+                    "Gender",
+                    "Date of birth",
+                    "Grade",
+                    "Class",
+                    "Guardian name",
+                    "Guardian phone",
+                ],
+                [20250701, "林小雨", "女", datetime(2012, 9, 15), 7, "3班", "林国华", 13900001234],
+                ["20250702", "周子墨", "男", "2012-03-08", "初一", 3, "周建平", "139 0000 4321"],
+            ]
+        )
         result = roster_import(actor=role_user("counselor"), upload=upload)
         assert result.errors == []
         assert result.created == 2
@@ -79,25 +100,36 @@ def test_a_good_xlsx_with_english_headers_and_excel_dates_imports():
         assert first.date_of_birth == date(2012, 9, 15)
         assert first.guardian_phone == "13900001234"
         second = Student.objects.get(student_number="20250702")
-        assert (second.school_class.grade, second.school_class.name, second.guardian_phone) == (7, "3班", "13900004321")
+        assert (second.school_class.grade, second.school_class.name, second.guardian_phone) == (
+            7,
+            "3班",
+            "13900004321",
+        )
 
 
 def test_a_file_with_errors_imports_nothing_and_names_line_and_column():
     lines = [
         HEADER,
         GOOD[0],
-        "IMP0004,,男,2012-01-01,7,3班,王立新,13900000001",          # line 3: no name
-        "IMP0005,陈思彤,女,2012-02-30,7,3班,陈春梅,13900000002",      # line 4: no such date
-        "IMP0006,何博文,M,2012-01-01,13,3班,何卫东,12345",          # line 5: gender ok, grade and phone wrong
-        "IMP0001,林小雨,女,2012-09-15,7,3班,林国华,13900001234",      # line 6: duplicate of line 2
-        "IMP0007,罗一鸣,未知,2012-01-01,7,3班,罗永强,13900000003",    # line 7: gender
+        "IMP0004,,男,2012-01-01,7,3班,王立新,13900000001",  # line 3: no name
+        "IMP0005,陈思彤,女,2012-02-30,7,3班,陈春梅,13900000002",  # line 4: no such date
+        "IMP0006,何博文,M,2012-01-01,13,3班,何卫东,12345",  # line 5: gender ok, grade and phone wrong
+        "IMP0001,林小雨,女,2012-09-15,7,3班,林国华,13900001234",  # line 6: duplicate of line 2
+        "IMP0007,罗一鸣,未知,2012-01-01,7,3班,罗永强,13900000003",  # line 7: gender
     ]
     with schema_context(SCHEMA):
         classes_before = SchoolClass.objects.count()
         result = roster_import(actor=role_user("secretary"), upload=csv_file(lines))
         assert result.imported is False and result.created == 0
         found = {(line, column) for line, column, _m in result.errors}
-        assert found == {(3, "姓名"), (4, "出生日期"), (5, "年级"), (5, "监护人电话"), (6, "学号"), (7, "性别")}
+        assert found == {
+            (3, "姓名"),
+            (4, "出生日期"),
+            (5, "年级"),
+            (5, "监护人电话"),
+            (6, "学号"),
+            (7, "性别"),
+        }
         duplicate = next(m for line, c, m in result.errors if line == 6)
         assert "2" in duplicate
         assert _imported(["IMP0001", "IMP0004", "IMP0005", "IMP0006", "IMP0007"]) == set()
@@ -140,7 +172,9 @@ def test_an_archived_students_number_is_an_error():
 
 def test_missing_and_unknown_columns_are_errors_on_line_1():
     with schema_context(SCHEMA):
-        result = roster_import(actor=role_user("secretary"), upload=csv_file(["学号,姓名,性别,爱好", "A1,王一,男,画画"]))
+        result = roster_import(
+            actor=role_user("secretary"), upload=csv_file(["学号,姓名,性别,爱好", "A1,王一,男,画画"])
+        )
         columns = {column for line, column, _m in result.errors if line == 1}
         assert {"爱好", "出生日期", "年级", "班级", "监护人姓名", "监护人电话"} <= columns
         assert result.imported is False
@@ -148,7 +182,10 @@ def test_missing_and_unknown_columns_are_errors_on_line_1():
 
 def test_a_file_that_is_not_a_roster_is_one_error():
     with schema_context(SCHEMA):
-        result = roster_import(actor=role_user("secretary"), upload=SimpleUploadedFile("x.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1junk"))
+        result = roster_import(
+            actor=role_user("secretary"),
+            upload=SimpleUploadedFile("x.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1junk"),
+        )
         assert len(result.errors) == 1 and result.errors[0][0] == 0
 
 
@@ -167,7 +204,7 @@ def test_import_page_shows_errors_by_line_and_imports_nothing():
     assert response.status_code == 400
     body = response.content.decode()
     assert 'id="nothing-imported"' in body and 'id="import-errors"' in body
-    assert "<td class=\"num\">3</td><td>姓名</td>" in body
+    assert '<td class="num">3</td><td>姓名</td>' in body
     with schema_context(SCHEMA):
         assert _imported(["IMP0001"]) == set()
 
@@ -193,7 +230,9 @@ def test_import_page_and_template_are_for_roster_managers():
 def test_the_template_imports_as_it_is():
     response = signed_in(ALPHA, "r_secretary").get("/students/import/template.xlsx")
     with schema_context(SCHEMA):
-        result = roster_import(actor=role_user("secretary"), upload=SimpleUploadedFile("t.xlsx", response.content))
+        result = roster_import(
+            actor=role_user("secretary"), upload=SimpleUploadedFile("t.xlsx", response.content)
+        )
         assert result.errors == [] and result.created == 1
 
 
@@ -203,18 +242,34 @@ def test_api_import_201_with_counts_or_400_with_errors_and_nothing_saved():
     response = client.post("/api/v1/students/import/", {"file": csv_file(bad)})
     assert response.status_code == 400
     assert_matches_schema(response)
-    assert response.json()["errors"] == [{"line": 3, "column": "出生日期", "message": response.json()["errors"][0]["message"]}]
+    assert response.json()["errors"] == [
+        {"line": 3, "column": "出生日期", "message": response.json()["errors"][0]["message"]}
+    ]
     with schema_context(SCHEMA):
         assert _imported(["IMP0001"]) == set()
     response = client.post("/api/v1/students/import/", {"file": csv_file(bad), "only_good_rows": "true"})
     assert response.status_code == 201
     assert_matches_schema(response)
-    assert (response.json()["created"], response.json()["updated"], len(response.json()["errors"])) == (1, 0, 1)
+    assert (response.json()["created"], response.json()["updated"], len(response.json()["errors"])) == (
+        1,
+        0,
+        1,
+    )
     response = client.post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])})
     assert response.status_code == 201
     assert response.json()["updated_lines"] == [2] and response.json()["created"] == 2
-    assert api_client(ALPHA, "r_homeroom_teacher").post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])}).status_code == 403
-    assert api_client(ALPHA, "r_member").post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])}).status_code == 403
+    assert (
+        api_client(ALPHA, "r_homeroom_teacher")
+        .post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])})
+        .status_code
+        == 403
+    )
+    assert (
+        api_client(ALPHA, "r_member")
+        .post("/api/v1/students/import/", {"file": csv_file([HEADER, *GOOD])})
+        .status_code
+        == 403
+    )
 
 
 def test_grades_outside_the_schools_range_are_refused_by_line():

@@ -27,7 +27,9 @@ def _two_classes():
     """Class A (homeroom r_homeroom_teacher) with a followed and an unfollowed student; class B
     (another homeroom teacher) with one student."""
     with schema_context(SCHEMA):
-        other = account_create(username="hr_other", full_name="另一位班主任", roles=["homeroom_teacher"], password=PASSWORD)
+        other = account_create(
+            username="hr_other", full_name="另一位班主任", roles=["homeroom_teacher"], password=PASSWORD
+        )
         a = make_class(grade=7, name="1班")
         b = make_class(grade=7, name="2班", homeroom=other)
         followed = make_student(a, name="许若溪", student_number="P0001")
@@ -69,7 +71,10 @@ def test_principal_sees_levels_and_the_care_link_secretary_neither():
     assert zh("Elevated (重点关注)") in body
     with schema_context(SCHEMA):
         assert AuditEvent.objects.filter(subject="students.roster", action="list").count() == before + 1
-    assert f'href="/care/students/{followed.public_id}/"' in principal.get(f"/students/{followed.public_id}/").content.decode()
+    assert (
+        f'href="/care/students/{followed.public_id}/"'
+        in principal.get(f"/students/{followed.public_id}/").content.decode()
+    )
 
     secretary = signed_in(ALPHA, "r_secretary")
     body = secretary.get("/students/").content.decode()
@@ -119,8 +124,15 @@ def test_student_form_creates_with_inline_errors_and_audit():
     with schema_context(SCHEMA):
         school_class = make_class(grade=8, name="5班")
     client = signed_in(ALPHA, "r_secretary")
-    data = {"student_number": "F0001", "name": "唐语嫣", "gender": "female", "date_of_birth": "2011-05-06",
-            "school_class": school_class.pk, "guardian_name": "唐德明", "guardian_phone": "12345"}
+    data = {
+        "student_number": "F0001",
+        "name": "唐语嫣",
+        "gender": "female",
+        "date_of_birth": "2011-05-06",
+        "school_class": school_class.pk,
+        "guardian_name": "唐德明",
+        "guardian_phone": "12345",
+    }
     response = client.post("/students/new/", data)
     assert response.status_code == 400
     assert 'id="id_guardian_phone-error"' in response.content.decode()
@@ -130,7 +142,12 @@ def test_student_form_creates_with_inline_errors_and_audit():
     with schema_context(SCHEMA):
         student = Student.objects.get(student_number="F0001")
         assert student.guardian_phone == "13900008888"
-        assert AuditEvent.objects.filter(student_ref=student.public_id, action="create", subject="students.student").count() == 1
+        assert (
+            AuditEvent.objects.filter(
+                student_ref=student.public_id, action="create", subject="students.student"
+            ).count()
+            == 1
+        )
     # The same number again is a field error.
     response = client.post("/students/new/", data)
     assert response.status_code == 400 and 'id="id_student_number-error"' in response.content.decode()
@@ -161,12 +178,17 @@ def test_archive_needs_a_reason_hides_the_student_and_restore_brings_them_back()
     assert client.post(f"/students/{student.public_id}/archive/", {"reason": "转学至外省"}).status_code == 302
     with schema_context(SCHEMA):
         student.refresh_from_db()
-        assert student.status == "archived" and student.archived_at and student.archived_reason == "转学至外省"
+        assert (
+            student.status == "archived" and student.archived_at and student.archived_reason == "转学至外省"
+        )
     assert "蔡安琪" not in client.get("/students/").content.decode()
     assert "蔡安琪" in client.get("/students/", {"status": "archived"}).content.decode()
     assert "蔡安琪" in client.get("/students/", {"status": "all"}).content.decode()
     assert client.get(f"/students/{student.public_id}/").status_code == 200
-    assert signed_in(ALPHA, "r_homeroom_teacher").post(f"/students/{student.public_id}/restore/").status_code == 403
+    assert (
+        signed_in(ALPHA, "r_homeroom_teacher").post(f"/students/{student.public_id}/restore/").status_code
+        == 403
+    )
     assert client.post(f"/students/{student.public_id}/restore/").status_code == 302
     with schema_context(SCHEMA):
         student.refresh_from_db()
@@ -186,10 +208,15 @@ def test_classes_table_and_homeroom_teacher_choice():
     # Only homeroom teachers can be chosen.
     with schema_context(SCHEMA):
         counselor = role_user("counselor")
-    response = client.post(f"/students/classes/{school_class.public_id}/edit/",
-                           {"grade": 9, "name": "4班", "homeroom_teacher": counselor.pk})
+    response = client.post(
+        f"/students/classes/{school_class.public_id}/edit/",
+        {"grade": 9, "name": "4班", "homeroom_teacher": counselor.pk},
+    )
     assert response.status_code == 400
-    response = client.post(f"/students/classes/{school_class.public_id}/edit/", {"grade": 9, "name": "4班", "homeroom_teacher": ""})
+    response = client.post(
+        f"/students/classes/{school_class.public_id}/edit/",
+        {"grade": 9, "name": "4班", "homeroom_teacher": ""},
+    )
     assert response.status_code == 302
     with schema_context(SCHEMA):
         school_class.refresh_from_db()

@@ -19,7 +19,9 @@ def make_class(grade: int = 7, name: str | None = None, homeroom=None) -> School
     if homeroom is None:
         homeroom = role_user("homeroom_teacher")
     name = name or f"{next(_numbers)}班"
-    found, _ = SchoolClass.objects.get_or_create(grade=grade, name=name, defaults={"homeroom_teacher": homeroom})
+    found, _ = SchoolClass.objects.get_or_create(
+        grade=grade, name=name, defaults={"homeroom_teacher": homeroom}
+    )
     return found
 
 

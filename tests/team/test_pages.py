@@ -27,12 +27,19 @@ def page_client(username="r_principal"):
 def data():
     def build():
         wang = make_staff(name="王心怡")
-        li = make_staff(name="李明", position="homeroom_teacher", psychology_post="part_time",
-                        qualification="", certificate_number="")
+        li = make_staff(
+            name="李明",
+            position="homeroom_teacher",
+            psychology_post="part_time",
+            qualification="",
+            certificate_number="",
+        )
         plan = make_plan()
         make_record(staff=wang, plan=plan, hours="3.5", trained_on=date(2026, 10, 12))
         make_record(staff=wang, hours="6.0", trained_on=date(2027, 4, 8), title="沙盘游戏疗法初级")
-        make_record(staff=li, plan=plan, hours="2.5", trained_on=date(2026, 11, 3), title="班级心理委员培训指导")
+        make_record(
+            staff=li, plan=plan, hours="2.5", trained_on=date(2026, 11, 3), title="班级心理委员培训指导"
+        )
         make_record(staff=li, hours="8.0", trained_on=date(2026, 6, 1), title="上一学年的培训")
         return dict(wang=wang, li=li, plan=plan)
 
@@ -91,9 +98,15 @@ def test_empty_states():
 
 
 def test_record_form_refuses_zero_hours_and_saves_nothing(data):
-    response = page_client().post("/team/records/new/", {
-        "staff": str(data["wang"].public_id), "title": "心理危机干预", "trained_on": "2026-12-01", "hours": "0",
-    })
+    response = page_client().post(
+        "/team/records/new/",
+        {
+            "staff": str(data["wang"].public_id),
+            "title": "心理危机干预",
+            "trained_on": "2026-12-01",
+            "hours": "0",
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_hours-error"' in response.content.decode()
     assert not in_alpha(lambda: TrainingRecord.objects.filter(title="心理危机干预").exists())
@@ -101,17 +114,29 @@ def test_record_form_refuses_zero_hours_and_saves_nothing(data):
 
 def test_record_form_refuses_a_bad_file_and_keeps_a_good_one(data):
     client = page_client()
-    bad = client.post("/team/records/new/", {
-        "staff": str(data["li"].public_id), "title": "家校沟通技巧", "trained_on": "2026-12-01", "hours": "2",
-        "attachment": SimpleUploadedFile("cert.exe", b"MZ", content_type="application/octet-stream"),
-    })
+    bad = client.post(
+        "/team/records/new/",
+        {
+            "staff": str(data["li"].public_id),
+            "title": "家校沟通技巧",
+            "trained_on": "2026-12-01",
+            "hours": "2",
+            "attachment": SimpleUploadedFile("cert.exe", b"MZ", content_type="application/octet-stream"),
+        },
+    )
     assert bad.status_code == 400
     assert 'id="id_attachment-error"' in bad.content.decode()
     assert not in_alpha(lambda: TrainingRecord.objects.filter(title="家校沟通技巧").exists())
-    good = client.post("/team/records/new/", {
-        "staff": str(data["li"].public_id), "trained_on": "2026-12-01", "hours": "2", "plan": str(data["plan"].public_id),
-        "attachment": SimpleUploadedFile("结业证书.pdf", b"%PDF-1.4", content_type="application/pdf"),
-    })
+    good = client.post(
+        "/team/records/new/",
+        {
+            "staff": str(data["li"].public_id),
+            "trained_on": "2026-12-01",
+            "hours": "2",
+            "plan": str(data["plan"].public_id),
+            "attachment": SimpleUploadedFile("结业证书.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        },
+    )
     assert good.status_code == 302
     record = in_alpha(lambda: TrainingRecord.objects.get(staff=data["li"], trained_on=date(2026, 12, 1)))
     assert record.title == data["plan"].title
@@ -119,19 +144,32 @@ def test_record_form_refuses_a_bad_file_and_keeps_a_good_one(data):
 
 
 def test_plan_form_refuses_dates_out_of_order():
-    response = page_client().post("/team/plans/new/", {
-        "title": "教师心理健康素养提升", "school_year": "2026-2027", "audience": "all_staff", "planned_hours": "8",
-        "starts_on": "2027-01-10", "ends_on": "2026-12-01",
-    })
+    response = page_client().post(
+        "/team/plans/new/",
+        {
+            "title": "教师心理健康素养提升",
+            "school_year": "2026-2027",
+            "audience": "all_staff",
+            "planned_hours": "8",
+            "starts_on": "2027-01-10",
+            "ends_on": "2026-12-01",
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_ends_on-error"' in response.content.decode()
     assert not in_alpha(lambda: TrainingPlan.objects.filter(title="教师心理健康素养提升").exists())
 
 
 def test_staff_form_refuses_a_psychology_teacher_without_a_post():
-    response = page_client().post("/team/staff/new/", {
-        "name": "钱老师", "position": "psychology_teacher", "psychology_post": "none", "is_active": "on",
-    })
+    response = page_client().post(
+        "/team/staff/new/",
+        {
+            "name": "钱老师",
+            "position": "psychology_teacher",
+            "psychology_post": "none",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_psychology_post-error"' in response.content.decode()
     assert not in_alpha(lambda: StaffMember.objects.filter(name="钱老师").exists())
@@ -139,8 +177,12 @@ def test_staff_form_refuses_a_psychology_teacher_without_a_post():
 
 def test_readers_without_manage_rights_get_403_on_create_pages(data):
     reader = page_client("r_psychology_teacher")
-    for url in ("/team/staff/new/", "/team/plans/new/", "/team/records/new/",
-                f"/team/staff/{data['wang'].public_id}/edit/"):
+    for url in (
+        "/team/staff/new/",
+        "/team/plans/new/",
+        "/team/records/new/",
+        f"/team/staff/{data['wang'].public_id}/edit/",
+    ):
         assert reader.get(url).status_code == 403, url
         assert reader.post(url, {}).status_code == 403, url
     assert reader.get("/team/hours/").status_code == 200
@@ -149,6 +191,14 @@ def test_readers_without_manage_rights_get_403_on_create_pages(data):
 @pytest.mark.parametrize("role", ["invited_attendee", "school_admin"])
 def test_outsiders_get_404(data, role):
     client = page_client(f"r_{role}")
-    for url in ("/team/", "/team/staff/", "/team/plans/", "/team/records/", "/team/hours/", "/team/staff/new/",
-                "/team/records/new/", f"/team/staff/{data['wang'].public_id}/edit/"):
+    for url in (
+        "/team/",
+        "/team/staff/",
+        "/team/plans/",
+        "/team/records/",
+        "/team/hours/",
+        "/team/staff/new/",
+        "/team/records/new/",
+        f"/team/staff/{data['wang'].public_id}/edit/",
+    ):
         assert client.get(url).status_code == 404, url

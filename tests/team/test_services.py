@@ -43,7 +43,7 @@ def test_training_hours_by_person_counts_one_school_year_only():
     wang = make_staff(name="王心怡")
     li = make_staff(name="李明", position="homeroom_teacher", psychology_post="part_time")
     zhao = make_staff(name="赵静", position="counselor", psychology_post="none")
-    make_record(staff=wang, hours="3.5", trained_on=date(2026, 9, 1))   # first day of 2026-2027
+    make_record(staff=wang, hours="3.5", trained_on=date(2026, 9, 1))  # first day of 2026-2027
     make_record(staff=wang, hours="6.0", trained_on=date(2027, 8, 31))  # last day of 2026-2027
     make_record(staff=wang, hours="10.0", trained_on=date(2026, 8, 31))  # 2025-2026
     make_record(staff=li, hours="2.5", trained_on=date(2026, 11, 20))
@@ -105,8 +105,9 @@ def test_record_hours_must_be_positive(hours):
 def test_record_takes_the_plans_title_and_its_hours_count_towards_the_plan():
     plan = make_plan()
     staff = make_staff()
-    record = services.training_record_create(actor=role_user("secretary"), staff=staff, plan=plan,
-                                             trained_on=date(2026, 10, 9), hours=Decimal("4"))
+    record = services.training_record_create(
+        actor=role_user("secretary"), staff=staff, plan=plan, trained_on=date(2026, 10, 9), hours=Decimal("4")
+    )
     make_record(staff=staff, plan=plan, hours="2.5")
     assert record.title == plan.title
     listed = selectors.training_plan_list().get(pk=plan.pk)

@@ -25,25 +25,54 @@ def test_home_page_numbers_come_from_the_areas():
     start_year = int(year[:4])
     with schema_context("school_beta"):
         principal = role_user("principal")
-        plan = plan_create(actor=principal, title="首页测试计划", school_year=year, goals="测试目标",
-                           starts_on=today.replace(year=start_year, month=9, day=1),
-                           ends_on=today.replace(year=start_year + 1, month=7, day=15))
+        plan = plan_create(
+            actor=principal,
+            title="首页测试计划",
+            school_year=year,
+            goals="测试目标",
+            starts_on=today.replace(year=start_year, month=9, day=1),
+            ends_on=today.replace(year=start_year + 1, month=7, day=15),
+        )
         plan_approve(plan, actor=principal)
-        first = plan_key_task_add(plan, actor=principal, title="重点任务一", owner=role_user("member"),
-                                  due_on=today + timedelta(days=5))
-        plan_key_task_add(plan, actor=principal, title="重点任务二", owner=role_user("member"),
-                          due_on=today - timedelta(days=1))
+        first = plan_key_task_add(
+            plan,
+            actor=principal,
+            title="重点任务一",
+            owner=role_user("member"),
+            due_on=today + timedelta(days=5),
+        )
+        plan_key_task_add(
+            plan,
+            actor=principal,
+            title="重点任务二",
+            owner=role_user("member"),
+            due_on=today - timedelta(days=1),
+        )
         task_update(first, actor=principal, data={"status": "done"})
-        line = budget_line_create(actor=principal, school_year=year, category="activities", title="活动经费",
-                                  amount=Decimal("8000.00"))
-        spending_create(actor=principal, line=line, spent_on=today, amount=Decimal("2000.00"), payee="文具店",
-                        purpose="活动材料")
-        teacher = staff_create(actor=principal, name="首页测试老师", position="psychology_teacher",
-                               psychology_post="full_time")
-        training_record_create(actor=principal, staff=teacher, title="心理危机干预培训", trained_on=today,
-                               hours=Decimal("6.5"))
-        activity_create(actor=principal, kind="lecture", title="首页测试讲座", held_on=today,
-                        participant_count=120)
+        line = budget_line_create(
+            actor=principal,
+            school_year=year,
+            category="activities",
+            title="活动经费",
+            amount=Decimal("8000.00"),
+        )
+        spending_create(
+            actor=principal,
+            line=line,
+            spent_on=today,
+            amount=Decimal("2000.00"),
+            payee="文具店",
+            purpose="活动材料",
+        )
+        teacher = staff_create(
+            actor=principal, name="首页测试老师", position="psychology_teacher", psychology_post="full_time"
+        )
+        training_record_create(
+            actor=principal, staff=teacher, title="心理危机干预培训", trained_on=today, hours=Decimal("6.5")
+        )
+        activity_create(
+            actor=principal, kind="lecture", title="首页测试讲座", held_on=today, participant_count=120
+        )
     connection.set_schema_to_public()
 
     page = signed_in("beta", "r_principal").get("/")
@@ -51,7 +80,9 @@ def test_home_page_numbers_come_from_the_areas():
     context = page.context
     plan_row = next(p for p in context["plans"] if p["title"] == "首页测试计划")
     assert (plan_row["total"], plan_row["done"], plan_row["overdue"], plan_row["percent"]) == (2, 1, 1, 50)
-    assert context["budget"]["budget"] == Decimal("8000.00") and context["budget"]["percent"] == Decimal("25.0")
+    assert context["budget"]["budget"] == Decimal("8000.00") and context["budget"]["percent"] == Decimal(
+        "25.0"
+    )
     assert {"name": "首页测试老师", "hours": Decimal("6.5")} in context["training"]
     assert context["training_total"] == Decimal("6.5")
     assert "首页测试讲座" in [a.title for a in context["activities"]]

@@ -96,7 +96,14 @@ def migrate_template() -> None:
 def dump_template_ddl() -> str:
     name = template_schema()
     result = subprocess.run(
-        [find_pg_dump(), "--schema-only", f"--schema={name}", "--no-owner", "--no-privileges", "--no-comments"],
+        [
+            find_pg_dump(),
+            "--schema-only",
+            f"--schema={name}",
+            "--no-owner",
+            "--no-privileges",
+            "--no-comments",
+        ],
         capture_output=True,
         text=True,
         env=_pg_env(),
@@ -123,7 +130,7 @@ def _data_copy_sql() -> str:
         )
         for (sequence,) in cursor.fetchall():
             statements.append(
-                f"SELECT pg_catalog.setval('\"{{schema}}\".\"{sequence}\"', s.last_value, s.is_called) "
+                f'SELECT pg_catalog.setval(\'"{{schema}}"."{sequence}"\', s.last_value, s.is_called) '
                 f'FROM "{name}"."{sequence}" s;'
             )
     return "\n".join(statements) + "\n"

@@ -20,7 +20,9 @@ def get_executor(codename=None):
             public = [t for t in tenants if t == self.PUBLIC_SCHEMA_NAME]
             schools = [t for t in tenants if t != self.PUBLIC_SCHEMA_NAME]
             # A named app or target migration asks for something specific: do not second-guess it.
-            specific = any(self.options.get(o) for o in ("app_label", "fake", "prune", "check_unapplied", "plan"))
+            specific = any(
+                self.options.get(o) for o in ("app_label", "fake", "prune", "check_unapplied", "plan")
+            )
             if not specific:
                 pending = schemas_needing_migration(schools)
                 skipped = len(schools) - len(pending)

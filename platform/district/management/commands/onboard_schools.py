@@ -31,14 +31,18 @@ class Command(BaseCommand):
             if row.errors:
                 continue
             try:
-                school_build(**{k: row.values[k] for k in ("code", "name", "school_type", "number", "student_count")})
+                school_build(
+                    **{k: row.values[k] for k in ("code", "name", "school_type", "number", "student_count")}
+                )
             except ValidationError as exc:
                 row.errors.extend(validation_messages(exc))
         bad = [row for row in rows if row.errors]
         for row in bad:
             self.stderr.write(f"line {row.line}: {'; '.join(row.errors)}")
         if check:
-            self.stdout.write(f"{len(rows) - len(bad)} good row(s), {len(bad)} bad row(s); nothing created (--check)")
+            self.stdout.write(
+                f"{len(rows) - len(bad)} good row(s), {len(bad)} bad row(s); nothing created (--check)"
+            )
             return
         created, started = 0, time.perf_counter()
         for row in rows:

@@ -11,7 +11,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--code", required=True, help="subdomain, lowercase letters and digits")
         parser.add_argument("--name", required=True, help="the school's Chinese name")
-        parser.add_argument("--type", required=True, dest="school_type", help="小学/初中/高中/九年一贯制/十二年一贯制/特殊教育")
+        parser.add_argument(
+            "--type",
+            required=True,
+            dest="school_type",
+            help="小学/初中/高中/九年一贯制/十二年一贯制/特殊教育",
+        )
         parser.add_argument("--number", required=True, help="district school number")
         parser.add_argument("--student-count", type=int, default=0)
         parser.add_argument("--admin-name", required=True)
@@ -23,8 +28,13 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown school type {o['school_type']!r}")
         try:
             result = school_create(
-                code=o["code"], name=o["name"], school_type=school_type, number=o["number"],
-                student_count=o["student_count"], admin_name=o["admin_name"], admin_email=o["admin_email"],
+                code=o["code"],
+                name=o["name"],
+                school_type=school_type,
+                number=o["number"],
+                student_count=o["student_count"],
+                admin_name=o["admin_name"],
+                admin_email=o["admin_email"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(validation_messages(exc)))

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         where.add_argument("--all", action="store_true", help="every school, whatever its status")
         parser.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
         parser.add_argument(
-            "--limit", type=int, default=None,
+            "--limit",
+            type=int,
+            default=None,
             help="stop after re-encrypting this many values in each school (rerun to continue)",
         )
 
@@ -36,7 +38,9 @@ class Command(BaseCommand):
         unfinished = 0
         for found in for_each_school(schools):
             try:
-                result = data_keys_rotate(batch_size=batch_size, limit=limit, progress=self._progress(found.code))
+                result = data_keys_rotate(
+                    batch_size=batch_size, limit=limit, progress=self._progress(found.code)
+                )
             except DecryptionError as exc:
                 raise CommandError(f"{found.code}: stopped, a value cannot be decrypted: {exc}")
             verb = "started" if result.started else "continued"
