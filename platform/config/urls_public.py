@@ -1,13 +1,13 @@
 """The district site, at BASE_DOMAIN."""
 
-from django.contrib import admin
 from django.urls import include, path
 
 from config.urls_common import common_urlpatterns
 from district import views as district_views
+from district.admin import console
 
 urlpatterns = common_urlpatterns + [
     path("", district_views.home, name="home"),
-    path("console/", admin.site.urls),
+    path("console/", console.adopt_registrations().urls),
     path("api/", include("api.district.urls")),
 ]

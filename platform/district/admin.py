@@ -1,16 +1,56 @@
 """The district console (Django admin on the district site). New schools go through school_create."""
 
+from functools import wraps
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_app_label
 
 from district.models import Domain, School
 from district.services import school_build, school_create
 
-admin.site.site_header = _("Xinyu district console")
-admin.site.site_title = _("Xinyu district console")
-admin.site.index_title = _("Schools and settings")
+
+class DistrictConsole(admin.AdminSite):
+    """Django's admin for the district host, which is the public schema and no school.
+
+    The district host's request carries `tenant = None` (shared.tenancy.middleware), and
+    django-tenants' admin templates (index, app list, nav sidebar) read `request.tenant.schema_name`
+    unless the request has no `tenant` at all, which they take as the public schema. The console's
+    views therefore see a request without the attribute. Models whose tables exist only in school
+    schemas are left out: the public schema has no table for them.
+    """
+
+    site_header = _("Xinyu district console")
+    site_title = _("Xinyu district console")
+    index_title = _("Schools and settings")
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def public_schema_view(request, *args, **kwargs):
+            if getattr(request, "tenant", None) is None and hasattr(request, "tenant"):
+                del request.tenant
+            return inner(request, *args, **kwargs)
+
+        return public_schema_view
+
+    def adopt_registrations(self):
+        """Take over what other apps registered with Django's default site (auth groups, API tokens,
+        sign-in records), except models that live only in school schemas. Called once every admin
+        module is imported, when the district URLconf loads."""
+        public_apps = {get_app_label(app) for app in settings.SHARED_APPS}
+        for model, model_admin in admin.site._registry.items():
+            if model._meta.app_label in public_apps and not self.is_registered(model):
+                self.register(model, type(model_admin))
+        return self
+
+
+# Named "admin" so that the admin's own `admin:` URL names keep working.
+console = DistrictConsole(name="admin")
 
 
 class SchoolCreateForm(forms.ModelForm):
@@ -42,7 +82,7 @@ class DomainInline(admin.TabularInline):
     can_delete = False
 
 
-@admin.register(School)
+@admin.register(School, site=console)
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "code", "school_type", "student_count", "status", "created_at"]
     list_filter = ["school_type", "status"]
