@@ -114,17 +114,83 @@ def dump_template_ddl() -> str:
     return "\n".join(lines) + "\n"
 
 
+_UUID_COLUMNS = """
+    SELECT c.relname, a.attname,
+           EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique
+                   AND i.indnatts = 1 AND i.indkey[0] = a.attnum AND i.indpred IS NULL) AS identity
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+      AND a.atttypid = 'uuid'::regtype
+    ORDER BY 1, 2"""
+
+
+def _seeded_uuid_columns(cursor, name: str, tables: list[str]) -> dict[str, set[str]]:
+    """The identity UUID columns (unique on their own: public ids) of the tables migrations put
+    rows in, which each school must get fresh values for.
+
+    Fresh values are safe only if no seeded row refers to another seeded row by UUID: a foreign
+    key to a UUID column, or a soft reference such as an audit event's object_ref. Refuse when one
+    does, rather than build schools with dangling references."""
+    cursor.execute(_UUID_COLUMNS, [name])
+    identity: dict[str, set[str]] = {}
+    references: list[tuple[str, str]] = []
+    for table, column, is_identity in cursor.fetchall():
+        if table not in tables:
+            continue
+        if is_identity:
+            identity.setdefault(table, set()).add(column)
+        else:
+            references.append((table, column))
+    if not identity or not references:
+        return identity
+    ids = " UNION ALL ".join(
+        f'SELECT "{column}" FROM "{name}"."{table}"'
+        for table, columns in identity.items()
+        for column in columns
+    )
+    for table, column in references:
+        cursor.execute(f'SELECT "{column}" FROM "{name}"."{table}" WHERE "{column}" IN ({ids}) LIMIT 1')
+        if cursor.fetchone():
+            raise ProvisioningError(
+                f"A row seeded in {table}.{column} refers to another seeded row by UUID; every school "
+                "gets fresh UUIDs for seeded rows, so provisioning would leave it dangling"
+            )
+    return identity
+
+
 def _data_copy_sql() -> str:
     """Copy the rows migrations put in the template (migration records, content types,
-    permissions, seeded data) and the sequence positions, as placeholders for the new schema."""
+    permissions, seeded data) and the sequence positions, as placeholders for the new schema.
+
+    Identity UUIDs (public ids) of the copied rows are drawn afresh for each schema as the rows
+    are inserted, so no two schools share an id. Inserting rather than updating afterwards also
+    leaves append-only tables (the audit trail refuses UPDATE) untouched."""
     name = template_schema()
     statements = []
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [name])
+        seeded = []
         for (table,) in cursor.fetchall():
             cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}"."{table}")')
             if cursor.fetchone()[0]:
+                seeded.append(table)
+        fresh = _seeded_uuid_columns(cursor, name, seeded)
+        for table in seeded:
+            if table not in fresh:
                 statements.append(f'INSERT INTO "{{schema}}"."{table}" SELECT * FROM "{name}"."{table}";')
+                continue
+            cursor.execute(
+                """SELECT a.attname FROM pg_attribute a
+                   WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                     AND a.attgenerated = '' ORDER BY a.attnum""",
+                [f'"{name}"."{table}"'],
+            )
+            columns = [column for (column,) in cursor.fetchall()]
+            targets = ", ".join(f'"{c}"' for c in columns)
+            values = ", ".join("gen_random_uuid()" if c in fresh[table] else f'"{c}"' for c in columns)
+            statements.append(
+                f'INSERT INTO "{{schema}}"."{table}" ({targets}) SELECT {values} FROM "{name}"."{table}";'
+            )
         cursor.execute(
             "SELECT sequencename FROM pg_sequences WHERE schemaname = %s ORDER BY sequencename", [name]
         )

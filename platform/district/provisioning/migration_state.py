@@ -25,12 +25,17 @@ def _replacements() -> dict[tuple[str, str], list[tuple[str, str]]]:
 
 @functools.cache
 def fingerprint() -> str:
-    """Names and source of every migration: editing a migration in place also renews the template."""
+    """Names and source of every migration: editing a migration in place also renews the template.
+    The source of the template builder counts too, so a change to how the template script is made
+    (such as fresh UUIDs for seeded rows) renews it, and the pool schemas built from the old one."""
     import inspect
     import sys
 
+    from district.provisioning import ddl
+
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256()
+    digest.update(inspect.getsource(ddl).encode())
     for key in sorted(loader.graph.nodes):
         digest.update(repr(key).encode())
         module = sys.modules.get(type(loader.graph.nodes[key]).__module__)
