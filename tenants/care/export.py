@@ -1,6 +1,7 @@
 """A student's whole record as data: `record_package` (JSON-serialisable, everything including
 clinical texts; also what a school-to-school transfer sends) and `record_workbook` (the same as an
-XLSX workbook, for a guardian's request).
+XLSX workbook, for a guardian's request; every cell through shared.xlsx.append_row, so no text
+becomes a formula).
 
 These functions read clinical detail: callers check need to know and write the audit event.
 """
@@ -14,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from shared.xlsx import append_row
 from tenants.care.models import AttentionChange, CareRecord, Consent, Observation
 
 PACKAGE_VERSION = 1
@@ -196,12 +198,11 @@ LEVELS_ZH = {"none": "无", "attention": "关注", "elevated": "重点关注", "
 
 def _sheet(workbook, title: str, headers: list[str], rows: list[list]):
     sheet = workbook.create_sheet(re.sub(r"[:\\/?*\[\]]", "-", title)[:31])
-    sheet.append(headers)
-    for cell in sheet[1]:
+    for cell in append_row(sheet, headers):
         cell.font = Font(bold=True)
     widths = [len(h) * 2 + 2 for h in headers]
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        append_row(sheet, ["" if v is None else v for v in row])
         for i, v in enumerate(row):
             widths[i] = min(60, max(widths[i], len(str(v or "")) + 2))
     for i, width in enumerate(widths, start=1):

@@ -338,11 +338,13 @@ def template_xlsx() -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from shared.xlsx import append_row
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "学生名单"
-    sheet.append(HEADERS_ZH)
-    sheet.append(example_row())
+    append_row(sheet, HEADERS_ZH)
+    append_row(sheet, example_row())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDEFGH", (14, 10, 6, 14, 8, 8, 12, 16), strict=True):
