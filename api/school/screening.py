@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response as ApiResponse
 
 from api.errors import as_drf_validation_error
 from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, ResourceMixin, documented
 from api.school.fields import ref, uuid_param
+from shared.pages import is_uuid
 from tenants.care.access import visible_students
 from tenants.care.instruments import BUILTIN_INSTRUMENTS
 from tenants.screening import selectors, services
@@ -377,18 +378,48 @@ class InstrumentListApi(ResourceListCreateApi):
         return services.instrument_define(actor=actor, **data)
 
 
+_INSTRUMENT_ID = "内置量表为其代码（phq9、gad7、k6），学校自定义量表为 uuid"
+
+
 class InstrumentPatch(InstrumentInput):
     code = None
 
 
 @documented("screening", InstrumentPatch, InstrumentOutput)
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description=_INSTRUMENT_ID)]
+    ),
+    patch=extend_schema(
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description=_INSTRUMENT_ID)]
+    ),
+    delete=extend_schema(
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description=_INSTRUMENT_ID)]
+    ),
+)
 class InstrumentDetailApi(ResourceDetailApi):
+    """One instrument, addressed by the id the list gives it: a built-in's code (read-only, 403 on a
+    change) or a school-defined one's uuid."""
+
     policy = instrument_policy
     output_serializer = InstrumentOutput
     input_serializer = InstrumentPatch
 
     def selector(self):
         return selectors.definitions()
+
+    def get_object(self):
+        key = self.kwargs[self.lookup_url_kwarg]
+        builtin = BUILTIN_INSTRUMENTS.get(key)
+        if builtin is not None:
+            if not self.policy.can_read(self.request.user):
+                raise NotFound()
+            if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+                raise PermissionDenied("内置量表不能修改或删除。")
+            return builtin
+        if not is_uuid(key):
+            raise NotFound()
+        return super().get_object()
 
     def update_service(self, obj, *, actor, data):
         if "bands" in data:
@@ -405,5 +436,5 @@ urlpatterns = [
     path("screening-campaigns/", CampaignListApi.as_view()),
     path("screening-campaigns/<uuid:id>/", CampaignDetailApi.as_view()),
     path("screening-instruments/", InstrumentListApi.as_view()),
-    path("screening-instruments/<uuid:id>/", InstrumentDetailApi.as_view()),
+    path("screening-instruments/<str:id>/", InstrumentDetailApi.as_view()),
 ]
