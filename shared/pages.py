@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shared.resources import Filter, apply_filters, narrow_form_choices
+
 PAGE_SIZE = 25
 
 
@@ -40,23 +42,6 @@ class Column:
 
 
 @dataclass
-class Filter:
-    name: str
-    label: Any
-    choices: list | Callable[[Any], list] | None = None  # None: free text
-    apply: Callable[[Any, str], Any] | None = None  # (queryset, value) -> queryset
-    lookup: str | None = None
-
-    def options(self, request):
-        return self.choices(request) if callable(self.choices) else self.choices
-
-    def filter(self, queryset, value):
-        if self.apply:
-            return self.apply(queryset, value)
-        return queryset.filter(**{self.lookup or self.name: value})
-
-
-@dataclass
 class Action:
     label: Any
     url: str
@@ -64,19 +49,37 @@ class Action:
 
 
 class TablePage(LoginRequiredMixin, View):
-    """Subclasses set title, columns, filters, and implement get_queryset(request)."""
+    """A table with filters, pagination and XLSX export.
+
+    Declared pages set `resource` (shared.resources.Resource): the rows are what its policy lets the
+    person see, its filters are the page's, and reads of an audited resource write one audit event
+    per list and per export. Pages that are not a plain resource implement get_queryset(request).
+    `area` and `tab` draw the area's tab bar."""
 
     title: Any = ""
     intro: Any = ""
     columns: list[Column] = []
-    filters: list[Filter] = []
+    filters: list[Filter] | None = None
     empty_text: Any = ""
     export_name: str = ""
     template_name = "pages/table.html"
     policy = None
+    resource = None
+    area = None
+    tab: str = ""
+
+    def get_policy(self):
+        return self.policy or (self.resource.policy if self.resource else None)
+
+    def get_filters(self) -> list[Filter]:
+        if self.filters is not None:
+            return list(self.filters)
+        return list(self.resource.filters) if self.resource else []
 
     def get_queryset(self, request):
-        raise NotImplementedError
+        if self.resource is None:
+            raise NotImplementedError
+        return self.resource.queryset(request.user)
 
     def get_actions(self, request) -> list[Action]:
         return []
@@ -84,20 +87,27 @@ class TablePage(LoginRequiredMixin, View):
     def extra_context(self, request) -> dict:
         return {}
 
+    def audit_read(self, request, action: str):
+        if self.resource is not None:
+            self.resource.audit_list(request.user, action=action)
+
     def get(self, request, *args, **kwargs):
         self.kwargs = kwargs
-        if self.policy is not None and not self.policy.can_read(request.user):
+        policy = self.get_policy()
+        if policy is not None and not policy.can_read(request.user):
             raise Http404
-        queryset = self.get_queryset(request)
-        active = {}
-        for flt in self.filters:
-            value = request.GET.get(flt.name, "").strip()
-            if value:
-                active[flt.name] = value
-                queryset = flt.filter(queryset, value)
+        filters = self.get_filters()
+        queryset, active, errors = apply_filters(
+            filters, self.get_queryset(request), request.GET, request=request, strict=False
+        )
+        for name, problems in errors.items():
+            messages.warning(
+                request, f"{next((f.label for f in filters if f.name == name), name)}: {problems[0]}"
+            )
         if request.GET.get("export") == "xlsx" and self.export_name:
             from shared.xlsx import xlsx_response
 
+            self.audit_read(request, "export")
             return xlsx_response(
                 filename=self.export_name,
                 title=str(self.title),
@@ -105,6 +115,7 @@ class TablePage(LoginRequiredMixin, View):
                 rows=([c.get(obj) for c in self.columns] for obj in queryset),
             )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        self.audit_read(request, "list")
         rows = [
             [(c.get(obj), c.link(obj) if c.link else None, c.numeric) for c in self.columns] for obj in page
         ]
@@ -114,7 +125,7 @@ class TablePage(LoginRequiredMixin, View):
             "title": self.title,
             "intro": self.intro,
             "columns": self.columns,
-            "filters": [(f, f.options(request), active.get(f.name, "")) for f in self.filters],
+            "filters": [(f, f.options(request), active.get(f.name, "")) for f in filters],
             "rows": rows,
             "page": page,
             "query": query.urlencode(),
@@ -122,36 +133,49 @@ class TablePage(LoginRequiredMixin, View):
             "empty_text": self.empty_text,
             "export": bool(self.export_name),
             "actions": self.get_actions(request),
+            "area_tabs": self.area.tabs_for(request.user, self.tab) if self.area else None,
         }
         context.update(self.extra_context(request))
         return render(request, self.template_name, context)
 
 
 class FormPage(LoginRequiredMixin, View):
-    """A create or edit form. Subclasses set form_class and implement save(request, form, obj)
-    (calling a service) and, for edits, get_object(request, **kwargs)."""
+    """A create or edit form with inline errors.
+
+    Declared pages set `resource` and `form_class`: the object is found through the resource (404
+    when missing or not the person's), saved through its create/update services and reloaded
+    through its selector, and every choice in the form is narrowed to what the person may see.
+    Pages that are not plain override get_object(request, **kwargs) and save(request, form, obj)."""
 
     title: Any = ""
+    edit_title: Any = ""
     form_class = None
     template_name = "pages/form.html"
     success_message: Any = ""
     policy = None
+    resource = None
+    area = None
+    tab: str = ""
+
+    def get_policy(self):
+        return self.policy or (self.resource.policy if self.resource else None)
 
     def get_object(self, request, **kwargs):
-        return None
+        if self.resource is None or "id" not in kwargs:
+            return None
+        obj = self.resource.get_for(request.user, kwargs["id"])
+        self.resource.audit_read(request.user, obj)
+        return obj
 
     def check(self, request, obj):
         """People who may not read the area do not learn the page exists (404, as for a missing
         object); readers who may not write get 403."""
-        if self.policy is None:
+        policy = self.get_policy()
+        if policy is None:
             return
-        if not self.policy.can_read(request.user):
+        if not policy.can_read(request.user):
             raise Http404
-        allowed = (
-            self.policy.can_change(request.user, obj)
-            if obj is not None
-            else self.policy.can_create(request.user)
-        )
+        allowed = policy.can_change(request.user, obj) if obj is not None else policy.can_create(request.user)
         if not allowed:
             raise PermissionDenied
 
@@ -161,8 +185,18 @@ class FormPage(LoginRequiredMixin, View):
     def initial(self, request) -> dict:
         return {}
 
+    def make_form(self, request, obj, data=None, files=None):
+        if data is None:
+            form = self.form_class(initial=self.initial(request), **self.form_kwargs(request, obj))
+        else:
+            form = self.form_class(data, files, **self.form_kwargs(request, obj))
+        narrow_form_choices(form, request.user)
+        return form
+
     def save(self, request, form, obj):
-        raise NotImplementedError
+        if self.resource is None:
+            raise NotImplementedError
+        return self.resource.save(actor=request.user, obj=obj, data=dict(form.cleaned_data))
 
     def success_url(self, request, saved) -> str:
         return request.path
@@ -170,13 +204,12 @@ class FormPage(LoginRequiredMixin, View):
     def get(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
         self.check(request, obj)
-        form = self.form_class(initial=self.initial(request), **self.form_kwargs(request, obj))
-        return self.render(request, form, obj)
+        return self.render(request, self.make_form(request, obj), obj)
 
     def post(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
         self.check(request, obj)
-        form = self.form_class(request.POST, request.FILES, **self.form_kwargs(request, obj))
+        form = self.make_form(request, obj, request.POST, request.FILES)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -190,9 +223,14 @@ class FormPage(LoginRequiredMixin, View):
         return self.render(request, form, obj, status=400)
 
     def render(self, request, form, obj, status=200):
-        return render(
-            request, self.template_name, {"title": self.title, "form": form, "object": obj}, status=status
-        )
+        title = self.edit_title if obj is not None and self.edit_title else self.title
+        context = {
+            "title": title,
+            "form": form,
+            "object": obj,
+            "area_tabs": self.area.tabs_for(request.user, self.tab) if self.area else None,
+        }
+        return render(request, self.template_name, context, status=status)
 
 
 def _add_errors(form, exc: ValidationError):

@@ -1,9 +1,8 @@
 """Budget API: budget lines with spent / remaining / percent, spending records and their receipts."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -11,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import ref, uuid_param
+from api.school.base import resource_urls
+from api.school.fields import ref
 from tenants.finance import selectors, services
 from tenants.finance.models import BudgetLine, Spending
-from tenants.finance.policies import budget_policy, spending_policy
+from tenants.finance.resources import budget_lines, spendings
 
 MONEY = dict(max_digits=14, decimal_places=2, read_only=True)
 
@@ -58,46 +57,6 @@ class BudgetLineInput(serializers.ModelSerializer):
         validators = []  # the unique constraint is checked by the model, as a named error
 
 
-@documented(
-    "finance",
-    BudgetLineInput,
-    BudgetLineOutput,
-    [OpenApiParameter("school_year", str), OpenApiParameter("category", str)],
-)
-class BudgetLineListApi(ResourceListCreateApi):
-    policy = budget_policy
-    output_serializer = BudgetLineOutput
-    input_serializer = BudgetLineInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.budget_lines(school_year=params.get("school_year") or None)
-        if params.get("category"):
-            qs = qs.filter(category=params["category"])
-        return qs
-
-    def create_service(self, *, actor, data):
-        line = services.budget_line_create(actor=actor, **data)
-        return selectors.budget_lines().get(pk=line.pk)
-
-
-@documented("finance", BudgetLineInput, BudgetLineOutput)
-class BudgetLineDetailApi(ResourceDetailApi):
-    policy = budget_policy
-    output_serializer = BudgetLineOutput
-    input_serializer = BudgetLineInput
-
-    def selector(self):
-        return selectors.budget_lines()
-
-    def update_service(self, obj, *, actor, data):
-        services.budget_line_update(obj, actor=actor, data=data)
-        return selectors.budget_lines().get(pk=obj.pk)
-
-    def delete_service(self, obj, *, actor):
-        services.budget_line_delete(obj, actor=actor)
-
-
 class SpendingOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     line = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -129,45 +88,6 @@ class SpendingInput(serializers.ModelSerializer):
         fields = ["line", "spent_on", "amount", "payee", "purpose", "over_budget_reason"]
 
 
-@documented(
-    "finance",
-    SpendingInput,
-    SpendingOutput,
-    [OpenApiParameter("school_year", str), OpenApiParameter("line", str)],
-)
-class SpendingListApi(ResourceListCreateApi):
-    policy = spending_policy
-    output_serializer = SpendingOutput
-    input_serializer = SpendingInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.spendings(school_year=params.get("school_year") or None)
-        if params.get("line"):
-            qs = qs.filter(line__public_id=uuid_param(params["line"], "line"))
-        return qs
-
-    def create_service(self, *, actor, data):
-        return services.spending_create(actor=actor, **data)
-
-
-@documented("finance", SpendingInput, SpendingOutput)
-class SpendingDetailApi(ResourceDetailApi):
-    policy = spending_policy
-    output_serializer = SpendingOutput
-    input_serializer = SpendingInput
-
-    def selector(self):
-        return selectors.spendings()
-
-    def update_service(self, obj, *, actor, data):
-        services.spending_update(obj, actor=actor, data=data)
-        return selectors.spendings().get(pk=obj.pk)
-
-    def delete_service(self, obj, *, actor):
-        services.spending_delete(obj, actor=actor)
-
-
 class ReceiptOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(read_only=True)
@@ -176,7 +96,7 @@ class ReceiptOutput(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_url(self, attachment) -> str:
-        return reverse("finance:receipt", args=[self.context["spending"].public_id, attachment.public_id])
+        return reverse("workspace:file", args=[attachment.public_id])
 
 
 class ReceiptUpload(serializers.Serializer):
@@ -189,7 +109,7 @@ class SpendingReceiptsApi(APIView):
     serializer_class = ReceiptOutput
 
     def _spending(self, request, id):
-        return get_object_or_404(spending_policy.visible(request.user, selectors.spendings()), public_id=id)
+        return spendings.get_for(request.user, id)
 
     @extend_schema(responses=ReceiptOutput(many=True))
     def get(self, request, id):
@@ -201,7 +121,7 @@ class SpendingReceiptsApi(APIView):
     @extend_schema(request={"multipart/form-data": ReceiptUpload}, responses={201: ReceiptOutput})
     def post(self, request, id):
         spending = self._spending(request, id)
-        if not spending_policy.can_change(request.user, spending):
+        if not spendings.policy.can_change(request.user, spending):
             raise PermissionDenied()
         upload = ReceiptUpload(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -219,9 +139,7 @@ class SpendingReceiptsApi(APIView):
 
 
 urlpatterns = [
-    path("budget-lines/", BudgetLineListApi.as_view()),
-    path("budget-lines/<uuid:id>/", BudgetLineDetailApi.as_view()),
-    path("spending-records/", SpendingListApi.as_view()),
-    path("spending-records/<uuid:id>/", SpendingDetailApi.as_view()),
+    *resource_urls(budget_lines, output=BudgetLineOutput, input=BudgetLineInput, tag="finance"),
+    *resource_urls(spendings, output=SpendingOutput, input=SpendingInput, tag="finance"),
     path("spending-records/<uuid:id>/receipts/", SpendingReceiptsApi.as_view()),
 ]

@@ -11,5 +11,4 @@ urlpatterns = [
     path("spending/", views.SpendingTable.as_view(), name="spending"),
     path("spending/new/", views.SpendingFormPage.as_view(), name="spending_new"),
     path("spending/<uuid:id>/edit/", views.SpendingFormPage.as_view(), name="spending_edit"),
-    path("spending/<uuid:id>/receipts/<uuid:receipt_id>/", views.receipt, name="receipt"),
 ]

@@ -1,36 +1,17 @@
 """Budget pages: spent against budget per line (the area's landing page), spending records, and
-the forms to record them."""
+the forms to record them. The resources, their filters and the area's tabs are declared in
+tenants/finance/resources.py."""
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
-from tenants.finance import selectors, services
+from shared.pages import Action, Column, FormPage, TablePage, is_uuid
+from tenants.finance import selectors
 from tenants.finance.forms import BudgetLineForm, SpendingForm
-from tenants.finance.models import BudgetCategory, BudgetLine
-from tenants.finance.policies import budget_policy, spending_policy
-
-TABS = [
-    ("finance:index", gettext_lazy("Budget use")),
-    ("finance:spending", gettext_lazy("Spending records")),
-]
-
-
-def _tabs(current: str):
-    return [(reverse(name), label, name == current) for name, label in TABS]
-
-
-def _year_choices(request):
-    years = set(selectors.budget_school_years())
-    years.add(selectors.school_year_of(timezone.localdate()))
-    return [(y, y) for y in sorted(years, reverse=True)]
+from tenants.finance.resources import area, budget_lines, spendings
 
 
 class MoneyTable(TablePage):
@@ -77,20 +58,12 @@ class BudgetTable(MoneyTable):
     intro = gettext_lazy(
         "Spent against budget for each line. Spending past a line's budget carries its reason."
     )
-    policy = budget_policy
+    resource = budget_lines
+    area = area
+    tab = "index"
     export_name = "经费预算执行"
     empty_text = gettext_lazy("No budget lines for this school year. Enter the year's budget lines first.")
     template_name = "finance/budget_table.html"
-    filters = [
-        Filter("school_year", gettext_lazy("School year"), choices=_year_choices),
-        Filter("category", gettext_lazy("Category"), choices=list(BudgetCategory.choices)),
-        Filter(
-            "over",
-            gettext_lazy("Over budget"),
-            choices=[("yes", gettext_lazy("Over budget only"))],
-            apply=lambda qs, v: qs.filter(over_budget=True),
-        ),
-    ]
 
     def selected_year(self, request) -> str:
         if "school_year" in request.GET:
@@ -98,13 +71,13 @@ class BudgetTable(MoneyTable):
         return selectors.school_year_of(timezone.localdate())
 
     def get_queryset(self, request):
-        qs = budget_policy.visible(request.user, selectors.budget_lines())
+        qs = super().get_queryset(request)
         if "school_year" not in request.GET:
             qs = qs.filter(school_year=self.selected_year(request))
         return qs
 
     def edit_link(self, line):
-        if budget_policy.can_change(self.request.user, line):
+        if budget_lines.policy.can_change(self.request.user, line):
             return reverse("finance:line_edit", args=[line.public_id])
         return None
 
@@ -128,9 +101,9 @@ class BudgetTable(MoneyTable):
 
     def get_actions(self, request):
         actions = []
-        if budget_policy.can_create(request.user):
+        if budget_lines.policy.can_create(request.user):
             actions.append(Action(gettext_lazy("New budget line"), reverse("finance:line_new")))
-        if spending_policy.can_create(request.user):
+        if spendings.policy.can_create(request.user):
             actions.append(
                 Action(gettext_lazy("Record spending"), reverse("finance:spending_new"), primary=False)
             )
@@ -140,18 +113,13 @@ class BudgetTable(MoneyTable):
         year = self.selected_year(request)
         filters = [
             (f, f.options(request), year if f.name == "school_year" else request.GET.get(f.name, "").strip())
-            for f in self.filters
+            for f in self.get_filters()
         ]
         return {
-            "tabs": _tabs("finance:index"),
             "filters": filters,
             "school_year": year,
             "use": _formatted(selectors.budget_use(school_year=year)) if year else None,
         }
-
-
-def _line_choices(request):
-    return [(str(line.public_id), str(line)) for line in BudgetLine.objects.order_by("-school_year", "title")]
 
 
 def _formatted(use: dict) -> dict:
@@ -163,38 +131,20 @@ def _formatted(use: dict) -> dict:
 class SpendingTable(MoneyTable):
     title = gettext_lazy("Spending records")
     intro = gettext_lazy("Every payment against a budget line, with its receipt.")
-    policy = spending_policy
+    resource = spendings
+    area = area
+    tab = "spending"
     export_name = "经费支出记录"
     empty_text = gettext_lazy("No spending recorded yet.")
-    template_name = "finance/table.html"
-
-    filters = [
-        Filter("school_year", gettext_lazy("School year"), choices=_year_choices, lookup="line__school_year"),
-        Filter("line", gettext_lazy("Budget line"), choices=_line_choices, lookup="line__public_id"),
-        Filter(
-            "over",
-            gettext_lazy("Over budget"),
-            choices=[("yes", gettext_lazy("With an over-budget reason"))],
-            apply=lambda qs, v: qs.exclude(over_budget_reason=""),
-        ),
-        Filter(
-            "q",
-            gettext_lazy("Search"),
-            apply=lambda qs, v: qs.filter(Q(payee__icontains=v) | Q(purpose__icontains=v)),
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return spending_policy.visible(request.user, selectors.spendings())
 
     def edit_link(self, spending):
-        if spending_policy.can_change(self.request.user, spending):
+        if spendings.policy.can_change(self.request.user, spending):
             return reverse("finance:spending_edit", args=[spending.public_id])
         return None
 
     def receipt_link(self, spending):
         if spending.first_receipt:
-            return reverse("finance:receipt", args=[spending.public_id, spending.first_receipt])
+            return reverse("workspace:file", args=[spending.first_receipt])
         return None
 
     @property
@@ -210,77 +160,45 @@ class SpendingTable(MoneyTable):
         ]
 
     def get_actions(self, request):
-        if spending_policy.can_create(request.user):
+        if spendings.policy.can_create(request.user):
             url = reverse("finance:spending_new")
             if request.GET.get("line"):
                 url += f"?line={request.GET['line']}"
             return [Action(gettext_lazy("Record spending"), url)]
         return []
 
-    def extra_context(self, request):
-        return {"tabs": _tabs("finance:spending")}
 
-
-class AreaForm(FormPage):
-    """People who may not read the budget get 404; readers who may not write get 403."""
-
-    template_name = "pages/form.html"
-    success_message = gettext_lazy("Saved.")
-    selector = None
-
-    def get_object(self, request, **kwargs):
-        if "id" not in kwargs:
-            return None
-        return get_object_or_404(self.policy.visible(request.user, self.selector()), public_id=kwargs["id"])
-
-    def render(self, request, form, obj, status=200):
-        return render(
-            request,
-            self.template_name,
-            {
-                "title": self.title if obj is None else self.edit_title,
-                "form": form,
-                "object": obj,
-            },
-            status=status,
-        )
-
-
-class BudgetLineFormPage(AreaForm):
+class BudgetLineFormPage(FormPage):
     title = gettext_lazy("New budget line")
     edit_title = gettext_lazy("Edit budget line")
+    success_message = gettext_lazy("Saved.")
     form_class = BudgetLineForm
-    policy = budget_policy
-
-    def selector(self):
-        return selectors.budget_lines()
+    resource = budget_lines
+    area = area
+    tab = "index"
 
     def initial(self, request):
         return {"school_year": selectors.school_year_of(timezone.localdate())}
-
-    def save(self, request, form, obj):
-        if obj is None:
-            return services.budget_line_create(actor=request.user, **form.cleaned_data)
-        return services.budget_line_update(obj, actor=request.user, data=dict(form.cleaned_data))
 
     def success_url(self, request, saved):
         return f"{reverse('finance:index')}?school_year={saved.school_year}"
 
 
-class SpendingFormPage(AreaForm):
+class SpendingFormPage(FormPage):
     title = gettext_lazy("Record spending")
     edit_title = gettext_lazy("Edit spending record")
+    success_message = gettext_lazy("Saved.")
     form_class = SpendingForm
-    policy = spending_policy
-
-    def selector(self):
-        return selectors.spendings()
+    resource = spendings
+    area = area
+    tab = "spending"
 
     def initial(self, request):
         initial = {"spent_on": timezone.localdate()}
         line = request.GET.get("line")
         if line:
-            found = BudgetLine.objects.filter(public_id__in=[line] if is_uuid(line) else []).first()
+            lines = budget_lines.queryset(request.user).filter(public_id__in=[line] if is_uuid(line) else [])
+            found = lines.first()
             if found:
                 initial["line"] = found.pk
         return initial
@@ -289,19 +207,9 @@ class SpendingFormPage(AreaForm):
         data = dict(form.cleaned_data)
         receipt = data.pop("receipt", None)
         if obj is None:
-            return services.spending_create(actor=request.user, receipt=receipt, **data)
-        return services.spending_update(obj, actor=request.user, data=data, receipt=receipt)
+            return spendings.save(actor=request.user, obj=None, data={**data, "receipt": receipt})
+        spendings.update(obj, actor=request.user, data=data, receipt=receipt)
+        return spendings.reload(obj)
 
     def success_url(self, request, saved):
         return f"{reverse('finance:spending')}?line={saved.line.public_id}"
-
-
-@login_required
-def receipt(request, id, receipt_id):
-    spending = get_object_or_404(spending_policy.visible(request.user, selectors.spendings()), public_id=id)
-    attachment = get_object_or_404(selectors.receipts_of(spending), public_id=receipt_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tenants.common.roles import STAFF
 from tenants.workspace import dashboard
-from tenants.workspace.models import Attachment
+from tenants.workspace.attachments import attachment_get_for, attachment_open
 from tenants.workspace.selectors import notifications_for
 from tenants.workspace.services import notification_mark_read
 
@@ -30,13 +29,7 @@ def notifications_read(request):
 
 @login_required
 def file_download(request, file_id):
-    """Files are served only to this school's signed-in staff: the row lives in this school's schema,
-    so another school's id is simply not found."""
-    if not request.user.has_role(*STAFF):
-        raise Http404
-    attachment = get_object_or_404(Attachment, public_id=file_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    """The one download view: a file is served only to someone who may see the object that owns it
+    (404 otherwise, and for a file missing from storage)."""
+    attachment = attachment_get_for(actor=request.user, public_id=file_id)
+    return FileResponse(attachment_open(attachment), as_attachment=True, filename=attachment.name)

@@ -169,11 +169,18 @@ def test_spending_page_lists_records_with_receipts(settings, tmp_path):
     with schema_context(SCHEMA):
         spending = Spending.objects.get(purpose="宣传展板")
         receipt = selectors.receipts_of(spending).get()
-    url = f"/finance/spending/{spending.public_id}/receipts/{receipt.public_id}/"
+    url = f"/files/{receipt.public_id}/"
     assert url in listed
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4"
     assert signed_in("beta", "r_principal").get(url).status_code == 404
+    # The one download view asks the owner's policy: people who may not read spending get nothing.
+    assert signed_in(ALPHA, "r_invited_attendee").get(url).status_code == 404
+    assert signed_in(ALPHA, "r_school_admin").get(url).status_code == 404
+    # A file gone from storage is a 404, not a server error.
+    with schema_context(SCHEMA):
+        receipt.file.storage.delete(receipt.file.name)
+    assert client.get(url).status_code == 404
 
 
 def test_a_budget_line_form_with_a_negative_amount_answers_400():
