@@ -34,7 +34,7 @@ class AccountListApi(ResourceListCreateApi):
 
     def create_service(self, *, actor, data):
         data.pop("is_active", None)
-        return account_create(**data)
+        return account_create(actor=actor, **data)
 
 
 @extend_schema(tags=["accounts"])

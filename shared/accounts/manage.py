@@ -7,16 +7,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shared.accounts.models import User
-from shared.accounts.policies import account_policy
+from shared.accounts.models import AccountEvent, AccountEventKind, User
+from shared.accounts.policies import account_event_policy, account_policy
 from shared.accounts.roles import SchoolRole
-from shared.accounts.services import account_create, account_update, set_password_link
+from shared.accounts.services import account_create, account_update, second_factor_reset, set_password_link
 from shared.pages import Action, Column, Filter, FormPage, TablePage
 
 
-def _roles_label(user):
+def _labels(roles) -> str:
     labels = dict(SchoolRole.choices)
-    return "、".join(str(labels.get(r, r)) for r in user.roles)
+    return "、".join(str(labels.get(r, r)) for r in roles)
+
+
+def _roles_label(user):
+    return _labels(user.roles)
 
 
 class AccountListPage(TablePage):
@@ -67,7 +71,10 @@ class AccountListPage(TablePage):
         )
 
     def get_actions(self, request):
-        return [Action(_("New account"), reverse("accounts:manage_new"))]
+        return [
+            Action(_("New account"), reverse("accounts:manage_new")),
+            Action(_("Account changes"), reverse("accounts:events"), primary=False),
+        ]
 
 
 class AccountForm(forms.ModelForm):
@@ -91,13 +98,13 @@ class AccountCreatePage(FormPage):
     def save(self, request, form, obj):
         data = dict(form.cleaned_data)
         data.pop("is_active", None)
-        return account_create(**data)
+        return account_create(actor=request.user, **data)
 
     def post(self, request, **kwargs):
         response = super().post(request, **kwargs)
         saved = getattr(self, "_saved", None)
         if saved is not None:
-            link = set_password_link(user=saved, host=request.get_host().split(":")[0])
+            link = set_password_link(user=saved, host=request.get_host().split(":")[0], actor=request.user)
             messages.success(
                 request,
                 _("Account %(name)s created. Give them this one-time link to set a password: %(link)s")
@@ -135,7 +142,7 @@ def account_link(request, account_id):
 
         raise Http404
     user = get_object_or_404(User, public_id=account_id)
-    link = set_password_link(user=user, host=request.get_host().split(":")[0])
+    link = set_password_link(user=user, host=request.get_host().split(":")[0], actor=request.user)
     return render(request, "accounts/link.html", {"account": user, "link": link})
 
 
@@ -146,16 +153,47 @@ def account_second_factor(request, account_id):
     from django.http import Http404
     from django.shortcuts import redirect
 
-    from shared.accounts.second_factor import second_factor_reset
-
     if not account_policy.can_create(request.user):
         raise Http404
     user = get_object_or_404(User, public_id=account_id)
     if request.method == "POST":
-        second_factor_reset(user=user)
+        second_factor_reset(user=user, actor=request.user)
         messages.success(
             request,
             _("%(name)s sets up a new authenticator at their next sign-in.") % {"name": user.display_name},
         )
         return redirect("accounts:manage")
     return render(request, "accounts/second_factor_reset.html", {"account": user})
+
+
+class AccountEventListPage(TablePage):
+    """Privilege changes, for the principal and the care team (who are notified of each) and the
+    school admin: roles that read students' records granted, second factors reset, password links
+    issued. Append-only, like the audit trail."""
+
+    title = gettext_lazy("Account changes")
+    intro = gettext_lazy(
+        "Each grant of a role that reads students' records, each second-factor reset and each "
+        "one-time password link is recorded here, and the principal and the care team are notified."
+    )
+    policy = account_event_policy
+    export_name = "账号变更记录"
+    columns = [
+        Column(gettext_lazy("When"), "at"),
+        Column(gettext_lazy("Who"), lambda e: e.actor_name or _("system")),
+        Column(gettext_lazy("What"), "get_kind_display"),
+        Column(gettext_lazy("Account"), "account_name"),
+        Column(gettext_lazy("Roles granted"), lambda e: _labels(e.roles)),
+    ]
+    filters = [
+        Filter("kind", gettext_lazy("What"), choices=list(AccountEventKind.choices), lookup="kind"),
+        Filter(
+            "q",
+            gettext_lazy("Search"),
+            apply=lambda qs, v: qs.filter(account_name__icontains=v) | qs.filter(actor_name__icontains=v),
+        ),
+    ]
+    empty_text = gettext_lazy("No account changes recorded yet.")
+
+    def get_queryset(self, request):
+        return account_event_policy.visible(request.user, AccountEvent.objects.order_by("-at", "-id"))

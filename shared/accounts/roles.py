@@ -38,6 +38,10 @@ STAFF_ROLES = (
     SchoolRole.HOMEROOM_TEACHER,
 )
 
-# Accounts that can read clinical detail about students (tenants.care.access) sign in with a second
-# factor (TOTP), set up at their first sign-in.
-SECOND_FACTOR_ROLES = (SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR)
+# Roles that read clinical detail or case status about students (tenants.care.access.STATUS_READERS):
+# the principal and the care team. Nobody grants one to themselves; every grant of one, like every
+# second-factor reset and password link, is recorded (AccountEvent) and announced to these roles.
+CLINICAL_READER_ROLES = (SchoolRole.PRINCIPAL, SchoolRole.PSYCHOLOGY_TEACHER, SchoolRole.COUNSELOR)
+# Accounts that can read clinical detail about students sign in with a second factor (TOTP), set up
+# at their first sign-in.
+SECOND_FACTOR_ROLES = CLINICAL_READER_ROLES

@@ -126,9 +126,3 @@ def _grouped(key: bytes) -> str:
 
     text = base64.b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def second_factor_reset(*, user) -> int:
-    """Forget a person's authenticator (lost phone): they set up a new one at their next sign-in."""
-    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-    return deleted

@@ -14,6 +14,7 @@ urlpatterns = [
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("set-password/done/", views.SetPasswordDoneView.as_view(), name="set_password_done"),
     path("manage/", manage.AccountListPage.as_view(), name="manage"),
+    path("events/", manage.AccountEventListPage.as_view(), name="events"),
     path("manage/new/", manage.AccountCreatePage.as_view(), name="manage_new"),
     path("manage/<uuid:account_id>/", manage.AccountEditPage.as_view(), name="manage_edit"),
     path("manage/<uuid:account_id>/link/", manage.account_link, name="manage_link"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from shared.accounts.forms import SignInForm
+from shared.accounts.policies import account_event_policy
 from shared.accounts.services import api_token_issue, api_token_revoke
 
 
@@ -33,11 +34,14 @@ class SetPasswordDoneView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def profile(request):
-    return render(
-        request,
-        "accounts/profile.html",
-        {"has_token": Token.objects.filter(user=request.user).exists(), "new_token": None},
-    )
+    return _profile(request, has_token=Token.objects.filter(user=request.user).exists(), new_token=None)
+
+
+def _profile(request, **context):
+    # Outside a school (the district site) there are no school account changes to read.
+    in_school = getattr(getattr(request, "tenant", None), "schema_name", "public") != "public"
+    context["reads_account_events"] = in_school and account_event_policy.can_read(request.user)
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
@@ -45,7 +49,7 @@ def profile(request):
 def token_create(request):
     key = api_token_issue(user=request.user)
     messages.success(request, _("A new API token was created. Copy it now: it will not be shown again."))
-    return render(request, "accounts/profile.html", {"has_token": True, "new_token": key})
+    return _profile(request, has_token=True, new_token=key)
 
 
 @login_required

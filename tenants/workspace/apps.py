@@ -7,3 +7,9 @@ class WorkspaceConfig(AppConfig):
     label = "workspace"
     verbose_name = _("School workspace")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from shared.accounts.signals import account_event_recorded
+        from tenants.workspace.account_events import notify_account_event
+
+        account_event_recorded.connect(notify_account_event, dispatch_uid="workspace.notify_account_event")
