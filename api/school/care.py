@@ -23,6 +23,7 @@ from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import ref, uuid_param
 from tenants.care import record_services, selectors
+from tenants.care.access import reads_clinical
 from tenants.care.audit import audit
 from tenants.care.models import AttentionLevel, AuditAction, Consent, ConsentStatus, ObservationKind
 from tenants.care.selectors import audit_policy, consent_policy, observation_policy, record_policy
@@ -285,12 +286,21 @@ class ConsentOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
     guardian_name = serializers.CharField()
     recorded_on = serializers.DateField()
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(
+        allow_blank=True, required=False, help_text="备注；仅心理教师、辅导员可见（加密保存）"
+    )
     in_force = serializers.SerializerMethodField(help_text="是否为该学生当前有效（最新）的答复")
     created_at = serializers.DateTimeField()
 
     def get_in_force(self, consent) -> bool:
         return getattr(consent, "latest_pk", None) == consent.pk
+
+    def to_representation(self, consent):
+        data = super().to_representation(consent)
+        request = self.context.get("request")
+        if not reads_clinical(getattr(request, "user", None)):
+            data.pop("note", None)  # encrypted free text: the care team's only
+        return data
 
 
 class ConsentInput(serializers.Serializer):
@@ -298,7 +308,13 @@ class ConsentInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
     guardian_name = serializers.CharField(max_length=50)
     recorded_on = serializers.DateField()
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="备注：加密保存，只有心理教师、辅导员能看到",
+    )
 
 
 def _consents():

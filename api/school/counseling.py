@@ -268,20 +268,37 @@ class PlanOutput(serializers.ModelSerializer):
         ]
 
 
+OWNER_HELP = "负责人：心理教师、辅导员，或该学生的班主任（负责人能读到计划内容）"
+
+
 class PlanInput(serializers.Serializer):
     student = ref(Student)
-    owner = PersonField()
+    owner = PersonField(help_text=OWNER_HELP)
     goals = serializers.CharField()
     supports = serializers.CharField()
     starts_on = serializers.DateField()
     review_every_days = serializers.IntegerField(default=30, help_text="7-180")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the care team and the homeroom teachers of the students who may get a plan; the
+        # service then checks the owner against the student chosen.
+        request = self.context.get("request")
+        students = selectors.students_needing_a_plan(getattr(request, "user", None))
+        self.fields["owner"].queryset = selectors.plan_owner_choices(students=students)
+
 
 class PlanPatch(serializers.Serializer):
-    owner = PersonField(required=False)
+    owner = PersonField(required=False, help_text=OWNER_HELP)
     goals = serializers.CharField(required=False)
     supports = serializers.CharField(required=False)
     review_every_days = serializers.IntegerField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance if isinstance(self.instance, CarePlan) else None
+        student = plan.student if plan is not None else None
+        self.fields["owner"].queryset = selectors.plan_owner_choices(student=student)
 
 
 @documented(

@@ -20,7 +20,7 @@ from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import PersonField, PersonSummary, ref, uuid_param
 from shared.accounts.roles import SchoolRole
 from tenants.care.access import reads_clinical
-from tenants.care.audit import audit
+from tenants.care.audit import audit, break_glass_reason
 from tenants.crisis import selectors, services
 from tenants.crisis.models import (
     STEP_ORDER,
@@ -48,6 +48,9 @@ class CrisisStepOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     done_by = PersonSummary(read_only=True, allow_null=True)
     note = serializers.CharField(required=False, help_text="仅心理教师、辅导员（或破窗查看期间的校长）可见")
+    skipped_reason = serializers.CharField(
+        required=False, help_text="无需此步骤的理由；仅心理教师、辅导员（或破窗查看期间的校长）可见"
+    )
 
     class Meta:
         model = CaseStep
@@ -57,6 +60,7 @@ class CrisisStepOutput(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if not self.context.get("detail"):
             data.pop("note", None)
+            data.pop("skipped_reason", None)
         return data
 
 
@@ -202,7 +206,8 @@ class CaseDetailApi(ResourceDetailApi):
             subject="crisis.case",
             student=case.student,
             obj=case,
-            reason=glass.reason if glass else "",
+            reason=break_glass_reason() if glass else "",
+            reason_ref=glass.public_id if glass else None,
         )
         return _case_output(self, case)
 
@@ -253,8 +258,10 @@ class CrisisBreakGlassInput(serializers.Serializer):
 
 
 class CrisisBreakGlassOutput(serializers.Serializer):
+    """No reason: it is encrypted and read by the care team on the case."""
+
+    id = serializers.UUIDField(source="public_id")
     case = serializers.UUIDField(source="case.public_id")
-    reason = serializers.CharField()
     at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
 

@@ -21,7 +21,7 @@ from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import PersonField, ref, uuid_param
 from shared.accounts.roles import SchoolRole
-from tenants.care.access import manages_roster, reads_status
+from tenants.care.access import manages_roster, reads_clinical, reads_status
 from tenants.students import selectors, services
 from tenants.students.models import Gender, SchoolClass, Student, StudentStatus
 from tenants.students.policies import class_policy, student_policy
@@ -32,6 +32,9 @@ class StudentOutput(serializers.ModelSerializer):
     grade = serializers.IntegerField(source="school_class.grade", read_only=True)
     # "class" is a Python keyword: declared in get_fields below.
     class_name = serializers.CharField(source="school_class.name", read_only=True)
+    archived_reason = serializers.CharField(
+        required=False, help_text="离校原因；仅心理教师、辅导员可见（加密保存）"
+    )
     being_followed = serializers.SerializerMethodField(
         help_text="关注中：档案关注等级不为“无”。只有班主任、校长和心理老师能看到；其他人（如教务秘书）为 null"
     )
@@ -62,6 +65,13 @@ class StudentOutput(serializers.ModelSerializer):
             source="school_class", slug_field="public_id", read_only=True
         )
         return fields
+
+    def to_representation(self, student):
+        data = super().to_representation(student)
+        request = self.context.get("request")
+        if not reads_clinical(getattr(request, "user", None)):
+            data.pop("archived_reason", None)  # encrypted clinical text: the care team's only
+        return data
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_being_followed(self, student):

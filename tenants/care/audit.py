@@ -4,9 +4,20 @@ Call `audit()` once per sensitive read (a detail page, an API retrieve, an expor
 change, in the same transaction as the change. The table is append-only in the database.
 """
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from tenants.care.models import AuditEvent
+
+# An event never carries clinical free text in `reason`. A break-glass (and each case view during
+# it) refers to the break-glass row, whose reason is encrypted, with this text (care migration 0005
+# rewrote older events the same way).
+BREAK_GLASS_TEXT = gettext_noop("break-glass: the reason is kept encrypted with it, for the care team")
+
+
+def break_glass_reason() -> str:
+    return gettext(BREAK_GLASS_TEXT)
+
 
 # What each `subject` code means, for the audit page and its export.
 SUBJECT_LABELS = {
@@ -31,7 +42,7 @@ def subject_label(code: str) -> str:
     return str(SUBJECT_LABELS.get(code, code))
 
 
-def _event(*, actor, action: str, subject: str, student, obj, reason: str) -> AuditEvent:
+def _event(*, actor, action: str, subject: str, student, obj, reason: str, reason_ref=None) -> AuditEvent:
     return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(getattr(actor, "display_name", "") or "system")[:80],
@@ -40,13 +51,26 @@ def _event(*, actor, action: str, subject: str, student, obj, reason: str) -> Au
         object_ref=getattr(obj, "public_id", None),
         student_ref=getattr(student, "public_id", None),
         reason=(reason or "")[:300],
+        reason_ref=reason_ref,
     )
 
 
-def audit(*, actor, action: str, subject: str, student=None, obj=None, reason: str = "") -> AuditEvent:
+def audit(
+    *, actor, action: str, subject: str, student=None, obj=None, reason: str = "", reason_ref=None
+) -> AuditEvent:
     """`subject` names the kind of record, e.g. "screening.response"; `student` is a Student (or
-    None for a list); `obj` is the record read or changed, when it has a public_id."""
-    event = _event(actor=actor, action=action, subject=subject, student=student, obj=obj, reason=reason)
+    None for a list); `obj` is the record read or changed, when it has a public_id. `reason` is never
+    clinical free text: when the why is such text, it stays encrypted in its own row and `reason_ref`
+    names that row (its public_id)."""
+    event = _event(
+        actor=actor,
+        action=action,
+        subject=subject,
+        student=student,
+        obj=obj,
+        reason=reason,
+        reason_ref=reason_ref,
+    )
     event.save()
     return event
 

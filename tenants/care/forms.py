@@ -55,7 +55,12 @@ class ConsentForm(forms.Form):
     status = forms.ChoiceField(label=_("Answer"), choices=ConsentStatus.choices)
     guardian_name = forms.CharField(label=_("Guardian"), max_length=50)
     recorded_on = forms.DateField(label=_("Date of the answer"), widget=DATE)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("Encrypted; only the care team reads it."),
+    )
 
     def __init__(self, *args, students=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,7 +114,7 @@ class Consent(AuthoredModel):
     status = models.CharField(_("answer"), max_length=10, choices=ConsentStatus.choices)
     guardian_name = models.CharField(_("guardian"), max_length=50)
     recorded_on = models.DateField(_("date"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)  # read by the care team only
 
     class Meta:
         ordering = ["-recorded_on", "-id"]
@@ -163,7 +163,12 @@ class AuditEvent(models.Model):
     subject = models.CharField(_("record"), max_length=40, help_text="e.g. screening.response")
     object_ref = models.UUIDField(null=True, blank=True)
     student_ref = models.UUIDField(null=True, blank=True, db_index=True)
+    # Never clinical free text: an event whose reason is such text (a break-glass) refers to the
+    # row that holds it encrypted, and says so in `reason`.
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    reason_ref = models.UUIDField(
+        null=True, blank=True, help_text="e.g. the break-glass that holds the reason"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

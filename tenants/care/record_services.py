@@ -95,6 +95,8 @@ def consent_record(
         raise ValidationError({"status": _("Choose granted, refused or withdrawn.")})
     if recorded_on is not None and recorded_on > timezone.localdate():
         raise ValidationError({"recorded_on": _("The date cannot be in the future.")})
+    if len((note or "").strip()) > 200:
+        raise ValidationError({"note": _("At most %(n)d characters.") % {"n": 200}})
     consent = Consent(
         student=student,
         purpose=purpose,

@@ -247,8 +247,10 @@ def _crises(student, clinical):
             title = _("Crisis case step: %(step)s") % {"step": step.get_step_display()}
             if step.level:
                 title += " · " + _("risk level %(level)s") % {"level": step.get_level_display()}
-            if step.skipped_reason:
-                title += " · " + _("not needed: %(why)s") % {"why": step.skipped_reason}
+            if step.skipped_reason:  # why it was not needed is clinical text: the care team's only
+                title += " · " + (
+                    _("not needed: %(why)s") % {"why": step.skipped_reason} if clinical else _("not needed")
+                )
             yield TimelineEntry(
                 at=step.done_at,
                 kind="crisis_step",

@@ -83,11 +83,10 @@ def transfer_send(*, student: Student, to_school_code: str, actor, reason: str =
         reason=reason or _("Sent to %(school)s") % {"school": target.name},
     )
     if student.status == "active":
-        Student.objects.filter(pk=student.pk).update(
-            status="archived",
-            archived_at=timezone.now(),
-            archived_reason=_("Moved to %(school)s") % {"school": target.name},
-        )
+        # save(), not update(): the reason for leaving is encrypted (EncryptedTextField).
+        student.status, student.archived_at = "archived", timezone.now()
+        student.archived_reason = _("Moved to %(school)s") % {"school": target.name}
+        student.save(update_fields=["status", "archived_at", "archived_reason", "updated_at"])
     with schema_context(target.schema_name):
         incoming = IncomingTransfer.objects.create(
             from_school_code=here.code,

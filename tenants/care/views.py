@@ -579,7 +579,7 @@ class ConsentAnswersTable(CareTable):
 
     @property
     def columns(self):
-        return [
+        columns = [
             Column(gettext_lazy("Date"), lambda c: c.recorded_on if self.exporting else _day(c.recorded_on)),
             Column(gettext_lazy("Student"), lambda c: f"{c.student.name}（{c.student.student_number}）"),
             Column(gettext_lazy("Answer"), "get_status_display"),
@@ -587,6 +587,10 @@ class ConsentAnswersTable(CareTable):
             Column(gettext_lazy("Note"), "note"),
             Column(gettext_lazy("Recorded by"), lambda c: c.created_by.display_name if c.created_by else ""),
         ]
+        if not record_policy.reads_clinical(self.request.user):
+            # The note is encrypted free text, for the care team: no column (nor export column) for others.
+            columns = [c for c in columns if c.value != "note"]
+        return columns
 
     def get_actions(self, request):
         return [Action(gettext_lazy("Record a guardian's answer"), "/care/consent/new/")]

@@ -136,14 +136,18 @@ class PlanForm(forms.Form):
         label=_("Review every (days)"), min_value=7, max_value=180, initial=30
     )
 
-    def __init__(self, *args, user=None, editing=False, **kwargs):
+    def __init__(self, *args, user=None, editing=False, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.staff_users()
         if editing:
             del self.fields["student"]
             del self.fields["starts_on"]
+            # The owner reads the plan: the care team or this student's homeroom teacher.
+            student = plan.student if plan is not None else None
+            self.fields["owner"].queryset = selectors.plan_owner_choices(student=student)
         else:
-            self.fields["student"].queryset = selectors.students_needing_a_plan(user)
+            students = selectors.students_needing_a_plan(user)
+            self.fields["student"].queryset = students
+            self.fields["owner"].queryset = selectors.plan_owner_choices(students=students)
 
 
 class ReviewForm(forms.Form):

@@ -64,7 +64,7 @@ class Referral(AuthoredModel):
     student = models.ForeignKey(
         Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="medical_referrals"
     )
-    institution = models.CharField(_("institution"), max_length=200)
+    institution = EncryptedTextField(_("institution"))
     referred_on = models.DateField(_("referred on"))
     reason = EncryptedTextField(_("reason"))
     feedback = EncryptedTextField(_("feedback received"), blank=True)

@@ -6,7 +6,7 @@ from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from shared.accounts.models import User
-from shared.accounts.roles import STAFF_ROLES, SchoolRole
+from shared.accounts.roles import SchoolRole
 from tenants.care.access import visible_students
 from tenants.care.models import PLAN_LEVELS
 from tenants.counseling.models import CarePlan, CounselingSession, PlanReview, PlanStatus, Referral
@@ -35,9 +35,32 @@ def counselors() -> QuerySet[User]:
     return _with_roles(COUNSELOR_ROLES)
 
 
-def staff_users() -> QuerySet[User]:
-    """Active staff accounts: who may own a plan."""
-    return _with_roles(STAFF_ROLES)
+def may_own_plan(owner, student) -> bool:
+    """A plan's owner reads it (goals and supports): only the care team and the student's own
+    homeroom teacher may own one."""
+    if owner is None or not owner.is_active:
+        return False
+    if owner.has_role(*COUNSELOR_ROLES):
+        return True
+    return student is not None and student.school_class.homeroom_teacher_id == owner.pk
+
+
+def plan_owner_choices(*, student=None, students=None) -> QuerySet[User]:
+    """Who may be chosen as a plan's owner: the care team, and the homeroom teacher of `student`
+    (or of any of `students`, while the student is still to be chosen)."""
+    condition = Q()
+    for role in COUNSELOR_ROLES:
+        condition |= Q(roles__contains=[role])
+    if student is not None:
+        condition |= Q(pk=student.school_class.homeroom_teacher_id)
+    elif students is not None:
+        condition |= Q(pk__in=students.values("school_class__homeroom_teacher"))
+    return User.objects.filter(condition, is_active=True).order_by("first_name", "username")
+
+
+def plan_owners() -> QuerySet[User]:
+    """The people who own a plan (for the plan table's owner filter)."""
+    return User.objects.filter(pk__in=CarePlan.objects.values("owner")).order_by("first_name", "username")
 
 
 def students_for(user) -> QuerySet[Student]:

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shared.accounts.roles import STAFF_ROLES
 from tenants.care.audit import audit
 from tenants.care.models import PLAN_LEVELS, CareRecord
 from tenants.counseling.models import (
@@ -19,7 +18,7 @@ from tenants.counseling.models import (
     PlanStatus,
     Referral,
 )
-from tenants.counseling.selectors import COUNSELOR_ROLES, school_today
+from tenants.counseling.selectors import COUNSELOR_ROLES, may_own_plan, school_today
 from tenants.resources import services as resources
 from tenants.resources.selectors import local_day
 from tenants.students.models import StudentStatus
@@ -275,9 +274,9 @@ def referral_update(referral: Referral, *, actor, data: dict) -> Referral:
 PLAN_FIELDS = ("owner", "goals", "supports", "review_every_days")
 
 
-def _check_plan(values: dict, *, creating: bool) -> None:
+def _check_plan(values: dict, *, creating: bool, student=None) -> None:
     errors = {}
-    student = values.get("student")
+    student = values.get("student", student)
     if creating:
         _active_student(student, errors)
         level = (
@@ -295,8 +294,13 @@ def _check_plan(values: dict, *, creating: bool) -> None:
         if values.get("starts_on") is None:
             errors["starts_on"] = _("Enter the date the plan starts.")
     owner = values.get("owner")
-    if owner is None or not owner.is_active or not owner.has_role(*STAFF_ROLES):
+    if owner is None or not owner.is_active:
         errors["owner"] = _("Choose an active staff account: a counselor or the homeroom teacher.")
+    elif "student" not in errors and not may_own_plan(owner, student):
+        # The owner reads the plan: the care team or the student's own homeroom teacher, nobody else.
+        errors["owner"] = _(
+            "The owner must be a counselor, a psychology teacher or the student's homeroom teacher."
+        )
     for name in ("goals", "supports"):
         if not (values.get(name) or "").strip():
             errors[name] = _("This field is required.")
@@ -346,7 +350,7 @@ def plan_update(plan: CarePlan, *, actor, data: dict) -> CarePlan:
     values = {name: data.get(name, getattr(plan, name)) for name in PLAN_FIELDS}
     for name in ("goals", "supports"):
         values[name] = (values[name] or "").strip()
-    _check_plan(values, creating=False)
+    _check_plan(values, creating=False, student=plan.student)
     for name, value in values.items():
         if getattr(plan, name) != value:
             setattr(plan, name, value)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -307,7 +308,14 @@ class ReferralTable(AuditedTable):
             choices=lambda request: selectors.session_months(),
             apply=_month_filter("referred_on"),
         ),
-        Filter("q", gettext_lazy("Institution"), lookup="institution__icontains"),
+        # The institution is encrypted and cannot be searched: search by student instead.
+        Filter(
+            "q",
+            gettext_lazy("Student"),
+            apply=lambda qs, v: qs.filter(
+                Q(student__name__icontains=v) | Q(student__student_number__icontains=v)
+            ),
+        ),
     ]
 
     def get_queryset(self, request):
@@ -417,7 +425,7 @@ def _plan_review_due(qs, value):
 
 
 def _owner_choices(request):
-    return [(str(u.public_id), u.display_name) for u in selectors.staff_users()]
+    return [(str(u.public_id), u.display_name) for u in selectors.plan_owners()]
 
 
 class PlanTable(AuditedTable):
@@ -506,6 +514,9 @@ class PlanFormPage(AuditedForm):
         if "id" not in kwargs:
             return None
         return get_object_or_404(plan_policy.visible(request.user, self.selector()), public_id=kwargs["id"])
+
+    def form_kwargs(self, request, obj):
+        return {**super().form_kwargs(request, obj), "plan": obj}
 
     def check(self, request, obj):
         if obj is None:

@@ -83,7 +83,12 @@ class StepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Encrypted; only the care team reads it."),
     )
-    skipped_reason = forms.CharField(label=_("Referral not needed, because"), required=False, max_length=200)
+    skipped_reason = forms.CharField(
+        label=_("Referral not needed, because"),
+        required=False,
+        max_length=200,
+        help_text=_("Encrypted; only the care team reads it."),
+    )
     summary = forms.CharField(
         label=_("Closing summary"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -102,7 +102,8 @@ class CaseStep(PublicModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
-    skipped_reason = models.CharField(max_length=200, blank=True, help_text="e.g. referral not needed")
+    # Why a step was not needed (e.g. no referral): clinical text, for the care team only.
+    skipped_reason = EncryptedTextField(blank=True, help_text="e.g. referral not needed")
     note = EncryptedTextField(blank=True)
 
     class Meta:
@@ -127,11 +128,13 @@ class TimeLimit(models.Model):
 
 
 class BreakGlass(models.Model):
-    """The principal opened one case's detail, with a stated reason. Shown to the counselors."""
+    """The principal opened one case's detail, with a stated reason. The reason is encrypted and
+    shown to the care team only; the audit event of the break-glass refers to this row by public id."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(CrisisCase, on_delete=models.CASCADE, related_name="break_glass")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=300)
+    reason = EncryptedTextField()
     at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from shared.accounts.roles import SchoolRole
 from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors, is_uuid
 from tenants.care.access import reads_clinical
-from tenants.care.audit import audit
+from tenants.care.audit import audit, break_glass_reason
 from tenants.crisis import selectors, services
 from tenants.crisis.forms import BreakGlassForm, CaseOpenForm, DutyForm, PlanForm, StepForm, TimeLimitForm
 from tenants.crisis.models import STEP_ORDER, RiskLevel, Step
@@ -216,7 +216,8 @@ def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
         subject="crisis.case",
         student=case.student,
         obj=case,
-        reason=glass.reason if glass is not None else "",
+        reason=break_glass_reason() if glass is not None else "",
+        reason_ref=glass.public_id if glass is not None else None,
     )
     due = selectors.next_step_of(case.step)
     can_record = case_policy.can_change(user, case) and due is not None

@@ -81,7 +81,10 @@ class ArchiveForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for leaving"),
         max_length=200,
-        help_text=_("For example: transferred to another school, graduated, moved away."),
+        help_text=_(
+            "For example: transferred to another school, graduated, moved away. "
+            "Encrypted; only the care team reads it."
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shared.crypto import EncryptedTextField
 from shared.models import AuthoredModel, PublicModel, one_of
 
 
@@ -65,7 +66,8 @@ class Student(AuthoredModel):
         _("status"), max_length=10, choices=StudentStatus.choices, default=StudentStatus.ACTIVE
     )
     archived_at = models.DateTimeField(_("left on"), null=True, blank=True)
-    archived_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    # Why the student left: clinical in places (a hospital stay), so encrypted and for the care team only.
+    archived_reason = EncryptedTextField(_("reason for leaving"), blank=True)
 
     class Meta:
         verbose_name = _("student")

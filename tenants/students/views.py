@@ -20,7 +20,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
-from tenants.care.access import is_homeroom_only, manages_roster, reads_status
+from tenants.care.access import is_homeroom_only, manages_roster, reads_clinical, reads_status
 from tenants.care.audit import audit
 from tenants.care.models import AttentionLevel
 from tenants.students import roster, selectors, services
@@ -183,6 +183,8 @@ class StudentDetail(View):
             "moves": selectors.class_moves_of(student),
             "can_manage": manages_roster(request.user),
             "care_link": f"/care/students/{student.public_id}/" if reads_status(request.user) else "",
+            # Why the student left is encrypted clinical text: the care team reads it, nobody else.
+            "reads_archived_reason": reads_clinical(request.user),
             "tabs": _tabs(request, "students:index"),
         }
         if is_homeroom_only(request.user):
