@@ -7,7 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: start test lint install messages bench clean-data chromium
+ARGS ?=
+
+.PHONY: start test lint install messages bench clean-data chromium manage
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -32,8 +34,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# Ruff's rules and formatting, and the layering contracts in pyproject.toml ([tool.importlinter]).
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+# Any manage.py command, with the database, keys and settings of `make start` (devstack run):
+#   make manage ARGS="api_token --school demo1 --username secretary"
+manage: $(STAMP)
+	$(PY) -m devstack manage $(ARGS)
 
 # Refresh the zh-hans catalog after changing user-facing strings (needs gettext), then translate it.
 messages: $(STAMP)
@@ -43,6 +53,7 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m devstack run -- $(PY) bench/provision.py
 	$(PY) -m devstack run -- $(PY) bench/care.py
+	$(PY) -m devstack run -- $(PY) bench/load.py
 
 clean-data:
 	rm -rf .data

@@ -7,6 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_key_bytes, env_secret, env_str
 
+# gunicorn's workers and threads, and the bound on the database connections they hold.
+from config.serving import DB_MAX_WEB_CONNECTIONS, WEB_THREADS, WEB_WORKERS  # noqa: F401
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DEBUG", False)
@@ -153,7 +156,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-_db = dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+# Connections are kept per thread for DB_CONN_MAX_AGE seconds, and checked before reuse. The web server
+# has a fixed number of threads (config.serving), so at most WEB_WORKERS × WEB_THREADS connections,
+# never more than DB_MAX_WEB_CONNECTIONS.
+_db = dj_database_url.parse(
+    _database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+)
 # django-tenants sets search_path per request; a pooled connection would keep the last one.
 _db["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES = {"default": _db}

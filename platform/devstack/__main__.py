@@ -1,4 +1,4 @@
-"""python -m devstack start | run -- COMMAND ..."""
+"""python -m devstack start | run -- COMMAND ... | manage MANAGE_PY_ARGS ..."""
 
 import os
 import signal
@@ -13,11 +13,21 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("XINYU_DATA_DIR", ROOT / ".data"))
 
 
-def _run(argv: list[str]) -> int:
+def _local_defaults(env: dict, port: str) -> None:
+    """What `make start` runs with, unless the environment says otherwise."""
+    env.setdefault("DEBUG", "true")
+    env.setdefault("BASE_DOMAIN", "localhost")
+    env.setdefault("PUBLIC_PORT", port)
+    env.setdefault("SCHOOL_POOL_SIZE", "2")
+
+
+def _run(argv: list[str], *, like_start: bool = False) -> int:
     if not argv:
         print("usage: python -m devstack run -- COMMAND ...", file=sys.stderr)
         return 2
     with Services(DATA) as services:
+        if like_start:
+            _local_defaults(services.env, os.environ.get("PORT", "8000"))
         for note in services.notes:
             print(f"[devstack] {note}", flush=True)
         child = subprocess.Popen(argv, env=services.env, cwd=ROOT)
@@ -30,6 +40,11 @@ def _run(argv: list[str]) -> int:
 
 def _manage(env, *args, check=True):
     return subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=check)
+
+
+def web_command(port: str | int, bind: str = "0.0.0.0") -> list[str]:
+    """The web server, as `make start` and bench/load.py run it."""
+    return [sys.executable, "-m", "gunicorn", "-c", "python:config.serving", "--bind", f"{bind}:{port}"]
 
 
 def _stop_all(processes):
@@ -52,17 +67,16 @@ def _start() -> int:
     port = os.environ.get("PORT", "8000")
     with Services(DATA) as services:
         env = services.env
-        env.setdefault("DEBUG", "true")
-        env.setdefault("BASE_DOMAIN", "localhost")
-        env.setdefault("PUBLIC_PORT", port)
-        env.setdefault("SCHOOL_POOL_SIZE", "2")
+        _local_defaults(env, port)
         env["PYTHONUNBUFFERED"] = "1"
         for note in services.notes:
             print(f"[start] {note}", flush=True)
         _manage(env, "migrate_platform", "--verbosity", "0")
         _manage(env, "seed_demo")
         commands = {
-            "web": [sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"],
+            # gunicorn with a fixed number of workers and threads (config/serving.py), so the database
+            # connections stay bounded; WhiteNoise serves the static files.
+            "web": web_command(port),
             "worker": [
                 sys.executable,
                 "-m",
@@ -130,6 +144,9 @@ def main() -> int:
         if rest[:1] == ["--"]:
             rest = rest[1:]
         return _run(rest)
+    if args[:1] == ["manage"]:
+        # manage.py with the data, keys and settings of `make start` (`make manage ARGS="..."`).
+        return _run([sys.executable, "manage.py", *args[1:]], like_start=True)
     print(__doc__, file=sys.stderr)
     return 2
 
