@@ -1,6 +1,5 @@
 """Read use cases of the budget: spent against budget per line, and the year's totals."""
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,17 +19,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Round
 
+from shared.calendar import school_year_of  # noqa: F401 (finance code imports it from here)
 from tenants.finance.models import BudgetLine, Spending
 from tenants.workspace.models import Attachment
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def school_year_of(day: date) -> str:
-    """The school year a day falls in; a year starts on 1 September."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}"
 
 
 def budget_lines(*, school_year: str | None = None):

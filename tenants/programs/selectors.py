@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
+from shared.calendar import school_year_bounds, school_year_of
 from tenants.programs.models import (
     Activity,
     ActivityKind,
@@ -17,17 +18,6 @@ from tenants.programs.models import (
     PublicityCampaign,
 )
 from tenants.workspace.models import Attachment
-
-
-def school_year_of(day: date) -> str:
-    """The school year a day falls in; a year starts on 1 September."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}"
-
-
-def school_year_bounds(school_year: str) -> tuple[date, date]:
-    start = int(school_year[:4])
-    return date(start, 9, 1), date(start + 1, 8, 31)
 
 
 def curriculum_units(*, school_year: str | None = None, grade: int | None = None):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from shared.accounts.models import User
+from shared.calendar import school_year_of
 from tenants.care.models import Consent
 from tenants.screening import selectors, services
 from tenants.screening.models import Campaign
@@ -31,11 +32,6 @@ def _answers(total: int, seed: int) -> list[int]:
     return answers
 
 
-def _school_year(today: date) -> str:
-    start = today.year if today.month >= 9 else today.year - 1
-    return f"{start}-{start + 1}"
-
-
 @transaction.atomic
 def seed_demo(*, today: date) -> None:
     grade = SchoolClass.objects.order_by("grade").values_list("grade", flat=True).first()
@@ -55,7 +51,7 @@ def seed_demo(*, today: date) -> None:
     )
     if counselor is None:
         return
-    title = f"{_school_year(today)}学年心理健康测评（{grade}年级 PHQ-9）"
+    title = f"{school_year_of(today)}学年心理健康测评（{grade}年级 PHQ-9）"
     if Campaign.objects.filter(title=title).exists():
         return
     students = list(

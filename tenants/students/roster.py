@@ -11,10 +11,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from shared import calendar
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -120,28 +122,10 @@ def parse_gender(value) -> str:
 
 
 def parse_date(value) -> date:
-    if isinstance(value, datetime):
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
-    elif isinstance(value, (int, float)) and 1 <= value < 80000:
-        # An Excel serial day number (1900 date system).
-        day = date(1899, 12, 30) + timedelta(days=int(value))
-    else:
-        text = _text(value)
-        if not text:
-            raise ValueError(_("The date of birth is missing."))
-        match = re.fullmatch(
-            r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", text
-        )
-        if match is None and re.fullmatch(r"\d{5}(\.0+)?", text):
-            return parse_date(float(text))
-        if match is None:
-            raise ValueError(_("Write the date as YYYY-MM-DD, for example 2012-09-15."))
-        try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            raise ValueError(_("This date does not exist."))
+    """A date of birth: read by shared.calendar.parse_date, then checked as a student's birthday."""
+    if not isinstance(value, (date, int, float)) and not _text(value):
+        raise ValueError(_("The date of birth is missing."))
+    day = calendar.parse_date(value)
     today = timezone.localdate()
     if day >= today:
         raise ValueError(_("The date of birth must be in the past."))

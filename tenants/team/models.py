@@ -3,8 +3,6 @@
 School years run from 1 September to 31 August and are written "2026-2027".
 """
 
-import re
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,24 +11,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shared.calendar import school_year_bounds, school_year_of  # noqa: F401 (imported from here)
 from shared.models import AuthoredModel, one_of
-
-SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
-
-
-def school_year_of(day: date) -> str:
-    """The school year a date falls in: 1 Sept 2026 to 31 Aug 2027 is "2026-2027"."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}"
-
-
-def school_year_bounds(school_year: str) -> tuple[date, date]:
-    """First and last day of a school year written "2026-2027". ValueError if it is not one."""
-    match = SCHOOL_YEAR_RE.match(school_year or "")
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        raise ValueError(school_year)
-    start = int(match.group(1))
-    return date(start, 9, 1), date(start + 1, 8, 31)
 
 
 def validate_school_year(value: str) -> None:

@@ -1,11 +1,10 @@
 """The school home page after sign-in: what each person needs first, with numbers for the charts."""
 
-from datetime import date
-
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from shared.accounts.roles import SchoolRole
+from shared.calendar import school_year_of
 from tenants.common.roles import STAFF, is_manager
 from tenants.finance.selectors import budget_use
 from tenants.governance.selectors import plans_with_progress
@@ -13,11 +12,6 @@ from tenants.ledger import selectors as ledger
 from tenants.ledger.models import OPEN_STATUSES, Meeting, TaskStatus
 from tenants.programs.selectors import activities_in_month
 from tenants.team.selectors import training_hours_by_person, training_hours_total
-
-
-def school_year_of(day: date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{start + 1}"
 
 
 def home_context(user) -> dict:

@@ -1,0 +1,78 @@
+"""The one school-year helper and the one date parser (shared.calendar), and that the modules which
+used to carry copies now hand out these very functions."""
+
+from datetime import date, datetime
+
+import pytest
+
+from shared import calendar
+
+
+@pytest.mark.parametrize(
+    "day, year",
+    [
+        (date(2026, 9, 1), "2026-2027"),
+        (date(2026, 8, 31), "2025-2026"),
+        (date(2027, 8, 31), "2026-2027"),
+        (date(2027, 1, 15), "2026-2027"),
+        (date(2026, 12, 31), "2026-2027"),
+    ],
+)
+def test_school_year_of_starts_on_the_first_of_september(day, year):
+    assert calendar.school_year_of(day) == year
+
+
+def test_school_year_bounds_are_the_first_and_last_day():
+    assert calendar.school_year_bounds("2026-2027") == (date(2026, 9, 1), date(2027, 8, 31))
+    # 2028 is a leap year: the year still ends on 31 August.
+    assert calendar.school_year_bounds("2027-2028") == (date(2027, 9, 1), date(2028, 8, 31))
+    for day in (date(2026, 9, 1), date(2027, 3, 1), date(2027, 8, 31)):
+        first, last = calendar.school_year_bounds(calendar.school_year_of(day))
+        assert first <= day <= last
+
+
+@pytest.mark.parametrize("bad", ["", "2026", "2026-2028", "2026-2025", "abcd-efgh", "2026/2027", None])
+def test_school_year_bounds_refuses_what_is_not_a_school_year(bad):
+    # The programs copy accepted "2026" and "2026-2028" and read them as 2026-2027.
+    with pytest.raises(ValueError):
+        calendar.school_year_bounds(bad)
+
+
+@pytest.mark.parametrize(
+    "value, day",
+    [
+        ("2026-09-01", date(2026, 9, 1)),
+        ("2026-9-1", date(2026, 9, 1)),
+        ("2026/09/01", date(2026, 9, 1)),
+        ("2026.9.1", date(2026, 9, 1)),
+        ("2026年9月1日", date(2026, 9, 1)),
+        (" 2026 年 9 月 1 日 ", date(2026, 9, 1)),
+        ("2026-09-01 00:00:00", date(2026, 9, 1)),
+        (date(2026, 9, 1), date(2026, 9, 1)),
+        (datetime(2026, 9, 1, 8, 30), date(2026, 9, 1)),
+        (46266, date(2026, 9, 1)),  # an Excel serial day number
+        (46266.0, date(2026, 9, 1)),
+        ("46266", date(2026, 9, 1)),
+    ],
+)
+def test_parse_date_reads_what_staff_write(value, day):
+    assert calendar.parse_date(value) == day
+
+
+@pytest.mark.parametrize("bad", ["", None, "tomorrow", "01/09/2026", "2026-13-01", "2026-02-30", True])
+def test_parse_date_refuses_with_a_message(bad):
+    with pytest.raises(ValueError) as caught:
+        calendar.parse_date(bad)
+    assert str(caught.value)
+
+
+def test_the_former_copies_are_the_one_helper():
+    from tenants.finance import selectors as finance_selectors
+    from tenants.programs import selectors as program_selectors
+    from tenants.team import models as team_models
+    from tenants.workspace import dashboard
+
+    for module in (finance_selectors, program_selectors, team_models, dashboard):
+        assert module.school_year_of is calendar.school_year_of, module.__name__
+    for module in (program_selectors, team_models):
+        assert module.school_year_bounds is calendar.school_year_bounds, module.__name__
