@@ -40,10 +40,16 @@ def _break_glass_refs(cursor) -> dict:
 
 
 def scrub(apps, schema_editor):
+    with translation.override(settings.LANGUAGE_CODE):
+        glass_text = translation.gettext(BREAK_GLASS_TEXT)
+        archived_text = translation.gettext(ARCHIVED_TEXT)
     with schema_editor.connection.cursor() as cursor:
+        # Events written the new way (a reference, the neutral text) are left as they are.
         cursor.execute(
             "SELECT id, object_ref::text, actor_id, reason FROM care_auditevent "
-            "WHERE subject = 'crisis.case' AND action IN ('break_glass', 'view') AND reason <> ''"
+            "WHERE subject = 'crisis.case' AND action IN ('break_glass', 'view') AND reason <> '' "
+            "AND reason_ref IS NULL AND reason <> %s",
+            [glass_text],
         )
         glass_events = cursor.fetchall()
         cursor.execute(
@@ -54,11 +60,6 @@ def scrub(apps, schema_editor):
         archive_events = [row[0] for row in cursor.fetchall()]
         if not glass_events and not archive_events:
             return
-        with translation.override(settings.LANGUAGE_CODE):
-            glass_text, archived_text = (
-                translation.gettext(BREAK_GLASS_TEXT),
-                translation.gettext(ARCHIVED_TEXT),
-            )
         refs = _break_glass_refs(cursor) if glass_events else {}
         cursor.execute("ALTER TABLE care_auditevent DISABLE TRIGGER care_audit_append_only")
         for pk, case, actor, reason in glass_events:
