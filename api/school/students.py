@@ -20,8 +20,7 @@ from rest_framework.views import APIView
 from api.errors import as_drf_validation_error as _drf
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from api.school.fields import PersonField, ref, uuid_param
-from shared.accounts.roles import SchoolRole
-from tenants.care.access import manages_roster, reads_clinical, reads_status
+from tenants.care.access import manages_roster, reads_clinical, sees_followed
 from tenants.students import selectors, services
 from tenants.students.models import Gender, SchoolClass, Student, StudentStatus
 from tenants.students.policies import class_policy, student_policy
@@ -77,7 +76,10 @@ class StudentOutput(serializers.ModelSerializer):
     def get_being_followed(self, student):
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is None or not (reads_status(user) or user.has_role(SchoolRole.HOMEROOM_TEACHER)):
+        # Only for students the user may know it of: all for the principal and the care team,
+        # the students of their own current classes for a homeroom teacher (even one who is also
+        # the secretary, who otherwise sees the whole roster).
+        if user is None or not sees_followed(user, student):
             return None
         return bool(getattr(student, "being_followed", False))
 

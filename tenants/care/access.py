@@ -5,7 +5,8 @@
 - The principal sees case status and level, never notes, unless they open one case's detail with
   a stated reason (break-glass, audited and shown to the counselors).
 - Homeroom teachers see the students of their own classes, submit observations and referrals, and
-  see only whether a student is being followed.
+  see only whether a student is being followed, and only while the student is in one of their
+  classes (`sees_followed`, `annotate_followed`).
 - The secretary keeps the roster (names, classes, guardians) and sees nothing clinical.
 - Every other role sees nothing of this.
 Anything outside what a person may see answers 404, the same as a missing object.
@@ -53,6 +54,45 @@ def visible_students(user, queryset, *, student_field: str = ""):
     if _has(user, (SchoolRole.HOMEROOM_TEACHER,)):
         return queryset.filter(**{f"{prefix}school_class__homeroom_teacher": user})
     return queryset.none()
+
+
+def sees_followed(user, student) -> bool:
+    """Whether `user` may learn if `student` is being followed (关注中): the principal and the care
+    team for any student; a homeroom teacher only while the student is in a class they lead now,
+    so the answer stops when the student moves to another class. Everyone else: never. A student
+    loaded with `select_related("school_class")` costs no query."""
+    if reads_status(user):
+        return True
+    if _has(user, (SchoolRole.HOMEROOM_TEACHER,)):
+        school_class = student.school_class
+        return school_class is not None and school_class.homeroom_teacher_id == user.pk
+    return False
+
+
+def annotate_followed(user, queryset, *, student_field: str = ""):
+    """Annotate `followed` on students (or on rows about students, through `student_field`): True or
+    False where `user` may know it (the rule of `sees_followed`, by the student's current class),
+    None where not."""
+    from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+
+    from tenants.care.models import CareRecord
+
+    prefix = f"{student_field}__" if student_field else ""
+    followed = Exists(
+        CareRecord.objects.filter(student=OuterRef(student_field or "pk")).exclude(level="none")
+    )
+    if reads_status(user):
+        return queryset.annotate(followed=followed)
+    unknown = Value(None, output_field=BooleanField(null=True))
+    if _has(user, (SchoolRole.HOMEROOM_TEACHER,)):
+        return queryset.annotate(
+            followed=Case(
+                When(**{f"{prefix}school_class__homeroom_teacher": user}, then=followed),
+                default=unknown,
+                output_field=BooleanField(null=True),
+            )
+        )
+    return queryset.annotate(followed=unknown)
 
 
 class ClinicalPolicy(Policy):

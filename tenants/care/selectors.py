@@ -8,14 +8,14 @@ say whether texts and clinical facts may be filled in.
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared.accounts.roles import SchoolRole
 from shared.policy import Policy
-from tenants.care.access import CARE_TEAM, ROSTER_MANAGERS, StatusPolicy
+from tenants.care.access import CARE_TEAM, ROSTER_MANAGERS, StatusPolicy, annotate_followed
 from tenants.care.models import (
     LEVEL_ORDER,
     AttentionChange,
@@ -395,14 +395,15 @@ def consents():
 # Observations
 
 
-def observations(*, with_followed: bool = False):
-    """Observations; `with_followed` annotates `followed`: the student's level is above none."""
+def observations(*, followed_for=None):
+    """Observations; `followed_for` (a user) annotates `followed`, whether the student's level is
+    above none, as that user may know it (tenants.care.access.annotate_followed): None for a
+    student who has left the homeroom teacher's class since the observation."""
     qs = Observation.objects.filter(archived_at__isnull=True).select_related(
         "student__school_class", "created_by"
     )
-    if with_followed:
-        followed = CareRecord.objects.filter(student=OuterRef("student")).exclude(level="none")
-        qs = qs.annotate(followed=Exists(followed))
+    if followed_for is not None:
+        qs = annotate_followed(followed_for, qs, student_field="student")
     return qs
 
 
@@ -414,8 +415,7 @@ def homeroom_students(user):
 
 
 def homeroom_students_followed(user):
-    followed = CareRecord.objects.filter(student=OuterRef("pk")).exclude(level="none")
-    return homeroom_students(user).annotate(followed=Exists(followed))
+    return annotate_followed(user, homeroom_students(user))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
 from tenants.care import record_services, selectors
+from tenants.care.access import sees_followed
 from tenants.care.audit import audit, subject_label
 from tenants.care.export import record_pdf, record_workbook
 from tenants.care.forms import ConsentForm, ExportForm, LevelForm, ObservationForm
@@ -364,7 +365,7 @@ class ObservationTable(CareTable):
         return response
 
     def get_queryset(self, request):
-        return observation_policy.visible(request.user, selectors.observations(with_followed=True))
+        return observation_policy.visible(request.user, selectors.observations(followed_for=request.user))
 
     @property
     def columns(self):
@@ -389,7 +390,10 @@ class ObservationTable(CareTable):
             ]
         columns += [
             Column(gettext_lazy("Seen by a counselor"), lambda o: _yes_no(o.acknowledged_at is not None)),
-            Column(gettext_lazy("Being followed"), lambda o: _yes_no(o.followed)),
+            # None: the student has left the teacher's classes, so it is no longer theirs to know.
+            Column(
+                gettext_lazy("Being followed"), lambda o: "—" if o.followed is None else _yes_no(o.followed)
+            ),
         ]
         return columns
 
@@ -478,7 +482,9 @@ def observation(request, id):
             "title": obs.get_kind_display(),
             "observation": obs,
             "care_team": care_team,
-            "followed": selectors.is_followed(obs.student),
+            "followed": selectors.is_followed(obs.student)
+            if sees_followed(request.user, obs.student)
+            else None,
             "tabs": care_tabs(request.user, "observations"),
         },
     )
