@@ -188,7 +188,7 @@ class CareRecordLevelApi(APIView):
         student = get_object_or_404(Student.objects.all(), public_id=id)
         if not record_policy.can_set_level(request.user):
             raise PermissionDenied()
-        body = LevelInput(data=request.data)
+        body = LevelInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             record = attention_set(student=student, actor=request.user, **body.validated_data)

@@ -363,7 +363,7 @@ class PlanReviewApi(_PlanAction):
         plan = self._plan(request, id)
         if not plan_policy.can_record_review(request.user, plan):
             raise PermissionDenied()
-        body = ReviewInput(data=request.data)
+        body = ReviewInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             services.plan_review_record(plan, actor=request.user, **body.validated_data)

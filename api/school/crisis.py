@@ -241,7 +241,7 @@ class CaseStepApi(APIView):
         case = get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
         if not case_policy.can_change(request.user, case):
             raise PermissionDenied()
-        body = CrisisStepInput(data=request.data)
+        body = CrisisStepInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             services.step_record(case, actor=request.user, **body.validated_data)
@@ -275,7 +275,7 @@ class CaseBreakGlassApi(APIView):
         case = get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
         if not request.user.has_role(SchoolRole.PRINCIPAL) or reads_clinical(request.user):
             raise PermissionDenied()
-        body = CrisisBreakGlassInput(data=request.data)
+        body = CrisisBreakGlassInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             glass = services.break_glass_open(case, actor=request.user, reason=body.validated_data["reason"])

@@ -123,7 +123,7 @@ class SpendingReceiptsApi(APIView):
         spending = self._spending(request, id)
         if not spendings.policy.can_change(request.user, spending):
             raise PermissionDenied()
-        upload = ReceiptUpload(data=request.data)
+        upload = ReceiptUpload(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
         try:
             receipt = services.spending_receipt_add(

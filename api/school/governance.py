@@ -375,7 +375,7 @@ class WorkPlanCloseApi(_PlanTransitionApi):
     """In progress → closed, with a summary."""
 
     def run(self, plan, request):
-        data = PlanCloseInput(data=request.data)
+        data = PlanCloseInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return services.plan_close(plan, actor=request.user, summary=data.validated_data["summary"])
 
@@ -428,7 +428,7 @@ class WorkPlanTasksApi(generics.ListCreateAPIView):
     @extend_schema(request=KeyTaskInput, responses={201: KeyTaskOutput})
     def post(self, request, id):
         plan = _plan_for_change(request, id)
-        data = KeyTaskInput(data=request.data)
+        data = KeyTaskInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             task = services.plan_key_task_add(plan, actor=request.user, **data.validated_data)
@@ -600,7 +600,7 @@ class RuleVersionsApi(generics.ListCreateAPIView):
         document = self._document()
         if not rule_policy.can_change(request.user, document):
             raise PermissionDenied()
-        data = RuleVersionInput(data=request.data)
+        data = RuleVersionInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         upload = values.pop("file", None)
@@ -731,7 +731,7 @@ class InfoReportSubmitApi(APIView):
         )
         if not report_policy.can_change(request.user, report):
             raise PermissionDenied()
-        data = ReportSubmitInput(data=request.data)
+        data = ReportSubmitInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             report = services.report_submit(

@@ -145,7 +145,7 @@ class TaskNotesApi(APIView):
         task = self._task(request, id)
         if not task_policy.can_add_note(request.user, task):
             raise PermissionDenied()
-        data = NoteSerializer(data=request.data)
+        data = NoteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             note = services.progress_note_add(actor=request.user, task=task, text=data.validated_data["text"])
@@ -266,7 +266,7 @@ class MeetingRecordApi(APIView):
 
     def post(self, request, id):
         meeting = _meeting_for_change(request, id)
-        data = RecordInput(data=request.data)
+        data = RecordInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             services.meeting_record(
@@ -285,7 +285,7 @@ class MeetingRecordApi(APIView):
 class MeetingActionItemsApi(APIView):
     def post(self, request, id):
         meeting = _meeting_for_change(request, id)
-        data = ActionItemInput(data=request.data)
+        data = ActionItemInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             item = services.action_item_add(actor=request.user, meeting=meeting, **data.validated_data)

@@ -355,7 +355,7 @@ class ActivityAttachmentsApi(APIView):
         activity = self._activity(request, id)
         if not activity_policy.can_change(request.user, activity):
             raise PermissionDenied()
-        upload = AttachmentUpload(data=request.data)
+        upload = AttachmentUpload(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
         try:
             attachment = services.activity_attachment_add(

@@ -122,7 +122,7 @@ class ScreeningListApi(AuditedList, ResourceListCreateApi):
     def create(self, request, *args, **kwargs):
         if not self.policy.can_create(request.user):
             raise PermissionDenied()
-        serializer = ScreeningInput(data=request.data)
+        serializer = ScreeningInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         student = (

@@ -184,7 +184,7 @@ class StudentArchiveApi(APIView):
 
     def post(self, request, id):
         student = _student_for(request, id)
-        body = ArchiveInput(data=request.data)
+        body = ArchiveInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             student = services.student_archive(
@@ -219,7 +219,7 @@ class StudentMoveApi(APIView):
 
     def post(self, request, id):
         student = _student_for(request, id)
-        body = MoveInput(data=request.data)
+        body = MoveInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             student = services.student_move(
@@ -279,7 +279,7 @@ class StudentImportApi(APIView):
     def post(self, request):
         if not student_policy.can_read(request.user) or not manages_roster(request.user):
             raise PermissionDenied()
-        body = ImportInput(data=request.data)
+        body = ImportInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         result = services.roster_import(
             actor=request.user,

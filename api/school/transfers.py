@@ -102,7 +102,7 @@ class IncomingAcceptApi(APIView):
         incoming = get_object_or_404(
             transfer_policy.visible(request.user, IncomingTransfer.objects.all()), public_id=id
         )
-        body = AcceptInput(data=request.data)
+        body = AcceptInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             transfer.transfer_accept(
@@ -170,7 +170,7 @@ class StudentTransferApi(APIView):
         student = get_object_or_404(visible_students(request.user, Student.objects.all()), public_id=id)
         if not transfer_policy.can_read(request.user):
             raise PermissionDenied()
-        body = SendInput(data=request.data)
+        body = SendInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
             sent = transfer.transfer_send(
