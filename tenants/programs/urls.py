@@ -16,11 +16,6 @@ urlpatterns = [
     path("activities/new/", views.ActivityFormPage.as_view(), name="activity_new"),
     path("activities/<uuid:id>/", views.activity_detail, name="activity"),
     path("activities/<uuid:id>/edit/", views.ActivityFormPage.as_view(), name="activity_edit"),
-    path(
-        "activities/<uuid:id>/attachments/<uuid:attachment_id>/",
-        views.activity_attachment,
-        name="activity_attachment",
-    ),
     path("integration/", views.LessonTable.as_view(), name="lessons"),
     path("integration/new/", views.LessonForm.as_view(), name="lesson_new"),
     path("integration/<uuid:id>/edit/", views.LessonForm.as_view(), name="lesson_edit"),

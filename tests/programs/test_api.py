@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from tenants.programs import services
+from tenants.programs import selectors, services
 from tenants.programs.models import Activity
-from tests.conftest import ALPHA, api_client, role_user
+from tests.conftest import ALPHA, api_client, role_user, signed_in
 from tests.support.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,17 @@ def test_activity_list_filters_by_kind_and_dates():
     assert client.get("/api/v1/activities/?grade=8").json()["count"] == 3
     assert client.get("/api/v1/activities/?grade=9").json()["count"] == 0
     assert client.get("/api/v1/activities/?from=soon").status_code == 400
+    # The declared filters: "me" and a person's id for the organiser, a school year, a month.
+    assert client.get("/api/v1/activities/?organiser=me").json()["count"] == 0
+    principal = api_client(ALPHA, "r_principal")
+    assert principal.get("/api/v1/activities/?organiser=me").json()["count"] == 3
+    with schema_context("school_alpha"):
+        principal_id = role_user("principal").public_id
+    assert client.get(f"/api/v1/activities/?organiser={principal_id}").json()["count"] == 3
+    bad = client.get("/api/v1/activities/?organiser=nobody")
+    assert bad.status_code == 400 and list(bad.json()["error"]["fields"]) == ["organiser"]
+    assert client.get("/api/v1/activities/?school_year=2026-2027&month=2026-11").json()["count"] == 3
+    assert client.get("/api/v1/activities/?month=2026-10").json()["count"] == 0
 
 
 def test_activity_attachment_upload_and_list(settings, tmp_path):
@@ -100,11 +111,41 @@ def test_activity_attachment_upload_and_list(settings, tmp_path):
     assert_matches_schema(added)
     listed = api_client(ALPHA, "r_member").get(url)
     assert [a["name"] for a in listed.json()] == ["剧照.png"]
-    assert (
-        listed.json()[0]["url"]
-        == f"/programs/activities/{activity.public_id}/attachments/{listed.json()[0]['id']}/"
-    )
+    # The one download view (workspace:file) serves it.
+    download = listed.json()[0]["url"]
+    assert download == f"/files/{listed.json()[0]['id']}/"
+    fetched = signed_in(ALPHA, "r_member").get(download)
+    assert fetched.status_code == 200 and b"".join(fetched.streaming_content) == b"\x89PNG"
     assert api_client(ALPHA, "r_invited_attendee").get(url).status_code == 404
+
+
+def test_activity_attachments_download_only_for_people_who_may_see_the_activity(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    with schema_context("school_alpha"):
+        activity = services.activity_create(
+            actor=role_user("principal"),
+            kind="lecture",
+            title="考前减压讲座",
+            held_on=date(2026, 12, 2),
+            files=[SimpleUploadedFile("签到表.pdf", b"%PDF-1.4 sign-in")],
+        )
+        attachment = selectors.attachments_of(activity).get()
+    url = f"/files/{attachment.public_id}/"
+    for role in ("member", "homeroom_teacher", "counselor"):
+        response = signed_in(ALPHA, f"r_{role}").get(url)
+        assert response.status_code == 200, role
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 sign-in"
+    # Who may not see the activity does not learn the file exists: the same 404 as a missing one.
+    for role in ("invited_attendee", "school_admin"):
+        assert signed_in(ALPHA, f"r_{role}").get(url).status_code == 404, role
+    assert signed_in("beta", "r_principal").get(url).status_code == 404
+    # The old per-area download URL is gone.
+    old = f"/programs/activities/{activity.public_id}/attachments/{attachment.public_id}/"
+    assert signed_in(ALPHA, "r_principal").get(old).status_code == 404
+    # A file gone from storage answers 404, not a server error.
+    with schema_context("school_alpha"):
+        attachment.file.storage.delete(attachment.file.name)
+    assert signed_in(ALPHA, "r_principal").get(url).status_code == 404
 
 
 def test_curriculum_units_report_delivered_sessions():

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
-from tenants.programs import services, views
+from tenants.programs import selectors, services, views
 from tenants.programs.models import Activity, ParentEvent, PublicityCampaign
 from tests.conftest import ALPHA, signed_in
 from tests.conftest import role_user as _role_user
@@ -293,10 +293,10 @@ def test_homeroom_teacher_records_a_class_meeting_on_the_page(settings, tmp_path
     assert detail.status_code == 200
     body = detail.content.decode()
     assert "班会照片.jpg" in body and f"/programs/activities/{meeting.public_id}/edit/" in body
-    link = body.split('href="/programs/activities/' + str(meeting.public_id) + "/attachments/")[1].split('"')[
-        0
-    ]
-    download = client.get(f"/programs/activities/{meeting.public_id}/attachments/{link}")
+    with schema_context(SCHEMA):
+        photo = selectors.attachments_of(meeting).get()
+    assert f'href="/files/{photo.public_id}/"' in body  # the one download view
+    download = client.get(f"/files/{photo.public_id}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8\xff"
 
     assert client.get(f"/programs/activities/{others.public_id}/edit/").status_code == 403
