@@ -3,24 +3,25 @@ duty roster.
 
 Need to know: the care team reads everything of a case; the principal reads status, level, times
 and who (no narrative, notes or summary) unless they opened the case with break-glass. Every case
-read writes exactly one audit event (a list writes one "list" event without a student).
+read writes exactly one audit event (a list writes one "list" event without a student): the
+declarations in tenants/crisis/resources.py say so, and the plain list/detail pairs are built from
+them.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import PersonField, PersonSummary, ref, uuid_param
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, resource_api, resource_urls
+from api.school.fields import PersonField, PersonSummary, ref
 from shared.accounts.roles import SchoolRole
 from tenants.care.access import reads_clinical
-from tenants.care.audit import audit, break_glass_reason
 from tenants.crisis import selectors, services
 from tenants.crisis.models import (
     STEP_ORDER,
@@ -32,7 +33,7 @@ from tenants.crisis.models import (
     RiskLevel,
     TimeLimit,
 )
-from tenants.crisis.policies import case_policy, duty_policy, plan_policy, time_limit_policy
+from tenants.crisis.resources import cases, duties, plans, time_limits
 from tenants.students.models import Student
 
 # --- Cases ---------------------------------------------------------------------------------------
@@ -116,107 +117,49 @@ class CrisisCaseInput(serializers.Serializer):
     counselor = PersonField(required=False, allow_null=True)
 
 
-def _glass_context(view, cases) -> dict:
-    user = view.request.user
-    if reads_clinical(user) or not user.has_role(SchoolRole.PRINCIPAL):
-        return {}
-    from django.utils import timezone
-
-    ids = set(
-        BreakGlass.objects.filter(actor=user, expires_at__gt=timezone.now(), case__in=cases).values_list(
-            "case_id", flat=True
-        )
-    )
-    return {"glass_cases": ids}
-
-
-@documented(
-    "crisis",
-    CrisisCaseInput,
-    CrisisCaseOutput,
-    [
-        OpenApiParameter("status", str, enum=["open", "closed"]),
-        OpenApiParameter("level", str),
-        OpenApiParameter("overdue", bool),
-    ],
-)
-class CaseListApi(ResourceListCreateApi):
-    policy = case_policy
-    output_serializer = CrisisCaseOutput
-    input_serializer = CrisisCaseInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.cases()
-        if params.get("status") in ("open", "closed"):
-            qs = qs.filter(closed_at__isnull=params["status"] == "open")
-        if params.get("level"):
-            qs = qs.filter(level=params["level"])
-        if params.get("overdue") in ("true", "1"):
-            qs = qs.filter(overdue=True)
-        return qs
-
-    def list(self, request, *args, **kwargs):
-        if not self.policy.can_read(request.user):
-            raise PermissionDenied()
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        audit(actor=request.user, action="list", subject="crisis.case")
-        context = {**self.get_serializer_context(), **_glass_context(self, page)}
-        return self.get_paginated_response(CrisisCaseOutput(page, many=True, context=context).data)
-
-    def create_service(self, *, actor, data):
-        case = services.case_report(actor=actor, **data)
-        return selectors.cases().get(pk=case.pk)
-
-
 class CrisisCaseUpdateInput(serializers.Serializer):
     counselor = PersonField(required=False, allow_null=True)
     narrative = serializers.CharField(required=False, allow_blank=True)
 
 
-def _case_output(view, case, code=status.HTTP_200_OK):
-    context = {**view.get_serializer_context(), **_glass_context(view, [case])}
-    return Response(CrisisCaseOutput(case, context=context).data, status=code)
+class GlassContext:
+    """Not plain: the output shows a case's narrative, summary and step notes to a principal only
+    under an active break-glass on that case, so the serializer is told which cases those are."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user if self.request is not None else None
+        if user is None or reads_clinical(user) or not user.has_role(SchoolRole.PRINCIPAL):
+            return context
+        glasses = BreakGlass.objects.filter(actor=user, expires_at__gt=timezone.now())
+        return {**context, "glass_cases": set(glasses.values_list("case_id", flat=True))}
 
 
-@documented("crisis", CrisisCaseUpdateInput, CrisisCaseOutput)
-class CaseDetailApi(ResourceDetailApi):
-    """GET (audited, one event) and PATCH (the care team: counselor in charge, narrative). Cases
-    are never deleted here; retention removes them."""
+class CaseListBase(GlassContext, ResourceListCreateApi):
+    pass
 
-    policy = case_policy
-    output_serializer = CrisisCaseOutput
-    input_serializer = CrisisCaseUpdateInput
-    http_method_names = ["get", "patch", "head", "options"]
 
-    def selector(self):
-        return selectors.cases()
+class CaseDetailBase(GlassContext, ResourceDetailApi):
+    """PATCH takes the update input (counselor in charge, narrative); cases are never deleted here,
+    retention removes them."""
 
-    def retrieve(self, request, *args, **kwargs):
-        case = self.get_object()
-        glass = (
-            None
-            if reads_clinical(request.user)
-            else selectors.break_glass_active(case=case, user=request.user)
-        )
-        audit(
-            actor=request.user,
-            action="view",
-            subject="crisis.case",
-            student=case.student,
-            obj=case,
-            reason=break_glass_reason() if glass else "",
-            reason_ref=glass.public_id if glass else None,
-        )
-        return _case_output(self, case)
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "PATCH":
+            return CrisisCaseUpdateInput
+        return super().get_serializer_class()
 
-    def update_service(self, obj, *, actor, data):
-        services.case_update(obj, actor=actor, data=data)
-        return selectors.cases().get(pk=obj.pk)
 
-    def output(self, obj, code=status.HTTP_200_OK):
-        return _case_output(self, obj, code)
+_case_list, _case_detail = resource_api(
+    cases,
+    output=CrisisCaseOutput,
+    input=CrisisCaseInput,
+    tag="crisis",
+    list_base=CaseListBase,
+    detail_base=CaseDetailBase,
+)
+_case_detail = extend_schema_view(
+    patch=extend_schema(tags=["crisis"], request=CrisisCaseUpdateInput, responses=CrisisCaseOutput)
+)(_case_detail)
 
 
 class CrisisStepInput(serializers.Serializer):
@@ -238,8 +181,8 @@ class CaseStepApi(APIView):
 
     @extend_schema(tags=["crisis"], request=CrisisStepInput, responses={201: CrisisCaseOutput})
     def post(self, request, id):
-        case = get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
-        if not case_policy.can_change(request.user, case):
+        case = cases.get_for(request.user, id)
+        if not cases.policy.can_change(request.user, case):
             raise PermissionDenied()
         body = CrisisStepInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
@@ -247,7 +190,7 @@ class CaseStepApi(APIView):
             services.step_record(case, actor=request.user, **body.validated_data)
         except DjangoValidationError as exc:
             raise as_drf_validation_error(exc)
-        case = selectors.cases().get(pk=case.pk)
+        case = cases.reload(case)
         return Response(
             CrisisCaseOutput(case, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -272,7 +215,7 @@ class CaseBreakGlassApi(APIView):
 
     @extend_schema(tags=["crisis"], request=CrisisBreakGlassInput, responses={201: CrisisBreakGlassOutput})
     def post(self, request, id):
-        case = get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
+        case = cases.get_for(request.user, id)
         if not request.user.has_role(SchoolRole.PRINCIPAL) or reads_clinical(request.user):
             raise PermissionDenied()
         body = CrisisBreakGlassInput(data=request.data, context={"request": request})
@@ -301,35 +244,6 @@ class EmergencyPlanInput(serializers.ModelSerializer):
         fields = ["title", "version", "effective_on", "body"]
 
 
-@documented("crisis", EmergencyPlanInput, EmergencyPlanOutput)
-class PlanListApi(ResourceListCreateApi):
-    policy = plan_policy
-    output_serializer = EmergencyPlanOutput
-    input_serializer = EmergencyPlanInput
-
-    def selector(self):
-        return selectors.plans()
-
-    def create_service(self, *, actor, data):
-        return services.plan_create(actor=actor, **data)
-
-
-@documented("crisis", EmergencyPlanInput, EmergencyPlanOutput)
-class PlanDetailApi(ResourceDetailApi):
-    policy = plan_policy
-    output_serializer = EmergencyPlanOutput
-    input_serializer = EmergencyPlanInput
-
-    def selector(self):
-        return selectors.plans()
-
-    def update_service(self, obj, *, actor, data):
-        return services.plan_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.plan_delete(obj, actor=actor)
-
-
 # --- Time limits ---------------------------------------------------------------------------------
 
 
@@ -342,33 +256,7 @@ class CrisisTimeLimitOutput(serializers.ModelSerializer):
 
 
 class CrisisTimeLimitInput(serializers.Serializer):
-    minutes = serializers.IntegerField(min_value=1)
-
-
-@documented("crisis", CrisisTimeLimitInput, CrisisTimeLimitOutput)
-class TimeLimitListApi(ResourceListCreateApi):
-    """Listed and changed; one limit per level and step exists (POST answers 403)."""
-
-    policy = time_limit_policy
-    output_serializer = CrisisTimeLimitOutput
-    input_serializer = CrisisTimeLimitInput
-
-    def selector(self):
-        return selectors.time_limits()
-
-
-@documented("crisis", CrisisTimeLimitInput, CrisisTimeLimitOutput)
-class TimeLimitDetailApi(ResourceDetailApi):
-    policy = time_limit_policy
-    output_serializer = CrisisTimeLimitOutput
-    input_serializer = CrisisTimeLimitInput
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def selector(self):
-        return selectors.time_limits()
-
-    def update_service(self, obj, *, actor, data):
-        return services.time_limit_update(obj, actor=actor, data=data)
+    minutes = serializers.IntegerField(min_value=1, max_value=2**31 - 1)  # the column's range
 
 
 # --- Duty roster ---------------------------------------------------------------------------------
@@ -388,56 +276,12 @@ class CrisisDutyInput(serializers.Serializer):
     on_date = serializers.DateField()
 
 
-@documented(
-    "crisis",
-    CrisisDutyInput,
-    CrisisDutyOutput,
-    [OpenApiParameter("from", str, description="YYYY-MM-DD"), OpenApiParameter("user", str)],
-)
-class DutyListApi(ResourceListCreateApi):
-    policy = duty_policy
-    output_serializer = CrisisDutyOutput
-    input_serializer = CrisisDutyInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.duty_assignments()
-        if params.get("from"):
-            try:
-                qs = qs.filter(on_date__gte=params["from"])
-            except DjangoValidationError as exc:
-                raise as_drf_validation_error(exc)
-        if params.get("user"):
-            qs = qs.filter(user__public_id=uuid_param(params["user"], "user"))
-        return qs
-
-    def create_service(self, *, actor, data):
-        return services.duty_assign(actor=actor, **data)
-
-
-@documented("crisis", CrisisDutyInput, CrisisDutyOutput)
-class DutyDetailApi(ResourceDetailApi):
-    policy = duty_policy
-    output_serializer = CrisisDutyOutput
-    input_serializer = CrisisDutyInput
-    http_method_names = ["get", "delete", "head", "options"]
-
-    def selector(self):
-        return selectors.duty_assignments()
-
-    def delete_service(self, obj, *, actor):
-        services.duty_remove(obj, actor=actor)
-
-
 urlpatterns = [
-    path("crisis-cases/", CaseListApi.as_view()),
-    path("crisis-cases/<uuid:id>/", CaseDetailApi.as_view()),
+    path("crisis-cases/", _case_list.as_view()),
+    path("crisis-cases/<uuid:id>/", _case_detail.as_view()),
     path("crisis-cases/<uuid:id>/steps/", CaseStepApi.as_view()),
     path("crisis-cases/<uuid:id>/break-glass/", CaseBreakGlassApi.as_view()),
-    path("emergency-plans/", PlanListApi.as_view()),
-    path("emergency-plans/<uuid:id>/", PlanDetailApi.as_view()),
-    path("crisis-time-limits/", TimeLimitListApi.as_view()),
-    path("crisis-time-limits/<uuid:id>/", TimeLimitDetailApi.as_view()),
-    path("duty-assignments/", DutyListApi.as_view()),
-    path("duty-assignments/<uuid:id>/", DutyDetailApi.as_view()),
+    *resource_urls(plans, output=EmergencyPlanOutput, input=EmergencyPlanInput, tag="crisis"),
+    *resource_urls(time_limits, output=CrisisTimeLimitOutput, input=CrisisTimeLimitInput, tag="crisis"),
+    *resource_urls(duties, output=CrisisDutyOutput, input=CrisisDutyInput, tag="crisis"),
 ]

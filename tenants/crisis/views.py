@@ -1,9 +1,10 @@
 """Crisis intervention pages: cases (list, open, detail with the step timeline and the next step's
-form, break-glass for the principal), emergency plans, time limits and the duty roster.
+form, break-glass for the principal), emergency plans, time limits and the duty roster. The resources,
+their filters and the area's tabs are declared in tenants/crisis/resources.py.
 
 Need to know: the care team sees everything of a case; the principal sees status, level, times and
 who, and the detail only through break-glass; everyone else gets 403 on the lists and 404 on a
-case. Every case page view writes exactly one audit event.
+case. Every case page view writes exactly one audit event (through the declaration).
 """
 
 from datetime import timedelta
@@ -12,9 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,28 +22,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared.accounts.roles import SchoolRole
-from shared.pages import Action, Column, Filter, FormPage, TablePage, _add_errors, is_uuid
+from shared.pages import Action, Column, FormPage, TablePage, _add_errors, is_uuid
 from tenants.care.access import reads_clinical
-from tenants.care.audit import audit, break_glass_reason
 from tenants.crisis import selectors, services
 from tenants.crisis.forms import BreakGlassForm, CaseOpenForm, DutyForm, PlanForm, StepForm, TimeLimitForm
-from tenants.crisis.models import STEP_ORDER, RiskLevel, Step
-from tenants.crisis.policies import case_policy, duty_policy, plan_policy, time_limit_policy
-
-TABS = [
-    ("crisis:index", gettext_lazy("Crisis cases"), case_policy),
-    ("crisis:plans", gettext_lazy("Emergency plans (应急预案)"), plan_policy),
-    ("crisis:limits", gettext_lazy("Time limits"), time_limit_policy),
-    ("crisis:duty", gettext_lazy("Duty roster (值班)"), duty_policy),
-]
-
-
-def _tabs(request, current: str):
-    return [
-        (reverse(name), label, name == current)
-        for name, label, policy in TABS
-        if policy.can_read(request.user)
-    ]
+from tenants.crisis.models import STEP_ORDER, Step
+from tenants.crisis.resources import area, cases, duties, plans, time_limits
 
 
 def _when(value):
@@ -63,77 +46,53 @@ def _duration(delta: timedelta) -> str:
 
 
 def _must_read(request, policy):
-    """Lists: people outside the area are told no (403); they learn nothing about any case."""
+    """People outside a part of the area are told no (403) on its lists and forms; they learn nothing
+    about any case (a case itself answers 404)."""
     if not policy.can_read(request.user):
         raise PermissionDenied
 
 
 class AreaTable(TablePage):
-    template_name = "crisis/table.html"
-    tab = ""
-    area_policy = None
+    """Not plain in one way: outsiders get 403 here (the generic table answers 404)."""
+
+    area = area
 
     def get(self, request, *args, **kwargs):
-        _must_read(request, self.area_policy)
+        _must_read(request, self.get_policy())
         return super().get(request, *args, **kwargs)
 
     @property
     def exporting(self) -> bool:
         return self.request.GET.get("export") == "xlsx"
 
-    def extra_context(self, request):
-        return {"tabs": _tabs(request, self.tab)}
+
+class AreaForm(FormPage):
+    """Not plain in one way: outsiders get 403 here (the generic form answers 404)."""
+
+    area = area
+    success_message = gettext_lazy("Saved.")
+
+    def check(self, request, obj):
+        _must_read(request, self.get_policy())
+        super().check(request, obj)
+
+
+def _tabs(request, current: str):
+    return area.tabs_for(request.user, current)
 
 
 # --- Cases ---------------------------------------------------------------------------------------
 
 
-def _search(qs, value):
-    return qs.filter(Q(student__name__icontains=value) | Q(student__student_number__icontains=value))
-
-
 class CaseTable(AreaTable):
     title = gettext_lazy("Crisis cases (危机干预)")
     intro = gettext_lazy("Open cases first. Each case shows the step due next and its time limit.")
-    area_policy = case_policy
-    tab = "crisis:index"
+    resource = cases
+    tab = "index"
     export_name = "危机干预个案"
     empty_text = gettext_lazy(
         "No crisis cases. A case opens from a screening safety flag, or open one when you identify a crisis."
     )
-    filters = [
-        Filter(
-            "status",
-            gettext_lazy("Status"),
-            choices=[("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))],
-            apply=lambda qs, v: qs.filter(closed_at__isnull=(v == "open")),
-        ),
-        Filter("level", gettext_lazy("Risk level"), choices=list(RiskLevel.choices)),
-        Filter("step", gettext_lazy("Current step"), choices=list(Step.choices)),
-        Filter(
-            "overdue",
-            gettext_lazy("Time limit"),
-            choices=[("yes", gettext_lazy("Overdue only"))],
-            apply=lambda qs, v: qs.filter(overdue=True),
-        ),
-        Filter("q", gettext_lazy("Student"), apply=_search),
-    ]
-
-    def get(self, request, *args, **kwargs):
-        _must_read(request, self.area_policy)
-        audit(
-            actor=request.user,
-            action="export" if request.GET.get("export") == "xlsx" else "list",
-            subject="crisis.case",
-        )
-        return TablePage.get(self, request, *args, **kwargs)
-
-    def get_queryset(self, request):
-        from django.db.models import F
-
-        return case_policy.visible(request.user, selectors.cases()).order_by(
-            F("closed_at").desc(nulls_first=True), "-opened_at"
-        )
 
     def deadline(self, case):
         if case.closed_at is not None or case.deadline is None:
@@ -167,21 +126,17 @@ class CaseTable(AreaTable):
         ]
 
     def get_actions(self, request):
-        if case_policy.can_create(request.user):
+        if cases.policy.can_create(request.user):
             return [Action(gettext_lazy("Open a crisis case"), reverse("crisis:case_new"))]
         return []
 
 
-class CaseOpenPage(FormPage):
+class CaseOpenPage(AreaForm):
     title = gettext_lazy("Open a crisis case")
     form_class = CaseOpenForm
-    policy = case_policy
+    resource = cases
+    tab = "index"
     success_message = gettext_lazy("The case is open and the counselors on duty were alerted.")
-
-    def check(self, request, obj):
-        _must_read(request, case_policy)
-        if not case_policy.can_create(request.user):
-            raise PermissionDenied
 
     def initial(self, request):
         from tenants.students.models import Student
@@ -194,33 +149,18 @@ class CaseOpenPage(FormPage):
                 initial["student"] = found.pk
         return initial
 
-    def save(self, request, form, obj):
-        return services.case_report(actor=request.user, **form.cleaned_data)
-
     def success_url(self, request, saved):
         return reverse("crisis:case", args=[saved.public_id])
 
 
-def _case_for(request, id):
-    """The case, or 404 for anyone outside the care team and the principal (same as missing)."""
-    return get_object_or_404(case_policy.visible(request.user, selectors.cases()), public_id=id)
-
-
 def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
+    """Not a plain detail: the step timeline, the next step's form and the principal's break-glass."""
     user = request.user
     glass = None if reads_clinical(user) else selectors.break_glass_active(case=case, user=user)
     detail = reads_clinical(user) or glass is not None
-    audit(
-        actor=user,
-        action="view",
-        subject="crisis.case",
-        student=case.student,
-        obj=case,
-        reason=break_glass_reason() if glass is not None else "",
-        reason_ref=glass.public_id if glass is not None else None,
-    )
+    cases.audit_read(user, case)
     due = selectors.next_step_of(case.step)
-    can_record = case_policy.can_change(user, case) and due is not None
+    can_record = cases.policy.can_change(user, case) and due is not None
     if can_record and step_form is None:
         step_form = StepForm(
             step=due, initial={"step": due, "level": case.level if due == "assessed" else ""}
@@ -233,7 +173,7 @@ def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
         "crisis/case.html",
         {
             "title": _("Crisis case"),
-            "tabs": _tabs(request, "crisis:index"),
+            "area_tabs": _tabs(request, "index"),
             "case": case,
             "steps": selectors.steps_of(case),
             "detail": detail,
@@ -253,14 +193,14 @@ def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
 
 @login_required
 def case_detail(request, id):
-    return _render_case(request, _case_for(request, id))
+    return _render_case(request, cases.get_for(request.user, id))
 
 
 @login_required
 @require_POST
 def case_step(request, id):
-    case = _case_for(request, id)
-    if not case_policy.can_change(request.user, case):
+    case = cases.get_for(request.user, id)
+    if not cases.policy.can_change(request.user, case):
         raise PermissionDenied
     form = StepForm(request.POST, step=request.POST.get("step", ""))
     if form.is_valid():
@@ -285,13 +225,13 @@ def case_step(request, id):
         else:
             messages.success(request, _("Step recorded."))
             return redirect("crisis:case", id=case.public_id)
-    return _render_case(request, _case_for(request, id), step_form=form, status=400)
+    return _render_case(request, cases.get_for(request.user, id), step_form=form, status=400)
 
 
 @login_required
 @require_POST
 def case_break_glass(request, id):
-    case = _case_for(request, id)
+    case = cases.get_for(request.user, id)
     if not request.user.has_role(SchoolRole.PRINCIPAL) or reads_clinical(request.user):
         raise PermissionDenied
     form = BreakGlassForm(request.POST)
@@ -317,20 +257,10 @@ class PlanTable(AreaTable):
     intro = gettext_lazy(
         "The school's crisis plans, newest in force first. Every staff member may read them."
     )
-    area_policy = plan_policy
-    tab = "crisis:plans"
+    resource = plans
+    tab = "plans"
     export_name = "应急预案"
     empty_text = gettext_lazy("No emergency plan yet. Write down the school's plan for crises first.")
-    filters = [
-        Filter(
-            "q",
-            gettext_lazy("Search"),
-            apply=lambda qs, v: qs.filter(Q(title__icontains=v) | Q(body__icontains=v)),
-        )
-    ]
-
-    def get_queryset(self, request):
-        return plan_policy.visible(request.user, selectors.plans())
 
     @property
     def columns(self):
@@ -345,55 +275,36 @@ class PlanTable(AreaTable):
         ]
 
     def get_actions(self, request):
-        if plan_policy.can_create(request.user):
+        if plans.policy.can_create(request.user):
             return [Action(gettext_lazy("New emergency plan"), reverse("crisis:plan_new"))]
         return []
 
 
-class PlanFormPage(FormPage):
+class PlanFormPage(AreaForm):
     title = gettext_lazy("New emergency plan")
+    edit_title = gettext_lazy("Edit emergency plan")
     form_class = PlanForm
-    policy = plan_policy
-    success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, **kwargs):
-        if "id" not in kwargs:
-            return None
-        return get_object_or_404(plan_policy.visible(request.user, selectors.plans()), public_id=kwargs["id"])
-
-    def check(self, request, obj):
-        _must_read(request, plan_policy)
-        super().check(request, obj)
+    resource = plans
+    tab = "plans"
 
     def initial(self, request):
         return {"effective_on": timezone.localdate(), "version": "1.0"}
 
-    def save(self, request, form, obj):
-        if obj is None:
-            return services.plan_create(actor=request.user, **form.cleaned_data)
-        return services.plan_update(obj, actor=request.user, data=dict(form.cleaned_data))
-
     def success_url(self, request, saved):
         return reverse("crisis:plan", args=[saved.public_id])
-
-    def render(self, request, form, obj, status=200):
-        title = self.title if obj is None else _("Edit emergency plan")
-        return render(
-            request, self.template_name, {"title": title, "form": form, "object": obj}, status=status
-        )
 
 
 @login_required
 def plan_detail(request, id):
-    plan = get_object_or_404(plan_policy.visible(request.user, selectors.plans()), public_id=id)
+    plan = plans.get_for(request.user, id)
     return render(
         request,
         "crisis/plan.html",
         {
             "title": plan.title,
             "plan": plan,
-            "tabs": _tabs(request, "crisis:plans"),
-            "can_edit": plan_policy.can_change(request.user, plan),
+            "area_tabs": _tabs(request, "plans"),
+            "can_edit": plans.policy.can_change(request.user, plan),
         },
     )
 
@@ -407,26 +318,13 @@ class LimitTable(AreaTable):
         "How long after a case is opened each step must be recorded, per risk level. "
         "A case past its limit is escalated to the principal."
     )
-    area_policy = time_limit_policy
-    tab = "crisis:limits"
+    resource = time_limits
+    tab = "limits"
     export_name = "危机干预时限"
     empty_text = gettext_lazy("No time limits: no case will be escalated. Set a limit for each risk level.")
-    filters = [Filter("level", gettext_lazy("Risk level"), choices=list(RiskLevel.choices))]
-
-    def get_queryset(self, request):
-        from django.db.models import Case, IntegerField, Value, When
-
-        order = Case(
-            *[When(step=s, then=Value(i)) for i, s in enumerate(STEP_ORDER)], output_field=IntegerField()
-        )
-        levels = Case(
-            *[When(level=v, then=Value(i)) for i, v in enumerate(reversed(RiskLevel.values))],
-            output_field=IntegerField(),
-        )
-        return time_limit_policy.visible(request.user, selectors.time_limits()).order_by(levels, order)
 
     def edit_link(self, limit):
-        if time_limit_policy.can_change(self.request.user, limit):
+        if time_limits.policy.can_change(self.request.user, limit):
             return reverse("crisis:limit_edit", args=[limit.public_id])
         return None
 
@@ -440,44 +338,38 @@ class LimitTable(AreaTable):
         ]
 
     def get_actions(self, request):
-        if time_limit_policy.can_change(request.user, None):
+        if time_limits.policy.can_change(request.user, None):
             return [Action(gettext_lazy("Set a time limit"), reverse("crisis:limit_new"))]
         return []
 
 
-class LimitFormPage(FormPage):
+class LimitFormPage(AreaForm):
+    """Not plain: there is one limit per level and step, so "new" sets (replaces) the limit of the
+    level and step chosen, and an edit may move to another level or step the same way. Whoever may
+    change limits may set one (the API's POST stays refused by the policy)."""
+
     title = gettext_lazy("Set a time limit")
     form_class = TimeLimitForm
-    policy = time_limit_policy
-    success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, **kwargs):
-        if "id" not in kwargs:
-            return None
-        return get_object_or_404(
-            time_limit_policy.visible(request.user, selectors.time_limits()), public_id=kwargs["id"]
-        )
+    resource = time_limits
+    tab = "limits"
 
     def check(self, request, obj):
-        _must_read(request, time_limit_policy)
-        if not time_limit_policy.can_change(request.user, obj):
+        _must_read(request, time_limits.policy)
+        if not time_limits.policy.can_change(request.user, obj):
             raise PermissionDenied
 
-    def form_kwargs(self, request, obj):
-        if obj is not None and request.method == "GET":
-            return {"initial": {"level": obj.level, "step": obj.step, "minutes": obj.minutes}}
-        return {}
+    def initial(self, request):
+        return {"level": request.GET.get("level", "high"), "step": request.GET.get("step", "assessed")}
 
-    def get(self, request, **kwargs):
-        obj = self.get_object(request, **kwargs)
-        self.check(request, obj)
-        initial = {"level": request.GET.get("level", "high"), "step": request.GET.get("step", "assessed")}
-        if obj is not None:
-            initial = {"level": obj.level, "step": obj.step, "minutes": obj.minutes}
-        return self.render(request, self.form_class(initial=initial), obj)
+    def make_form(self, request, obj, data=None, files=None):
+        if data is None and obj is not None:
+            return self.form_class(initial={"level": obj.level, "step": obj.step, "minutes": obj.minutes})
+        if data is None:
+            return self.form_class(initial=self.initial(request))
+        return self.form_class(data, files)
 
     def save(self, request, form, obj):
-        return services.time_limit_set(actor=request.user, **form.cleaned_data)
+        return time_limits.save(actor=request.user, obj=None, data=dict(form.cleaned_data))
 
     def success_url(self, request, saved):
         return reverse("crisis:limits")
@@ -492,26 +384,15 @@ class DutyTable(AreaTable):
         "Counselors on duty get the alerts of new crisis cases. On a day with nobody on duty, "
         "the whole care team is alerted."
     )
-    area_policy = duty_policy
-    tab = "crisis:duty"
+    resource = duties
+    tab = "duty"
     export_name = "危机干预值班表"
     empty_text = gettext_lazy("Nobody is on duty from this date. Assign counselors to the coming days.")
-    filters = [
-        Filter(
-            "period",
-            gettext_lazy("Period"),
-            choices=[("coming", gettext_lazy("Today and later")), ("past", gettext_lazy("Past days"))],
-            apply=lambda qs, v: (
-                qs.filter(on_date__lt=timezone.localdate())
-                if v == "past"
-                else qs.filter(on_date__gte=timezone.localdate())
-            ),
-        ),
-    ]
 
     def get_queryset(self, request):
-        qs = duty_policy.visible(request.user, selectors.duty_assignments())
-        if not request.GET.get("period"):
+        # The page opens on today and later; the API lists every day unless filtered.
+        qs = super().get_queryset(request)
+        if not request.GET.get("period") and not request.GET.get("from"):
             qs = qs.filter(on_date__gte=timezone.localdate())
         return qs
 
@@ -527,7 +408,7 @@ class DutyTable(AreaTable):
         ]
 
     def remove_button(self, duty):
-        if self.exporting or not duty_policy.can_delete(self.request.user, duty):
+        if self.exporting or not duties.policy.can_delete(self.request.user, duty):
             return ""
         from django.middleware.csrf import get_token
 
@@ -540,20 +421,18 @@ class DutyTable(AreaTable):
         )
 
     def get_actions(self, request):
-        if duty_policy.can_create(request.user):
+        if duties.policy.can_create(request.user):
             return [Action(gettext_lazy("Assign duty"), reverse("crisis:duty_new"))]
         return []
 
 
-class DutyFormPage(FormPage):
+class DutyFormPage(AreaForm):
+    """Not plain in one way: one form assigns a counselor to several days (one row per day)."""
+
     title = gettext_lazy("Assign duty")
     form_class = DutyForm
-    policy = duty_policy
-    success_message = gettext_lazy("Saved.")
-
-    def check(self, request, obj):
-        _must_read(request, duty_policy)
-        super().check(request, obj)
+    resource = duties
+    tab = "duty"
 
     def initial(self, request):
         return {"on_date": timezone.localdate(), "days": 1}
@@ -564,7 +443,7 @@ class DutyFormPage(FormPage):
         for offset in range(data["days"]):
             day = data["on_date"] + timedelta(days=offset)
             try:
-                saved = services.duty_assign(actor=request.user, user=data["user"], on_date=day)
+                saved = duties.create(actor=request.user, user=data["user"], on_date=day)
             except ValidationError:
                 if data["days"] == 1:
                     raise
@@ -577,13 +456,10 @@ class DutyFormPage(FormPage):
 @login_required
 @require_POST
 def duty_remove(request, id):
-    _must_read(request, duty_policy)
-    duty = get_object_or_404(duty_policy.visible(request.user, selectors.duty_assignments()), public_id=id)
-    if not duty_policy.can_delete(request.user, duty):
+    _must_read(request, duties.policy)
+    duty = duties.get_for(request.user, id)
+    if not duties.policy.can_delete(request.user, duty):
         raise PermissionDenied
-    services.duty_remove(duty, actor=request.user)
+    duties.delete(duty, actor=request.user)
     messages.success(request, _("Removed."))
     return redirect("crisis:duty")
-
-
-__all__ = ["Http404"]

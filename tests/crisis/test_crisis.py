@@ -543,3 +543,76 @@ def test_steps_api_records_the_next_step_and_names_the_one_due(db):
         .status_code
         == 404
     )
+
+
+# --- Declared once (tenants/crisis/resources.py) -------------------------------------------------
+
+
+def _subject_events(action):
+    return in_alpha(lambda: AuditEvent.objects.filter(action=action, subject="crisis.case").count())
+
+
+def test_case_lists_and_exports_write_exactly_one_event_each_on_the_page_and_the_api(db):
+    in_alpha(lambda: _case())
+    page = signed_in(ALPHA, "r_counselor")
+    api = api_client(ALPHA, "r_counselor")
+    lists, exports = _subject_events("list"), _subject_events("export")
+    assert api.get("/api/v1/crisis-cases/").status_code == 200
+    assert (_subject_events("list"), _subject_events("export")) == (lists + 1, exports)
+    assert page.get("/crisis/", {"export": "xlsx"}).status_code == 200
+    assert (_subject_events("list"), _subject_events("export")) == (lists + 1, exports + 1)
+    assert page.get("/crisis/").status_code == 200
+    assert (_subject_events("list"), _subject_events("export")) == (lists + 2, exports + 1)
+
+
+def test_case_filters_are_one_definition_for_the_page_and_the_api(db):
+    late = in_alpha(lambda: _case(level="high"))
+    in_alpha(lambda: _opened_minutes_ago(late, 90))
+    calm = in_alpha(lambda: _case(level="low"))
+    api = api_client(ALPHA, "r_psychology_teacher")
+
+    def ids(query):
+        response = api.get(f"/api/v1/crisis-cases/?{query}")
+        assert response.status_code == 200, response.content
+        return {item["id"] for item in response.json()["results"]}
+
+    # The API's boolean spellings still work, and the page's "yes".
+    for flag in ("true", "1", "yes"):
+        found = ids(f"overdue={flag}")
+        assert str(late.public_id) in found and str(calm.public_id) not in found
+    # The page's student search and step filter now serve the API too.
+    assert ids(f"q={calm.student.name}") == {str(calm.public_id)}
+    assert str(late.public_id) in ids("step=identified")
+    # A value outside the choices is a field error, not an empty list.
+    bad = api.get("/api/v1/crisis-cases/?level=extreme")
+    assert bad.status_code == 400 and list(bad.json()["error"]["fields"]) == ["level"]
+    assert_matches_schema(bad)
+    bad_day = api_client(ALPHA, "r_principal").get("/api/v1/duty-assignments/?from=2026-13-01")
+    assert bad_day.status_code == 400 and list(bad_day.json()["error"]["fields"]) == ["from"]
+
+
+def test_a_principal_read_under_break_glass_refers_to_it_once_per_read(db):
+    case = in_alpha(lambda: _case())
+    principal = api_client(ALPHA, "r_principal")
+    detail = f"/api/v1/crisis-cases/{case.public_id}/"
+    assert principal.get(detail).status_code == 200
+    plain = in_alpha(lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="view")))
+    assert len(plain) == 1 and plain[0].reason_ref is None
+    opened = principal.post(f"{detail}break-glass/", {"reason": "家长来电"}, content_type="application/json")
+    assert opened.status_code == 201
+    glass = in_alpha(lambda: BreakGlass.objects.get(case=case))
+    assert principal.get(detail).json()["narrative"] == NARRATIVE
+    signed_in(ALPHA, "r_principal").get(f"/crisis/cases/{case.public_id}/")
+    views = in_alpha(
+        lambda: list(AuditEvent.objects.filter(object_ref=case.public_id, action="view").order_by("id"))
+    )
+    assert len(views) == 3
+    assert [v.reason_ref for v in views[1:]] == [glass.public_id, glass.public_id]
+    assert all("家长来电" not in v.reason for v in views)
+
+
+def test_crisis_tabs_show_only_what_the_person_may_read(db):
+    homeroom = signed_in(ALPHA, "r_homeroom_teacher").get("/crisis/plans/").content.decode()
+    assert 'href="/crisis/plans/"' in homeroom and 'href="/crisis/"' not in homeroom
+    counselor = signed_in(ALPHA, "r_counselor").get("/crisis/plans/").content.decode()
+    assert all(f'href="{url}"' in counselor for url in ("/crisis/", "/crisis/limits/", "/crisis/duty/"))
