@@ -449,17 +449,22 @@ class QuestionDetailApi(ResourceDetailApi):
 class AnswerLinkSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     questionnaire = serializers.SlugRelatedField(slug_field="public_id", queryset=Questionnaire.objects.all())
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(
+        help_text="答题链接。只在创建链接的响应中给出这一次（只保存其 SHA-256），其余时候为 null"
+    )
     used = serializers.SerializerMethodField()
 
     class Meta:
         model = AnswerLink
-        fields = ["id", "questionnaire", "label", "token", "url", "used", "created_at"]
-        read_only_fields = ["token"]
+        fields = ["id", "questionnaire", "label", "url", "expires_at", "used", "created_at"]
+        read_only_fields = ["expires_at"]
 
-    @extend_schema_field(serializers.URLField())
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, obj):
-        relative = f"/evaluation/q/{obj.token}/"
+        token = getattr(obj, "token", None)  # set only on a link just made
+        if not token:
+            return None
+        relative = f"/evaluation/q/{token}/"
         request = self.context.get("request")
         return request.build_absolute_uri(relative) if request else relative
 
@@ -471,7 +476,8 @@ class AnswerLinkSerializer(serializers.ModelSerializer):
 
 @extend_schema(tags=["evaluation"])
 class AnswerLinkListApi(ResourceListCreateApi):
-    """One POST makes one link; the questionnaire's links page makes them in bulk."""
+    """One POST makes one link and answers its `url` this once; the questionnaire's links page
+    makes them in bulk."""
 
     policy = link_policy
     output_serializer = AnswerLinkSerializer
@@ -483,7 +489,9 @@ class AnswerLinkListApi(ResourceListCreateApi):
         (link,) = services.links_generate(
             actor=actor, questionnaire=data["questionnaire"], count=1, label=data.get("label", "")
         )
-        return selectors.link_list().get(pk=link.pk)
+        created = selectors.link_list().get(pk=link.pk)
+        created.token = link.token  # the one time the token is known
+        return created
 
 
 @extend_schema(tags=["evaluation"])

@@ -344,11 +344,13 @@ class Option(PublicModel):
 
 
 class AnswerLink(AuthoredModel):
-    """One link, one answer. The token is random (secrets.token_urlsafe) and kept in plain text so
-    the manager can print the list again; only managers ever see it."""
+    """One link, one answer, like a screening link (shared.links): the token is random and shown
+    once, when the link is made; only its SHA-256 is stored, and the link works until
+    `expires_at`."""
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="links")
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
     label = models.CharField(_("label"), max_length=100, blank=True)
 
     class Meta:
@@ -357,7 +359,7 @@ class AnswerLink(AuthoredModel):
         ordering = ["id"]
 
     def __str__(self):
-        return self.label or self.token[:8]
+        return self.label or f"#{self.pk}"
 
 
 class Response(PublicModel):

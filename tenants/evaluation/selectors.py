@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, DecimalField, Exists, F, OuterRef, Pref
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from shared.links import link_expired, token_hash
 from tenants.evaluation.models import (
     Answer,
     AnswerLink,
@@ -175,18 +176,21 @@ def link_list():
 
 
 def link_by_token(token: str) -> AnswerLink:
-    """The link of this school with this token, or Http404. A token of another school means nothing
-    here: each school's links live in its own schema."""
+    """The link of this school with this token (found by the token's SHA-256), or Http404. A token
+    of another school means nothing here: each school's links live in its own schema. The link
+    says whether it is `used` and `expired`."""
     if not token or len(token) > 64:
         raise Http404
     try:
-        return (
+        link = (
             AnswerLink.objects.select_related("questionnaire")
             .annotate(used=Exists(Response.objects.filter(link=OuterRef("pk"))))
-            .get(token=token)
+            .get(token_hash=token_hash(token))
         )
     except AnswerLink.DoesNotExist:
         raise Http404
+    link.expired = link_expired(link.expires_at)
+    return link
 
 
 def _percent(part: int, whole: int) -> Decimal:

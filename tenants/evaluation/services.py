@@ -2,7 +2,6 @@
 questionnaires with one-time answer links, and commendations. Every service is atomic and reports
 bad input as a ValidationError named by field."""
 
-import secrets
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shared.links import link_expired, link_expiry, new_link_token, token_hash
 from tenants.common.roles import STAFF
 from tenants.common.writes import model_create, model_update
 from tenants.evaluation.models import (
@@ -557,13 +557,11 @@ def question_move(question: Question, *, actor, up: bool) -> Question:
 # Answer links and answers
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 @transaction.atomic
 def links_generate(*, actor, questionnaire: Questionnaire, count: int, label: str = "") -> list[AnswerLink]:
-    """N one-time links for a questionnaire (a batch to copy or print)."""
+    """N one-time links for a questionnaire (a batch to copy or print). Each returned link carries
+    its token in `link.token`, this once: only the token's SHA-256 is stored (shared.links), and
+    each link works for LINK_DAYS days."""
     if questionnaire.status == QuestionnaireStatus.CLOSED:
         raise ValidationError(
             {"questionnaire": _("The questionnaire is closed; open it again to add links.")}
@@ -580,16 +578,24 @@ def links_generate(*, actor, questionnaire: Questionnaire, count: int, label: st
     if len(label) > 90:
         raise ValidationError({"label": _("At most 90 characters.")})
     start = questionnaire.links.count()
-    links = [
-        AnswerLink(
-            questionnaire=questionnaire,
-            token=new_token(),
-            created_by=actor,
-            label=f"{label} #{start + i}" if label else f"#{start + i}",
+    expires_at = link_expiry()
+    links, tokens = [], []
+    for i in range(1, count + 1):
+        token, hashed = new_link_token()
+        tokens.append(token)
+        links.append(
+            AnswerLink(
+                questionnaire=questionnaire,
+                token_hash=hashed,
+                expires_at=expires_at,
+                created_by=actor,
+                label=f"{label} #{start + i}" if label else f"#{start + i}",
+            )
         )
-        for i in range(1, count + 1)
-    ]
-    return AnswerLink.objects.bulk_create(links)
+    created = AnswerLink.objects.bulk_create(links)
+    for link, token in zip(created, tokens, strict=True):
+        link.token = token  # not a field: shown once, never stored
+    return created
 
 
 @transaction.atomic
@@ -613,6 +619,10 @@ class LinkAlreadyUsed(Exception):
 
 class QuestionnaireNotOpen(Exception):
     """The questionnaire is a draft or closed."""
+
+
+class LinkExpired(Exception):
+    """The link is past its `expires_at`."""
 
 
 def validate_answers(questionnaire: Questionnaire, raw: dict) -> tuple[list[Answer], dict]:
@@ -673,11 +683,17 @@ def validate_answers(questionnaire: Questionnaire, raw: dict) -> tuple[list[Answ
 
 
 def response_submit(*, token: str, answers: dict) -> Response:
-    """Save the one answer of a link: all of it, or nothing. Raises LinkAlreadyUsed,
+    """Save the one answer of a link: all of it, or nothing. Raises LinkAlreadyUsed, LinkExpired,
     QuestionnaireNotOpen, AnswerLink.DoesNotExist, or ValidationError by question public_id."""
     try:
         with transaction.atomic():
-            link = AnswerLink.objects.select_for_update().select_related("questionnaire").get(token=token)
+            link = (
+                AnswerLink.objects.select_for_update()
+                .select_related("questionnaire")
+                .get(token_hash=token_hash(token))
+            )
+            if link_expired(link.expires_at):
+                raise LinkExpired()
             questionnaire = link.questionnaire
             if questionnaire.status != QuestionnaireStatus.OPEN:
                 raise QuestionnaireNotOpen()

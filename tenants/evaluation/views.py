@@ -697,11 +697,14 @@ def _sheet_safe(text: str) -> str:
 
 
 def _answer_url(request, link):
+    """The answer page of a link just made: only then is its token known (shared.links)."""
     return request.build_absolute_uri(_url("answer", link.token))
 
 
 class LinksPage(TablePage):
-    """The questionnaire's answer links (managers only): generate in bulk, copy, print or export."""
+    """The questionnaire's answer links (managers only): generate in bulk, then copy, print or
+    download the new links at once; they are shown only then, since only each token's SHA-256 is
+    kept. The table lists every link's label, expiry and whether it was answered."""
 
     policy = link_policy
     template_name = "evaluation/links.html"
@@ -734,7 +737,7 @@ class LinksPage(TablePage):
     def get_columns(self, request):
         return [
             Column(_("Label"), "label"),
-            Column(_("Link"), lambda link: _answer_url(request, link)),
+            Column(_("Expires at"), "expires_at"),
             Column(_("Answered"), lambda link: _("Yes") if link.used else _("No")),
             Column(_("Answered at"), "answered_at"),
         ]
@@ -752,6 +755,7 @@ class LinksPage(TablePage):
             "questionnaire": self.questionnaire,
             "form": getattr(self, "bound_form", None) or LinksForm(),
             "can_generate": self.questionnaire.status != QuestionnaireStatus.CLOSED,
+            "new_links": getattr(self, "new_links", None),
         }
 
     def post(self, request, *args, **kwargs):
@@ -766,8 +770,24 @@ class LinksPage(TablePage):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
+                if request.POST.get("as_xlsx"):
+                    from shared.xlsx import xlsx_response
+
+                    return xlsx_response(
+                        filename=_sheet_safe(f"问卷链接-{self.questionnaire.title}"),
+                        title=_sheet_safe(self.questionnaire.title),
+                        headers=[_("Label"), _("Link"), _("Expires at")],
+                        rows=([link.label, _answer_url(request, link), link.expires_at] for link in links),
+                    )
                 messages.success(request, _("%(n)s links were generated.") % {"n": len(links)})
-                return redirect(request.path)
+                # Shown this once: the page is the answer to the POST, not a redirect.
+                self.new_links = [
+                    {"label": link.label, "url": _answer_url(request, link), "expires_at": link.expires_at}
+                    for link in links
+                ]
+                self.columns = self.get_columns(request)
+                self.bound_form = LinksForm()
+                return super().get(request, *args, **kwargs)
         self.columns = self.get_columns(request)
         self.bound_form = form
         response = super().get(request, *args, **kwargs)
@@ -842,6 +862,8 @@ def answer(request, token):
             {**context, "reason": "used"},
             status=409 if request.method == "POST" else 200,
         )
+    if link.expired:
+        return render(request, "evaluation/answer_closed.html", {**context, "reason": "expired"}, status=410)
     if questionnaire.status != QuestionnaireStatus.OPEN:
         return render(
             request,
@@ -857,6 +879,10 @@ def answer(request, token):
             services.response_submit(token=token, answers=given)
         except services.LinkAlreadyUsed:
             return render(request, "evaluation/answer_closed.html", {**context, "reason": "used"}, status=409)
+        except services.LinkExpired:
+            return render(
+                request, "evaluation/answer_closed.html", {**context, "reason": "expired"}, status=410
+            )
         except services.QuestionnaireNotOpen:
             return render(
                 request, "evaluation/answer_closed.html", {**context, "reason": "closed"}, status=409

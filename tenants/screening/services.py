@@ -2,24 +2,20 @@
 refuses a student without guardian consent, scores the answers, audits the creation and, on a
 safety flag (PHQ-9 item 9 >= 1), opens a crisis case in the same transaction."""
 
-import hashlib
 import json
-import secrets
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shared.links import LINK_DAYS as LINK_DAYS  # the pages say how long a link works
+from shared.links import link_expired, link_expiry, new_link_token, token_hash
 from tenants.care.audit import audit
 from tenants.care.instruments import Instrument, score
 from tenants.common.writes import model_create, model_update
 from tenants.screening import registry, selectors
 from tenants.screening.models import Campaign, InstrumentDefinition, Response, StudentLink
-
-LINK_DAYS = 7
-
 
 # --------------------------------------------------------------------------------------------
 # Instruments
@@ -239,10 +235,6 @@ def crisis_case_of(response: Response):
 # One-time student links
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode()).hexdigest()
-
-
 @transaction.atomic
 def link_issue(*, actor, campaign: Campaign, student) -> str:
     """A one-time link token for the student to answer the campaign's instrument. Only its SHA-256
@@ -257,13 +249,13 @@ def link_issue(*, actor, campaign: Campaign, student) -> str:
                 )
             }
         )
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_link_token()
     StudentLink.objects.create(
-        token_hash=_hash(token),
+        token_hash=hashed,
         student=student,
         campaign=campaign,
         created_by=actor,
-        expires_at=timezone.now() + timedelta(days=LINK_DAYS),
+        expires_at=link_expiry(),
     )
     return token
 
@@ -280,12 +272,12 @@ def link_by_token(token: str, *, lock: bool = False) -> StudentLink:
     qs = StudentLink.objects.select_related("campaign", "student")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    link = qs.filter(token_hash=_hash(token)).first()
+    link = qs.filter(token_hash=token_hash(token)).first()
     if link is None:
         raise LinkUnusable("unknown")
     if link.used_at is not None:
         raise LinkUnusable("used")
-    if link.expires_at <= timezone.now():
+    if link_expired(link.expires_at):
         raise LinkUnusable("expired")
     return link
 

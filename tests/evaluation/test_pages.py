@@ -87,7 +87,7 @@ def test_every_page_answers_200_to_the_principal_and_shows_data(data):
         f"/evaluation/actions/{data['action'].public_id}/": ["完善心理健康档案", "2027-01-15"],
         "/evaluation/questionnaires/": ["家长满意度调查"],
         f"/evaluation/questionnaires/{q.public_id}/": ["您是否参加过家庭讲座？", "亲子沟通讲座"],
-        f"/evaluation/questionnaires/{q.public_id}/links/": [data["links"][0].token],
+        f"/evaluation/questionnaires/{q.public_id}/links/": [data["links"][0].label],
         f"/evaluation/questionnaires/{q.public_id}/results/": [
             "vendor/echarts-6.1.0.min.js",
             "希望增加亲子活动",
@@ -179,15 +179,17 @@ def test_links_page_generates_in_bulk_and_exports(data):
     client = signed_in(ALPHA, "r_principal")
     url = f"/evaluation/questionnaires/{q.public_id}/links/"
     response = client.post(url, {"count": "25", "label": "初二(4)班家长"})
-    assert response.status_code == 302
+    # The new links are shown in the answer to the POST, this once (only their hashes are kept).
+    assert response.status_code == 200 and len(response.context["new_links"]) == 25
     assert in_alpha(lambda: AnswerLink.objects.filter(questionnaire=q).count()) == 28
     sheet = _workbook(client.get(url + "?export=xlsx&used=no"))
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 27
     labels = {r[0] for r in rows[1:]}
     assert "初二(4)班家长 #4" in labels and "初二(4)班家长 #28" in labels
-    token = in_alpha(lambda: AnswerLink.objects.get(questionnaire=q, label="初二(4)班家长 #4").token)
-    assert any(r[1].endswith(f"/evaluation/q/{token}/") for r in rows[1:])
+    shown = {link["label"]: link["url"] for link in response.context["new_links"]}
+    assert shown["初二(4)班家长 #4"] in response.content.decode()
+    assert not any(url_ in str(cell) for url_ in shown.values() for r in rows for cell in r)
     # Bad input: nothing generated, the field error shown.
     bad = client.post(url, {"count": "0", "label": "x"})
     assert bad.status_code == 400 and "field-error" in bad.content.decode()
