@@ -199,6 +199,12 @@ def booking_cancel(booking: RoomBooking, *, actor) -> RoomBooking:
     return booking
 
 
+@transaction.atomic
+def booking_delete(booking: RoomBooking, *, actor) -> None:
+    """Remove a booking altogether (managers, by the policy); staff cancel instead."""
+    RoomBooking.objects.filter(pk=booking.pk).delete()
+
+
 # Materials --------------------------------------------------------------------------------------
 
 MATERIAL_FIELDS = ("name", "category", "unit", "description")

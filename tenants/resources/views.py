@@ -1,4 +1,5 @@
-"""Pages of the resources area (资源配置): rooms, bookings, availability, materials and stock."""
+"""Pages of the resources area (资源配置): rooms, bookings, availability, materials and stock. The
+resources, their filters and the area's tabs are declared in tenants/resources/resources.py."""
 
 from datetime import date, datetime, timedelta
 
@@ -7,18 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, FormPage, TablePage, is_uuid
 from tenants.resources import selectors, services
 from tenants.resources.forms import BookingForm, IssueForm, MaterialForm, ProcurementForm, RoomForm
-from tenants.resources.models import CounselingRoom, MaterialCategory, RoomKind
-from tenants.resources.policies import booking_policy, material_policy, room_policy, stock_policy
+from tenants.resources.resources import area, bookings, issues, materials, procurements, rooms
 
 
 def _today() -> date:
@@ -34,13 +34,11 @@ def _when(booking) -> str:
     return f"{start:%Y-%m-%d} {start:%H:%M}–{_time(booking.ends_at)}"
 
 
-class AreaFormPage(FormPage):
-    """A form page that people who may not read the area do not know exists (404)."""
-
-    def visible(self, request, selector, public_id):
-        if not self.policy.can_read(request.user):
-            raise Http404
-        return get_object_or_404(self.policy.visible(request.user, selector), public_id=public_id)
+def _day_param(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("day") or "")
+    except ValueError:
+        return _today()
 
 
 # Landing ----------------------------------------------------------------------------------------
@@ -48,18 +46,20 @@ class AreaFormPage(FormPage):
 
 @login_required
 def index(request):
-    if not room_policy.can_read(request.user):
+    """The landing page: a summary and today's rooms, not a table of one resource."""
+    if not rooms.policy.can_read(request.user):
         raise Http404
     today = _today()
     return render(
         request,
         "resources/index.html",
         {
+            "area_tabs": area.tabs_for(request.user, "index"),
             "summary": selectors.resources_summary(today=today),
             "today": today,
             "availability": selectors.rooms_availability(day=today),
-            "can_manage": room_policy.can_create(request.user),
-            "can_book": booking_policy.can_create(request.user),
+            "can_manage": rooms.policy.can_create(request.user),
+            "can_book": bookings.policy.can_create(request.user),
         },
     )
 
@@ -68,20 +68,12 @@ def index(request):
 
 
 class RoomTable(TablePage):
-    template_name = "resources/table.html"
     title = gettext_lazy("Counseling rooms (心理咨询室)")
-    policy = room_policy
+    resource = rooms
+    area = area
+    tab = "rooms"
     export_name = "rooms"
     empty_text = gettext_lazy("No counseling rooms yet.")
-    filters = [
-        Filter("kind", gettext_lazy("kind"), choices=RoomKind.choices),
-        Filter(
-            "active",
-            gettext_lazy("in use"),
-            choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
-            apply=lambda qs, v: qs.filter(is_active=(v == "yes")),
-        ),
-    ]
     columns = [
         Column(
             gettext_lazy("name"), "name", link=lambda r: reverse("resources:room_edit", args=[r.public_id])
@@ -94,36 +86,21 @@ class RoomTable(TablePage):
         Column(gettext_lazy("in use"), lambda r: _("Yes") if r.is_active else _("No")),
     ]
 
-    def get_queryset(self, request):
-        return room_policy.visible(request.user, selectors.room_list())
-
     def get_actions(self, request):
         actions = [Action(_("Availability"), reverse("resources:availability"), primary=False)]
-        if room_policy.can_create(request.user):
-            actions.insert(0, Action(_("New room"), reverse("resources:room_create")))
+        if rooms.policy.can_create(request.user):
+            actions.insert(0, Action(_("New room"), reverse("resources:room_new")))
         return actions
 
 
-class RoomFormPage(AreaFormPage):
+class RoomFormPage(FormPage):
+    title = gettext_lazy("New room")
+    edit_title = gettext_lazy("Edit room")
     form_class = RoomForm
-    policy = room_policy
+    resource = rooms
+    area = area
+    tab = "rooms"
     success_message = gettext_lazy("The room is saved.")
-
-    @property
-    def title(self):
-        return _("Edit room") if self.kwargs.get("id") else _("New room")
-
-    def get_object(self, request, **kwargs):
-        self.kwargs = kwargs
-        if "id" in kwargs:
-            return self.visible(request, selectors.room_list(), kwargs["id"])
-        return None
-
-    def save(self, request, form, obj):
-        data = {name: form.cleaned_data[name] for name in services.ROOM_FIELDS}
-        if obj is None:
-            return services.room_create(actor=request.user, **data)
-        return services.room_update(obj, actor=request.user, data=data)
 
     def success_url(self, request, saved):
         return reverse("resources:rooms")
@@ -132,56 +109,29 @@ class RoomFormPage(AreaFormPage):
 # Bookings ---------------------------------------------------------------------------------------
 
 
-def _room_choices(request):
-    return [(str(r.public_id), r.name) for r in selectors.room_list()]
-
-
 class BookingTable(TablePage):
-    template_name = "resources/table.html"
     title = gettext_lazy("Room bookings")
-    policy = booking_policy
+    resource = bookings
+    area = area
+    tab = "bookings"
     export_name = "room-bookings"
     empty_text = gettext_lazy("No bookings yet.")
-    filters = [
-        Filter("room", gettext_lazy("room"), choices=_room_choices, lookup="room__public_id"),
-        Filter(
-            "status",
-            gettext_lazy("status"),
-            choices=[("live", gettext_lazy("Booked")), ("cancelled", gettext_lazy("Cancelled"))],
-            apply=lambda qs, v: qs.filter(cancelled=(v == "cancelled")),
-        ),
-        Filter(
-            "when",
-            gettext_lazy("when"),
-            choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
-            apply=lambda qs, v: (
-                qs.filter(ends_at__gte=timezone.now())
-                if v == "upcoming"
-                else qs.filter(ends_at__lt=timezone.now())
-            ),
-        ),
-    ]
 
     def get_queryset(self, request):
-        self.user = request.user
-        self.exporting = request.GET.get("export") == "xlsx"
-        # Newest first: the coming weeks on top, history below.
-        return booking_policy.visible(request.user, selectors.booking_list()).order_by("-starts_at", "-id")
+        # Newest first on this page: the coming weeks on top, history below.
+        return super().get_queryset(request).order_by("-starts_at", "-id")
+
+    def cancel_link(self, booking):
+        if (
+            not booking.cancelled
+            and booking.ends_at > timezone.now()
+            and bookings.policy.can_change(self.request.user, booking)
+        ):
+            return reverse("resources:booking_cancel", args=[booking.public_id])
+        return None
 
     @property
     def columns(self):
-        user = getattr(self, "user", None)
-
-        def cancel_link(b):
-            if (
-                user is not None
-                and not b.cancelled
-                and b.ends_at > timezone.now()
-                and booking_policy.can_change(user, b)
-            ):
-                return reverse("resources:booking_cancel", args=[b.public_id])
-            return None
-
         columns = [
             Column(_("room"), "room.name"),
             Column(_("time"), _when),
@@ -189,72 +139,67 @@ class BookingTable(TablePage):
             Column(_("purpose"), "purpose"),
             Column(_("status"), lambda b: _("Cancelled") if b.cancelled else _("Booked")),
         ]
-        if not getattr(self, "exporting", False):
+        if self.request.GET.get("export") != "xlsx":
             columns.append(
-                Column(_("actions"), lambda b: _("Cancel") if cancel_link(b) else "", link=cancel_link)
+                Column(
+                    _("actions"), lambda b: _("Cancel") if self.cancel_link(b) else "", link=self.cancel_link
+                )
             )
         return columns
 
     def get_actions(self, request):
         actions = [Action(_("Availability"), reverse("resources:availability"), primary=False)]
-        if booking_policy.can_create(request.user):
-            actions.insert(0, Action(_("Book a room"), reverse("resources:booking_create")))
+        if bookings.policy.can_create(request.user):
+            actions.insert(0, Action(_("Book a room"), reverse("resources:booking_new")))
         return actions
 
 
-class BookingFormPage(AreaFormPage):
+class BookingFormPage(FormPage):
+    """Not plain: the form asks for a day and two times, which become the booking's start and end."""
+
     title = gettext_lazy("Book a room")
     form_class = BookingForm
-    policy = booking_policy
+    resource = bookings
+    area = area
+    tab = "bookings"
     success_message = gettext_lazy("The room is booked.")
 
+    def get_object(self, request, **kwargs):
+        return None  # bookings are only made here; they are changed through the API or cancelled
+
     def initial(self, request):
-        initial = {"day": _today()}
-        if request.GET.get("day"):
-            try:
-                initial["day"] = date.fromisoformat(request.GET["day"])
-            except ValueError:
-                pass
-        if request.GET.get("room"):
-            room = CounselingRoom.objects.filter(public_id__in=_uuids(request.GET["room"])).first()
-            if room is not None:
-                initial["room"] = room.public_id
+        initial = {"day": _day_param(request)}
+        room = request.GET.get("room")
+        if room and is_uuid(room):
+            found = rooms.queryset(request.user).filter(public_id=room).first()
+            if found is not None:
+                initial["room"] = found.public_id
         return initial
 
     def save(self, request, form, obj):
         zone = timezone.get_current_timezone()
         day = form.cleaned_data["day"]
-        return services.booking_create(
-            actor=request.user,
-            room=form.cleaned_data["room"],
-            purpose=form.cleaned_data["purpose"],
-            starts_at=datetime.combine(day, form.cleaned_data["starts_at"], tzinfo=zone),
-            ends_at=datetime.combine(day, form.cleaned_data["ends_at"], tzinfo=zone),
-        )
+        data = {
+            "room": form.cleaned_data["room"],
+            "purpose": form.cleaned_data["purpose"],
+            "starts_at": datetime.combine(day, form.cleaned_data["starts_at"], tzinfo=zone),
+            "ends_at": datetime.combine(day, form.cleaned_data["ends_at"], tzinfo=zone),
+        }
+        return bookings.save(actor=request.user, obj=None, data=data)
 
     def success_url(self, request, saved):
         return reverse("resources:availability") + f"?day={selectors.local_day(saved.starts_at).isoformat()}"
 
 
-def _uuids(value):
-    import uuid
-
-    try:
-        return [uuid.UUID(value)]
-    except ValueError:
-        return []
-
-
 class BookingCancelPage(LoginRequiredMixin, View):
-    """GET asks for confirmation; POST cancels. Staff cancel their own bookings, managers any."""
+    """Not CRUD: GET asks for confirmation; POST cancels. Staff cancel their own bookings, managers
+    any. The booking is found through the declared resource (404 when missing or not visible)."""
 
     def _booking(self, request, id):
-        if not booking_policy.can_read(request.user):
+        if not bookings.policy.can_read(request.user):
             raise Http404
-        booking = get_object_or_404(
-            booking_policy.visible(request.user, selectors.booking_list()), public_id=id
-        )
-        if not booking_policy.can_change(request.user, booking):
+        booking = bookings.get_for(request.user, id)
+        if not bookings.policy.can_change(request.user, booking):
             raise PermissionDenied
         return booking
 
@@ -271,20 +216,15 @@ class BookingCancelPage(LoginRequiredMixin, View):
 
 @login_required
 def availability(request):
-    """The bookings of one day, room by room (the rooms availability page)."""
-    if not booking_policy.can_read(request.user):
+    """The bookings of one day, room by room, on a timeline (not a table of one resource)."""
+    if not bookings.policy.can_read(request.user):
         raise Http404
-    day = _today()
-    if request.GET.get("day"):
-        try:
-            day = date.fromisoformat(request.GET["day"])
-        except ValueError:
-            pass
-    rooms = selectors.rooms_availability(day=day)
+    day = _day_param(request)
+    day_rooms = selectors.rooms_availability(day=day)
     opening, closing = 7, 21  # the hours the timeline spans
     span = (closing - opening) * 60
     day_start = datetime.combine(day, datetime.min.time(), tzinfo=selectors.school_zone())
-    for entry in rooms:
+    for entry in day_rooms:
         for booking in entry.bookings:
             start = max(0, (booking.starts_at - day_start).total_seconds() / 60 - opening * 60)
             end = min(span, (booking.ends_at - day_start).total_seconds() / 60 - opening * 60)
@@ -295,12 +235,13 @@ def availability(request):
         request,
         "resources/availability.html",
         {
+            "area_tabs": area.tabs_for(request.user, "availability"),
             "day": day,
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
-            "rooms": rooms,
+            "rooms": day_rooms,
             "hours": list(range(opening, closing)),
-            "can_book": booking_policy.can_create(request.user),
+            "can_book": bookings.policy.can_create(request.user),
         },
     )
 
@@ -309,15 +250,12 @@ def availability(request):
 
 
 class MaterialTable(TablePage):
-    template_name = "resources/table.html"
     title = gettext_lazy("Materials and textbooks (教材与宣传资料)")
-    policy = material_policy
+    resource = materials
+    area = area
+    tab = "materials"
     export_name = "materials"
     empty_text = gettext_lazy("No materials yet.")
-    filters = [
-        Filter("category", gettext_lazy("category"), choices=MaterialCategory.choices),
-        Filter("q", gettext_lazy("name"), lookup="name__icontains"),
-    ]
     columns = [
         Column(
             gettext_lazy("name"), "name", link=lambda m: reverse("resources:material", args=[m.public_id])
@@ -328,39 +266,24 @@ class MaterialTable(TablePage):
         Column(gettext_lazy("description"), "description"),
     ]
 
-    def get_queryset(self, request):
-        return material_policy.visible(request.user, selectors.material_list())
-
     def get_actions(self, request):
-        if not material_policy.can_create(request.user):
+        if not materials.policy.can_create(request.user):
             return []
         return [
-            Action(_("New material"), reverse("resources:material_create")),
-            Action(_("Record a procurement"), reverse("resources:procurement_create"), primary=False),
-            Action(_("Record an issue"), reverse("resources:issue_create"), primary=False),
+            Action(_("New material"), reverse("resources:material_new")),
+            Action(_("Record a procurement"), reverse("resources:procurement_new"), primary=False),
+            Action(_("Record an issue"), reverse("resources:issue_new"), primary=False),
         ]
 
 
-class MaterialFormPage(AreaFormPage):
+class MaterialFormPage(FormPage):
+    title = gettext_lazy("New material")
+    edit_title = gettext_lazy("Edit material")
     form_class = MaterialForm
-    policy = material_policy
+    resource = materials
+    area = area
+    tab = "materials"
     success_message = gettext_lazy("The material is saved.")
-
-    @property
-    def title(self):
-        return _("Edit material") if self.kwargs.get("id") else _("New material")
-
-    def get_object(self, request, **kwargs):
-        self.kwargs = kwargs
-        if "id" in kwargs:
-            return self.visible(request, selectors.material_list(), kwargs["id"])
-        return None
-
-    def save(self, request, form, obj):
-        data = {name: form.cleaned_data[name] for name in services.MATERIAL_FIELDS}
-        if obj is None:
-            return services.material_create(actor=request.user, **data)
-        return services.material_update(obj, actor=request.user, data=data)
 
     def success_url(self, request, saved):
         return reverse("resources:material", args=[saved.public_id])
@@ -368,37 +291,28 @@ class MaterialFormPage(AreaFormPage):
 
 @login_required
 def material_detail(request, id):
-    if not material_policy.can_read(request.user):
-        raise Http404
-    material = get_object_or_404(
-        material_policy.visible(request.user, selectors.material_list()), public_id=id
-    )
+    """One material with its stock movements."""
+    material = materials.get_for(request.user, id)
     return render(
         request,
         "resources/material_detail.html",
         {
+            "area_tabs": area.tabs_for(request.user, "materials"),
             "material": material,
-            "procurements": selectors.procurement_list().filter(material=material)[:50],
-            "issues": selectors.issue_list().filter(material=material)[:50],
-            "can_manage": material_policy.can_create(request.user),
+            "procurements": procurements.queryset(request.user).filter(material=material)[:50],
+            "issues": issues.queryset(request.user).filter(material=material)[:50],
+            "can_manage": materials.policy.can_create(request.user),
         },
     )
 
 
-def _material_choices(request):
-    return [(str(m.public_id), m.name) for m in selectors.material_list()]
-
-
 class ProcurementTable(TablePage):
-    template_name = "resources/table.html"
     title = gettext_lazy("Procurement records (采购记录)")
-    policy = stock_policy
+    resource = procurements
+    area = area
+    tab = "procurements"
     export_name = "material-procurements"
     empty_text = gettext_lazy("No procurements recorded yet.")
-    filters = [
-        Filter("material", gettext_lazy("material"), choices=_material_choices, lookup="material__public_id"),
-        Filter("supplier", gettext_lazy("supplier"), lookup="supplier__icontains"),
-    ]
     columns = [
         Column(gettext_lazy("date"), "procured_on"),
         Column(
@@ -414,23 +328,22 @@ class ProcurementTable(TablePage):
         Column(gettext_lazy("notes"), "notes"),
     ]
 
-    def get_queryset(self, request):
-        return stock_policy.visible(request.user, selectors.procurement_list())
-
     def get_actions(self, request):
-        if stock_policy.can_create(request.user):
-            return [Action(_("Record a procurement"), reverse("resources:procurement_create"))]
+        if procurements.policy.can_create(request.user):
+            return [Action(_("Record a procurement"), reverse("resources:procurement_new"))]
         return []
 
 
-class _MovementFormPage(AreaFormPage):
-    policy = stock_policy
+class _MovementFormPage(FormPage):
+    """A stock movement, recorded from the material's page (?material= preselects it)."""
+
+    area = area
 
     def initial(self, request):
         initial = {self.date_field: _today()}
         material = request.GET.get("material")
-        if material and _uuids(material):
-            found = selectors.material_list().filter(public_id=_uuids(material)[0]).first()
+        if material and is_uuid(material):
+            found = materials.queryset(request.user).filter(public_id=material).first()
             if found is not None:
                 initial["material"] = found.public_id
         return initial
@@ -442,23 +355,19 @@ class _MovementFormPage(AreaFormPage):
 class ProcurementFormPage(_MovementFormPage):
     title = gettext_lazy("Record a procurement")
     form_class = ProcurementForm
+    resource = procurements
+    tab = "procurements"
     date_field = "procured_on"
     success_message = gettext_lazy("The procurement is recorded and the stock updated.")
 
-    def save(self, request, form, obj):
-        return services.procurement_record(actor=request.user, **form.cleaned_data)
-
 
 class IssueTable(TablePage):
-    template_name = "resources/table.html"
     title = gettext_lazy("Issue records (领用记录)")
-    policy = stock_policy
+    resource = issues
+    area = area
+    tab = "issues"
     export_name = "material-issues"
     empty_text = gettext_lazy("No issues recorded yet.")
-    filters = [
-        Filter("material", gettext_lazy("material"), choices=_material_choices, lookup="material__public_id"),
-        Filter("recipient", gettext_lazy("issued to"), lookup="recipient__icontains"),
-    ]
     columns = [
         Column(gettext_lazy("date"), "issued_on"),
         Column(
@@ -472,20 +381,16 @@ class IssueTable(TablePage):
         Column(gettext_lazy("purpose"), "purpose"),
     ]
 
-    def get_queryset(self, request):
-        return stock_policy.visible(request.user, selectors.issue_list())
-
     def get_actions(self, request):
-        if stock_policy.can_create(request.user):
-            return [Action(_("Record an issue"), reverse("resources:issue_create"))]
+        if issues.policy.can_create(request.user):
+            return [Action(_("Record an issue"), reverse("resources:issue_new"))]
         return []
 
 
 class IssueFormPage(_MovementFormPage):
     title = gettext_lazy("Record an issue")
     form_class = IssueForm
+    resource = issues
+    tab = "issues"
     date_field = "issued_on"
     success_message = gettext_lazy("The issue is recorded and the stock updated.")
-
-    def save(self, request, form, obj):
-        return services.issue_record(actor=request.user, **form.cleaned_data)

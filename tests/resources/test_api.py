@@ -117,3 +117,36 @@ def test_issue_beyond_stock_answers_400_and_stock_is_shown():
         "results"
     ][0]
     assert procurement["total"] == "222.00"  # 12 × 18.50
+
+
+def test_declared_filters_take_yes_no_and_the_old_true_false():
+    active = in_alpha(lambda: make_room())
+    closed = in_alpha(lambda: make_room(is_active=False))
+    client = api_client(ALPHA, "r_member")
+    for value in ("yes", "true", "1"):
+        ids = {r["id"] for r in client.get(f"/api/v1/rooms/?active={value}").json()["results"]}
+        assert str(active.public_id) in ids and str(closed.public_id) not in ids, value
+    for value in ("no", "false", "0"):
+        ids = {r["id"] for r in client.get(f"/api/v1/rooms/?active={value}").json()["results"]}
+        assert str(closed.public_id) in ids and str(active.public_id) not in ids, value
+    bad = client.get("/api/v1/rooms/?active=maybe")
+    assert bad.status_code == 400 and list(bad.json()["error"]["fields"]) == ["active"]
+
+
+def test_bookings_filter_mine_and_cancelled():
+    room = in_alpha(lambda: make_room())
+    mine = in_alpha(lambda: make_booking(room=room, days=2, role="counselor"))
+    theirs = in_alpha(lambda: make_booking(room=room, days=3, role="principal"))
+    counselor = api_client(ALPHA, "r_counselor")
+    listed = counselor.get(f"/api/v1/room-bookings/?room={room.public_id}&mine=true").json()["results"]
+    assert [b["id"] for b in listed] == [str(mine.public_id)]
+    cancelled = counselor.patch(
+        f"/api/v1/room-bookings/{mine.public_id}/", {"cancelled": True}, content_type="application/json"
+    )
+    assert cancelled.status_code == 200 and cancelled.json()["cancelled"] is True
+    live = counselor.get(f"/api/v1/room-bookings/?room={room.public_id}&cancelled=no").json()["results"]
+    assert [b["id"] for b in live] == [str(theirs.public_id)]
+    gone = counselor.get(f"/api/v1/room-bookings/?room={room.public_id}&cancelled=yes").json()["results"]
+    assert [b["id"] for b in gone] == [str(mine.public_id)]
+    # A room id that is not a room of this school is not one of the choices.
+    assert counselor.get("/api/v1/room-bookings/?room=not-a-room").status_code == 400

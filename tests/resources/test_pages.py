@@ -210,3 +210,18 @@ def test_outsiders_get_404(data, role):
         f"/resources/bookings/{data['booking'].public_id}/cancel/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_create_pages_are_named_new():
+    from django.urls import NoReverseMatch, reverse
+
+    for thing, path in [
+        ("room", "/resources/rooms/new/"),
+        ("booking", "/resources/bookings/new/"),
+        ("material", "/resources/materials/new/"),
+        ("procurement", "/resources/procurements/new/"),
+        ("issue", "/resources/issues/new/"),
+    ]:
+        assert reverse(f"resources:{thing}_new", urlconf="config.urls_school") == path
+        with pytest.raises(NoReverseMatch):
+            reverse(f"resources:{thing}_create", urlconf="config.urls_school")
