@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -18,12 +18,31 @@ from api.school.audited import AuditedDetail, AuditedList
 from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
 from tenants.care import transfer
 from tenants.care.access import visible_students
-from tenants.care.models import IncomingTransfer, OutgoingTransfer
+from tenants.care.models import AttentionLevel, IncomingTransfer, OutgoingTransfer
 from tenants.care.transfer import transfer_policy
 from tenants.students.models import SchoolClass, Student
 
 TAG = "care"
 READ_ONLY = ["get", "head", "options"]
+
+
+class MatchOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    student_number = serializers.CharField()
+    name = serializers.CharField()
+    grade = serializers.IntegerField(source="school_class.grade")
+    class_name = serializers.CharField(source="school_class.name")
+    archived = serializers.SerializerMethodField(help_text="已归档（离校）：接收时恢复在读并编入所选班级")
+
+    def get_archived(self, student) -> bool:
+        return student.status != "active"
+
+
+class AttentionOutcome(serializers.Serializer):
+    received = serializers.ChoiceField(choices=AttentionLevel.choices)
+    current = serializers.ChoiceField(choices=AttentionLevel.choices)
+    after = serializers.ChoiceField(choices=AttentionLevel.choices)
+    kept = serializers.BooleanField(help_text="true：转来的等级较低，保留本校当前等级")
 
 
 class IncomingOutput(serializers.ModelSerializer):
@@ -33,6 +52,13 @@ class IncomingOutput(serializers.ModelSerializer):
     )
     accepted_by = serializers.CharField(source="accepted_by.display_name", read_only=True, allow_null=True)
     sections = serializers.SerializerMethodField(help_text="档案各部分的条目数")
+    match = serializers.SerializerMethodField(
+        help_text="接收前：将并入的本校学生（学号相同，含已归档学生）；null 表示将新建学生。已接收后为 null"
+    )
+    attention = serializers.SerializerMethodField(
+        help_text="接收前：转来的关注等级、本校当前等级和接收后的等级。转档从不降低等级：较高者保留，"
+        "较低的转来等级记入等级历史。已接收后为 null"
+    )
 
     class Meta:
         model = IncomingTransfer
@@ -48,7 +74,28 @@ class IncomingOutput(serializers.ModelSerializer):
             "accepted_by",
             "student",
             "sections",
+            "match",
+            "attention",
         ]
+
+    @extend_schema_field(MatchOutput(allow_null=True))
+    def get_match(self, obj):
+        if obj.status != "sent":
+            return None
+        student = transfer.transfer_match(obj)
+        return MatchOutput(student).data if student else None
+
+    @extend_schema_field(AttentionOutcome(allow_null=True))
+    def get_attention(self, obj):
+        if obj.status != "sent":
+            return None
+        outcome = transfer.level_outcome(obj, transfer.transfer_match(obj))
+        return {
+            "received": outcome.received,
+            "current": outcome.current,
+            "after": outcome.after,
+            "kept": outcome.kept,
+        }
 
     def get_sections(self, obj) -> dict[str, int]:
         package = json.loads(obj.package)
@@ -92,7 +139,9 @@ class IncomingDetailApi(AuditedDetail, ResourceDetailApi):
 
 class AcceptInput(serializers.Serializer):
     school_class = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=SchoolClass.objects.all(), help_text="学生加入的班级 id"
+        slug_field="public_id",
+        queryset=SchoolClass.objects.all(),
+        help_text="学生加入的班级 id（已在名册上的学生转入该班；已归档的学生恢复在读）",
     )
 
 

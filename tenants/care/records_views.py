@@ -14,7 +14,7 @@ from shared.pages import Column, FormPage, TablePage
 from shared.policy import Policy
 from tenants.care import transfer
 from tenants.care.access import CARE_TEAM, clinical_policy, visible_students
-from tenants.care.models import IncomingTransfer, OutgoingTransfer, RetentionRule
+from tenants.care.models import AttentionLevel, IncomingTransfer, OutgoingTransfer, RetentionRule
 from tenants.students.models import SchoolClass, Student
 
 
@@ -153,11 +153,17 @@ class AcceptPage(FormPage):
     def get_object(self, request, id):
         if not clinical_policy.can_read(request.user):
             raise Http404
-        return get_object_or_404(IncomingTransfer, public_id=id)
+        self.incoming = get_object_or_404(IncomingTransfer, public_id=id)
+        return self.incoming
 
     def check(self, request, obj):
         if request.method == "POST" and obj.status != "sent":
             raise Http404
+
+    def initial(self, request):
+        # A student already on the roster stays in their class unless the counselor picks another.
+        match = transfer.transfer_match(self.incoming) if self.incoming.status == "sent" else None
+        return {"school_class": match.school_class_id} if match else {}
 
     def save(self, request, form, obj):
         return transfer.transfer_accept(
@@ -183,18 +189,29 @@ class AcceptPage(FormPage):
                 "medical_referrals",
             )
         ]
-        return render(
-            request,
-            self.template_name,
-            {
-                "title": self.title,
-                "form": form,
-                "transfer": obj,
-                "package": package,
-                "sections": sections,
-            },
-            status=status,
-        )
+        context = {
+            "title": self.title,
+            "form": form,
+            "transfer": obj,
+            "package": package,
+            "sections": sections,
+        }
+        if obj.status == "sent":
+            # What accepting will do, shown before it is done: which student it attaches to, and
+            # the attention level afterwards (never lower than now).
+            match = transfer.transfer_match(obj)
+            outcome = transfer.level_outcome(obj, match, package)
+            labels = dict(AttentionLevel.choices)
+            context.update(
+                match=match,
+                level={
+                    "received": labels.get(outcome.received, outcome.received),
+                    "current": labels.get(outcome.current, outcome.current),
+                    "after": labels.get(outcome.after, outcome.after),
+                    "kept": outcome.kept,
+                },
+            )
+        return render(request, self.template_name, context, status=status)
 
 
 class RetentionPolicy(Policy):

@@ -322,15 +322,21 @@ def _referrals(student, clinical):
 def _attention(student, clinical):
     labels = dict(AttentionLevel.choices)
     for change in AttentionChange.objects.filter(student=student).select_related("changed_by"):
+        if change.from_level == change.to_level:
+            # A received record's lower level, written down but not applied (tenants.care.transfer).
+            title = _("Attention level kept: %(level)s") % {
+                "level": labels.get(change.to_level, change.to_level)
+            }
+        else:
+            title = _("Attention level: %(old)s → %(new)s") % {
+                "old": labels.get(change.from_level, change.from_level),
+                "new": labels.get(change.to_level, change.to_level),
+            }
         yield TimelineEntry(
             at=change.changed_at,
             kind="attention",
             kind_label=_("Attention level"),
-            title=_("Attention level: %(old)s → %(new)s")
-            % {
-                "old": labels.get(change.from_level, change.from_level),
-                "new": labels.get(change.to_level, change.to_level),
-            },
+            title=title,
             detail=change.reason if clinical else "",
             flag=change.to_level == "crisis",
             by=_name(change.changed_by),

@@ -10,6 +10,7 @@ was sent.
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -19,7 +20,14 @@ from django_tenants.utils import get_tenant_model, schema_context
 
 from tenants.care.access import ClinicalPolicy, reads_clinical
 from tenants.care.audit import audit
-from tenants.care.models import CareRecord, IncomingTransfer, OutgoingTransfer
+from tenants.care.models import (
+    LEVEL_ORDER,
+    AttentionChange,
+    AttentionLevel,
+    CareRecord,
+    IncomingTransfer,
+    OutgoingTransfer,
+)
 from tenants.students.models import Student
 
 
@@ -108,11 +116,58 @@ def transfer_send(*, student: Student, to_school_code: str, actor, reason: str =
     return outgoing
 
 
+def transfer_match(incoming: IncomingTransfer) -> Student | None:
+    """The student of this school a received record would attach to: the one with the same student
+    number, archived ones included (a student who left and comes back). None: a new student."""
+    return (
+        Student.objects.select_related("school_class").filter(student_number=incoming.student_number).first()
+    )
+
+
+@dataclass(frozen=True)
+class LevelOutcome:
+    """What accepting does to the attention level. A transfer never lowers a level: the higher of
+    the received and the current level stays, and a lower received level is written into the
+    level's history (the timeline), with the reason the sending school gave."""
+
+    received: str
+    current: str
+    after: str
+
+    @property
+    def kept(self) -> bool:
+        """The received level is lower than the current one, which stays."""
+        return self.after != self.received
+
+    @property
+    def raised(self) -> bool:
+        return self.after != self.current
+
+
+def level_outcome(
+    incoming: IncomingTransfer, student: Student | None, package: dict | None = None
+) -> LevelOutcome:
+    package = package if package is not None else json.loads(incoming.package)
+    received = package["attention"]["level"]
+    current = "none"
+    if student is not None:
+        record = CareRecord.objects.filter(student=student).first()
+        current = record.level if record else "none"
+    after = received if LEVEL_ORDER.index(received) > LEVEL_ORDER.index(current) else current
+    return LevelOutcome(received=received, current=current, after=after)
+
+
 @transaction.atomic
 def transfer_accept(incoming: IncomingTransfer, *, actor, school_class) -> Student:
-    """Take a received record in: the student joins `school_class` (or, if the student number is
-    already on the roster, that student is used), the attention level carries over, and the sending
-    school's receipt is filled in."""
+    """Take a received record in. The student is the one `transfer_match` shows before accepting
+    (the same student number, archived ones included) or a new one; they join `school_class`
+    (an archived student is restored, a student in another class moved, both kept in the class
+    history). The attention level is never lowered (`level_outcome`): a higher received level is
+    set, a lower one is recorded in the level's history only. The sending school's receipt is
+    filled in."""
+    from tenants.care.services import attention_set
+    from tenants.students.services import student_move, student_restore
+
     if not reads_clinical(actor):
         raise PermissionDenied
     incoming = IncomingTransfer.objects.select_for_update().get(pk=incoming.pk)
@@ -130,7 +185,7 @@ def transfer_accept(incoming: IncomingTransfer, *, actor, school_class) -> Stude
             }
         )
     data = package["student"]
-    student = Student.objects.filter(student_number=incoming.student_number).first()
+    student = transfer_match(incoming)
     if student is None:
         student = Student(
             student_number=data["student_number"],
@@ -144,19 +199,42 @@ def transfer_accept(incoming: IncomingTransfer, *, actor, school_class) -> Stude
         )
         student.full_clean()
         student.save()
-    level = package["attention"]["level"]
-    if level != "none":
-        from tenants.care.services import attention_set
-
+    else:
+        if student.status != "active":
+            student = student_restore(student, actor=actor)
+        if student.school_class_id != school_class.pk:
+            student = student_move(student, actor=actor, to_class=school_class)
+    outcome = level_outcome(incoming, student, package)
+    reason = package["attention"]["reason"] or "-"
+    if outcome.raised:
         attention_set(
             student=student,
-            level=level,
+            level=outcome.after,
             actor=actor,
             reason=_("Carried over from %(school)s: %(reason)s")
-            % {"school": incoming.from_school_name, "reason": package["attention"]["reason"] or "-"},
+            % {"school": incoming.from_school_name, "reason": reason},
         )
     else:
         CareRecord.objects.get_or_create(student=student)
+        if outcome.received != "none" and outcome.kept:
+            # Recorded, not applied: the level's history shows what the other school had.
+            labels = dict(AttentionLevel.choices)
+            AttentionChange.objects.create(
+                student=student,
+                from_level=outcome.current,
+                to_level=outcome.current,
+                changed_by=actor,
+                reason=_(
+                    "Received from %(school)s at level %(received)s (%(reason)s); the current level "
+                    "%(current)s is kept: a transfer never lowers a level."
+                )
+                % {
+                    "school": incoming.from_school_name,
+                    "received": labels.get(outcome.received, outcome.received),
+                    "reason": reason,
+                    "current": labels.get(outcome.current, outcome.current),
+                },
+            )
     now = timezone.now()
     incoming.status, incoming.accepted_at, incoming.accepted_by, incoming.student = (
         "accepted",
