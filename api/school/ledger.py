@@ -2,19 +2,20 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
-from api.school.base import ResourceDetailApi, ResourceListCreateApi
-from api.school.fields import PersonField, PersonSummary, ref, uuid_param
+from api.school.base import ResourceDetailApi, resource_urls
+from api.school.fields import PersonField, PersonSummary, ref
 from tenants.governance.models import Plan
-from tenants.ledger import selectors, services
+from tenants.ledger import services
 from tenants.ledger.models import Meeting, MeetingActionItem, Task
-from tenants.ledger.policies import meeting_policy, task_policy
+from tenants.ledger.resources import meetings, tasks
 
 
 class TaskOutput(serializers.ModelSerializer):
@@ -64,61 +65,16 @@ class TaskInput(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(
-    tags=["ledger"],
-    parameters=[
-        OpenApiParameter("owner", str, description="a person's id, or `me`"),
-        OpenApiParameter("plan", str),
-        OpenApiParameter("department", str),
-        OpenApiParameter("status", str),
-        OpenApiParameter("overdue", bool),
-    ],
-)
-class TaskListApi(ResourceListCreateApi):
-    policy = task_policy
-    output_serializer = TaskOutput
-    input_serializer = TaskInput
-
-    def selector(self):
-        qs = selectors.task_list()
-        params = self.request.query_params
-        owner = params.get("owner")
-        if owner == "me":
-            qs = qs.filter(owner=self.request.user)
-        elif owner:
-            qs = qs.filter(owner__public_id=uuid_param(owner, "owner"))
-        if params.get("plan"):
-            qs = qs.filter(plan__public_id=uuid_param(params["plan"], "plan"))
-        if params.get("department"):
-            qs = qs.filter(department=params["department"])
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("overdue") in ("true", "1"):
-            qs = qs.filter(is_overdue=True)
-        return qs
-
-    def create_service(self, *, actor, data):
-        task = services.task_create(actor=actor, **data)
-        return selectors.task_list().get(pk=task.pk)
-
-
-@extend_schema(tags=["ledger"])
-class TaskDetailApi(ResourceDetailApi):
-    policy = task_policy
-    output_serializer = TaskOutput
-    input_serializer = TaskInput
-
-    def selector(self):
-        return selectors.task_list()
+class TaskDetailBase(ResourceDetailApi):
+    """Not plain: the responsible person may PATCH only a task's progress (status, description);
+    its owner, due date and the rest are for managers (403 naming the fields)."""
 
     def update_service(self, obj, *, actor, data):
-        if not actor.has_role("principal", "secretary"):
-            # The responsible person updates progress, not who owns the task or when it is due.
+        if not tasks.policy.can_reassign(actor, obj):
             restricted = set(data) - {"status", "description"}
             if restricted:
                 raise PermissionDenied("只有组长和秘书可以修改这些字段：" + "、".join(sorted(restricted)))
-        services.task_update(obj, actor=actor, data=data)
-        return selectors.task_list().get(pk=obj.pk)
+        return super().update_service(obj, actor=actor, data=data)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -133,7 +89,7 @@ class TaskNotesApi(APIView):
     serializer_class = NoteSerializer
 
     def _task(self, request, id):
-        return get_object_or_404(task_policy.visible(request.user, selectors.task_list()), public_id=id)
+        return tasks.get_for(request.user, id)
 
     @extend_schema(responses=NoteSerializer(many=True))
     def get(self, request, id):
@@ -143,7 +99,7 @@ class TaskNotesApi(APIView):
     @extend_schema(request=NoteSerializer, responses={201: NoteSerializer})
     def post(self, request, id):
         task = self._task(request, id)
-        if not task_policy.can_add_note(request.user, task):
+        if not tasks.policy.can_add_note(request.user, task):
             raise PermissionDenied()
         data = NoteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -210,37 +166,6 @@ class MeetingInput(serializers.ModelSerializer):
         fields = ["title", "starts_at", "ends_at", "location", "agenda", "chair", "invitees"]
 
 
-@extend_schema(tags=["meetings"])
-class MeetingListApi(ResourceListCreateApi):
-    policy = meeting_policy
-    output_serializer = MeetingOutput
-    input_serializer = MeetingInput
-
-    def selector(self):
-        return selectors.meeting_list().prefetch_related(
-            "decisions", "action_items__owner", "action_items__task"
-        )
-
-    def create_service(self, *, actor, data):
-        return services.meeting_create(actor=actor, **data)
-
-
-@extend_schema(tags=["meetings"])
-class MeetingDetailApi(ResourceDetailApi):
-    policy = meeting_policy
-    output_serializer = MeetingOutput
-    input_serializer = MeetingInput
-
-    def selector(self):
-        return selectors.meeting_list().prefetch_related(
-            "decisions", "action_items__owner", "action_items__task"
-        )
-
-    def update_service(self, obj, *, actor, data):
-        invitees = data.pop("invitees", None)
-        return services.meeting_update(obj, actor=actor, data=data, invitees=invitees)
-
-
 class RecordInput(serializers.Serializer):
     minutes = serializers.CharField()
     attended = PersonField(many=True, required=False)
@@ -254,8 +179,8 @@ class ActionItemInput(serializers.Serializer):
 
 
 def _meeting_for_change(request, id):
-    meeting = get_object_or_404(meeting_policy.visible(request.user, Meeting.objects.all()), public_id=id)
-    if not meeting_policy.can_change(request.user, meeting):
+    meeting = meetings.get_for(request.user, id)
+    if not meetings.policy.can_change(request.user, meeting):
         raise PermissionDenied()
     return meeting
 
@@ -278,7 +203,7 @@ class MeetingRecordApi(APIView):
             )
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(MeetingOutput(selectors.meeting_list().get(pk=meeting.pk)).data)
+        return Response(MeetingOutput(meetings.reload(meeting)).data)
 
 
 @extend_schema(tags=["meetings"], request=ActionItemInput, responses={201: ActionItemOutput})
@@ -299,27 +224,21 @@ class ActionItemToTaskApi(APIView):
     """Turn a meeting's action item into a ledger task in one step."""
 
     def post(self, request, id):
-        meetings = meeting_policy.visible(request.user, Meeting.objects.all())
-        item = get_object_or_404(MeetingActionItem.objects.filter(meeting__in=meetings), public_id=id)
-        if not meeting_policy.can_change(request.user, item.meeting):
+        visible = MeetingActionItem.objects.filter(meeting__in=meetings.queryset(request.user))
+        item = get_object_or_404(visible, public_id=id)
+        if not meetings.policy.can_change(request.user, item.meeting):
             raise PermissionDenied()
         try:
             task = services.action_item_to_task(item, actor=request.user)
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(
-            TaskOutput(selectors.task_list().get(pk=task.pk)).data, status=status.HTTP_201_CREATED
-        )
+        return Response(TaskOutput(tasks.reload(task)).data, status=status.HTTP_201_CREATED)
 
-
-from django.urls import path  # noqa: E402
 
 urlpatterns = [
-    path("tasks/", TaskListApi.as_view(), name="api-tasks"),
-    path("tasks/<uuid:id>/", TaskDetailApi.as_view(), name="api-task"),
+    *resource_urls(tasks, output=TaskOutput, input=TaskInput, tag="ledger", detail_base=TaskDetailBase),
     path("tasks/<uuid:id>/notes/", TaskNotesApi.as_view(), name="api-task-notes"),
-    path("meetings/", MeetingListApi.as_view(), name="api-meetings"),
-    path("meetings/<uuid:id>/", MeetingDetailApi.as_view(), name="api-meeting"),
+    *resource_urls(meetings, output=MeetingOutput, input=MeetingInput, tag="meetings"),
     path("meetings/<uuid:id>/record/", MeetingRecordApi.as_view(), name="api-meeting-record"),
     path(
         "meetings/<uuid:id>/action-items/", MeetingActionItemsApi.as_view(), name="api-meeting-action-items"

@@ -1,4 +1,4 @@
-"""Who sees and changes tasks and meetings."""
+"""Who sees and changes tasks, their progress notes and meetings."""
 
 from django.db.models import Q
 
@@ -16,8 +16,31 @@ class TaskPolicy(Policy):
     def can_delete(self, user, obj) -> bool:
         return super().can_change(user, obj)
 
+    def can_reassign(self, user, obj) -> bool:
+        """Who may change more than a task's progress (status and description): its owner, due date,
+        priority, plan... Managers only; the responsible person updates progress."""
+        return super().can_change(user, obj)
+
     def can_add_note(self, user, task) -> bool:
         return self.can_change(user, task)
+
+
+class ProgressNotePolicy(Policy):
+    """A progress note, and the evidence files attached to it, are seen by whoever sees its task."""
+
+    def can_read(self, user) -> bool:
+        return task_policy.can_read(user)
+
+    def visible(self, user, queryset):
+        from tenants.ledger.models import Task
+
+        return queryset.filter(task__in=task_policy.visible(user, Task.objects.all()))
+
+    def can_create(self, user) -> bool:
+        return False  # notes are added to one task (TaskPolicy.can_add_note)
+
+    def can_change(self, user, obj) -> bool:
+        return False
 
 
 class MeetingPolicy(Policy):
@@ -35,4 +58,5 @@ class MeetingPolicy(Policy):
 
 
 task_policy = TaskPolicy()
+progress_note_policy = ProgressNotePolicy()
 meeting_policy = MeetingPolicy()

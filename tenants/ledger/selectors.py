@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
-from tenants.ledger.models import OPEN_STATUSES, Meeting, Task, TaskStatus
+from tenants.ledger.models import OPEN_STATUSES, Meeting, ProgressNote, Task, TaskStatus
 
 DUE_SOON_DAYS = 3
 
@@ -43,11 +43,14 @@ def tasks_due_soon(*, on: date | None = None, days: int = DUE_SOON_DAYS):
     )
 
 
-def task_counts_by(field: str, *, on: date | None = None):
-    """Roll-up per owner, plan or department: open, overdue, done, total."""
+def task_counts_by(field: str, *, on: date | None = None, tasks=None):
+    """Roll-up per owner, plan or department: open, overdue, done, total; over `tasks` (the tasks a
+    person may see) or all tasks."""
     on = on or today()
+    tasks = Task.objects.all() if tasks is None else tasks
     return (
-        Task.objects.values(field)
+        Task.objects.filter(pk__in=tasks.values("pk"))
+        .values(field)
         .annotate(
             total=Count("id"),
             open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -66,3 +69,12 @@ def meeting_list():
     return (
         Meeting.objects.select_related("chair").prefetch_related("invitations__person").order_by("-starts_at")
     )
+
+
+def meetings():
+    """Meetings with everything their detail shows: invitations, decisions and action items."""
+    return meeting_list().prefetch_related("decisions", "action_items__owner", "action_items__task")
+
+
+def progress_notes():
+    return ProgressNote.objects.select_related("task", "created_by").order_by("created_at", "id")

@@ -71,6 +71,11 @@ def task_update(task: Task, *, actor, data: dict) -> Task:
 
 
 @transaction.atomic
+def task_delete(task: Task, *, actor) -> None:
+    task.delete()
+
+
+@transaction.atomic
 def progress_note_add(*, actor, task: Task, text: str, files=()) -> ProgressNote:
     from tenants.workspace.services import attachment_add
 
@@ -99,10 +104,19 @@ def meeting_create(*, actor, title, starts_at, ends_at, agenda, chair, location=
 
 @transaction.atomic
 def meeting_update(meeting: Meeting, *, actor, data: dict, invitees=None) -> Meeting:
+    data = dict(data)
+    if "invitees" in data:
+        invitees = data.pop("invitees")
     meeting = model_update(meeting, data=data)
     if invitees is not None:
         meeting_set_invitees(meeting, invitees=invitees)
     return meeting
+
+
+@transaction.atomic
+def meeting_delete(meeting: Meeting, *, actor) -> None:
+    """The meeting goes; tasks made from its action items stay in the ledger (their link is cleared)."""
+    meeting.delete()
 
 
 def meeting_set_invitees(meeting: Meeting, *, invitees) -> None:

@@ -1,4 +1,5 @@
-"""Ledger and meeting pages."""
+"""Ledger and meeting pages. The resources, their filters and the area's tabs are declared in
+tenants/ledger/resources.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared.accounts.models import User
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, FormPage, TablePage, is_uuid
+from shared.resources import narrow_form_choices, visible_choices
 from tenants.common.choices import Department
 from tenants.governance.models import Plan
 from tenants.ledger import selectors, services
 from tenants.ledger.forms import ActionItemForm, MeetingForm, NoteForm, OwnTaskForm, RecordForm, TaskForm
-from tenants.ledger.models import Meeting, MeetingActionItem, TaskStatus
-from tenants.ledger.policies import meeting_policy, task_policy
+from tenants.ledger.models import MeetingActionItem
+from tenants.ledger.resources import area, meetings, tasks
 from tenants.workspace.selectors import attachments_for
 
 
@@ -43,47 +45,19 @@ TASK_COLUMNS = [
 ]
 
 
-def _owner_choices(request):
-    return [
-        (str(u.public_id), u.display_name) for u in User.objects.filter(owned_tasks__isnull=False).distinct()
-    ]
-
-
-def _plan_choices(request):
-    return [(str(p.public_id), p.title) for p in Plan.objects.all()]
-
-
-TASK_FILTERS = [
-    Filter("status", gettext_lazy("Status"), choices=list(TaskStatus.choices)),
-    Filter(
-        "overdue",
-        gettext_lazy("Overdue"),
-        choices=[("yes", gettext_lazy("Overdue only"))],
-        apply=lambda qs, v: qs.filter(is_overdue=True),
-    ),
-    Filter("owner", gettext_lazy("Responsible person"), choices=_owner_choices, lookup="owner__public_id"),
-    Filter("plan", gettext_lazy("Work plan"), choices=_plan_choices, lookup="plan__public_id"),
-    Filter("department", gettext_lazy("Department"), choices=list(Department.choices)),
-    Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
-]
-
-
 class TaskListPage(TablePage):
     title = gettext_lazy("Task ledger")
     intro = gettext_lazy("Every task has one responsible person. Overdue follows from the due date.")
     columns = TASK_COLUMNS
-    filters = TASK_FILTERS
     export_name = "工作台账"
-    policy = task_policy
+    resource = tasks
+    area = area
+    tab = "index"
     empty_text = gettext_lazy("No tasks yet. Add the first task, or turn a meeting's action item into one.")
-    template_name = "ledger/tasks_table.html"
-
-    def get_queryset(self, request):
-        return task_policy.visible(request.user, selectors.task_list())
 
     def get_actions(self, request):
         actions = []
-        if task_policy.can_create(request.user):
+        if tasks.policy.can_create(request.user):
             actions.append(Action(_("New task"), reverse("ledger:task_new")))
         return actions
 
@@ -91,7 +65,8 @@ class TaskListPage(TablePage):
 class MyTasksPage(TaskListPage):
     title = gettext_lazy("My tasks")
     export_name = "我的任务"
-    filters = [f for f in TASK_FILTERS if f.name != "owner"]
+    tab = "mine"
+    filters = [f for f in tasks.filters if f.name != "owner"]
     empty_text = gettext_lazy(
         "Nothing is assigned to you. Tasks given to you in meetings or plans appear here."
     )
@@ -101,13 +76,16 @@ class MyTasksPage(TaskListPage):
 
 
 class _RollupPage(TablePage):
+    """Not a plain resource: counts per person, plan or department over the tasks the person may
+    see, so the rows are built here."""
+
     field = ""
-    template_name = "ledger/tasks_table.html"
-    policy = task_policy
+    policy = tasks.policy
+    area = area
     empty_text = gettext_lazy("No tasks yet.")
 
     def get_queryset(self, request):
-        return list(selectors.task_counts_by(self.field))
+        return list(selectors.task_counts_by(self.field, tasks=tasks.queryset(request.user)))
 
 
 def _link_filtered(param, key):
@@ -117,6 +95,7 @@ def _link_filtered(param, key):
 class ByOwnerPage(_RollupPage):
     title = gettext_lazy("Tasks by responsible person")
     field = "owner"
+    tab = "by_owner"
     export_name = "按负责人"
 
     def get_queryset(self, request):
@@ -139,6 +118,7 @@ class ByOwnerPage(_RollupPage):
 class ByPlanPage(_RollupPage):
     title = gettext_lazy("Tasks by work plan")
     field = "plan"
+    tab = "by_plan"
     export_name = "按工作计划"
 
     def get_queryset(self, request):
@@ -164,6 +144,7 @@ class ByPlanPage(_RollupPage):
 class ByDepartmentPage(_RollupPage):
     title = gettext_lazy("Tasks by department")
     field = "department"
+    tab = "by_department"
     export_name = "按部门"
 
     def get_queryset(self, request):
@@ -182,58 +163,47 @@ class ByDepartmentPage(_RollupPage):
     ]
 
 
-def _visible_task(request, task_id):
-    return get_object_or_404(task_policy.visible(request.user, selectors.task_list()), public_id=task_id)
-
-
-class TaskCreatePage(FormPage):
+class TaskFormPage(FormPage):
     title = gettext_lazy("New task")
-    form_class = TaskForm
-    policy = task_policy
-    success_message = gettext_lazy("The task was added to the ledger.")
-
-    def initial(self, request):
-        plan = (
-            Plan.objects.filter(public_id=request.GET.get("plan")).first()
-            if request.GET.get("plan")
-            else None
-        )
-        return {"plan": plan}
-
-    def save(self, request, form, obj):
-        return services.task_create(actor=request.user, **form.cleaned_data)
-
-    def success_url(self, request, saved):
-        return _task_url(saved)
-
-
-class TaskEditPage(FormPage):
-    title = gettext_lazy("Edit task")
-    policy = task_policy
-
-    def get_object(self, request, task_id):
-        if not task_policy.can_read(request.user):
-            raise Http404
-        return _visible_task(request, task_id)
+    edit_title = gettext_lazy("Edit task")
+    resource = tasks
+    area = area
+    tab = "index"
 
     @property
     def form_class(self):
-        return TaskForm if task_policy.can_create(self.request.user) else OwnTaskForm
+        # The responsible person edits a task's progress only (OwnTaskForm); managers edit it all.
+        obj = getattr(self, "object", None)
+        if obj is not None and not tasks.policy.can_reassign(self.request.user, obj):
+            return OwnTaskForm
+        return TaskForm
 
-    def save(self, request, form, obj):
-        return services.task_update(obj, actor=request.user, data=dict(form.cleaned_data))
+    @property
+    def success_message(self):
+        return _("Saved.") if getattr(self, "object", None) else _("The task was added to the ledger.")
+
+    def get_object(self, request, **kwargs):
+        self.object = super().get_object(request, **kwargs)
+        return self.object
+
+    def initial(self, request):
+        plan = request.GET.get("plan", "")
+        if not is_uuid(plan):
+            return {}
+        return {"plan": visible_choices(Plan.objects.filter(public_id=plan), request.user).first()}
 
     def success_url(self, request, saved):
         return _task_url(saved)
 
 
 @login_required
-def task_detail(request, task_id):
-    if not task_policy.can_read(request.user):
+def task_detail(request, id):
+    """Not plain: the task with its progress notes, and the form to add one with evidence files."""
+    if not tasks.policy.can_read(request.user):
         raise Http404
-    task = _visible_task(request, task_id)
+    task = tasks.get_for(request.user, id)
     form = NoteForm()
-    can_note = task_policy.can_add_note(request.user, task)
+    can_note = tasks.policy.can_add_note(request.user, task)
     if request.method == "POST":
         if not can_note:
             raise PermissionDenied
@@ -264,7 +234,7 @@ def task_detail(request, task_id):
             "notes": notes,
             "form": form,
             "can_note": can_note,
-            "can_edit": task_policy.can_change(request.user, task),
+            "can_edit": tasks.policy.can_change(request.user, task),
         },
         status=400 if form.errors else 200,
     )
@@ -282,61 +252,47 @@ MEETING_COLUMNS = [
 class MeetingListPage(TablePage):
     title = gettext_lazy("Meetings")
     columns = MEETING_COLUMNS
-    filters = [
-        Filter("status", gettext_lazy("Status"), choices=list(Meeting._meta.get_field("status").choices)),
-        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
-    ]
     export_name = "工作会议"
-    policy = meeting_policy
+    resource = meetings
     empty_text = gettext_lazy("No meetings yet. Schedule the leadership group's first meeting.")
 
     def get_queryset(self, request):
-        return meeting_policy.visible(request.user, selectors.meeting_list())
+        # The list shows no decisions or action items: read without the detail's prefetches.
+        return meetings.policy.visible(request.user, selectors.meeting_list())
 
     def get_actions(self, request):
-        if meeting_policy.can_create(request.user):
+        if meetings.policy.can_create(request.user):
             return [Action(_("New meeting"), reverse("ledger:meeting_new"))]
         return []
 
 
-class MeetingCreatePage(FormPage):
+class MeetingFormPage(FormPage):
     title = gettext_lazy("New meeting")
+    edit_title = gettext_lazy("Edit meeting")
     form_class = MeetingForm
-    policy = meeting_policy
-    success_message = gettext_lazy("The meeting was scheduled.")
+    resource = meetings
 
-    def save(self, request, form, obj):
-        data = dict(form.cleaned_data)
-        invitees = data.pop("invitees", [])
-        return services.meeting_create(actor=request.user, invitees=invitees, **data)
+    @property
+    def success_message(self):
+        return _("The meeting was saved.") if self.editing else _("The meeting was scheduled.")
+
+    def get_object(self, request, **kwargs):
+        obj = super().get_object(request, **kwargs)
+        self.editing = obj is not None
+        return obj
 
     def success_url(self, request, saved):
         return reverse("ledger:meeting", args=[saved.public_id])
 
 
-class MeetingEditPage(MeetingCreatePage):
-    title = gettext_lazy("Edit meeting")
-    success_message = gettext_lazy("The meeting was saved.")
-
-    def get_object(self, request, meeting_id):
-        return get_object_or_404(
-            meeting_policy.visible(request.user, Meeting.objects.all()), public_id=meeting_id
-        )
-
-    def save(self, request, form, obj):
-        data = dict(form.cleaned_data)
-        invitees = data.pop("invitees", [])
-        return services.meeting_update(obj, actor=request.user, data=data, invitees=invitees)
-
-
 @login_required
-def meeting_detail(request, meeting_id):
-    if not meeting_policy.can_read(request.user):
+def meeting_detail(request, id):
+    """Not plain: the meeting with the forms that record it (minutes, attendance, decisions), add
+    action items and turn an action item into a ledger task."""
+    if not meetings.policy.can_read(request.user):
         raise Http404
-    meeting = get_object_or_404(
-        meeting_policy.visible(request.user, selectors.meeting_list()), public_id=meeting_id
-    )
-    can_change = meeting_policy.can_change(request.user, meeting)
+    meeting = meetings.get_for(request.user, id)
+    can_change = meetings.policy.can_change(request.user, meeting)
     record_form = RecordForm(
         meeting=meeting,
         initial={
@@ -345,6 +301,8 @@ def meeting_detail(request, meeting_id):
         },
     )
     item_form = ActionItemForm()
+    narrow_form_choices(record_form, request.user)
+    narrow_form_choices(item_form, request.user)
     status = 200
     if request.method == "POST":
         if not can_change:
@@ -354,6 +312,7 @@ def meeting_detail(request, meeting_id):
             with transaction.atomic():
                 if action == "record":
                     record_form = RecordForm(request.POST, meeting=meeting)
+                    narrow_form_choices(record_form, request.user)
                     if record_form.is_valid():
                         services.meeting_record(
                             meeting,
@@ -366,6 +325,7 @@ def meeting_detail(request, meeting_id):
                         return redirect(request.path)
                 elif action == "action_item":
                     item_form = ActionItemForm(request.POST)
+                    narrow_form_choices(item_form, request.user)
                     if item_form.is_valid():
                         services.action_item_add(
                             actor=request.user, meeting=meeting, **item_form.cleaned_data

@@ -16,7 +16,7 @@ from tenants.ledger.models import Task
 from tenants.workspace.models import Attachment, Notification
 from tenants.workspace.tasks import notify_due_tasks
 from tests.conftest import ALPHA, BETA, api_client, client_for, role_user, signed_in
-from tests.support.openapi import assert_matches_schema
+from tests.support.openapi import assert_matches_schema, school_schema
 
 pytestmark = pytest.mark.django_db
 ALPHA_SCHEMA = "school_alpha"
@@ -240,6 +240,13 @@ def test_task_list_filters_by_owner_plan_department_and_overdue():
     assert str(mine.public_id) not in ids(client.get("/api/v1/tasks/?department=security"))
     bad = client.get("/api/v1/tasks/?owner=not-a-uuid")
     assert bad.status_code == 400 and "owner" in bad.json()["error"]["fields"]
+    # The page's filters are the API's: a status it does not know is refused, not silently empty.
+    unknown = client.get("/api/v1/tasks/?status=finished")
+    assert unknown.status_code == 400 and list(unknown.json()["error"]["fields"]) == ["status"]
+    assert_matches_schema(unknown)
+    assert ids(client.get("/api/v1/tasks/?overdue=yes&owner=me")) == {str(mine.public_id)}
+    params = {p["name"] for p in school_schema()["paths"]["/api/v1/tasks/"]["get"]["parameters"]}
+    assert {"status", "overdue", "owner", "plan", "department", "q"} <= params
 
 
 def test_invited_attendee_sees_only_their_meetings():
@@ -433,3 +440,35 @@ def test_notifications_api_lists_only_mine():
     titles = [n["title"] for n in response.json()["results"]]
     assert "给咨询师的提醒" in titles and "给成员的提醒" not in titles
     assert_matches_schema(response)
+
+
+def test_a_progress_notes_file_is_downloaded_by_exactly_who_may_see_its_task(settings, tmp_path):
+    """The one download view asks the declared resource of the note (tenants/ledger/resources.py):
+    whoever may see the task gets the file, and everyone else a 404, as for a missing file."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    with schema_context(ALPHA_SCHEMA):
+        task = _task(owner_role="member")
+    connection.set_schema_to_public()
+    owner = signed_in(ALPHA, "r_member")
+    upload = SimpleUploadedFile("会议签到表.pdf", b"%PDF-1.4 sign-in sheet", content_type="application/pdf")
+    assert (
+        owner.post(f"/ledger/tasks/{task.public_id}/", {"text": "签到表", "files": [upload]}).status_code
+        == 302
+    )
+    with schema_context(ALPHA_SCHEMA):
+        attachment = Attachment.objects.get(name="会议签到表.pdf")
+    connection.set_schema_to_public()
+    url = f"/files/{attachment.public_id}/"
+    assert url in owner.get(f"/ledger/tasks/{task.public_id}/").content.decode()
+    for role in ("member", "principal", "homeroom_teacher"):  # the owner, a manager, any staff reader
+        response = signed_in(ALPHA, f"r_{role}").get(url)
+        assert response.status_code == 200, role
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 sign-in sheet"
+    for role in ("invited_attendee", "school_admin"):  # may not see the ledger at all
+        assert signed_in(ALPHA, f"r_{role}").get(url).status_code == 404, role
+    assert signed_in(BETA, "r_principal").get(url).status_code == 404
+    # The note's file goes with its task: once the task is deleted, nobody finds the file.
+    with schema_context(ALPHA_SCHEMA):
+        Task.objects.filter(pk=task.pk).delete()
+    connection.set_schema_to_public()
+    assert signed_in(ALPHA, "r_principal").get(url).status_code == 404
