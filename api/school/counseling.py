@@ -2,30 +2,49 @@
 
 Same rules as the pages (tenants.counseling.access): sessions and referrals are for the care team;
 a plan is also readable by its owner. Each list call writes one "list" audit event, each retrieve
-one "view" event; writes are audited by the services. Clinical records are not deleted through the
+one "view" event, as the declarations (tenants/counseling/resources.py) say; writes are audited by
+the services. Clinical records are not deleted through the
 API: the retention job removes them.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.audited import AuditedDetail, AuditedList
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import PersonField, ref, uuid_param
+from api.school.base import ResourceDetailApi, resource_api
+from api.school.fields import PersonField, ref
 from tenants.counseling import selectors, services
-from tenants.counseling.access import plan_policy, referral_policy, session_policy
 from tenants.counseling.models import CarePlan, CounselingSession, IssueCategory, PlanReview, Referral
+from tenants.counseling.resources import plans, referrals, sessions
 from tenants.resources.models import CounselingRoom, RoomBooking
 from tenants.students.models import Student
 
-NO_DELETE = ["get", "patch", "head", "options"]
+
+def resource_urls_with_patch(resource, *, output, input, patch, tag: str = "counseling"):
+    """The declared list/detail pair, where PATCH takes its own input (no student: a record stays
+    with its student) and is documented so."""
+
+    class PatchDetail(ResourceDetailApi):
+        def get_serializer_class(self):
+            if self.request is not None and self.request.method == "PATCH":
+                return patch
+            return super().get_serializer_class()
+
+    list_cls, detail_cls = resource_api(
+        resource, output=output, input=input, tag=tag, detail_base=PatchDetail
+    )
+    detail_cls = extend_schema_view(patch=extend_schema(tags=[tag], request=patch, responses=output))(
+        detail_cls
+    )
+    return [
+        path(f"{resource.name}/", list_cls.as_view()),
+        path(f"{resource.name}/<uuid:id>/", detail_cls.as_view()),
+    ]
 
 
 # Sessions ---------------------------------------------------------------------------------------
@@ -68,8 +87,8 @@ class SessionInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=IssueCategory.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
-    booking = serializers.SlugRelatedField(
-        slug_field="public_id",
+    booking = ref(
+        RoomBooking,
         queryset=RoomBooking.objects.filter(cancelled=False),
         required=False,
         allow_null=True,
@@ -87,39 +106,6 @@ class SessionInput(serializers.Serializer):
     booking_ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-SESSION_PARAMS = [
-    OpenApiParameter("counselor", str),
-    OpenApiParameter("category", str),
-    OpenApiParameter("month", str, description="YYYY-MM"),
-    OpenApiParameter("follow_up", str, description="due: follow-up within 7 days or overdue"),
-]
-
-
-@documented("counseling", SessionInput, SessionOutput, SESSION_PARAMS)
-class SessionListApi(AuditedList, ResourceListCreateApi):
-    policy = session_policy
-    audit_subject = services.SESSION_SUBJECT
-    output_serializer = SessionOutput
-    input_serializer = SessionInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.session_list()
-        if params.get("counselor"):
-            qs = qs.filter(counselor__public_id=uuid_param(params["counselor"], "counselor"))
-        if params.get("category"):
-            qs = qs.filter(category=params["category"])
-        if params.get("month"):
-            qs = selectors.month_filter("held_at")(qs, params["month"])
-        if params.get("follow_up"):
-            qs = selectors.follow_up_filter(qs, params["follow_up"])
-        return qs
-
-    def create_service(self, *, actor, data):
-        session = services.session_create(actor=actor, **data)
-        return selectors.session_list().get(pk=session.pk)
-
-
 class SessionPatch(SessionInput):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,22 +113,6 @@ class SessionPatch(SessionInput):
         for field in self.fields.values():
             field.required = False
             field.default = serializers.empty
-
-
-@documented("counseling", SessionPatch, SessionOutput)
-class SessionDetailApi(AuditedDetail, ResourceDetailApi):
-    policy = session_policy
-    http_method_names = NO_DELETE
-    audit_subject = services.SESSION_SUBJECT
-    output_serializer = SessionOutput
-    input_serializer = SessionPatch
-
-    def selector(self):
-        return selectors.session_list()
-
-    def update_service(self, obj, *, actor, data):
-        services.session_update(obj, actor=actor, data=data)
-        return selectors.session_list().get(pk=obj.pk)
 
 
 # Referrals --------------------------------------------------------------------------------------
@@ -189,39 +159,6 @@ class ReferralPatch(ReferralInput):
         for field in self.fields.values():
             field.required = False
             field.default = serializers.empty
-
-
-@documented("counseling", ReferralInput, ReferralOutput, [OpenApiParameter("student", str)])
-class ReferralListApi(AuditedList, ResourceListCreateApi):
-    policy = referral_policy
-    audit_subject = services.REFERRAL_SUBJECT
-    output_serializer = ReferralOutput
-    input_serializer = ReferralInput
-
-    def selector(self):
-        qs = selectors.referral_list()
-        student = self.request.query_params.get("student")
-        if student:
-            qs = qs.filter(student__public_id=uuid_param(student, "student"))
-        return qs
-
-    def create_service(self, *, actor, data):
-        return services.referral_create(actor=actor, **data)
-
-
-@documented("counseling", ReferralPatch, ReferralOutput)
-class ReferralDetailApi(AuditedDetail, ResourceDetailApi):
-    policy = referral_policy
-    http_method_names = NO_DELETE
-    audit_subject = services.REFERRAL_SUBJECT
-    output_serializer = ReferralOutput
-    input_serializer = ReferralPatch
-
-    def selector(self):
-        return selectors.referral_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.referral_update(obj, actor=actor, data=data)
 
 
 # Plans (一生一策) ---------------------------------------------------------------------------------
@@ -301,45 +238,6 @@ class PlanPatch(serializers.Serializer):
         self.fields["owner"].queryset = selectors.plan_owner_choices(student=student)
 
 
-@documented(
-    "counseling", PlanInput, PlanOutput, [OpenApiParameter("status", str), OpenApiParameter("owner", str)]
-)
-class PlanListApi(AuditedList, ResourceListCreateApi):
-    policy = plan_policy
-    audit_subject = services.PLAN_SUBJECT
-    output_serializer = PlanOutput
-    input_serializer = PlanInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.plan_list().prefetch_related("reviews__done_by")
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("owner"):
-            qs = qs.filter(owner__public_id=uuid_param(params["owner"], "owner"))
-        return qs
-
-    def create_service(self, *, actor, data):
-        plan = services.plan_create(actor=actor, **data)
-        return selectors.plan_list().get(pk=plan.pk)
-
-
-@documented("counseling", PlanPatch, PlanOutput)
-class PlanDetailApi(AuditedDetail, ResourceDetailApi):
-    policy = plan_policy
-    http_method_names = NO_DELETE
-    audit_subject = services.PLAN_SUBJECT
-    output_serializer = PlanOutput
-    input_serializer = PlanPatch
-
-    def selector(self):
-        return selectors.plan_list()
-
-    def update_service(self, obj, *, actor, data):
-        services.plan_update(obj, actor=actor, data=data)
-        return selectors.plan_list().get(pk=obj.pk)
-
-
 class ReviewInput(serializers.Serializer):
     progress = serializers.CharField()
     next_due_on = serializers.DateField(
@@ -349,10 +247,10 @@ class ReviewInput(serializers.Serializer):
 
 class _PlanAction(APIView):
     def _plan(self, request, id):
-        return get_object_or_404(plan_policy.visible(request.user, selectors.plan_list()), public_id=id)
+        return plans.get_for(request.user, id)
 
     def _output(self, plan, code):
-        return Response(PlanOutput(selectors.plan_list().get(pk=plan.pk)).data, status=code)
+        return Response(PlanOutput(plans.reload(plan)).data, status=code)
 
 
 @extend_schema(tags=["counseling"], request=ReviewInput, responses={201: PlanOutput})
@@ -361,7 +259,7 @@ class PlanReviewApi(_PlanAction):
 
     def post(self, request, id):
         plan = self._plan(request, id)
-        if not plan_policy.can_record_review(request.user, plan):
+        if not plans.policy.can_record_review(request.user, plan):
             raise PermissionDenied()
         body = ReviewInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
@@ -376,7 +274,7 @@ class PlanReviewApi(_PlanAction):
 class PlanCloseApi(_PlanAction):
     def post(self, request, id):
         plan = self._plan(request, id)
-        if not plan_policy.can_change(request.user, plan):
+        if not plans.policy.can_change(request.user, plan):
             raise PermissionDenied()
         try:
             services.plan_close(plan, actor=request.user)
@@ -386,12 +284,9 @@ class PlanCloseApi(_PlanAction):
 
 
 urlpatterns = [
-    path("counseling-sessions/", SessionListApi.as_view()),
-    path("counseling-sessions/<uuid:id>/", SessionDetailApi.as_view()),
-    path("medical-referrals/", ReferralListApi.as_view()),
-    path("medical-referrals/<uuid:id>/", ReferralDetailApi.as_view()),
-    path("care-plans/", PlanListApi.as_view()),
-    path("care-plans/<uuid:id>/", PlanDetailApi.as_view()),
+    *resource_urls_with_patch(sessions, output=SessionOutput, input=SessionInput, patch=SessionPatch),
+    *resource_urls_with_patch(referrals, output=ReferralOutput, input=ReferralInput, patch=ReferralPatch),
+    *resource_urls_with_patch(plans, output=PlanOutput, input=PlanInput, patch=PlanPatch),
     path("care-plans/<uuid:id>/reviews/", PlanReviewApi.as_view()),
     path("care-plans/<uuid:id>/close/", PlanCloseApi.as_view()),
 ]

@@ -5,9 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared.accounts.models import User
 from tenants.counseling import selectors
 from tenants.counseling.models import IssueCategory
 from tenants.resources.models import CounselingRoom, RoomBooking
+from tenants.students.models import Student
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,8 +33,8 @@ class BookingChoice(forms.ModelChoiceField):
 
 
 class SessionForm(forms.Form):
-    student = StudentChoice(label=_("Student"), queryset=None)
-    counselor = PersonChoice(label=_("Counselor"), queryset=None)
+    student = StudentChoice(label=_("Student"), queryset=Student.objects.none())
+    counselor = PersonChoice(label=_("Counselor"), queryset=User.objects.none())
     held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME, input_formats=DATETIME_FORMATS)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=5, max_value=240, initial=50
@@ -40,13 +42,13 @@ class SessionForm(forms.Form):
     category = forms.ChoiceField(label=_("Issue category"), choices=IssueCategory.choices)
     booking = BookingChoice(
         label=_("Room booking"),
-        queryset=None,
+        queryset=RoomBooking.objects.none(),
         required=False,
         help_text=_("An existing booking of a counseling room (optional)."),
     )
     room = forms.ModelChoiceField(
         label=_("Or book a room"),
-        queryset=None,
+        queryset=CounselingRoom.objects.none(),
         required=False,
         help_text=_("Books the room for the session; a room already booked then is refused."),
     )
@@ -90,7 +92,7 @@ class SessionForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    student = StudentChoice(label=_("Student"), queryset=None)
+    student = StudentChoice(label=_("Student"), queryset=Student.objects.none())
     institution = forms.CharField(label=_("Medical institution"), max_length=200)
     referred_on = forms.DateField(label=_("Referred on"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -121,12 +123,12 @@ class ReturnPlanForm(forms.Form):
 class PlanForm(forms.Form):
     student = StudentChoice(
         label=_("Student"),
-        queryset=None,
+        queryset=Student.objects.none(),
         help_text=_("Students at elevated attention or above without an active plan."),
     )
     owner = PersonChoice(
         label=_("Owner"),
-        queryset=None,
+        queryset=User.objects.none(),
         help_text=_("The person responsible: a counselor, or the homeroom teacher."),
     )
     goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}))
