@@ -169,7 +169,7 @@ class ScreeningDetailApi(AuditedDetail, ResourceMixin, generics.RetrieveAPIView)
 class CampaignOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     instrument = serializers.CharField(source="instrument_code")
-    school_class = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    school_class = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     school_class_name = serializers.SerializerMethodField()
     eligible = serializers.SerializerMethodField(help_text="该年级或班级的在读学生数")
     excluded = serializers.SerializerMethodField(help_text="无监护人同意（拒绝、撤回或未记录）而排除的学生数")

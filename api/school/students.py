@@ -262,7 +262,7 @@ def _errors(result):
 
 class ImportRefused(serializers.Serializer):
     error = serializers.DictField(help_text="统一错误格式")
-    errors = ImportError_(many=True, help_text="每个错误的行号、列名和说明")
+    errors = ImportError_(many=True, required=False, help_text="文件读过时：每个错误的行号、列名和说明")
 
 
 @extend_schema(
