@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from shared.calendar import school_year_of
 from tenants.team import services
-from tenants.team.models import StaffMember, TrainingPlan, school_year_of
+from tenants.team.models import StaffMember, TrainingPlan
 
 # (account username or None, name if no account, position, post, qualification, certificate number)
 STAFF = [

@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shared.calendar import school_year_bounds, school_year_of  # noqa: F401 (imported from here)
+from shared.calendar import school_year_bounds
 from shared.models import AuthoredModel, one_of
 
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from tenants.team.models import StaffMember, TrainingPlan, TrainingRecord, school_year_bounds, school_year_of
+from shared.calendar import school_year_bounds, school_year_of
+from tenants.team.models import StaffMember, TrainingPlan, TrainingRecord
 
 HOURS = DecimalField(max_digits=8, decimal_places=1)
 

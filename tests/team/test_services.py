@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context
 
+from shared.calendar import school_year_bounds, school_year_of
 from tenants.team import selectors, services
-from tenants.team.models import StaffMember, TrainingRecord, school_year_bounds, school_year_of
+from tenants.team.models import StaffMember, TrainingRecord
 from tenants.workspace.models import Attachment
 from tests.conftest import role_user
 from tests.team.factories import make_plan, make_record, make_staff
