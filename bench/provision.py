@@ -1,6 +1,6 @@
 """How fast a school is provisioned, by method, and what migrate_schemas costs with nothing to apply.
 
-    .venv/bin/python bench/provision.py [--schools N] [--keep]
+    .venv/bin/python bench/provision.py [--schools N] [--keep] [--id-rounds N]
 
 Needs DATABASE_URL and REDIS_URL (a throwaway database: the bench empties the schema pool).
 Methods compared, each over N schools:
@@ -10,11 +10,16 @@ Methods compared, each over N schools:
   pool      school_create() taking a schema built ahead of time by pool_refill()
 
 Everything the bench creates is removed at the end unless --keep is given.
+
+Then, what fresh UUIDs for seeded rows cost: the template script as it is (each seeded row's public id
+drawn anew with gen_random_uuid()) against the same script copying the template's ids, replayed in
+alternation inside rolled-back transactions, so that the machine's load falls on both alike.
 """
 
 import argparse
 import math
 import os
+import re
 import secrets
 import statistics
 import sys
@@ -221,12 +226,92 @@ class Bench:
         print(f"cleaned up: {len(self.created_codes)} schools, {len(self.created_schemas)} schemas dropped")
 
 
+_FRESH_IDS = re.compile(
+    r'^INSERT INTO ("\{schema\}"\."[^"]+") \(.*\) SELECT .*gen_random_uuid\(\).* FROM ("[^"]+"\."[^"]+");$',
+    re.M,
+)
+
+
+def seeded_ids_cost(rounds: int) -> None:
+    """Median replay time with fresh ids for seeded rows against copying the template's ids."""
+    from django.db import connection, transaction
+
+    from district.models import SchemaTemplate
+    from district.provisioning import ddl
+
+    started = time.perf_counter()
+    ddl._data_copy_sql()
+    catalog_seconds = time.perf_counter() - started
+    fresh = ddl.current_template()
+    copied_script, tables = _FRESH_IDS.subn(r"INSERT INTO \1 SELECT * FROM \2;", fresh.ddl)
+    copied = SchemaTemplate(fingerprint=fresh.fingerprint, ddl=copied_script)
+    times = {"fresh": [], "copied": []}
+    for i in range(rounds):
+        for kind, template in (("fresh", fresh), ("copied", copied))[:: 1 if i % 2 else -1]:
+            name = f"bench_ids_{kind}_{i}"
+            connection.set_schema_to_public()
+            with transaction.atomic():
+                started = time.perf_counter()
+                ddl.replay(template, name)
+                times[kind].append(time.perf_counter() - started)
+                transaction.set_rollback(True)
+    connection.set_schema_to_public()
+    # The statements that differ, alone: a whole replay varies by far more than they cost.
+    fresh_lines = [line for line in fresh.ddl.splitlines() if _FRESH_IDS.match(line)]
+    copied_lines = [_FRESH_IDS.sub(r"INSERT INTO \1 SELECT * FROM \2;", line) for line in fresh_lines]
+    statement_times = {"fresh": [], "copied": []}
+    with transaction.atomic(), connection.cursor() as cursor:
+        ddl.replay(fresh, "bench_ids_statements")
+        truncated = ", ".join(re.match(r"INSERT INTO (\S+)", line).group(1) for line in fresh_lines)
+        for i in range(rounds * 10):
+            for kind, lines in (("fresh", fresh_lines), ("copied", copied_lines))[:: 1 if i % 2 else -1]:
+                sql = "\n".join(lines).format(schema="bench_ids_statements")
+                cursor.execute("SAVEPOINT bench_ids")
+                cursor.execute(f"TRUNCATE {truncated}".format(schema="bench_ids_statements"))
+                started = time.perf_counter()
+                cursor.execute(sql)
+                statement_times[kind].append(time.perf_counter() - started)
+                cursor.execute("ROLLBACK TO SAVEPOINT bench_ids")
+        transaction.set_rollback(True)
+    connection.set_schema_to_public()
+    fresh_median, copied_median = statistics.median(times["fresh"]), statistics.median(times["copied"])
+    print(f"fresh UUIDs for seeded rows: {tables} seeded table(s) with identity UUIDs, {rounds} replays each")
+    print_table(
+        ["template script", "median s/schema", "p90 s/schema"],
+        [
+            (
+                "seeded ids copied from the template (before)",
+                f"{copied_median:.4f}",
+                f"{p90(times['copied']):.4f}",
+            ),
+            ("seeded ids drawn afresh (now)", f"{fresh_median:.4f}", f"{p90(times['fresh']):.4f}"),
+            ("added per school", f"{fresh_median - copied_median:+.4f}", ""),
+        ],
+    )
+    fresh_ms = 1000 * statistics.median(statement_times["fresh"])
+    copied_ms = 1000 * statistics.median(statement_times["copied"])
+    print(
+        f"the seeded-row INSERTs alone ({len(fresh_lines)} statement(s), {rounds * 10} runs each): "
+        f"{copied_ms:.3f} ms copying ids, {fresh_ms:.3f} ms drawing them, {fresh_ms - copied_ms:+.3f} ms per school"
+    )
+    print(
+        f"once per template build, finding the identity UUID columns of seeded tables: {catalog_seconds:.3f} s"
+    )
+    print("a school taken from the pool pays nothing more: its ids were drawn when the pool schema was built")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--schools", type=int, default=10, help="schools per method (default 10)")
     parser.add_argument("--keep", action="store_true", help="leave the schools and schemas in place")
+    parser.add_argument(
+        "--id-rounds", type=int, default=20, help="replays per script for the seeded-ids cost (default 20)"
+    )
+    parser.add_argument(
+        "--only-ids", action="store_true", help="measure only the cost of fresh ids for seeded rows"
+    )
     args = parser.parse_args()
     if args.schools < 1:
         parser.error("--schools must be at least 1")
@@ -248,6 +333,10 @@ def main() -> int:
     call_command("migrate_platform", verbosity=0)
     print(f"migrate_platform: {time.perf_counter() - started:.2f} s")
     connection.set_schema_to_public()
+
+    if args.only_ids:
+        seeded_ids_cost(args.id_rounds)
+        return 0
 
     bench = Bench(args.schools, secrets.token_hex(3))
     rows = []
@@ -311,6 +400,8 @@ def main() -> int:
                 ),
             ],
         )
+        print()
+        seeded_ids_cost(args.id_rounds)
         print()
     finally:
         if args.keep:
