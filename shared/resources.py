@@ -44,7 +44,8 @@ def set_auditor(fn: Callable[..., Any]) -> None:
 class Filter:
     """One filter, for the page's filter bar, the API's query parameters and the OpenAPI document.
 
-    `kind` decides how a value is checked: "choice" (one of `choices`), "uuid", "date", "text".
+    `kind` decides how a value is checked: "choice" (one of `choices`), "flag" (yes-only; also takes
+    `true` and `1`), "uuid", "date", "text".
     A bad value is a field error on the API and an ignored filter, with a message, on the page.
     """
 
@@ -63,6 +64,11 @@ class Filter:
         return self.choices(request) if callable(self.choices) else self.choices
 
     def clean(self, value: str, request=None):
+        if self.kind == "flag":
+            # A yes-only filter ("overdue only"); the API's boolean spellings mean the same.
+            if value.lower() in ("yes", "true", "1"):
+                return "yes"
+            raise ValidationError({self.name: [_("Not one of the choices.")]})
         if self.kind == "uuid":
             try:
                 return uuid.UUID(value)

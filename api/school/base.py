@@ -222,10 +222,25 @@ def documented(tag: str, input_serializer, output_serializer, parameters=()):
     return wrap
 
 
-def resource_api(resource, *, output, input=None, tag: str, list_base=None, detail_base=None):
+class _PatchInput:
+    """Detail views whose PATCH takes an input of its own (for example without the student: a record
+    stays with its student)."""
+
+    patch_serializer = None
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "PATCH" and self.patch_serializer:
+            return self.patch_serializer
+        return super().get_serializer_class()
+
+
+def resource_api(
+    resource, *, output, input=None, tag: str, list_base=None, detail_base=None, patch_input=None
+):
     """The list/create and detail classes of a declared resource. Only the operations the declaration
-    has services for are offered. `list_base` / `detail_base` subclass the generic classes for the
-    rare resource that needs a hook of its own."""
+    has services for are offered. `patch_input` is PATCH's own input serializer, when it differs
+    from create's. `list_base` / `detail_base` subclass the generic classes for the rare resource
+    that needs a hook of its own."""
     read = ["get", "head", "options"]
     list_methods = [*read, "post"] if resource.create else read
     detail_methods = list(read)
@@ -244,7 +259,9 @@ def resource_api(resource, *, output, input=None, tag: str, list_base=None, deta
         {**attrs, "http_method_names": detail_methods},
     )
     body = input or output
-    return documented(tag, body, output)(list_cls), documented(tag, body, output)(detail_cls)
+    if patch_input is not None:
+        detail_cls = type(detail_cls.__name__, (_PatchInput, detail_cls), {"patch_serializer": patch_input})
+    return documented(tag, body, output)(list_cls), documented(tag, patch_input or body, output)(detail_cls)
 
 
 def resource_urls(resource, *, output, input=None, tag: str, prefix: str | None = None, **bases):
