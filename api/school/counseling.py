@@ -9,43 +9,20 @@ API: the retention job removes them.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.base import ResourceDetailApi, resource_api
+from api.school.base import resource_urls
 from api.school.fields import PersonField, ref
 from tenants.counseling import selectors, services
 from tenants.counseling.models import CarePlan, CounselingSession, IssueCategory, PlanReview, Referral
 from tenants.counseling.resources import plans, referrals, sessions
 from tenants.resources.models import CounselingRoom, RoomBooking
 from tenants.students.models import Student
-
-
-def resource_urls_with_patch(resource, *, output, input, patch, tag: str = "counseling"):
-    """The declared list/detail pair, where PATCH takes its own input (no student: a record stays
-    with its student) and is documented so."""
-
-    class PatchDetail(ResourceDetailApi):
-        def get_serializer_class(self):
-            if self.request is not None and self.request.method == "PATCH":
-                return patch
-            return super().get_serializer_class()
-
-    list_cls, detail_cls = resource_api(
-        resource, output=output, input=input, tag=tag, detail_base=PatchDetail
-    )
-    detail_cls = extend_schema_view(patch=extend_schema(tags=[tag], request=patch, responses=output))(
-        detail_cls
-    )
-    return [
-        path(f"{resource.name}/", list_cls.as_view()),
-        path(f"{resource.name}/<uuid:id>/", detail_cls.as_view()),
-    ]
-
 
 # Sessions ---------------------------------------------------------------------------------------
 
@@ -284,9 +261,13 @@ class PlanCloseApi(_PlanAction):
 
 
 urlpatterns = [
-    *resource_urls_with_patch(sessions, output=SessionOutput, input=SessionInput, patch=SessionPatch),
-    *resource_urls_with_patch(referrals, output=ReferralOutput, input=ReferralInput, patch=ReferralPatch),
-    *resource_urls_with_patch(plans, output=PlanOutput, input=PlanInput, patch=PlanPatch),
+    *resource_urls(
+        sessions, output=SessionOutput, input=SessionInput, patch_input=SessionPatch, tag="counseling"
+    ),
+    *resource_urls(
+        referrals, output=ReferralOutput, input=ReferralInput, patch_input=ReferralPatch, tag="counseling"
+    ),
+    *resource_urls(plans, output=PlanOutput, input=PlanInput, patch_input=PlanPatch, tag="counseling"),
     path("care-plans/<uuid:id>/reviews/", PlanReviewApi.as_view()),
     path("care-plans/<uuid:id>/close/", PlanCloseApi.as_view()),
 ]

@@ -37,15 +37,6 @@ area = Area(
 )
 
 
-class FlagFilter(Filter):
-    """A yes-only filter that also takes the API's boolean spellings (`true`, `1`), as before."""
-
-    def clean(self, value, request=None):
-        if value.lower() in ("true", "1"):
-            return "yes"
-        return super().clean(value, request)
-
-
 class CaseResource(Resource):
     """Crisis cases: a detail read by a principal under break-glass refers to the break-glass."""
 
@@ -89,11 +80,12 @@ cases = CaseResource(
         ),
         Filter("level", _("Risk level"), choices=list(RiskLevel.choices)),
         Filter("step", _("Current step"), choices=list(Step.choices)),
-        FlagFilter(
+        Filter(
             "overdue",
             _("Time limit"),
             choices=[("yes", _("Overdue only"))],
             apply=lambda qs, v: qs.filter(overdue=True),
+            kind="flag",
         ),
         Filter("q", _("Student"), apply=_student_search),
     ],

@@ -43,15 +43,6 @@ class OwnerFilter(Filter):
         return super().clean(value, request)
 
 
-class FlagFilter(Filter):
-    """A yes-only filter that also takes the API's boolean spellings (`true`, `1`)."""
-
-    def clean(self, value, request=None):
-        if value.lower() in ("true", "1"):
-            return "yes"
-        return super().clean(value, request)
-
-
 tasks = Resource(
     name="tasks",
     model=Task,
@@ -63,11 +54,12 @@ tasks = Resource(
     delete=services.task_delete,
     filters=[
         Filter("status", _("Status"), choices=list(TaskStatus.choices)),
-        FlagFilter(
+        Filter(
             "overdue",
             _("Overdue"),
             choices=[("yes", _("Overdue only"))],
             apply=lambda qs, v: qs.filter(is_overdue=True),
+            kind="flag",
         ),
         OwnerFilter("owner", _("Responsible person"), choices=owner_choices, lookup="owner__public_id"),
         Filter("plan", _("Work plan"), choices=plan_choices, lookup="plan__public_id"),
