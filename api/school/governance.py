@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +15,7 @@ from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
 from api.errors import as_drf_validation_error as _drf
-from api.school.base import ResourceDetailApi, ResourceListCreateApi
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, resource_api, resource_urls
 from api.school.fields import PersonField, PersonSummary
 from tenants.governance import selectors, services
 from tenants.governance.models import (
@@ -30,6 +29,7 @@ from tenants.governance.models import (
     RuleVersion,
 )
 from tenants.governance.policies import group_policy, plan_policy, report_policy, rule_policy
+from tenants.governance.resources import group_attendees, group_members, info_reports, plans, rule_documents
 from tenants.ledger.models import Task
 
 
@@ -76,38 +76,6 @@ class GroupMemberInput(serializers.ModelSerializer):
         fields = ["person", "role", "department", "duties", "starts_on", "ends_on"]
 
 
-@extend_schema(tags=["governance"], parameters=[ON_PARAM])
-@extend_schema_view(get=extend_schema(responses={200: GroupMemberOutput(many=True), 400: ErrorSerializer}))
-class GroupMemberListApi(ResourceListCreateApi):
-    """The leadership group (领导小组): every term, or with `?on=` the members on the group that day."""
-
-    policy = group_policy
-    output_serializer = GroupMemberOutput
-    input_serializer = GroupMemberInput
-
-    def selector(self):
-        return selectors.member_list(on=_date_param(self.request, "on"))
-
-    def create_service(self, *, actor, data):
-        return services.member_add(actor=actor, **data)
-
-
-@extend_schema(tags=["governance"])
-class GroupMemberDetailApi(ResourceDetailApi):
-    policy = group_policy
-    output_serializer = GroupMemberOutput
-    input_serializer = GroupMemberInput
-
-    def selector(self):
-        return selectors.member_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.member_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.member_remove(obj, actor=actor)
-
-
 class GroupAttendeeOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     person = PersonSummary(allow_null=True)
@@ -134,38 +102,6 @@ class GroupAttendeeInput(serializers.ModelSerializer):
     class Meta:
         model = GroupAttendee
         fields = ["kind", "name", "person", "affiliation", "starts_on", "ends_on", "note"]
-
-
-@extend_schema(tags=["governance"], parameters=[ON_PARAM])
-@extend_schema_view(get=extend_schema(responses={200: GroupAttendeeOutput(many=True), 400: ErrorSerializer}))
-class GroupAttendeeListApi(ResourceListCreateApi):
-    """Invited attendees (列席): outside counselors, psychology experts, parent and student representatives."""
-
-    policy = group_policy
-    output_serializer = GroupAttendeeOutput
-    input_serializer = GroupAttendeeInput
-
-    def selector(self):
-        return selectors.attendee_list(on=_date_param(self.request, "on"))
-
-    def create_service(self, *, actor, data):
-        return services.attendee_add(actor=actor, **data)
-
-
-@extend_schema(tags=["governance"])
-class GroupAttendeeDetailApi(ResourceDetailApi):
-    policy = group_policy
-    output_serializer = GroupAttendeeOutput
-    input_serializer = GroupAttendeeInput
-
-    def selector(self):
-        return selectors.attendee_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.attendee_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.attendee_remove(obj, actor=actor)
 
 
 class RosterChangeOutput(serializers.ModelSerializer):
@@ -276,59 +212,12 @@ class WorkPlanInput(serializers.ModelSerializer):
         fields = ["title", "kind", "school_year", "term", "starts_on", "ends_on", "goals"]
 
 
-def _plan_out(plan):
-    return selectors.plan_list().get(pk=plan.pk)
-
-
-@extend_schema(
-    tags=["governance"],
-    parameters=[
-        OpenApiParameter("status", str),
-        OpenApiParameter("school_year", str),
-        OpenApiParameter("kind", str),
-    ],
-)
-class WorkPlanListApi(ResourceListCreateApi):
-    """Annual and phase work plans (年度/阶段性工作计划) with key-task progress."""
-
-    policy = plan_policy
-    output_serializer = WorkPlanOutput
-    input_serializer = WorkPlanInput
-
-    def selector(self):
-        qs = selectors.plan_list()
-        params = self.request.query_params
-        for name in ("status", "school_year", "kind"):
-            if params.get(name):
-                qs = qs.filter(**{name: params[name]})
-        return qs
-
-    def create_service(self, *, actor, data):
-        return _plan_out(services.plan_create(actor=actor, **data))
-
-
-@extend_schema(tags=["governance"])
-class WorkPlanDetailApi(ResourceDetailApi):
-    policy = plan_policy
-    output_serializer = WorkPlanOutput
-    input_serializer = WorkPlanInput
-
-    def selector(self):
-        return selectors.plan_list()
-
-    def update_service(self, obj, *, actor, data):
-        return _plan_out(services.plan_update(obj, actor=actor, data=data))
-
-    def delete_service(self, obj, *, actor):
-        services.plan_delete(obj, actor=actor)
-
-
 class PlanCloseInput(serializers.Serializer):
     summary = serializers.CharField(help_text="closing summary (required)", allow_blank=True)
 
 
 def _plan_for_change(request, id, *, approve=False):
-    plan = get_object_or_404(plan_policy.visible(request.user, Plan.objects.all()), public_id=id)
+    plan = plans.get_for(request.user, id)
     allowed = (
         plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
     )
@@ -349,7 +238,7 @@ class _PlanTransitionApi(APIView):
             plan = self.run(plan, request)
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(WorkPlanOutput(_plan_out(plan)).data)
+        return Response(WorkPlanOutput(plans.reload(plan)).data)
 
 
 @extend_schema(tags=["governance"], request=None, responses={200: WorkPlanOutput})
@@ -415,9 +304,7 @@ class WorkPlanTasksApi(generics.ListCreateAPIView):
     serializer_class = KeyTaskOutput
 
     def _plan(self):
-        return get_object_or_404(
-            plan_policy.visible(self.request.user, Plan.objects.all()), public_id=self.kwargs["id"]
-        )
+        return plans.get_for(self.request.user, self.kwargs["id"])
 
     def get_serializer_class(self):
         return KeyTaskInput if self.request is not None and self.request.method == "POST" else KeyTaskOutput
@@ -449,7 +336,7 @@ class RuleFileOutput(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return reverse("governance:rule_attachment", kwargs={"id": attachment.public_id})
+        return reverse("workspace:file", args=[attachment.public_id])
 
 
 class RuleVersionOutput(serializers.ModelSerializer):
@@ -523,32 +410,19 @@ class RuleDocumentChange(serializers.ModelSerializer):
         extra_kwargs = {"title": {"validators": []}}
 
 
-@extend_schema(tags=["governance"], parameters=[ON_PARAM, OpenApiParameter("category", str)])
-@extend_schema_view(get=extend_schema(responses={200: RuleDocumentOutput(many=True), 400: ErrorSerializer}))
-class RuleDocumentListApi(ResourceListCreateApi):
-    """Rules and regulations (规章制度), each with the version in force on `?on=` (today by default)."""
+class RuleDocumentListBase(ResourceListCreateApi):
+    """Not plain: a new document may come with its first version's file (multipart)."""
 
-    policy = rule_policy
-    output_serializer = RuleDocumentOutput
-    input_serializer = RuleDocumentInput
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def selector(self):
-        qs = selectors.rule_document_list(on=_date_param(self.request, "on"))
-        if self.request.query_params.get("category"):
-            qs = qs.filter(category=self.request.query_params["category"])
-        return qs
-
-    def create_service(self, *, actor, data):
-        upload = data.pop("file", None)
-        document = services.rule_document_create(actor=actor, upload=upload, **data)
-        return selectors.rule_document_list().get(pk=document.pk)
 
 
 @extend_schema(tags=["governance"], parameters=[ON_PARAM])
 @extend_schema_view(get=extend_schema(responses={200: RuleDocumentOutput, 400: ErrorSerializer}))
 class RuleDocumentDetailApi(ResourceDetailApi):
-    policy = rule_policy
+    """Not plain: the detail reads the version in force on `?on=` (today by default), and is renamed
+    or recategorized with an input of its own (its versions are added one by one)."""
+
+    resource = rule_documents
     output_serializer = RuleDocumentOutput
     input_serializer = RuleDocumentChange
     http_method_names = ["get", "patch", "head", "options"]  # every version is kept: no delete
@@ -556,9 +430,14 @@ class RuleDocumentDetailApi(ResourceDetailApi):
     def selector(self):
         return selectors.rule_document_list(on=_date_param(self.request, "on"))
 
-    def update_service(self, obj, *, actor, data):
-        services.rule_document_update(obj, actor=actor, data=data)
-        return selectors.rule_document_list().get(pk=obj.pk)
+
+RuleDocumentListApi, _unused_detail = resource_api(
+    rule_documents,
+    output=RuleDocumentOutput,
+    input=RuleDocumentInput,
+    tag="governance",
+    list_base=RuleDocumentListBase,
+)
 
 
 class RuleVersionInput(serializers.Serializer):
@@ -576,9 +455,7 @@ class RuleVersionsApi(generics.ListCreateAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _document(self):
-        return get_object_or_404(
-            rule_policy.visible(self.request.user, RuleDocument.objects.all()), public_id=self.kwargs["id"]
-        )
+        return rule_documents.get_for(self.request.user, self.kwargs["id"])
 
     def get_serializer_class(self):
         return (
@@ -659,62 +536,6 @@ class InfoReportInput(serializers.ModelSerializer):
         validators = []  # the service names a clash of kind and period by field
 
 
-def _report_out(report):
-    return _reports().get(pk=report.pk)
-
-
-def _reports():
-    return selectors.report_list().prefetch_related("status_changes__changed_by")
-
-
-@extend_schema(
-    tags=["governance"],
-    parameters=[
-        OpenApiParameter("status", str),
-        OpenApiParameter("late", bool),
-        OpenApiParameter("kind", str),
-        OpenApiParameter("school_year", str),
-    ],
-)
-class InfoReportListApi(ResourceListCreateApi):
-    """Information reports to the district (信息报告), with their status history and a derived late flag."""
-
-    policy = report_policy
-    output_serializer = InfoReportOutput
-    input_serializer = InfoReportInput
-
-    def selector(self):
-        qs = _reports()
-        params = self.request.query_params
-        for name in ("status", "kind", "school_year"):
-            if params.get(name):
-                qs = qs.filter(**{name: params[name]})
-        if params.get("late") in ("true", "1"):
-            qs = qs.filter(is_late=True)
-        elif params.get("late") in ("false", "0"):
-            qs = qs.filter(is_late=False)
-        return qs
-
-    def create_service(self, *, actor, data):
-        return _report_out(services.report_create(actor=actor, **data))
-
-
-@extend_schema(tags=["governance"])
-class InfoReportDetailApi(ResourceDetailApi):
-    policy = report_policy
-    output_serializer = InfoReportOutput
-    input_serializer = InfoReportInput
-
-    def selector(self):
-        return _reports()
-
-    def update_service(self, obj, *, actor, data):
-        return _report_out(services.report_update(obj, actor=actor, data=data))
-
-    def delete_service(self, obj, *, actor):
-        services.report_delete(obj, actor=actor)
-
-
 class ReportSubmitInput(serializers.Serializer):
     content = serializers.CharField(
         required=False, allow_blank=True, help_text="replaces the draft's content if given"
@@ -726,9 +547,7 @@ class InfoReportSubmitApi(APIView):
     """Draft → submitted, recording when and by whom."""
 
     def post(self, request, id):
-        report = get_object_or_404(
-            report_policy.visible(request.user, InfoReport.objects.all()), public_id=id
-        )
+        report = info_reports.get_for(request.user, id)
         if not report_policy.can_change(request.user, report):
             raise PermissionDenied()
         data = ReportSubmitInput(data=request.data, context={"request": request})
@@ -739,24 +558,21 @@ class InfoReportSubmitApi(APIView):
             )
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(InfoReportOutput(_report_out(report)).data)
+        return Response(InfoReportOutput(info_reports.reload(report)).data)
 
 
 urlpatterns = [
-    path("group-members/", GroupMemberListApi.as_view(), name="api-group-members"),
-    path("group-members/<uuid:id>/", GroupMemberDetailApi.as_view(), name="api-group-member"),
+    *resource_urls(group_members, output=GroupMemberOutput, input=GroupMemberInput, tag="governance"),
     path(
         "group-members/<uuid:id>/history/", GroupMemberHistoryApi.as_view(), name="api-group-member-history"
     ),
-    path("group-attendees/", GroupAttendeeListApi.as_view(), name="api-group-attendees"),
-    path("group-attendees/<uuid:id>/", GroupAttendeeDetailApi.as_view(), name="api-group-attendee"),
+    *resource_urls(group_attendees, output=GroupAttendeeOutput, input=GroupAttendeeInput, tag="governance"),
     path(
         "group-attendees/<uuid:id>/history/",
         GroupAttendeeHistoryApi.as_view(),
         name="api-group-attendee-history",
     ),
-    path("plans/", WorkPlanListApi.as_view(), name="api-plans"),
-    path("plans/<uuid:id>/", WorkPlanDetailApi.as_view(), name="api-plan"),
+    *resource_urls(plans, output=WorkPlanOutput, input=WorkPlanInput, tag="governance"),
     path("plans/<uuid:id>/approve/", WorkPlanApproveApi.as_view(), name="api-plan-approve"),
     path("plans/<uuid:id>/start/", WorkPlanStartApi.as_view(), name="api-plan-start"),
     path("plans/<uuid:id>/close/", WorkPlanCloseApi.as_view(), name="api-plan-close"),
@@ -764,7 +580,6 @@ urlpatterns = [
     path("rule-documents/", RuleDocumentListApi.as_view(), name="api-rule-documents"),
     path("rule-documents/<uuid:id>/", RuleDocumentDetailApi.as_view(), name="api-rule-document"),
     path("rule-documents/<uuid:id>/versions/", RuleVersionsApi.as_view(), name="api-rule-document-versions"),
-    path("info-reports/", InfoReportListApi.as_view(), name="api-info-reports"),
-    path("info-reports/<uuid:id>/", InfoReportDetailApi.as_view(), name="api-info-report"),
+    *resource_urls(info_reports, output=InfoReportOutput, input=InfoReportInput, tag="governance"),
     path("info-reports/<uuid:id>/submit/", InfoReportSubmitApi.as_view(), name="api-info-report-submit"),
 ]

@@ -40,6 +40,11 @@ def _on_q(on: date) -> Q:
     return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
+def on_date(queryset, on: date):
+    """Terms (of members or attendees) that run on `on`."""
+    return queryset.filter(_on_q(on))
+
+
 def member_list(*, on: date | None = None):
     """Every term on the group, or, with `on`, the members on the group that day."""
     qs = GroupMember.objects.select_related("person").annotate(role_order=_ROLE_ORDER)
@@ -160,6 +165,10 @@ def rule_document_list(*, on: date | None = None):
     )
 
 
+def rule_version_list():
+    return RuleVersion.objects.select_related("document", "created_by").order_by("document", "-number")
+
+
 def rule_versions(document):
     return document.versions.select_related("created_by").order_by("-number")
 
@@ -204,6 +213,11 @@ def report_list(*, on: date | None = None):
         .annotate(is_late=late)
         .order_by("due_on", "kind", "id")
     )
+
+
+def reports():
+    """Reports as their detail shows them: with the status history."""
+    return report_list().prefetch_related("status_changes__changed_by")
 
 
 def report_timeliness(*, today: date, school_year: str | None = None) -> dict:

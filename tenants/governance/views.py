@@ -1,5 +1,6 @@
 """Governance pages: leadership group roster, work plans, rules and regulations, information reports.
-Thin: they parse input, ask the policy, and call a service or a selector."""
+The resources, their filters and the area's tabs are declared in tenants/governance/resources.py;
+pages name them, and keep code only for what is not plain (said where)."""
 
 from datetime import date
 
@@ -7,34 +8,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
-from tenants.common.choices import Department
 from tenants.governance import forms, selectors, services
 from tenants.governance.models import (
-    AttendeeKind,
     GroupAttendee,
     GroupMember,
-    GroupRole,
-    InfoReport,
-    Plan,
-    PlanKind,
     PlanStatus,
-    ReportKind,
     ReportStatus,
     RosterAction,
     RosterSubject,
-    RuleCategory,
-    RuleDocument,
-    RuleVersion,
 )
 from tenants.governance.policies import group_policy, plan_policy, report_policy, rule_policy
+from tenants.governance.resources import (
+    area,
+    group_attendees,
+    group_members,
+    info_reports,
+    plans,
+    rule_documents,
+)
 
 
 def _parse_day(value: str) -> date | None:
@@ -58,16 +57,39 @@ def _on_from(request) -> tuple[date, str]:
 
 
 class AreaFormPage(FormPage):
-    """People who may not read the area get 404 (the same as a missing page); readers who may not
-    write get 403."""
+    """A form of the area: the object (when the URL names one) is found through the page's declared
+    resource, 404 when missing or not the person's; readers who may not write get 403."""
+
+    area = area
 
     def get_object(self, request, **kwargs):
-        self.object = None
-        if "id" in kwargs:
-            self.object = get_object_or_404(
-                self.policy.visible(request.user, self.model.objects.all()), public_id=kwargs["id"]
-            )
+        self.object = super().get_object(request, **kwargs)
         return self.object
+
+
+class FreshInstance:
+    """Edit forms get a fresh instance: the form must not change the object before the service
+    compares old and new values (the roster history records what changed)."""
+
+    def form_kwargs(self, request, obj):
+        if obj is None:
+            return {}
+        return {"instance": type(obj).objects.get(pk=obj.pk)}
+
+
+class OneObjectForm(AreaFormPage):
+    """Not plain: a step on one object (end a term, close a plan, add a key task or a version),
+    with a form of its own and one service (save)."""
+
+    titled_with_object = False  # "Add a key task · <plan>"
+
+    def form_kwargs(self, request, obj):
+        return {}
+
+    def render(self, request, form, obj, status=200):
+        if self.titled_with_object:
+            self.edit_title = f"{self.title} · {obj}"
+        return super().render(request, form, obj, status=status)
 
 
 def _require_reader(policy, request):
@@ -87,6 +109,7 @@ def index(request):
     _require_reader(group_policy, request)
     today = selectors.today()
     context = {
+        "area_tabs": area.tabs_for(request.user, "index"),
         "counts": selectors.governance_counts(today=today),
         "plans": selectors.plans_with_progress(today=today)[:5],
         "timeliness": selectors.report_timeliness(today=today),
@@ -121,13 +144,13 @@ class RosterPage(TablePage):
         "affairs, security and logistics are members. Pick a date to see who was on the group then."
     )
     export_name = "领导小组"
-    policy = group_policy
+    resource = group_members
+    area = area
+    tab = "roster"
     template_name = "governance/roster.html"
     empty_text = gettext_lazy("Nobody is on the group on this date.")
-    filters = [
-        Filter("role", gettext_lazy("Role"), choices=list(GroupRole.choices)),
-        Filter("department", gettext_lazy("Department"), choices=list(Department.choices)),
-    ]
+    # The date is picked above the table (today by default, or every term with ?all=1).
+    filters = [f for f in group_members.filters if f.name != "on"]
 
     def get(self, request, *args, **kwargs):
         base = [
@@ -151,10 +174,11 @@ class RosterPage(TablePage):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self, request):
+        members = super().get_queryset(request)
         if request.GET.get("all") == "1":
-            return selectors.member_list()
+            return members
         on, _error = _on_from(request)
-        return selectors.member_list(on=on)
+        return selectors.on_date(members, on)
 
     def get_actions(self, request):
         return _manager_actions(
@@ -169,7 +193,9 @@ class RosterPage(TablePage):
             "on_error": error,
             "show_all": show_all,
             "is_today": on == selectors.today(),
-            "attendees_on": [] if show_all else list(selectors.attendee_list(on=on)),
+            "attendees_on": (
+                [] if show_all else list(selectors.on_date(group_attendees.queryset(request.user), on))
+            ),
         }
 
 
@@ -203,7 +229,8 @@ class RosterHistoryPage(TablePage):
     )
     export_name = "领导小组变更记录"
     policy = group_policy
-    template_name = "governance/table.html"
+    area = area
+    tab = "history"
     empty_text = gettext_lazy("No changes recorded yet.")
     columns = [
         Column(gettext_lazy("When"), "changed_at"),
@@ -224,6 +251,7 @@ class RosterHistoryPage(TablePage):
     ]
 
     def get_queryset(self, request):
+        # Not a declared resource: the append-only history, read by whoever reads the group.
         return selectors.roster_history()
 
 
@@ -238,18 +266,11 @@ class AttendeeListPage(TablePage):
         "attend the group's meetings. They may or may not have an account."
     )
     export_name = "列席人员"
-    policy = group_policy
-    template_name = "governance/table.html"
+    resource = group_attendees
+    area = area
+    tab = "attendees"
     empty_text = gettext_lazy("No invited attendees yet.")
-    filters = [
-        Filter("kind", gettext_lazy("Kind"), choices=list(AttendeeKind.choices)),
-        Filter(
-            "current",
-            gettext_lazy("Invitation"),
-            choices=[("yes", gettext_lazy("Current only"))],
-            apply=lambda qs, v: qs.filter(pk__in=selectors.attendee_list(on=selectors.today()).values("pk")),
-        ),
-    ]
+    filters = [f for f in group_attendees.filters if f.name != "on"]
 
     def get(self, request, *args, **kwargs):
         base = [
@@ -268,46 +289,34 @@ class AttendeeListPage(TablePage):
         self.columns = base
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self, request):
-        return selectors.attendee_list()
-
     def get_actions(self, request):
         return _manager_actions(
             group_policy, request, [Action(_("Invite an attendee"), reverse("governance:attendee_new"))]
         )
 
 
-class MemberCreatePage(AreaFormPage):
+class MemberFormPage(FreshInstance, AreaFormPage):
     title = gettext_lazy("Add a group member")
+    edit_title = gettext_lazy("Change a group member's entry")
     form_class = forms.MemberForm
-    policy = group_policy
-    model = GroupMember
-    success_message = gettext_lazy("The member was added to the group.")
+    resource = group_members
+    tab = "roster"
 
-    def save(self, request, form, obj):
-        return services.member_add(actor=request.user, **form.cleaned_data)
+    @property
+    def success_message(self):
+        if self.object is not None:
+            return _("The change was saved and recorded in the roster history.")
+        return _("The member was added to the group.")
 
     def success_url(self, request, saved):
         return reverse("governance:roster")
 
 
-class MemberEditPage(MemberCreatePage):
-    title = gettext_lazy("Change a group member's entry")
-    success_message = gettext_lazy("The change was saved and recorded in the roster history.")
-
-    def save(self, request, form, obj):
-        return services.member_update(obj, actor=request.user, data=dict(form.cleaned_data))
-
-    def form_kwargs(self, request, obj):
-        # A fresh instance: the form must not change the object before the service compares.
-        return {"instance": GroupMember.objects.get(pk=obj.pk)}
-
-
-class MemberEndPage(AreaFormPage):
+class MemberEndPage(OneObjectForm):
     title = gettext_lazy("End a member's term")
     form_class = forms.MemberEndForm
-    policy = group_policy
-    model = GroupMember
+    resource = group_members
+    tab = "roster"
     success_message = gettext_lazy("The term was ended and recorded in the roster history.")
 
     def initial(self, request):
@@ -320,29 +329,21 @@ class MemberEndPage(AreaFormPage):
         return reverse("governance:roster")
 
 
-class AttendeeCreatePage(AreaFormPage):
+class AttendeeFormPage(FreshInstance, AreaFormPage):
     title = gettext_lazy("Invite an attendee")
+    edit_title = gettext_lazy("Change an invited attendee")
     form_class = forms.AttendeeForm
-    policy = group_policy
-    model = GroupAttendee
-    success_message = gettext_lazy("The attendee was added.")
+    resource = group_attendees
+    tab = "attendees"
 
-    def save(self, request, form, obj):
-        return services.attendee_add(actor=request.user, **form.cleaned_data)
+    @property
+    def success_message(self):
+        if self.object is not None:
+            return _("The change was saved and recorded in the roster history.")
+        return _("The attendee was added.")
 
     def success_url(self, request, saved):
         return reverse("governance:attendees")
-
-
-class AttendeeEditPage(AttendeeCreatePage):
-    title = gettext_lazy("Change an invited attendee")
-    success_message = gettext_lazy("The change was saved and recorded in the roster history.")
-
-    def save(self, request, form, obj):
-        return services.attendee_update(obj, actor=request.user, data=dict(form.cleaned_data))
-
-    def form_kwargs(self, request, obj):
-        return {"instance": GroupAttendee.objects.get(pk=obj.pk)}
 
 
 # --- Work plans -----------------------------------------------------------------------------------
@@ -357,13 +358,6 @@ def _progress_text(plan):
     return f"{numbers['done']}/{numbers['total']} ({numbers['percent']}%)"
 
 
-def _school_years(model):
-    return lambda request: [
-        (y, y)
-        for y in model.objects.order_by("-school_year").values_list("school_year", flat=True).distinct()
-    ]
-
-
 class PlanListPage(TablePage):
     title = gettext_lazy("Work plans (工作计划)")
     intro = gettext_lazy(
@@ -371,8 +365,9 @@ class PlanListPage(TablePage):
         "key tasks; cancelled tasks are left out."
     )
     export_name = "工作计划"
-    policy = plan_policy
-    template_name = "governance/table.html"
+    resource = plans
+    area = area
+    tab = "plans"
     empty_text = gettext_lazy("No work plans yet.")
     columns = [
         Column(gettext_lazy("Title"), "title", link=_plan_url),
@@ -385,14 +380,6 @@ class PlanListPage(TablePage):
         Column(gettext_lazy("Progress"), _progress_text, numeric=True),
         Column(gettext_lazy("Overdue tasks"), "task_overdue", numeric=True),
     ]
-    filters = [
-        Filter("status", gettext_lazy("Status"), choices=list(PlanStatus.choices)),
-        Filter("kind", gettext_lazy("Kind"), choices=list(PlanKind.choices)),
-        Filter("school_year", gettext_lazy("School year"), choices=_school_years(Plan)),
-    ]
-
-    def get_queryset(self, request):
-        return selectors.plan_list()
 
     def get_actions(self, request):
         return _manager_actions(plan_policy, request, [Action(_("New plan"), reverse("governance:plan_new"))])
@@ -407,7 +394,8 @@ def _task_link(task):
 
 @login_required
 def plan_detail(request, id):
-    plan = get_object_or_404(plan_policy.visible(request.user, selectors.plan_list()), public_id=id)
+    """Not plain: the plan with its progress, key tasks and the steps of its status flow."""
+    plan = plans.get_for(request.user, id)
     tasks = list(selectors.plan_tasks(plan))
     for task in tasks:
         task.link = _task_link(task)
@@ -416,6 +404,7 @@ def plan_detail(request, id):
         request,
         "governance/plan_detail.html",
         {
+            "area_tabs": area.tabs_for(request.user, "plans"),
             "plan": plan,
             "progress": selectors.plan_progress(plan),
             "tasks": tasks,
@@ -428,36 +417,26 @@ def plan_detail(request, id):
     )
 
 
-class PlanCreatePage(AreaFormPage):
+class PlanFormPage(FreshInstance, AreaFormPage):
     title = gettext_lazy("New work plan")
+    edit_title = gettext_lazy("Edit work plan")
     form_class = forms.PlanForm
-    policy = plan_policy
-    model = Plan
-    success_message = gettext_lazy("The plan was saved as a draft.")
+    resource = plans
+    tab = "plans"
 
-    def save(self, request, form, obj):
-        return services.plan_create(actor=request.user, **form.cleaned_data)
+    @property
+    def success_message(self):
+        return _("The plan was saved.") if self.object is not None else _("The plan was saved as a draft.")
 
     def success_url(self, request, saved):
         return _plan_url(saved)
 
 
-class PlanEditPage(PlanCreatePage):
-    title = gettext_lazy("Edit work plan")
-    success_message = gettext_lazy("The plan was saved.")
-
-    def form_kwargs(self, request, obj):
-        return {"instance": Plan.objects.get(pk=obj.pk)}
-
-    def save(self, request, form, obj):
-        return services.plan_update(obj, actor=request.user, data=dict(form.cleaned_data))
-
-
-class PlanClosePage(AreaFormPage):
+class PlanClosePage(OneObjectForm):
     title = gettext_lazy("Close the work plan")
     form_class = forms.PlanCloseForm
-    policy = plan_policy
-    model = Plan
+    resource = plans
+    tab = "plans"
     success_message = gettext_lazy("The plan was closed.")
 
     def save(self, request, form, obj):
@@ -468,7 +447,7 @@ class PlanClosePage(AreaFormPage):
 
 
 def _transition(request, id, *, service, approve=False, done_message):
-    plan = get_object_or_404(plan_policy.visible(request.user, Plan.objects.all()), public_id=id)
+    plan = plans.get_for(request.user, id)
     allowed = (
         plan_policy.can_approve(request.user, plan) if approve else plan_policy.can_change(request.user, plan)
     )
@@ -501,33 +480,19 @@ def plan_start(request, id):
     )
 
 
-class KeyTaskCreatePage(AreaFormPage):
+class KeyTaskCreatePage(OneObjectForm):
     title = gettext_lazy("Add a key task")
     form_class = forms.KeyTaskForm
-    policy = plan_policy
-    model = Plan
+    resource = plans
+    tab = "plans"
     success_message = gettext_lazy("The key task was added to the plan and the ledger.")
-
-    def form_kwargs(self, request, obj):
-        return {}
+    titled_with_object = True
 
     def save(self, request, form, obj):
         return services.plan_key_task_add(obj, actor=request.user, **form.cleaned_data)
 
     def success_url(self, request, saved):
         return _plan_url(saved.plan)
-
-    def render(self, request, form, obj, status=200):
-        return render(
-            request,
-            "pages/form.html",
-            {
-                "title": f"{self.title} · {obj.title}",
-                "form": form,
-                "object": obj,
-            },
-            status=status,
-        )
 
 
 # --- Rules and regulations ------------------------------------------------------------------------
@@ -541,7 +506,9 @@ class RuleListPage(TablePage):
     title = gettext_lazy("Rules and regulations (规章制度)")
     intro = gettext_lazy("Every version is kept. Pick a date to see which version was in force then.")
     export_name = "规章制度"
-    policy = rule_policy
+    resource = rule_documents
+    area = area
+    tab = "rules"
     template_name = "governance/rules_table.html"
     empty_text = gettext_lazy("No rules or regulations yet.")
     columns = [
@@ -554,11 +521,12 @@ class RuleListPage(TablePage):
         Column(gettext_lazy("Effective from"), "current_effective_on"),
         Column(gettext_lazy("Versions"), "version_count", numeric=True),
     ]
-    filters = [Filter("category", gettext_lazy("Category"), choices=list(RuleCategory.choices))]
+    # The date is picked above the table; a date that does not parse shows today, with a message.
+    filters = [f for f in rule_documents.filters if f.name != "on"]
 
     def get_queryset(self, request):
         on, _error = _on_from(request)
-        return selectors.rule_document_list(on=on)
+        return rule_documents.policy.visible(request.user, selectors.rule_document_list(on=on))
 
     def get_actions(self, request):
         return _manager_actions(
@@ -572,7 +540,8 @@ class RuleListPage(TablePage):
 
 @login_required
 def rule_detail(request, id):
-    document = get_object_or_404(rule_policy.visible(request.user, RuleDocument.objects.all()), public_id=id)
+    """Not plain: every version, the one in force on the date asked for, and their files."""
+    document = rule_documents.get_for(request.user, id)
     on, error = _on_from(request)
     versions = list(selectors.rule_versions(document))
     attachments = selectors.version_attachments(versions)
@@ -587,6 +556,7 @@ def rule_detail(request, id):
         request,
         "governance/rule_detail.html",
         {
+            "area_tabs": area.tabs_for(request.user, "rules"),
             "document": document,
             "versions": versions,
             "in_force": in_force,
@@ -597,33 +567,15 @@ def rule_detail(request, id):
     )
 
 
-@login_required
-def rule_attachment(request, id):
-    """A version's attached file, for people who may read the rules."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from tenants.workspace.models import Attachment
-
-    _require_reader(rule_policy, request)
-    attachment = get_object_or_404(
-        Attachment, public_id=id, content_type=ContentType.objects.get_for_model(RuleVersion)
-    )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
-
-
 class RuleCreatePage(AreaFormPage):
     title = gettext_lazy("New rule document")
     form_class = forms.RuleDocumentForm
-    policy = rule_policy
-    model = RuleDocument
+    resource = rule_documents
+    tab = "rules"
     success_message = gettext_lazy("The document was saved as version 1.")
 
     def initial(self, request):
         return {"effective_on": selectors.today()}
-
-    def save(self, request, form, obj):
-        data = dict(form.cleaned_data)
-        return services.rule_document_create(actor=request.user, upload=data.pop("file"), **data)
 
     def success_url(self, request, saved):
         return _rule_url(saved)
@@ -632,32 +584,24 @@ class RuleCreatePage(AreaFormPage):
 class RuleEditPage(AreaFormPage):
     title = gettext_lazy("Rename or recategorize")
     form_class = forms.RuleDocumentEditForm
-    policy = rule_policy
-    model = RuleDocument
+    resource = rule_documents
+    tab = "rules"
     success_message = gettext_lazy("Saved.")
-
-    def form_kwargs(self, request, obj):
-        return {}
 
     def initial(self, request):
         return {"title": self.object.title, "category": self.object.category}
-
-    def save(self, request, form, obj):
-        return services.rule_document_update(obj, actor=request.user, data=dict(form.cleaned_data))
 
     def success_url(self, request, saved):
         return _rule_url(saved)
 
 
-class RuleVersionCreatePage(AreaFormPage):
+class RuleVersionCreatePage(OneObjectForm):
     title = gettext_lazy("New version")
     form_class = forms.RuleVersionForm
-    policy = rule_policy
-    model = RuleDocument
+    resource = rule_documents
+    tab = "rules"
     success_message = gettext_lazy("The new version was added; earlier versions are kept.")
-
-    def form_kwargs(self, request, obj):
-        return {}
+    titled_with_object = True
 
     def initial(self, request):
         return {"effective_on": selectors.today()}
@@ -673,16 +617,7 @@ class RuleVersionCreatePage(AreaFormPage):
         latest = obj.versions.order_by("-number").first()
         if request.method == "GET" and latest is not None and not form.is_bound:
             form.initial.setdefault("text", latest.text)
-        return render(
-            request,
-            "pages/form.html",
-            {
-                "title": f"{self.title} · {obj.title}",
-                "form": form,
-                "object": obj,
-            },
-            status=status,
-        )
+        return super().render(request, form, obj, status=status)
 
 
 # --- Information reports --------------------------------------------------------------------------
@@ -703,7 +638,9 @@ class ReportListPage(TablePage):
         "its due date, or is still not submitted past it."
     )
     export_name = "信息报告"
-    policy = report_policy
+    resource = info_reports
+    area = area
+    tab = "reports"
     template_name = "governance/reports_table.html"
     empty_text = gettext_lazy("No reports scheduled yet. Generate the year's schedule to start.")
     columns = [
@@ -717,20 +654,6 @@ class ReportListPage(TablePage):
         Column(gettext_lazy("Submitted by"), "submitted_by.display_name"),
         Column(gettext_lazy("Late"), _late_text),
     ]
-    filters = [
-        Filter("status", gettext_lazy("Status"), choices=list(ReportStatus.choices)),
-        Filter(
-            "late",
-            gettext_lazy("Late"),
-            choices=[("yes", gettext_lazy("Late only")), ("no", gettext_lazy("On time"))],
-            apply=lambda qs, v: qs.filter(is_late=(v == "yes")),
-        ),
-        Filter("kind", gettext_lazy("Kind"), choices=list(ReportKind.choices)),
-        Filter("school_year", gettext_lazy("School year"), choices=_school_years(InfoReport)),
-    ]
-
-    def get_queryset(self, request):
-        return selectors.report_list()
 
     def get_actions(self, request):
         return _manager_actions(
@@ -748,12 +671,14 @@ class ReportListPage(TablePage):
 
 @login_required
 def report_detail(request, id):
-    report = get_object_or_404(report_policy.visible(request.user, selectors.report_list()), public_id=id)
+    """Not plain: the report with its status history and the submit button."""
+    report = info_reports.get_for(request.user, id)
     can_change = report_policy.can_change(request.user, report) and report.status == ReportStatus.DRAFT
     return render(
         request,
         "governance/report_detail.html",
         {
+            "area_tabs": area.tabs_for(request.user, "reports"),
             "report": report,
             "history": report.status_changes.select_related("changed_by"),
             "can_change": can_change,
@@ -761,35 +686,25 @@ def report_detail(request, id):
     )
 
 
-class ReportCreatePage(AreaFormPage):
+class ReportFormPage(FreshInstance, AreaFormPage):
     title = gettext_lazy("New information report")
+    edit_title = gettext_lazy("Edit information report")
     form_class = forms.ReportForm
-    policy = report_policy
-    model = InfoReport
-    success_message = gettext_lazy("The report was saved as a draft.")
+    resource = info_reports
+    tab = "reports"
 
-    def save(self, request, form, obj):
-        return services.report_create(actor=request.user, **form.cleaned_data)
+    @property
+    def success_message(self):
+        return _("The draft was saved.") if self.object is not None else _("The report was saved as a draft.")
 
     def success_url(self, request, saved):
         return _report_url(saved)
 
 
-class ReportEditPage(ReportCreatePage):
-    title = gettext_lazy("Edit information report")
-    success_message = gettext_lazy("The draft was saved.")
-
-    def form_kwargs(self, request, obj):
-        return {"instance": InfoReport.objects.get(pk=obj.pk)}
-
-    def save(self, request, form, obj):
-        return services.report_update(obj, actor=request.user, data=dict(form.cleaned_data))
-
-
 @login_required
 @require_POST
 def report_submit(request, id):
-    report = get_object_or_404(report_policy.visible(request.user, InfoReport.objects.all()), public_id=id)
+    report = info_reports.get_for(request.user, id)
     if not report_policy.can_change(request.user, report):
         raise PermissionDenied
     try:
@@ -804,10 +719,12 @@ def report_submit(request, id):
 
 
 class ReportSchedulePage(AreaFormPage):
+    """Not plain: one form makes a whole year's reports (report_schedule_generate)."""
+
     title = gettext_lazy("Generate the year's reporting schedule")
     form_class = forms.ReportScheduleForm
     policy = report_policy
-    model = InfoReport
+    tab = "reports"
 
     def initial(self, request):
         today = selectors.today()

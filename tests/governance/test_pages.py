@@ -422,3 +422,45 @@ def test_people_outside_the_area_get_404(seeded, username):
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/governance/plans/{seeded['plan'].public_id}/approve/").status_code == 404
+
+
+def test_a_rule_versions_file_downloads_through_the_one_view_and_a_missing_file_is_404(
+    db, settings, tmp_path
+):
+    """Rule files are served by workspace:file (the area's own download view is gone): readers of the
+    rules get the file, people outside the area and other schools 404, and a file missing from
+    storage is a 404 too (the old view answered 500)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    def make():
+        pdf = SimpleUploadedFile("值班制度.pdf", b"%PDF-1.4 duty", content_type="application/pdf")
+        document = services.rule_document_create(
+            actor=role_user("secretary"),
+            title="心理咨询室值班制度",
+            category="management",
+            effective_on=date(2026, 9, 1),
+            upload=pdf,
+        )
+        from tenants.governance import selectors
+
+        version = document.versions.get()
+        return document, selectors.version_attachments([version])[version.pk][0]
+
+    document, attachment = in_alpha(make)
+    url = f"/files/{attachment.public_id}/"
+    reader = signed_in(ALPHA, "r_counselor")
+    page = reader.get(f"/governance/rules/{document.public_id}/").content.decode()
+    assert url in page and "/governance/rules/files/" not in page
+    download = reader.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 duty"
+    for username in ("r_invited_attendee", "r_school_admin"):
+        assert signed_in(ALPHA, username).get(url).status_code == 404, username
+    from tests.conftest import BETA
+
+    assert signed_in(BETA, "r_principal").get(url).status_code == 404
+    in_alpha(lambda: attachment.file.storage.delete(attachment.file.name))
+    assert signed_in(ALPHA, "r_principal").get(url).status_code == 404
+    assert (
+        signed_in(ALPHA, "r_principal").get(f"/governance/rules/files/{attachment.public_id}/").status_code
+        == 404
+    )
