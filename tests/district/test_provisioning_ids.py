@@ -95,3 +95,24 @@ def test_template_refuses_a_seeded_row_referring_to_another_by_uuid():
         )
     with pytest.raises(ddl.ProvisioningError, match=r"care_auditevent\.object_ref"):
         ddl._data_copy_sql()
+
+
+def test_schools_made_before_the_fix_draw_their_own_time_limit_ids_when_migrated():
+    import importlib
+
+    from django_tenants.utils import schema_context
+
+    from tenants.crisis.models import TimeLimit
+
+    migration = importlib.import_module("tenants.crisis.migrations.0006_fresh_time_limit_ids").Migration
+    with schema_context("school_beta"):
+        beta_ids = list(TimeLimit.objects.order_by("pk").values_list("public_id", flat=True))
+    with schema_context("school_alpha"):
+        # As a school made from the old template was: the same ids as another school.
+        for limit, shared in zip(TimeLimit.objects.order_by("pk"), beta_ids, strict=True):
+            TimeLimit.objects.filter(pk=limit.pk).update(public_id=shared)
+        with connection.cursor() as cursor:
+            cursor.execute(migration.operations[0].sql)
+        alpha_ids = set(TimeLimit.objects.values_list("public_id", flat=True))
+    assert len(alpha_ids) == len(beta_ids) > 0
+    assert alpha_ids.isdisjoint(beta_ids)
