@@ -7,10 +7,9 @@ contact, which they need) and whether each is being followed; everyone else gets
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,12 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import PersonField, ref, uuid_param
+from api.school.base import resource_urls
+from api.school.fields import PersonField, ref
 from tenants.care.access import manages_roster, reads_clinical, sees_followed
-from tenants.students import selectors, services
-from tenants.students.models import Gender, SchoolClass, Student, StudentStatus
-from tenants.students.policies import class_policy, student_policy
+from tenants.students import services
+from tenants.students.models import Gender, SchoolClass, Student
+from tenants.students.resources import classes, students
 
 
 class StudentOutput(serializers.ModelSerializer):
@@ -98,80 +97,17 @@ class StudentInput(serializers.Serializer):
         return fields
 
 
-def _students():
-    return selectors.being_followed(selectors.students())
-
-
-def _reload(student) -> Student:
-    return _students().get(pk=student.pk)
-
-
-@documented(
-    "students",
-    StudentInput,
-    StudentOutput,
-    [
-        OpenApiParameter("grade", int),
-        OpenApiParameter("class", str, description="班级 id"),
-        OpenApiParameter(
-            "status", str, enum=["active", "archived", "all"], description="默认 active（在校）"
-        ),
-        OpenApiParameter("q", str, description="姓名或学号"),
-    ],
-)
-class StudentListApi(ResourceListCreateApi):
-    policy = student_policy
-    output_serializer = StudentOutput
-    input_serializer = StudentInput
-
-    def selector(self):
-        params = self.request.query_params
-        qs = _students()
-        state = params.get("status") or "active"
-        if state in StudentStatus.values:
-            qs = qs.filter(status=state)
-        elif state != "all":
-            raise ValidationError({"status": [_("Choose active, archived or all.")]})
-        if params.get("grade"):
-            try:
-                qs = qs.filter(school_class__grade=int(params["grade"]))
-            except ValueError:
-                raise ValidationError({"grade": [_("Write the grade as a number from 1 to 12.")]})
-        if params.get("class"):
-            qs = qs.filter(school_class__public_id=uuid_param(params["class"], "class"))
-        if params.get("q"):
-            from django.db.models import Q
-
-            qs = qs.filter(Q(name__icontains=params["q"]) | Q(student_number__icontains=params["q"]))
-        return qs
-
-    def create_service(self, *, actor, data):
-        return _reload(services.student_create(actor=actor, data=data))
-
-
-@documented("students", StudentInput, StudentOutput)
-class StudentDetailApi(ResourceDetailApi):
-    policy = student_policy
-    output_serializer = StudentOutput
-    input_serializer = StudentInput
-
-    def selector(self):
-        return _students()
-
-    def update_service(self, obj, *, actor, data):
-        return _reload(services.student_update(obj, actor=actor, data=data))
-
-    def delete_service(self, obj, *, actor):
-        raise DjangoValidationError(
-            _("Students are never deleted. Archive the student instead (POST …/archive/ with a reason).")
-        )
-
-
 def _student_for(request, id) -> Student:
-    student = get_object_or_404(student_policy.visible(request.user, _students()), public_id=id)
+    """A roster operation's student: 404 for who may not know the student, 403 for readers who do
+    not keep the roster."""
+    student = students.get_for(request.user, id)
     if not manages_roster(request.user):
         raise PermissionDenied()
     return student
+
+
+def _output(request, student):
+    return Response(StudentOutput(students.reload(student), context={"request": request}).data)
 
 
 class ArchiveInput(serializers.Serializer):
@@ -192,7 +128,7 @@ class StudentArchiveApi(APIView):
             )
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(StudentOutput(_reload(student), context={"request": request}).data)
+        return _output(request, student)
 
 
 @extend_schema(tags=["students"], request=None, responses=StudentOutput)
@@ -205,7 +141,7 @@ class StudentRestoreApi(APIView):
             student = services.student_restore(student, actor=request.user)
         except DjangoValidationError as exc:
             raise _drf(exc)
-        return Response(StudentOutput(_reload(student), context={"request": request}).data)
+        return _output(request, student)
 
 
 class MoveInput(serializers.Serializer):
@@ -229,7 +165,7 @@ class StudentMoveApi(APIView):
             if hasattr(exc, "error_dict") and "school_class" in exc.error_dict:
                 raise ValidationError({"class": exc.message_dict["school_class"]})
             raise _drf(exc)
-        return Response(StudentOutput(_reload(student), context={"request": request}).data)
+        return _output(request, student)
 
 
 class ImportInput(serializers.Serializer):
@@ -277,7 +213,7 @@ class StudentImportApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request):
-        if not student_policy.can_read(request.user) or not manages_roster(request.user):
+        if not students.policy.can_read(request.user) or not manages_roster(request.user):
             raise PermissionDenied()
         body = ImportInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
@@ -349,51 +285,11 @@ class ClassInput(serializers.Serializer):
     )
 
 
-@documented("students", ClassInput, ClassOutput, [OpenApiParameter("grade", int)])
-class ClassListApi(ResourceListCreateApi):
-    policy = class_policy
-    output_serializer = ClassOutput
-    input_serializer = ClassInput
-
-    def selector(self):
-        qs = selectors.classes()
-        grade = self.request.query_params.get("grade")
-        if grade:
-            try:
-                qs = qs.filter(grade=int(grade))
-            except ValueError:
-                raise ValidationError({"grade": [_("Write the grade as a number from 1 to 12.")]})
-        return qs
-
-    def create_service(self, *, actor, data):
-        school_class = services.class_create(actor=actor, **data)
-        return selectors.classes().get(pk=school_class.pk)
-
-
-@documented("students", ClassInput, ClassOutput)
-class ClassDetailApi(ResourceDetailApi):
-    policy = class_policy
-    output_serializer = ClassOutput
-    input_serializer = ClassInput
-
-    def selector(self):
-        return selectors.classes()
-
-    def update_service(self, obj, *, actor, data):
-        services.class_update(obj, actor=actor, data=data)
-        return selectors.classes().get(pk=obj.pk)
-
-    def delete_service(self, obj, *, actor):
-        services.class_delete(obj, actor=actor)
-
-
 urlpatterns = [
-    path("students/", StudentListApi.as_view()),
     path("students/import/", StudentImportApi.as_view()),
-    path("students/<uuid:id>/", StudentDetailApi.as_view()),
+    *resource_urls(students, output=StudentOutput, input=StudentInput, tag="students"),
     path("students/<uuid:id>/archive/", StudentArchiveApi.as_view()),
     path("students/<uuid:id>/restore/", StudentRestoreApi.as_view()),
     path("students/<uuid:id>/move/", StudentMoveApi.as_view()),
-    path("classes/", ClassListApi.as_view()),
-    path("classes/<uuid:id>/", ClassDetailApi.as_view()),
+    *resource_urls(classes, output=ClassOutput, input=ClassInput, tag="students"),
 ]

@@ -356,3 +356,10 @@ def roster_import(*, actor, upload, only_good_rows: bool = False) -> ImportResul
         )
         result.imported = True
     return result
+
+
+def student_delete(student: Student, *, actor) -> None:
+    """Students are never deleted: they are archived (with a reason) and can be restored."""
+    raise ValidationError(
+        _("Students are never deleted. Archive the student instead (POST …/archive/ with a reason).")
+    )

@@ -10,110 +10,53 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
+from shared.pages import Action, Column, FormPage, TablePage, is_uuid
 from tenants.care.access import is_homeroom_only, manages_roster, reads_clinical, reads_status
-from tenants.care.audit import audit
 from tenants.care.models import AttentionLevel
 from tenants.students import roster, selectors, services
 from tenants.students.forms import ArchiveForm, ClassForm, ImportForm, MoveForm, StudentForm
 from tenants.students.models import SchoolClass, StudentStatus
 from tenants.students.policies import class_policy, student_policy
-
-TABS = [
-    ("students:index", gettext_lazy("Student roster")),
-    ("students:classes", gettext_lazy("Classes")),
-    ("students:import", gettext_lazy("Import a roster")),
-]
+from tenants.students.resources import area, classes, students
 
 
-def _tabs(request, current: str):
-    tabs = TABS if manages_roster(request.user) else TABS[:2]
-    return [(reverse(name), label, name == current) for name, label in tabs]
+class ReaderTable(TablePage):
+    """Roster lists: people who may not read the roster are told so (403), as they always were."""
+
+    area = area
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.get_policy().can_read(request.user):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
 
 
-def _require_reader(request):
-    """Lists: people who may not read the roster are told so (403)."""
-    if not student_policy.can_read(request.user):
-        raise PermissionDenied
-
-
-def _visible_classes(request):
-    qs = SchoolClass.objects.order_by("grade", "name")
-    if is_homeroom_only(request.user):
-        qs = qs.filter(homeroom_teacher=request.user)
-    return qs
-
-
-def _grade_choices(request):
-    grades = sorted({c.grade for c in _visible_classes(request)})
-    return [(g, _("Grade %(grade)s") % {"grade": g}) for g in grades]
-
-
-def _class_choices(request):
-    return [(str(c.public_id), str(c)) for c in _visible_classes(request)]
-
-
-STATUS_CHOICES = [
-    ("active", gettext_lazy("In school")),
-    ("archived", gettext_lazy("Left (archived)")),
-    ("all", gettext_lazy("All, including those who left")),
-]
-
-
-def _status(qs, value):
-    if value == "all":
-        return qs
-    if value in StudentStatus.values:
-        return qs.filter(status=value)
-    return qs.none()
-
-
-def _search(qs, value):
-    return qs.filter(Q(name__icontains=value) | Q(student_number__icontains=value))
-
-
-class StudentTable(TablePage):
+class StudentTable(ReaderTable):
     title = gettext_lazy("Students (学生名册)")
     intro = gettext_lazy(
         "The school's roster. Students who left are archived, never deleted: choose a status to see them."
     )
     export_name = "学生名册"
     empty_text = gettext_lazy("No students yet. Import the roster from a spreadsheet first.")
-    template_name = "students/table.html"
-    filters = [
-        Filter("grade", gettext_lazy("Grade"), choices=_grade_choices, lookup="school_class__grade"),
-        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
-        Filter("status", gettext_lazy("Status"), choices=STATUS_CHOICES, apply=_status),
-        Filter("q", gettext_lazy("Name or student number"), apply=_search),
-    ]
+    resource = students
+    tab = "index"
 
     @property
     def exporting(self) -> bool:
         return self.request.GET.get("export") == "xlsx"
 
     def get_queryset(self, request):
-        _require_reader(request)
-        qs = student_policy.visible(request.user, selectors.students())
-        if is_homeroom_only(request.user):
-            qs = selectors.being_followed(qs)
-        elif reads_status(request.user):
+        qs = super().get_queryset(request)
+        if reads_status(request.user) and not is_homeroom_only(request.user):
             qs = selectors.with_attention_level(qs)
-            action = "export" if self.exporting else "list"
-            audit(
-                actor=request.user,
-                action=action,
-                subject="students.roster",
-                reason=_("roster with attention levels"),
-            )
         if not request.GET.get("status"):
             qs = qs.filter(status=StudentStatus.ACTIVE)
         return qs
@@ -160,24 +103,16 @@ class StudentTable(TablePage):
             Action(gettext_lazy("New student"), reverse("students:new"), primary=False),
         ]
 
-    def extra_context(self, request):
-        filters = []
-        for f in self.filters:
-            value = request.GET.get(f.name, "").strip()
-            filters.append((f, f.options(request), value))
-        return {"tabs": _tabs(request, "students:index"), "filters": filters}
-
-
-def student_get_for(request, id):
-    """The student, if the user may know they exist; 404 otherwise (the same as missing)."""
-    return get_object_or_404(student_policy.visible(request.user, selectors.students()), public_id=id)
-
 
 class StudentDetail(View):
+    """A student's page: not a table or a form, so it is drawn here, but the student is found and
+    the read audited through the declaration (one "students.student" event)."""
+
     def get(self, request, id):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        student = student_get_for(request, id)
+        student = students.get_for(request.user, id)
+        students.audit_read(request.user, student)
         context = {
             "student": student,
             "moves": selectors.class_moves_of(student),
@@ -185,23 +120,18 @@ class StudentDetail(View):
             "care_link": f"/care/students/{student.public_id}/" if reads_status(request.user) else "",
             # Why the student left is encrypted clinical text: the care team reads it, nobody else.
             "reads_archived_reason": reads_clinical(request.user),
-            "tabs": _tabs(request, "students:index"),
+            "area_tabs": area.tabs_for(request.user, "index"),
         }
         if is_homeroom_only(request.user):
-            context["being_followed"] = (
-                selectors.being_followed(selectors.students().filter(pk=student.pk)).get().being_followed
-            )
+            context["being_followed"] = student.being_followed
         return render(request, "students/detail.html", context)
 
 
 class RosterForm(FormPage):
-    policy = student_policy
+    resource = students
+    area = area
+    tab = "index"
     success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, **kwargs):
-        if "id" not in kwargs:
-            return None
-        return student_get_for(request, kwargs["id"])
 
     def success_url(self, request, saved):
         return reverse("students:detail", args=[saved.public_id])
@@ -218,28 +148,22 @@ class StudentFormPage(RosterForm):
         ).first()
         return {"school_class": found.pk} if found else {}
 
-    def save(self, request, form, obj):
-        if obj is None:
-            return services.student_create(actor=request.user, data=form.cleaned_data)
-        return services.student_update(obj, actor=request.user, data=form.cleaned_data)
+
+class _StudentOperation(RosterForm):
+    """Not plain CRUD (a move, an archive): one page each, the student found through the resource."""
 
     def render(self, request, form, obj, status=200):
-        return render(
-            request,
-            self.template_name,
-            {
-                "title": self.title if obj is None else self.edit_title,
-                "form": form,
-                "object": obj,
-            },
-            status=status,
-        )
+        context = {"title": self.heading(obj), "form": form, "object": obj}
+        return render(request, self.template_name, context, status=status)
 
 
-class MovePage(RosterForm):
+class MovePage(_StudentOperation):
     title = gettext_lazy("Move to another class")
     form_class = MoveForm
     success_message = gettext_lazy("The student was moved. The move is kept in the class history.")
+
+    def heading(self, obj):
+        return f"{self.title}：{obj.name}（{obj.school_class}）"
 
     def form_kwargs(self, request, obj):
         return {"student": obj}
@@ -247,32 +171,23 @@ class MovePage(RosterForm):
     def save(self, request, form, obj):
         return services.student_move(obj, actor=request.user, to_class=form.cleaned_data["school_class"])
 
-    def render(self, request, form, obj, status=200):
-        title = f"{self.title}：{obj.name}（{obj.school_class}）"
-        return render(
-            request, self.template_name, {"title": title, "form": form, "object": obj}, status=status
-        )
 
-
-class ArchivePage(RosterForm):
+class ArchivePage(_StudentOperation):
     title = gettext_lazy("Archive: the student leaves the school")
     form_class = ArchiveForm
     success_message = gettext_lazy("The student is archived. Their records are kept; they can be restored.")
 
+    def heading(self, obj):
+        return f"{self.title}：{obj.name}"
+
     def save(self, request, form, obj):
         return services.student_archive(obj, actor=request.user, reason=form.cleaned_data["reason"])
-
-    def render(self, request, form, obj, status=200):
-        title = f"{self.title}：{obj.name}"
-        return render(
-            request, self.template_name, {"title": title, "form": form, "object": obj}, status=status
-        )
 
 
 @login_required
 @require_POST
 def restore(request, id):
-    student = student_get_for(request, id)
+    student = students.get_for(request.user, id)
     if not manages_roster(request.user):
         raise PermissionDenied
     try:
@@ -287,31 +202,13 @@ def restore(request, id):
 # Classes
 
 
-class ClassTable(TablePage):
+class ClassTable(ReaderTable):
     title = gettext_lazy("Classes")
     intro = gettext_lazy("Each class with its homeroom teacher (班主任), who sees the class's students.")
     export_name = "班级"
     empty_text = gettext_lazy("No classes yet. Add a class, or import a roster: its classes are created.")
-    template_name = "students/table.html"
-    filters = [
-        Filter(
-            "grade",
-            gettext_lazy("Grade"),
-            choices=lambda r: [
-                (g, g) for g in sorted(set(SchoolClass.objects.values_list("grade", flat=True)))
-            ],
-        ),
-        Filter(
-            "teacher",
-            gettext_lazy("Homeroom teacher"),
-            choices=[("none", gettext_lazy("No homeroom teacher yet"))],
-            apply=lambda qs, v: qs.filter(homeroom_teacher__isnull=True) if v == "none" else qs,
-        ),
-    ]
-
-    def get_queryset(self, request):
-        _require_reader(request)
-        return class_policy.visible(request.user, selectors.classes())
+    resource = classes
+    tab = "classes"
 
     def edit_link(self, school_class):
         if class_policy.can_change(self.request.user, school_class):
@@ -341,44 +238,18 @@ class ClassTable(TablePage):
             return [Action(gettext_lazy("New class"), reverse("students:class_new"))]
         return []
 
-    def extra_context(self, request):
-        return {"tabs": _tabs(request, "students:classes")}
-
 
 class ClassFormPage(FormPage):
     title = gettext_lazy("New class")
     edit_title = gettext_lazy("Edit class")
     form_class = ClassForm
-    policy = class_policy
+    resource = classes
+    area = area
+    tab = "classes"
     success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, **kwargs):
-        if "id" not in kwargs:
-            return None
-        return get_object_or_404(
-            class_policy.visible(request.user, SchoolClass.objects.all()), public_id=kwargs["id"]
-        )
-
-    def save(self, request, form, obj):
-        data = dict(form.cleaned_data)
-        if obj is None:
-            return services.class_create(actor=request.user, **data)
-        return services.class_update(obj, actor=request.user, data=data)
 
     def success_url(self, request, saved):
         return reverse("students:classes")
-
-    def render(self, request, form, obj, status=200):
-        return render(
-            request,
-            self.template_name,
-            {
-                "title": self.title if obj is None else self.edit_title,
-                "form": form,
-                "object": obj,
-            },
-            status=status,
-        )
 
 
 # Import
@@ -408,7 +279,7 @@ class ImportPage(View):
                 "title": _("Import a roster"),
                 "form": form,
                 "result": result,
-                "tabs": _tabs(request, "students:import"),
+                "area_tabs": area.tabs_for(request.user, "import"),
                 "columns": roster.HEADERS_ZH,
                 "example": roster.example_row(),
             },
