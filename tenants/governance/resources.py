@@ -92,6 +92,7 @@ group_attendees = Resource(
             _("Invitation"),
             choices=[("yes", _("Current only"))],
             apply=lambda qs, v: selectors.on_date(qs, selectors.today()),
+            kind="flag",
         ),
         _on(_("On the group on")),
     ],
