@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared.calendar import school_year_bounds
 from shared.models import AuthoredModel, SingletonRange, one_of
 from tenants.common.choices import Department, Term
 
@@ -36,8 +37,11 @@ def local_date(moment):
 
 
 def _school_year_ok(value: str) -> bool:
-    first, _sep, second = (value or "").partition("-")
-    return first.isdigit() and second.isdigit() and len(first) == 4 and int(second) == int(first) + 1
+    try:
+        school_year_bounds(value)
+    except ValueError:
+        return False
+    return True
 
 
 class AppendOnly(models.Model):

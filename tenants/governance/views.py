@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shared.calendar import school_year_of
 from shared.pages import Action, Column, Filter, FormPage, TablePage, is_uuid
 from tenants.governance import forms, selectors, services
 from tenants.governance.models import (
@@ -727,9 +728,7 @@ class ReportSchedulePage(AreaFormPage):
     tab = "reports"
 
     def initial(self, request):
-        today = selectors.today()
-        first = today.year if today.month >= 9 else today.year - 1
-        year = f"{first}-{first + 1}"
+        year = school_year_of(selectors.today())
         return {"school_year": year, **services.default_terms(year)}
 
     def save(self, request, form, obj):
