@@ -8,25 +8,21 @@ list of them writes one "list" event.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef, Subquery
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.audited import AuditedDetail, AuditedList
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
-from api.school.fields import ref, uuid_param
-from tenants.care import record_services, selectors
+from api.school.base import ResourceDetailApi, resource_api, resource_urls
+from api.school.fields import ref
+from tenants.care import selectors
 from tenants.care.access import reads_clinical
-from tenants.care.audit import audit
-from tenants.care.models import AttentionLevel, AuditAction, Consent, ConsentStatus, ObservationKind
-from tenants.care.selectors import audit_policy, consent_policy, observation_policy, record_policy
+from tenants.care.models import AttentionLevel, AuditAction, ConsentStatus, ObservationKind
+from tenants.care.resources import audit_events, consents, observations, records
+from tenants.care.selectors import record_policy
 from tenants.care.services import attention_set
 from tenants.students.models import Student
 
@@ -111,57 +107,24 @@ def record_detail(student, *, clinical: bool) -> dict:
     }
 
 
-@documented(
-    TAG,
-    CareRecordSummary,
-    CareRecordSummary,
-    [
-        OpenApiParameter(
-            "level", str, description="none/attention/elevated/high/crisis，或 followed（任何关注等级）"
-        ),
-        OpenApiParameter("q", str, description="姓名或学号"),
-    ],
-)
-class CareRecordListApi(AuditedList, ResourceListCreateApi):
-    """Every student with their attention level (principal and care team). Records are not
-    created here: every student has one; change its level at .../{id}/level/."""
-
-    audit_subject = "care.record"
-    policy = record_policy
-    output_serializer = CareRecordSummary
-
-    def selector(self):
-        qs = selectors.students_with_level()
-        params = self.request.query_params
-        level = params.get("level")
-        if level == "followed":
-            qs = qs.exclude(care_level="none")
-        elif level:
-            qs = qs.filter(care_level=level)
-        if params.get("q"):
-            from django.db.models import Q
-
-            qs = qs.filter(Q(name__icontains=params["q"]) | Q(student_number__icontains=params["q"]))
-        return qs
-
-
-@extend_schema_view(get=extend_schema(tags=[TAG], responses=CareRecordDetail))
 class CareRecordDetailApi(ResourceDetailApi):
-    """One student's record: level, history and timeline; texts only for the care team. One
-    audit event per read."""
+    """One student's record: level, history and timeline; texts only for the care team. Its output
+    is built from several selectors (not one object), so its read is written here; the object is
+    found and the read audited through the declaration."""
 
-    policy = record_policy
+    resource = records
     output_serializer = CareRecordDetail
     http_method_names = READ_ONLY
 
-    def selector(self):
-        return Student.objects.select_related("school_class")
-
     def retrieve(self, request, *args, **kwargs):
         student = self.get_object()
-        data = record_detail(student, clinical=_clinical(self))
-        audit(actor=request.user, action="view", subject="care.record", student=student)
-        return Response(CareRecordDetail(data).data)
+        self.resource.audit_read(request.user, student)
+        return Response(CareRecordDetail(record_detail(student, clinical=_clinical(self))).data)
+
+
+CareRecordDetailApi = extend_schema_view(get=extend_schema(tags=[TAG], responses=CareRecordDetail))(
+    CareRecordDetailApi
+)
 
 
 class LevelInput(serializers.Serializer):
@@ -183,9 +146,7 @@ class CareRecordLevelApi(APIView):
     who may not see records, 404."""
 
     def post(self, request, id):
-        if not record_policy.can_read(request.user):
-            raise Http404
-        student = get_object_or_404(Student.objects.all(), public_id=id)
+        student = records.get_for(request.user, id)
         if not record_policy.can_set_level(request.user):
             raise PermissionDenied()
         body = LevelInput(data=request.data, context={"request": request})
@@ -223,54 +184,6 @@ class ObservationInput(serializers.Serializer):
 
 class ObservationAcknowledge(serializers.Serializer):
     acknowledged = serializers.BooleanField(help_text="true：心理老师已阅")
-
-
-@documented(
-    TAG,
-    ObservationInput,
-    ObservationOutput,
-    [OpenApiParameter("kind", str), OpenApiParameter("student", str)],
-)
-class ObservationListApi(AuditedList, ResourceListCreateApi):
-    """Homeroom teachers create observations and referrals about their own students and list
-    their own; the care team lists them all."""
-
-    audit_subject = "care.observation"
-    policy = observation_policy
-    output_serializer = ObservationOutput
-    input_serializer = ObservationInput
-
-    def selector(self):
-        qs = selectors.observations()
-        params = self.request.query_params
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        if params.get("student"):
-            qs = qs.filter(student__public_id=uuid_param(params["student"], "student"))
-        return qs
-
-    def create_service(self, *, actor, data):
-        return record_services.observation_create(actor=actor, **data)
-
-
-@extend_schema_view(
-    get=extend_schema(tags=[TAG]),
-    patch=extend_schema(tags=[TAG], request=ObservationAcknowledge, responses=ObservationOutput),
-)
-class ObservationDetailApi(AuditedDetail, ResourceDetailApi):
-    audit_subject = "care.observation"
-    policy = observation_policy
-    output_serializer = ObservationOutput
-    input_serializer = ObservationAcknowledge
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def selector(self):
-        return selectors.observations()
-
-    def update_service(self, obj, *, actor, data):
-        if data.get("acknowledged"):
-            record_services.observation_acknowledge(obj, actor=actor)
-        return selectors.observations().get(pk=obj.pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,60 +230,6 @@ class ConsentInput(serializers.Serializer):
     )
 
 
-def _consents():
-    latest = (
-        Consent.objects.filter(student=OuterRef("student"), purpose=OuterRef("purpose"))
-        .order_by("-recorded_on", "-id")
-        .values("pk")[:1]
-    )
-    return selectors.consents().annotate(latest_pk=Subquery(latest))
-
-
-@documented(
-    TAG,
-    ConsentInput,
-    ConsentOutput,
-    [
-        OpenApiParameter("student", str),
-        OpenApiParameter("status", str),
-        OpenApiParameter("in_force", bool, description="true：只列出每个学生当前有效的答复"),
-    ],
-)
-class ConsentListApi(ResourceListCreateApi):
-    """Guardians' screening consent answers; the latest per student is in force."""
-
-    policy = consent_policy
-    output_serializer = ConsentOutput
-    input_serializer = ConsentInput
-
-    def selector(self):
-        qs = _consents()
-        params = self.request.query_params
-        if params.get("student"):
-            qs = qs.filter(student__public_id=uuid_param(params["student"], "student"))
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("in_force") in ("true", "1"):
-            from django.db.models import F
-
-            qs = qs.filter(pk=F("latest_pk"))
-        return qs
-
-    def create_service(self, *, actor, data):
-        consent = record_services.consent_record(actor=actor, **data)
-        return _consents().get(pk=consent.pk)
-
-
-@extend_schema_view(get=extend_schema(tags=[TAG]))
-class ConsentDetailApi(ResourceDetailApi):
-    policy = consent_policy
-    output_serializer = ConsentOutput
-    http_method_names = READ_ONLY
-
-    def selector(self):
-        return _consents()
-
-
 # ---------------------------------------------------------------------------------------------
 # Audit trail
 
@@ -391,67 +250,26 @@ class AuditEventOutput(serializers.Serializer):
         return str(event.public_id)
 
 
-@documented(
-    TAG,
-    AuditEventOutput,
-    AuditEventOutput,
-    [
-        OpenApiParameter("action", str),
-        OpenApiParameter("student", str, description="学生 id"),
-        OpenApiParameter("student_number", str),
-        OpenApiParameter("from", str, description="YYYY-MM-DD"),
-        OpenApiParameter("to", str, description="YYYY-MM-DD"),
-    ],
-)
-class AuditEventListApi(ResourceListCreateApi):
-    """The audit trail, newest first (principal only). Read-only: POST answers 403."""
-
-    policy = audit_policy
-    output_serializer = AuditEventOutput
-
-    def selector(self):
-        from datetime import date
-
-        from rest_framework.exceptions import ValidationError
-
-        qs = selectors.audit_events()
-        params = self.request.query_params
-        if params.get("action"):
-            qs = qs.filter(action=params["action"])
-        if params.get("student"):
-            qs = qs.filter(student_ref=uuid_param(params["student"], "student"))
-        if params.get("student_number"):
-            qs = qs.filter(student_number=params["student_number"])
-        for name, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
-            if params.get(name):
-                try:
-                    qs = qs.filter(**{lookup: date.fromisoformat(params[name])})
-                except ValueError:
-                    raise ValidationError({name: ["YYYY-MM-DD"]})
-        return qs
-
-
-@extend_schema_view(get=extend_schema(tags=[TAG]))
-class AuditEventDetailApi(ResourceDetailApi):
-    policy = audit_policy
-    output_serializer = AuditEventOutput
-    http_method_names = READ_ONLY
-
-    def selector(self):
-        return selectors.audit_events()
-
-    def get_object(self):
-        return get_object_or_404(self.get_queryset(), public_id=self.kwargs["id"])
+def read_only_urls(resource, *, output, tag=TAG, prefix=None, **bases):
+    """A resource nobody creates through the API: POST still answers 403 (the policy refuses), as it
+    always did, rather than 405."""
+    list_cls, detail_cls = resource_api(resource, output=output, tag=tag, **bases)
+    list_cls.http_method_names = [*list_cls.http_method_names, "post"]
+    prefix = prefix or resource.name
+    return [path(f"{prefix}/", list_cls.as_view()), path(f"{prefix}/<uuid:id>/", detail_cls.as_view())]
 
 
 urlpatterns = [
-    path("care-records/", CareRecordListApi.as_view()),
+    read_only_urls(records, output=CareRecordSummary)[0],
     path("care-records/<uuid:id>/", CareRecordDetailApi.as_view()),
     path("care-records/<uuid:id>/level/", CareRecordLevelApi.as_view()),
-    path("observations/", ObservationListApi.as_view()),
-    path("observations/<uuid:id>/", ObservationDetailApi.as_view()),
-    path("consents/", ConsentListApi.as_view()),
-    path("consents/<uuid:id>/", ConsentDetailApi.as_view()),
-    path("audit-events/", AuditEventListApi.as_view()),
-    path("audit-events/<uuid:id>/", AuditEventDetailApi.as_view()),
+    *resource_urls(
+        observations,
+        output=ObservationOutput,
+        input=ObservationInput,
+        patch_input=ObservationAcknowledge,
+        tag=TAG,
+    ),
+    *resource_urls(consents, output=ConsentOutput, input=ConsentInput, tag=TAG),
+    *read_only_urls(audit_events, output=AuditEventOutput),
 ]

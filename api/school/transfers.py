@@ -5,7 +5,6 @@ import json
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -14,13 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.audited import AuditedDetail, AuditedList
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented
+from api.school.care import read_only_urls
+from api.school.fields import ref
 from tenants.care import transfer
-from tenants.care.access import visible_students
 from tenants.care.models import AttentionLevel, IncomingTransfer, OutgoingTransfer
+from tenants.care.resources import received, sent
 from tenants.care.transfer import transfer_policy
-from tenants.students.models import SchoolClass, Student
+from tenants.students.models import SchoolClass
+from tenants.students.resources import students
 
 TAG = "care"
 READ_ONLY = ["get", "head", "options"]
@@ -112,45 +112,16 @@ class IncomingOutput(serializers.ModelSerializer):
         }
 
 
-@documented(TAG, IncomingOutput, IncomingOutput)
-class IncomingListApi(AuditedList, ResourceListCreateApi):
-    """Records received from other schools. They arrive only by transfer: POST answers 403."""
-
-    audit_subject = "care.transfer"
-    policy = transfer_policy
-    output_serializer = IncomingOutput
-
-    def selector(self):
-        return IncomingTransfer.objects.select_related("accepted_by", "student").order_by(
-            "status", "-created_at"
-        )
-
-
-@documented(TAG, IncomingOutput, IncomingOutput)
-class IncomingDetailApi(AuditedDetail, ResourceDetailApi):
-    audit_subject = "care.transfer"
-    policy = transfer_policy
-    output_serializer = IncomingOutput
-    http_method_names = READ_ONLY
-
-    def selector(self):
-        return IncomingTransfer.objects.select_related("accepted_by", "student")
-
-
 class AcceptInput(serializers.Serializer):
-    school_class = serializers.SlugRelatedField(
-        slug_field="public_id",
-        queryset=SchoolClass.objects.all(),
-        help_text="学生加入的班级 id（已在名册上的学生转入该班；已归档的学生恢复在读）",
+    school_class = ref(
+        SchoolClass, help_text="学生加入的班级 id（已在名册上的学生转入该班；已归档的学生恢复在读）"
     )
 
 
 @extend_schema(tags=[TAG], request=AcceptInput, responses={200: IncomingOutput})
 class IncomingAcceptApi(APIView):
     def post(self, request, id):
-        incoming = get_object_or_404(
-            transfer_policy.visible(request.user, IncomingTransfer.objects.all()), public_id=id
-        )
+        incoming = received.get_for(request.user, id)
         body = AcceptInput(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         try:
@@ -159,8 +130,7 @@ class IncomingAcceptApi(APIView):
             )
         except DjangoValidationError as exc:
             raise as_drf_validation_error(exc)
-        incoming.refresh_from_db()
-        return Response(IncomingOutput(incoming).data)
+        return Response(IncomingOutput(received.reload(incoming), context={"request": request}).data)
 
 
 class SentOutput(serializers.ModelSerializer):
@@ -183,27 +153,6 @@ class SentOutput(serializers.ModelSerializer):
         ]
 
 
-@documented(TAG, SentOutput, SentOutput)
-class SentListApi(ResourceListCreateApi):
-    """Receipts of records sent. Send one with POST /api/v1/students/{id}/transfer/."""
-
-    policy = transfer_policy
-    output_serializer = SentOutput
-
-    def selector(self):
-        return OutgoingTransfer.objects.order_by("-created_at")
-
-
-@documented(TAG, SentOutput, SentOutput)
-class SentDetailApi(ResourceDetailApi):
-    policy = transfer_policy
-    output_serializer = SentOutput
-    http_method_names = READ_ONLY
-
-    def selector(self):
-        return OutgoingTransfer.objects.all()
-
-
 class SendInput(serializers.Serializer):
     to_school = serializers.CharField(help_text="接收学校的代码")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -216,7 +165,7 @@ class StudentTransferApi(APIView):
 
     def post(self, request, id):
         # Someone who may not know the student exists gets 404; a homeroom teacher gets 403.
-        student = get_object_or_404(visible_students(request.user, Student.objects.all()), public_id=id)
+        student = students.get_for(request.user, id)
         if not transfer_policy.can_read(request.user):
             raise PermissionDenied()
         body = SendInput(data=request.data, context={"request": request})
@@ -236,10 +185,8 @@ class StudentTransferApi(APIView):
 
 
 urlpatterns = [
-    path("record-transfers/received/", IncomingListApi.as_view()),
-    path("record-transfers/received/<uuid:id>/", IncomingDetailApi.as_view()),
+    *read_only_urls(received, output=IncomingOutput, prefix="record-transfers/received"),
     path("record-transfers/received/<uuid:id>/accept/", IncomingAcceptApi.as_view()),
-    path("record-transfers/sent/", SentListApi.as_view()),
-    path("record-transfers/sent/<uuid:id>/", SentDetailApi.as_view()),
+    *read_only_urls(sent, output=SentOutput, prefix="record-transfers/sent"),
     path("students/<uuid:id>/transfer/", StudentTransferApi.as_view()),
 ]

@@ -13,9 +13,11 @@ from shared.accounts.roles import SchoolRole
 from shared.pages import Column, FormPage, TablePage
 from shared.policy import Policy
 from tenants.care import transfer
-from tenants.care.access import CARE_TEAM, clinical_policy, visible_students
-from tenants.care.models import AttentionLevel, IncomingTransfer, OutgoingTransfer, RetentionRule
-from tenants.students.models import SchoolClass, Student
+from tenants.care.access import CARE_TEAM, clinical_policy
+from tenants.care.models import AttentionLevel, RetentionRule
+from tenants.care.resources import received, sent
+from tenants.students.models import SchoolClass
+from tenants.students.resources import students
 
 
 def _when(value):
@@ -27,7 +29,7 @@ class ReceivedTable(TablePage):
     intro = gettext_lazy(
         "When a student moves here from another school on the platform, their record arrives here. Accept it into the roster."
     )
-    policy = clinical_policy
+    resource = received
     export_name = "接收的心理档案"
     empty_text = gettext_lazy("No records received. They appear here when another school sends one.")
     template_name = "transfers/table.html"
@@ -44,9 +46,6 @@ class ReceivedTable(TablePage):
         Column(gettext_lazy("Accepted"), lambda t: _when(t.accepted_at)),
     ]
 
-    def get_queryset(self, request):
-        return IncomingTransfer.objects.order_by("status", "-created_at")
-
     def extra_context(self, request):
         return {"tabs": _tabs("received")}
 
@@ -56,7 +55,7 @@ class SentTable(TablePage):
     intro = gettext_lazy(
         "The receipt of each record sent: when and by whom the receiving school accepted it, and the SHA-256 of what was sent."
     )
-    policy = clinical_policy
+    resource = sent
     export_name = "转出心理档案回执"
     empty_text = gettext_lazy(
         "No records sent. Send one from a student's record when the student moves to another school."
@@ -71,9 +70,6 @@ class SentTable(TablePage):
         Column(gettext_lazy("Accepted by"), "accepted_by_name"),
         Column(gettext_lazy("SHA-256"), "digest"),
     ]
-
-    def get_queryset(self, request):
-        return OutgoingTransfer.objects.order_by("-created_at")
 
     def extra_context(self, request):
         return {"tabs": _tabs("sent")}
@@ -112,9 +108,8 @@ class SendPage(FormPage):
     template_name = "transfers/send.html"
 
     def get_object(self, request, id):
-        return get_object_or_404(
-            visible_students(request.user, Student.objects.select_related("school_class")), public_id=id
-        )
+        # Sending is an operation on the student (not a read of the record): found through the roster.
+        return students.get_for(request.user, id)
 
     def check(self, request, obj):
         if not clinical_policy.can_read(request.user):
@@ -139,7 +134,9 @@ class SendPage(FormPage):
 
 class AcceptForm(forms.Form):
     school_class = forms.ModelChoiceField(
-        label=gettext_lazy("Joins class"), queryset=SchoolClass.objects.all(), required=False
+        label=gettext_lazy("Joins class"),
+        queryset=SchoolClass.objects.order_by("grade", "name"),
+        required=False,
     )
 
 
@@ -151,9 +148,9 @@ class AcceptPage(FormPage):
     template_name = "transfers/accept.html"
 
     def get_object(self, request, id):
-        if not clinical_policy.can_read(request.user):
-            raise Http404
-        self.incoming = get_object_or_404(IncomingTransfer, public_id=id)
+        # Accepting is an operation: found through the declaration, audited once per read of the
+        # page (in render), not when it is accepted.
+        self.incoming = received.get_for(request.user, id)
         return self.incoming
 
     def check(self, request, obj):
@@ -174,10 +171,8 @@ class AcceptPage(FormPage):
         return f"/care/students/{saved.public_id}/"
 
     def render(self, request, form, obj, status=200):
-        from tenants.care.audit import audit
-
         package = json.loads(obj.package)
-        audit(actor=request.user, action="view", subject="care.transfer", obj=obj, student=obj.student)
+        received.audit_read(request.user, obj)
         sections = [
             (key, len(package.get(key, [])))
             for key in (

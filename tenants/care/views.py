@@ -6,14 +6,12 @@ Need to know: every view narrows to what the person may see and answers 404 othe
 sensitive read writes exactly one audit event.
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -26,44 +24,16 @@ from tenants.care.access import sees_followed
 from tenants.care.audit import audit, subject_label
 from tenants.care.export import record_pdf, record_workbook
 from tenants.care.forms import ConsentForm, ExportForm, LevelForm, ObservationForm
-from tenants.care.models import LEVEL_ORDER, AttentionLevel, AuditAction, ConsentStatus, ObservationKind
-from tenants.care.selectors import audit_policy, consent_policy, observation_policy, record_policy
+from tenants.care.models import ConsentStatus
+from tenants.care.resources import area, audit_events, consents, observations, records
+from tenants.care.selectors import audit_policy, observation_policy, record_policy
 from tenants.care.services import attention_set
-from tenants.students.models import SchoolClass, Student
-
-# Other care pages live in other apps; they are linked by path so this works whatever lands.
-TABS = [
-    ("home", "/care/", gettext_lazy("Overview"), "status"),
-    ("records", "/care/students/", gettext_lazy("Records (心理健康档案)"), "status"),
-    ("roster", "/students/", gettext_lazy("Student roster"), "status"),
-    ("screening", "/screening/", gettext_lazy("Screening (心理测评)"), "clinical"),
-    ("counseling", "/counseling/", gettext_lazy("Counseling (个别辅导)"), "clinical"),
-    ("plans", "/counseling/plans/", gettext_lazy("Plans (一生一策)"), "clinical"),
-    ("crisis", "/crisis/", gettext_lazy("Crisis (危机干预)"), "status"),
-    ("observations", "/care/observations/", gettext_lazy("Observations"), "clinical"),
-    ("consent", "/care/consent/", gettext_lazy("Consent"), "status"),
-    ("transfers", "/care/records/transfers/", gettext_lazy("Transfers"), "clinical"),
-    ("retention", "/care/records/retention/", gettext_lazy("Retention"), "status"),
-    ("audit", "/care/audit/", gettext_lazy("Audit trail"), "principal"),
-]
-HOMEROOM_TABS = [
-    ("observations", "/care/observations/", gettext_lazy("My observations and referrals")),
-    ("my_students", "/care/observations/students/", gettext_lazy("My students")),
-]
+from tenants.students.models import Student
+from tenants.students.resources import class_choices, students
 
 
 def care_tabs(user, current: str):
-    clinical = record_policy.reads_clinical(user)
-    if not record_policy.can_read(user):
-        return [(url, label, key == current) for key, url, label in HOMEROOM_TABS]
-    shown = []
-    for key, url, label, who in TABS:
-        if who == "clinical" and not clinical:
-            continue
-        if who == "principal" and not audit_policy.can_read(user):
-            continue
-        shown.append((url, label, key == current))
-    return shown
+    return area.tabs_for(user, current)
 
 
 def _day(value) -> str:
@@ -89,10 +59,6 @@ def _level_badge(code: str):
         code,
         selectors.level_label(code),
     )
-
-
-def _class_choices(request):
-    return [(str(c.public_id), str(c)) for c in SchoolClass.objects.order_by("grade", "name")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,15 +87,11 @@ def home(request):
 
 
 class CareTable(TablePage):
-    template_name = "care/table.html"
-    tab = ""
+    area = area
 
     @property
     def exporting(self) -> bool:
         return self.request.GET.get("export") == "xlsx"
-
-    def extra_context(self, request):
-        return {"tabs": care_tabs(request.user, self.tab)}
 
 
 class RecordTable(CareTable):
@@ -138,46 +100,10 @@ class RecordTable(CareTable):
 
     title = gettext_lazy("Mental-health records (心理健康档案)")
     intro = gettext_lazy("Each student's attention level. Open a student to see their record.")
-    policy = record_policy
+    resource = records
     tab = "records"
     export_name = "心理健康档案-关注等级"
     empty_text = gettext_lazy("No students yet. Import the roster on the Students page first.")
-    filters = [
-        Filter(
-            "level",
-            gettext_lazy("Attention level"),
-            choices=[("followed", gettext_lazy("Followed (any level)")), *AttentionLevel.choices],
-            apply=lambda qs, v: qs.exclude(care_level="none") if v == "followed" else qs.filter(care_level=v),
-        ),
-        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
-        Filter(
-            "status",
-            gettext_lazy("Status"),
-            choices=[("active", gettext_lazy("In school")), ("archived", gettext_lazy("Left (archived)"))],
-        ),
-        Filter(
-            "q",
-            gettext_lazy("Name or student number"),
-            apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v)),
-        ),
-    ]
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if response.status_code == 200:
-            audit(actor=request.user, action="export" if self.exporting else "list", subject="care.record")
-        return response
-
-    def get_queryset(self, request):
-        rank = Case(
-            *[When(care_level=code, then=Value(i)) for i, code in enumerate(LEVEL_ORDER)],
-            output_field=IntegerField(),
-        )
-        return (
-            selectors.students_with_level()
-            .annotate(rank=rank)
-            .order_by("-rank", "school_class__grade", "school_class__name", "student_number")
-        )
 
     @property
     def columns(self):
@@ -196,15 +122,13 @@ class RecordTable(CareTable):
 
 
 def _record_student(request, id) -> Student:
-    if not record_policy.can_read(request.user):
-        raise Http404
-    return get_object_or_404(Student.objects.select_related("school_class"), public_id=id)
+    return records.get_for(request.user, id)
 
 
 def _record_page(request, student, *, level_form=None, status=200):
     clinical = record_policy.reads_clinical(request.user)
     head = selectors.record_head(student)
-    audit(actor=request.user, action="view", subject="care.record", student=student, obj=head)
+    records.audit_read(request.user, student)
     history = list(selectors.attention_history(student))
     return render(
         request,
@@ -312,28 +236,9 @@ def _yes_no(value: bool) -> str:
 
 class ObservationTable(CareTable):
     title = gettext_lazy("Observations and referrals")
-    policy = observation_policy
+    resource = observations
     tab = "observations"
     export_name = "观察与转介"
-    filters = [
-        Filter("kind", gettext_lazy("Kind"), choices=list(ObservationKind.choices)),
-        Filter(
-            "seen",
-            gettext_lazy("Seen by a counselor"),
-            choices=[("no", gettext_lazy("Not yet")), ("yes", gettext_lazy("Seen"))],
-            apply=lambda qs, v: qs.filter(acknowledged_at__isnull=(v == "no")),
-        ),
-        Filter(
-            "class", gettext_lazy("Class"), choices=_class_choices, lookup="student__school_class__public_id"
-        ),
-        Filter(
-            "q",
-            gettext_lazy("Name or student number"),
-            apply=lambda qs, v: qs.filter(
-                Q(student__name__icontains=v) | Q(student__student_number__icontains=v)
-            ),
-        ),
-    ]
 
     @property
     def care_team(self) -> bool:
@@ -356,16 +261,9 @@ class ObservationTable(CareTable):
             return _("No observations yet. Homeroom teachers submit them from this page.")
         return _("You have not submitted any observation yet.")
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if response.status_code == 200 and self.care_team:
-            audit(
-                actor=request.user, action="export" if self.exporting else "list", subject="care.observation"
-            )
-        return response
-
     def get_queryset(self, request):
-        return observation_policy.visible(request.user, selectors.observations(followed_for=request.user))
+        # Whether each student is being followed, as this person may know it: an annotation per person.
+        return observations.policy.visible(request.user, selectors.observations(followed_for=request.user))
 
     @property
     def columns(self):
@@ -410,6 +308,9 @@ class MyStudentsTable(CareTable):
     intro = gettext_lazy(
         "Whether each of your students is being followed by the counselors. Details stay with them."
     )
+    # A homeroom teacher's own students: a roster read, audited as the roster's lists are.
+    resource = students
+    policy = observation_policy
     tab = "my_students"
     export_name = "我的学生-关注情况"
     empty_text = gettext_lazy(
@@ -447,7 +348,9 @@ class MyStudentsTable(CareTable):
 class ObservationFormPage(FormPage):
     title = gettext_lazy("New observation or referral")
     form_class = ObservationForm
-    policy = observation_policy
+    resource = observations
+    area = area
+    tab = "observations"
     success_message = gettext_lazy("Submitted. The counselors will read it.")
 
     def form_kwargs(self, request, obj):
@@ -459,21 +362,18 @@ class ObservationFormPage(FormPage):
             initial["student"] = request.GET["student"]
         return initial
 
-    def save(self, request, form, obj):
-        return record_services.observation_create(actor=request.user, **form.cleaned_data)
-
     def success_url(self, request, saved):
         return "/care/observations/"
 
 
 def _observation(request, id):
-    return get_object_or_404(observation_policy.visible(request.user, selectors.observations()), public_id=id)
+    return observations.get_for(request.user, id)
 
 
 @login_required
 def observation(request, id):
     obs = _observation(request, id)
-    audit(actor=request.user, action="view", subject="care.observation", student=obs.student, obj=obs)
+    observations.audit_read(request.user, obs)
     care_team = record_policy.reads_clinical(request.user)
     return render(
         request,
@@ -511,7 +411,9 @@ class ConsentTable(CareTable):
         "The guardian's answer in force for each student: the latest one recorded. "
         "Students without consent are not screened."
     )
-    policy = consent_policy
+    # Rows are students with the answer in force (not the answers themselves): the consent
+    # declaration's policy and audit, this page's own rows and filters.
+    resource = consents
     tab = "consent"
     export_name = "测评知情同意"
     empty_text = gettext_lazy("No students yet. Import the roster on the Students page first.")
@@ -522,7 +424,7 @@ class ConsentTable(CareTable):
             choices=[*ConsentStatus.choices, ("none", gettext_lazy("No answer recorded"))],
             lookup="consent_status",
         ),
-        Filter("class", gettext_lazy("Class"), choices=_class_choices, lookup="school_class__public_id"),
+        Filter("class", gettext_lazy("Class"), choices=class_choices, lookup="school_class__public_id"),
         Filter(
             "q",
             gettext_lazy("Name or student number"),
@@ -565,23 +467,10 @@ class ConsentTable(CareTable):
 class ConsentAnswersTable(CareTable):
     title = gettext_lazy("Guardians' answers")
     intro = gettext_lazy("Every answer recorded, newest first. The latest per student is the one in force.")
-    policy = consent_policy
+    resource = consents
     tab = "consent"
     export_name = "知情同意记录"
     empty_text = gettext_lazy("No answers recorded yet.")
-    filters = [
-        Filter("status", gettext_lazy("Answer"), choices=list(ConsentStatus.choices)),
-        Filter(
-            "q",
-            gettext_lazy("Name or student number"),
-            apply=lambda qs, v: qs.filter(
-                Q(student__name__icontains=v) | Q(student__student_number__icontains=v)
-            ),
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return selectors.consents()
 
     @property
     def columns(self):
@@ -605,7 +494,9 @@ class ConsentAnswersTable(CareTable):
 class ConsentFormPage(FormPage):
     title = gettext_lazy("Record a guardian's answer")
     form_class = ConsentForm
-    policy = consent_policy
+    resource = consents
+    area = area
+    tab = "consent"
     success_message = gettext_lazy("The answer is recorded.")
 
     def initial(self, request):
@@ -617,9 +508,6 @@ class ConsentFormPage(FormPage):
                 initial.update(student=student.public_id, guardian_name=student.guardian_name)
         return initial
 
-    def save(self, request, form, obj):
-        return record_services.consent_record(actor=request.user, **form.cleaned_data)
-
     def success_url(self, request, saved):
         return "/care/consent/"
 
@@ -628,46 +516,18 @@ class ConsentFormPage(FormPage):
 # Audit trail
 
 
-def _date_filter(lookup):
-    def apply(qs, value):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return qs.none()
-        return qs.filter(**{lookup: day})
-
-    return apply
-
-
-def _people(request):
-    return [(name, name) for name in selectors.audit_people()]
-
-
 class AuditTable(CareTable):
     title = gettext_lazy("Audit trail")
     intro = gettext_lazy(
         "Every read and change of students' sensitive data: who, when, what, which student and why. "
         "Nobody can change or delete it."
     )
-    policy = audit_policy
+    resource = audit_events
     tab = "audit"
     export_name = "审计日志"
     empty_text = gettext_lazy("Nothing recorded yet. Reads and changes of student records appear here.")
-    filters = [
-        Filter("from", gettext_lazy("From (YYYY-MM-DD)"), apply=_date_filter("at__date__gte")),
-        Filter("to", gettext_lazy("To (YYYY-MM-DD)"), apply=_date_filter("at__date__lte")),
-        Filter("action", gettext_lazy("What"), choices=list(AuditAction.choices)),
-        Filter("person", gettext_lazy("Who"), choices=_people, lookup="actor_name"),
-        Filter("student", gettext_lazy("Student number"), lookup="student_number"),
-    ]
-
-    def get(self, request, *args, **kwargs):
-        if self.exporting and audit_policy.can_read(request.user):
-            audit(actor=request.user, action="export", subject="care.audit")
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self, request):
-        return selectors.audit_events()
+    # The page's filters: the API's `student_number` is the page's student search.
+    filters = [f for f in audit_events.filters if f.name != "student_number"]
 
     def student(self, event):
         if event.student_number:
