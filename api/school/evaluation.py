@@ -8,9 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.school.base import ResourceDetailApi, ResourceListCreateApi
-from shared.accounts.models import User
-from tenants.evaluation import selectors, services
+from api.school.base import ResourceListCreateApi, resource_urls
+from api.school.fields import PersonField, ref
+from tenants.evaluation import selectors
 from tenants.evaluation.models import (
     AnswerLink,
     Audience,
@@ -25,18 +25,18 @@ from tenants.evaluation.models import (
     QuestionnaireStatus,
     SelfAssessment,
 )
-from tenants.evaluation.policies import answers_policy, evaluation_policy, link_policy
+from tenants.evaluation.policies import answers_policy
+from tenants.evaluation.resources import (
+    commendations,
+    improvement_actions,
+    indicator_sets,
+    indicators,
+    questionnaire_links,
+    questionnaire_questions,
+    questionnaires,
+    self_assessments,
+)
 from tenants.ledger.models import TaskStatus
-
-
-def _people():
-    return User.objects.filter(is_active=True)
-
-
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(source="display_name", read_only=True)
-
 
 # ---------------------------------------------------------------------------------------------
 # Indicator sets and indicators
@@ -44,7 +44,7 @@ class PersonRefSerializer(serializers.Serializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    indicator_set = serializers.SlugRelatedField(slug_field="public_id", queryset=IndicatorSet.objects.all())
+    indicator_set = ref(IndicatorSet)
     target = serializers.CharField(source="target_display", read_only=True)
 
     class Meta:
@@ -80,60 +80,6 @@ class IndicatorSetSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-@extend_schema(tags=["evaluation"])
-class IndicatorSetListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = IndicatorSetSerializer
-
-    def selector(self):
-        return selectors.indicator_set_list()
-
-    def create_service(self, *, actor, data):
-        return services.indicator_set_create(actor=actor, **data)
-
-
-@extend_schema(tags=["evaluation"])
-class IndicatorSetDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = IndicatorSetSerializer
-
-    def selector(self):
-        return selectors.indicator_set_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.indicator_set_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.indicator_set_delete(obj, actor=actor)
-
-
-@extend_schema(tags=["evaluation"])
-class IndicatorListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = IndicatorSerializer
-
-    def selector(self):
-        return selectors.indicator_list()
-
-    def create_service(self, *, actor, data):
-        return services.indicator_create(actor=actor, **data)
-
-
-@extend_schema(tags=["evaluation"])
-class IndicatorDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = IndicatorSerializer
-
-    def selector(self):
-        return selectors.indicator_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.indicator_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.indicator_delete(obj, actor=actor)
-
-
 # ---------------------------------------------------------------------------------------------
 # Self-assessments
 
@@ -145,7 +91,7 @@ class AttachmentRefSerializer(serializers.Serializer):
 
 
 class ScoreSerializer(serializers.Serializer):
-    indicator = serializers.SlugRelatedField(slug_field="public_id", queryset=Indicator.objects.all())
+    indicator = ref(Indicator)
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     score = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
@@ -154,7 +100,7 @@ class ScoreSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    indicator_set = serializers.SlugRelatedField(slug_field="public_id", queryset=IndicatorSet.objects.all())
+    indicator_set = ref(IndicatorSet)
     period = serializers.CharField(read_only=True)
     scores = ScoreSerializer(many=True, required=False)
     weighted_score = serializers.SerializerMethodField()
@@ -212,36 +158,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return self._totals(obj).indicators
 
 
-@extend_schema(tags=["evaluation"])
-class AssessmentListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = AssessmentSerializer
-
-    def selector(self):
-        return selectors.assessment_list()
-
-    def create_service(self, *, actor, data):
-        assessment = services.assessment_create(actor=actor, **data)
-        return selectors.assessment_list().get(pk=assessment.pk)
-
-
-@extend_schema(tags=["evaluation"])
-class AssessmentDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = AssessmentSerializer
-
-    def selector(self):
-        return selectors.assessment_list()
-
-    def update_service(self, obj, *, actor, data):
-        scores = data.pop("scores", None)
-        services.assessment_update(obj, actor=actor, data=data, scores=scores)
-        return selectors.assessment_list().get(pk=obj.pk)
-
-    def delete_service(self, obj, *, actor):
-        services.assessment_delete(obj, actor=actor)
-
-
 # ---------------------------------------------------------------------------------------------
 # Improvement actions
 
@@ -255,11 +171,9 @@ class TaskRefSerializer(serializers.Serializer):
 
 class ImprovementActionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    assessment = serializers.SlugRelatedField(slug_field="public_id", queryset=SelfAssessment.objects.all())
-    indicator = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=Indicator.objects.all(), required=False, allow_null=True
-    )
-    owner = serializers.SlugRelatedField(slug_field="public_id", queryset=_people())
+    assessment = ref(SelfAssessment)
+    indicator = ref(Indicator, required=False, allow_null=True)
+    owner = PersonField()
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
     task = TaskRefSerializer(read_only=True, allow_null=True)
 
@@ -279,33 +193,6 @@ class ImprovementActionSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(tags=["evaluation"])
-class ImprovementActionListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = ImprovementActionSerializer
-
-    def selector(self):
-        return selectors.action_list()
-
-    def create_service(self, *, actor, data):
-        return services.improvement_action_create(actor=actor, **data)
-
-
-@extend_schema(tags=["evaluation"])
-class ImprovementActionDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = ImprovementActionSerializer
-
-    def selector(self):
-        return selectors.action_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.improvement_action_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.improvement_action_delete(obj, actor=actor)
-
-
 # ---------------------------------------------------------------------------------------------
 # Questionnaires and questions
 
@@ -320,7 +207,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     """Output: the options as objects. Input: the options as a list of texts (choice questions)."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
-    questionnaire = serializers.SlugRelatedField(slug_field="public_id", queryset=Questionnaire.objects.all())
+    questionnaire = ref(Questionnaire)
     options = OptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -383,72 +270,13 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(tags=["evaluation"])
-class QuestionnaireListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = QuestionnaireSerializer
-
-    def selector(self):
-        return selectors.questionnaire_list()
-
-    def create_service(self, *, actor, data):
-        questionnaire = services.questionnaire_create(actor=actor, **data)
-        return selectors.questionnaire_list().get(pk=questionnaire.pk)
-
-
-@extend_schema(tags=["evaluation"])
-class QuestionnaireDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = QuestionnaireSerializer
-
-    def selector(self):
-        return selectors.questionnaire_list()
-
-    def update_service(self, obj, *, actor, data):
-        services.questionnaire_update(obj, actor=actor, data=data)
-        return selectors.questionnaire_list().get(pk=obj.pk)
-
-    def delete_service(self, obj, *, actor):
-        services.questionnaire_delete(obj, actor=actor)
-
-
-@extend_schema(tags=["evaluation"])
-class QuestionListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = QuestionSerializer
-    input_serializer = QuestionInputSerializer
-
-    def selector(self):
-        return selectors.question_list()
-
-    def create_service(self, *, actor, data):
-        return services.question_create(actor=actor, **data)
-
-
-@extend_schema(tags=["evaluation"])
-class QuestionDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = QuestionSerializer
-    input_serializer = QuestionInputSerializer
-
-    def selector(self):
-        return selectors.question_list()
-
-    def update_service(self, obj, *, actor, data):
-        options = data.pop("options", None)
-        return services.question_update(obj, actor=actor, data=data, options=options)
-
-    def delete_service(self, obj, *, actor):
-        services.question_delete(obj, actor=actor)
-
-
 # ---------------------------------------------------------------------------------------------
 # Answer links (managers only: a link lets anyone answer)
 
 
 class AnswerLinkSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    questionnaire = serializers.SlugRelatedField(slug_field="public_id", queryset=Questionnaire.objects.all())
+    questionnaire = ref(Questionnaire)
     url = serializers.SerializerMethodField(
         help_text="答题链接。只在创建链接的响应中给出这一次（只保存其 SHA-256），其余时候为 null"
     )
@@ -472,42 +300,6 @@ class AnswerLinkSerializer(serializers.ModelSerializer):
     def get_used(self, obj):
         used = getattr(obj, "used", None)
         return bool(used) if used is not None else hasattr(obj, "response")
-
-
-@extend_schema(tags=["evaluation"])
-class AnswerLinkListApi(ResourceListCreateApi):
-    """One POST makes one link and answers its `url` this once; the questionnaire's links page
-    makes them in bulk."""
-
-    policy = link_policy
-    output_serializer = AnswerLinkSerializer
-
-    def selector(self):
-        return selectors.link_list()
-
-    def create_service(self, *, actor, data):
-        (link,) = services.links_generate(
-            actor=actor, questionnaire=data["questionnaire"], count=1, label=data.get("label", "")
-        )
-        created = selectors.link_list().get(pk=link.pk)
-        created.token = link.token  # the one time the token is known
-        return created
-
-
-@extend_schema(tags=["evaluation"])
-class AnswerLinkDetailApi(ResourceDetailApi):
-    policy = link_policy
-    output_serializer = AnswerLinkSerializer
-
-    def selector(self):
-        return selectors.link_list()
-
-    def update_service(self, obj, *, actor, data):
-        services.link_update(obj, actor=actor, data=data)
-        return selectors.link_list().get(pk=obj.pk)
-
-    def delete_service(self, obj, *, actor):
-        services.link_delete(obj, actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,9 +344,7 @@ class QuestionnaireSummaryApi(APIView):
 
     @extend_schema(responses={200: SummarySerializer}, operation_id="questionnaire_summary")
     def get(self, request, id):
-        questionnaire = selectors.get_for(
-            actor=request.user, policy=evaluation_policy, queryset=Questionnaire.objects.all(), public_id=id
-        )
+        questionnaire = questionnaires.get_for(request.user, id)
         include = answers_policy.can_read(request.user)
         summary = selectors.questionnaire_summary(questionnaire, include_texts=include)
         data = {
@@ -593,9 +383,7 @@ class QuestionnaireSummaryApi(APIView):
 
 class CommendationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    recipient_user = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=_people(), required=False, allow_null=True
-    )
+    recipient_user = PersonField(required=False, allow_null=True)
     recipient = serializers.CharField(source="recipient_display", read_only=True)
     level = serializers.ChoiceField(choices=CommendationLevel.choices, required=False)
 
@@ -614,49 +402,28 @@ class CommendationSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(tags=["evaluation"])
-class CommendationListApi(ResourceListCreateApi):
-    policy = evaluation_policy
-    output_serializer = CommendationSerializer
+class _NewLinkShowsItsUrl(ResourceListCreateApi):
+    """A link just made answers its `url` this once: the reload keeps the token the service gave
+    it (only its SHA-256 is stored). The questionnaire's links page makes links in bulk."""
 
-    def selector(self):
-        return selectors.commendation_list()
-
-    def create_service(self, *, actor, data):
-        return services.commendation_create(actor=actor, **data)
-
-
-@extend_schema(tags=["evaluation"])
-class CommendationDetailApi(ResourceDetailApi):
-    policy = evaluation_policy
-    output_serializer = CommendationSerializer
-
-    def selector(self):
-        return selectors.commendation_list()
-
-    def update_service(self, obj, *, actor, data):
-        return services.commendation_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.commendation_delete(obj, actor=actor)
+    def reload(self, obj):
+        created = super().reload(obj)
+        created.token = obj.token
+        return created
 
 
 urlpatterns = [
-    path("indicator-sets/", IndicatorSetListApi.as_view(), name="evaluation-indicator-sets"),
-    path("indicator-sets/<uuid:id>/", IndicatorSetDetailApi.as_view(), name="evaluation-indicator-set"),
-    path("indicators/", IndicatorListApi.as_view(), name="evaluation-indicators"),
-    path("indicators/<uuid:id>/", IndicatorDetailApi.as_view(), name="evaluation-indicator"),
-    path("self-assessments/", AssessmentListApi.as_view(), name="evaluation-assessments"),
-    path("self-assessments/<uuid:id>/", AssessmentDetailApi.as_view(), name="evaluation-assessment"),
-    path("improvement-actions/", ImprovementActionListApi.as_view(), name="evaluation-actions"),
-    path("improvement-actions/<uuid:id>/", ImprovementActionDetailApi.as_view(), name="evaluation-action"),
-    path("questionnaires/", QuestionnaireListApi.as_view(), name="evaluation-questionnaires"),
-    path("questionnaires/<uuid:id>/", QuestionnaireDetailApi.as_view(), name="evaluation-questionnaire"),
+    *resource_urls(indicator_sets, output=IndicatorSetSerializer, tag="evaluation"),
+    *resource_urls(indicators, output=IndicatorSerializer, tag="evaluation"),
+    *resource_urls(self_assessments, output=AssessmentSerializer, tag="evaluation"),
+    *resource_urls(improvement_actions, output=ImprovementActionSerializer, tag="evaluation"),
+    *resource_urls(questionnaires, output=QuestionnaireSerializer, tag="evaluation"),
     path("questionnaires/<uuid:id>/summary/", QuestionnaireSummaryApi.as_view(), name="evaluation-summary"),
-    path("questionnaire-questions/", QuestionListApi.as_view(), name="evaluation-questions"),
-    path("questionnaire-questions/<uuid:id>/", QuestionDetailApi.as_view(), name="evaluation-question"),
-    path("questionnaire-links/", AnswerLinkListApi.as_view(), name="evaluation-links"),
-    path("questionnaire-links/<uuid:id>/", AnswerLinkDetailApi.as_view(), name="evaluation-link"),
-    path("commendations/", CommendationListApi.as_view(), name="evaluation-commendations"),
-    path("commendations/<uuid:id>/", CommendationDetailApi.as_view(), name="evaluation-commendation"),
+    *resource_urls(
+        questionnaire_questions, output=QuestionSerializer, input=QuestionInputSerializer, tag="evaluation"
+    ),
+    *resource_urls(
+        questionnaire_links, output=AnswerLinkSerializer, tag="evaluation", list_base=_NewLinkShowsItsUrl
+    ),
+    *resource_urls(commendations, output=CommendationSerializer, tag="evaluation"),
 ]

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from shared.accounts.models import User
+from shared.calendar import school_year_of
 from tenants.evaluation import services
-from tenants.evaluation.forms import current_school_year, current_term
+from tenants.evaluation.forms import current_term
 from tenants.evaluation.models import Commendation, IndicatorSet, Questionnaire, Response
 from tenants.ledger.models import TaskStatus
 
@@ -106,7 +107,7 @@ def seed_demo(*, today: date) -> None:
         )
         for name, description, value, unit, text, weight, _last, _now in INDICATORS
     ]
-    year, term = current_school_year(today), current_term(today)
+    year, term = school_year_of(today), current_term(today)
     last_year, last_term = _previous_period(year, term)
     services.assessment_create(
         actor=secretary or actor,

@@ -30,12 +30,6 @@ def staff_people():
     return User.objects.filter(condition, is_active=True).order_by("full_name", "username")
 
 
-def current_school_year(today=None) -> str:
-    today = today or timezone.localdate()
-    start = today.year if today.month >= 9 else today.year - 1
-    return f"{start}-{start + 1}"
-
-
 def current_term(today=None) -> str:
     today = today or timezone.localdate()
     return "first" if today.month >= 9 or today.month == 1 else "second"

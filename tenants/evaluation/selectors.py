@@ -1,5 +1,4 @@
-"""Read use cases of 监督评估. Each owns its joins; access helpers answer NotFound for missing and
-forbidden alike."""
+"""Read use cases of 监督评估. Each owns its joins. Who may see what is declared in resources.py."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,14 +30,6 @@ def _round(value) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
-def get_for(*, actor, policy, queryset, public_id):
-    """The object if it exists and the actor may see it; Http404 otherwise (the same answer)."""
-    try:
-        return policy.visible(actor, queryset).get(public_id=public_id)
-    except (queryset.model.DoesNotExist, ValueError):
-        raise Http404
 
 
 # ---------------------------------------------------------------------------------------------

@@ -185,6 +185,9 @@ def assessment_create(
 
 @transaction.atomic
 def assessment_update(assessment: SelfAssessment, *, actor, data: dict, scores=None) -> SelfAssessment:
+    """Period and summary; `scores` (also taken from data["scores"]) as in assessment_set_scores."""
+    if scores is None:
+        scores = data.get("scores")
     clean = {k: v for k, v in data.items() if k in ("school_year", "term", "assessed_on", "summary")}
     if "indicator_set" in data and data["indicator_set"] != assessment.indicator_set:
         raise ValidationError({"indicator_set": _("The indicator set of an assessment cannot change.")})
@@ -491,6 +494,9 @@ def question_create(
 
 @transaction.atomic
 def question_update(question: Question, *, actor, data: dict, options=None) -> Question:
+    """`options` (also taken from data["options"]): the texts of a choice question's options."""
+    if options is None:
+        options = data.get("options")
     if "questionnaire" in data and data["questionnaire"] != question.questionnaire:
         raise ValidationError({"questionnaire": _("A question stays in its questionnaire.")})
     _check_editable(Questionnaire.objects.select_for_update().get(pk=question.questionnaire_id))
@@ -596,6 +602,13 @@ def links_generate(*, actor, questionnaire: Questionnaire, count: int, label: st
     for link, token in zip(created, tokens, strict=True):
         link.token = token  # not a field: shown once, never stored
     return created
+
+
+@transaction.atomic
+def link_create(*, actor, questionnaire: Questionnaire, label: str = "") -> AnswerLink:
+    """One link; it carries its token in `link.token`, this once (see links_generate)."""
+    (link,) = links_generate(actor=actor, questionnaire=questionnaire, count=1, label=label)
+    return link
 
 
 @transaction.atomic

@@ -1,15 +1,17 @@
-"""监督评估 pages: thin views over the services and selectors. The public answer page
-(`answer`) is the only page that works without signing in."""
+"""监督评估 pages. Tables and forms of the declared resources (tenants/evaluation/resources.py) are
+declarations; what stays written out is what is not plain: the overview, detail pages, the scores
+sheet, forms created under a parent (an indicator of a set, an action of an assessment, a question of
+a questionnaire), the answer links, the results and the public answer page (`answer`), the only page
+that works without signing in. Evidence files download through workspace:file."""
 
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -18,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, Filter, FormPage, TablePage
-from tenants.common.choices import Term
+from shared.calendar import school_year_bounds, school_year_of
+from shared.pages import Action, Column, FormPage, TablePage, is_uuid
 from tenants.evaluation import selectors, services
 from tenants.evaluation.forms import (
     AssessmentForm,
@@ -31,26 +33,30 @@ from tenants.evaluation.forms import (
     QuestionForm,
     QuestionnaireForm,
     ScoresForm,
-    current_school_year,
     current_term,
 )
 from tenants.evaluation.models import (
-    Audience,
-    CommendationLevel,
     ImprovementAction,
-    Indicator,
-    IndicatorScore,
     IndicatorSet,
     Question,
     QuestionKind,
-    Questionnaire,
     QuestionnaireStatus,
-    SelfAssessment,
 )
-from tenants.evaluation.policies import answers_policy, evaluation_policy, link_policy
+from tenants.evaluation.policies import answers_policy
+from tenants.evaluation.resources import (
+    area,
+    commendations,
+    improvement_actions,
+    indicator_sets,
+    indicators,
+    questionnaire_links,
+    questionnaire_questions,
+    questionnaires,
+    self_assessments,
+)
 from tenants.ledger.models import OPEN_STATUSES, TaskStatus
 
-policy = evaluation_policy
+policy = indicator_sets.policy  # the area's policy: staff read, principal and secretary manage
 
 
 def _url(name, *args):
@@ -69,13 +75,8 @@ def _readable(request):
         raise Http404
 
 
-def _visible(request, queryset, public_id, pol=policy):
-    return get_object_or_404(pol.visible(request.user, queryset), public_id=public_id)
-
-
-def _manage(request):
-    if not policy.can_create(request.user):
-        raise PermissionDenied
+def _tabs(request, tab):
+    return area.tabs_for(request.user, tab)
 
 
 def _add_errors(form, exc: ValidationError, fallback=None):
@@ -86,20 +87,22 @@ def _add_errors(form, exc: ValidationError, fallback=None):
         form.add_error(fallback, exc.messages)
 
 
-class _EvaluationForm(FormPage):
+class _Table(TablePage):
+    area = area
+    new_url_name = ""
+    new_label = ""
+
+    def get_actions(self, request):
+        if self.new_url_name and self.resource.policy.can_create(request.user):
+            return [Action(self.new_label, _url(self.new_url_name))]
+        return []
+
+
+class _Form(FormPage):
     """Readers who may not manage get 403; people outside the staff (invited attendees, the
     school admin) get 404, as for every page of the area."""
 
-    policy = policy
-
-
-class _EvaluationTable(TablePage):
-    policy = policy
-    template_name = "evaluation/table.html"
-    tab = ""
-
-    def extra_context(self, request):
-        return {"tab": self.tab}
+    area = area
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,29 +113,27 @@ class _EvaluationTable(TablePage):
 def index(request):
     _readable(request)
     today = timezone.localdate()
-    year = current_school_year(today)
+    year = school_year_of(today)
     assessments = list(selectors.assessment_list()[:5])
     latest = assessments[0] if assessments else None
-    questionnaires = list(selectors.questionnaire_list().filter(status=QuestionnaireStatus.OPEN)[:5])
+    open_questionnaires = list(selectors.questionnaire_list().filter(status=QuestionnaireStatus.OPEN)[:5])
     actions = ImprovementAction.objects.aggregate(
         open=Count("id", filter=Q(task__status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=Q(task__status__in=OPEN_STATUSES, task__due_on__lt=today)),
         done=Count("id", filter=Q(task__status=TaskStatus.DONE)),
     )
-    start_year = int(year[:4])
-    commendations = selectors.commendation_list().filter(
-        awarded_on__gte=f"{start_year}-09-01", awarded_on__lt=f"{start_year + 1}-09-01"
-    )
+    first, last = school_year_bounds(year)
+    this_year = selectors.commendation_list().filter(awarded_on__gte=first, awarded_on__lte=last)
     context = {
-        "tab": "index",
+        "area_tabs": _tabs(request, "index"),
         "set_count": IndicatorSet.objects.count(),
         "latest": latest,
         "latest_totals": selectors.assessment_totals(latest) if latest else None,
         "assessments": [(a, selectors.assessment_totals(a)) for a in assessments],
         "actions": actions,
-        "open_questionnaires": questionnaires,
-        "response_total": sum(q.response_count for q in questionnaires),
-        "commendation_count": commendations.count(),
+        "open_questionnaires": open_questionnaires,
+        "response_total": sum(q.response_count for q in open_questionnaires),
+        "commendation_count": this_year.count(),
         "recent_commendations": list(selectors.commendation_list()[:5]),
         "school_year": year,
         "can_manage": policy.can_create(request.user),
@@ -144,9 +145,10 @@ def index(request):
 # Indicator sets
 
 
-class IndicatorSetListPage(_EvaluationTable):
+class IndicatorSetListPage(_Table):
     title = gettext_lazy("Indicator sets (评估指标体系)")
     intro = gettext_lazy("The indicators the school assesses its mental-health education work against.")
+    resource = indicator_sets
     tab = "sets"
     columns = [
         Column(gettext_lazy("Name"), "name", link=lambda s: _url("set", s.public_id)),
@@ -154,26 +156,20 @@ class IndicatorSetListPage(_EvaluationTable):
         Column(gettext_lazy("Self-assessments"), "assessment_count", numeric=True),
         Column(gettext_lazy("Updated"), lambda s: timezone.localtime(s.updated_at).date()),
     ]
-    filters = [Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(name__icontains=v))]
     export_name = "评估指标体系"
     empty_text = gettext_lazy(
         "No indicator sets yet. Set up the indicators before the first self-assessment."
     )
-
-    def get_queryset(self, request):
-        return policy.visible(request.user, selectors.indicator_set_list())
-
-    def get_actions(self, request):
-        return [Action(_("New indicator set"), _url("set_new"))] if policy.can_create(request.user) else []
+    new_url_name = "set_new"
+    new_label = gettext_lazy("New indicator set")
 
 
-class IndicatorSetCreatePage(_EvaluationForm):
+class IndicatorSetCreatePage(_Form):
     title = gettext_lazy("New indicator set")
     form_class = IndicatorSetForm
+    resource = indicator_sets
+    tab = "sets"
     success_message = gettext_lazy("The indicator set was created. Add its indicators now.")
-
-    def save(self, request, form, obj):
-        return services.indicator_set_create(actor=request.user, **form.cleaned_data)
 
     def success_url(self, request, saved):
         return _url("set", saved.public_id)
@@ -183,19 +179,11 @@ class IndicatorSetEditPage(IndicatorSetCreatePage):
     title = gettext_lazy("Edit indicator set")
     success_message = gettext_lazy("Saved.")
 
-    def get_object(self, request, set_id):
-        _readable(request)
-        return _visible(request, IndicatorSet.objects.all(), set_id)
-
-    def save(self, request, form, obj):
-        return services.indicator_set_update(obj, actor=request.user, data=form.cleaned_data)
-
 
 @login_required
-def indicator_set_detail(request, set_id):
-    _readable(request)
-    indicator_set = _visible(request, selectors.indicator_set_list(), set_id)
-    indicators = list(indicator_set.indicators.annotate(score_count=Count("scores")))
+def indicator_set_detail(request, id):
+    indicator_set = indicator_sets.get_for(request.user, id)
+    rows = list(indicator_set.indicators.annotate(score_count=Count("scores")))
     assessments = [
         (a, selectors.assessment_totals(a))
         for a in selectors.assessment_list().filter(indicator_set=indicator_set)
@@ -204,50 +192,43 @@ def indicator_set_detail(request, set_id):
         request,
         "evaluation/set_detail.html",
         {
-            "tab": "sets",
+            "area_tabs": _tabs(request, "sets"),
             "set": indicator_set,
-            "indicators": indicators,
+            "indicators": rows,
             "assessments": assessments,
-            "weight_total": sum((i.weight for i in indicators), 0),
+            "weight_total": sum((i.weight for i in rows), 0),
             "can_manage": policy.can_change(request.user, indicator_set),
         },
     )
 
 
-class IndicatorCreatePage(_EvaluationForm):
+class IndicatorCreatePage(_Form):
+    """Not plain: the indicator belongs to the set in the URL (404 when it may not be seen)."""
+
     title = gettext_lazy("New indicator")
     form_class = IndicatorForm
+    resource = indicators
+    tab = "sets"
     success_message = gettext_lazy("The indicator was added.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _readable(request)
-            self.indicator_set = _visible(request, IndicatorSet.objects.all(), kwargs["set_id"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_object(self, request, set_id):
+        self.indicator_set = indicator_sets.get_for(request.user, set_id)
         return None
 
     def save(self, request, form, obj):
-        return services.indicator_create(
-            actor=request.user, indicator_set=self.indicator_set, **form.cleaned_data
-        )
+        data = {**form.cleaned_data, "indicator_set": self.indicator_set}
+        return self.resource.save(actor=request.user, obj=None, data=data)
 
     def success_url(self, request, saved):
         return _url("set", saved.indicator_set.public_id)
 
 
-class IndicatorEditPage(_EvaluationForm):
+class IndicatorEditPage(_Form):
     title = gettext_lazy("Edit indicator")
     form_class = IndicatorForm
+    resource = indicators
+    tab = "sets"
     success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, indicator_id):
-        _readable(request)
-        return _visible(request, Indicator.objects.select_related("indicator_set"), indicator_id)
-
-    def save(self, request, form, obj):
-        return services.indicator_update(obj, actor=request.user, data=form.cleaned_data)
 
     def success_url(self, request, saved):
         return _url("set", saved.indicator_set.public_id)
@@ -262,20 +243,12 @@ def _score_text(a):
     return totals.weighted_score if totals.weighted_score is not None else "—"
 
 
-def _year_choices(request):
-    years = SelfAssessment.objects.values_list("school_year", flat=True).distinct().order_by("-school_year")
-    return [(y, y) for y in years]
-
-
-def _set_choices(request):
-    return [(str(s.public_id), s.name) for s in IndicatorSet.objects.all()]
-
-
-class AssessmentListPage(_EvaluationTable):
+class AssessmentListPage(_Table):
     title = gettext_lazy("Self-assessments (自评)")
     intro = gettext_lazy(
         "Each indicator is scored 0–100; the weighted score is Σ(score × weight) ÷ Σ(weight) of the scored indicators."
     )
+    resource = self_assessments
     tab = "assessments"
     columns = [
         Column(
@@ -292,73 +265,53 @@ class AssessmentListPage(_EvaluationTable):
             gettext_lazy("Indicators scored"), lambda a: f"{a.scored_count}/{a.indicator_count}", numeric=True
         ),
     ]
-    filters = [
-        Filter("set", gettext_lazy("Indicator set"), choices=_set_choices, lookup="indicator_set__public_id"),
-        Filter("year", gettext_lazy("School year"), choices=_year_choices, lookup="school_year"),
-        Filter("term", gettext_lazy("Term"), choices=list(Term.choices)),
-    ]
     export_name = "自评"
     empty_text = gettext_lazy("No self-assessments yet.")
-
-    def get_queryset(self, request):
-        return policy.visible(request.user, selectors.assessment_list())
-
-    def get_actions(self, request):
-        return (
-            [Action(_("New self-assessment"), _url("assessment_new"))]
-            if policy.can_create(request.user)
-            else []
-        )
+    new_url_name = "assessment_new"
+    new_label = gettext_lazy("New self-assessment")
 
 
-class AssessmentCreatePage(_EvaluationForm):
+class AssessmentCreatePage(_Form):
     title = gettext_lazy("New self-assessment")
     form_class = AssessmentForm
+    resource = self_assessments
+    tab = "assessments"
     success_message = gettext_lazy("The self-assessment was created. Enter the scores now.")
 
     def initial(self, request):
         today = timezone.localdate()
+        wanted = request.GET.get("set")
         return {
-            "school_year": current_school_year(today),
+            "school_year": school_year_of(today),
             "term": current_term(today),
             "assessed_on": today,
-            "indicator_set": IndicatorSet.objects.filter(public_id=request.GET.get("set")).first()
-            if request.GET.get("set")
-            else None,
+            "indicator_set": (
+                indicator_sets.queryset(request.user).filter(public_id=wanted).first()
+                if wanted and is_uuid(wanted)
+                else None
+            ),
         }
-
-    def save(self, request, form, obj):
-        return services.assessment_create(actor=request.user, **form.cleaned_data)
 
     def success_url(self, request, saved):
         return _url("assessment_scores", saved.public_id)
 
 
-class AssessmentEditPage(_EvaluationForm):
+class AssessmentEditPage(_Form):
+    """The indicator set is shown but cannot change (the service refuses it)."""
+
     title = gettext_lazy("Edit self-assessment")
     form_class = AssessmentForm
+    resource = self_assessments
+    tab = "assessments"
     success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, assessment_id):
-        _readable(request)
-        return _visible(request, SelfAssessment.objects.select_related("indicator_set"), assessment_id)
-
-    def save(self, request, form, obj):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "indicator_set"}
-        return services.assessment_update(obj, actor=request.user, data=data)
 
     def success_url(self, request, saved):
         return _url("assessment", saved.public_id)
 
 
-def _assessment(request, assessment_id):
-    return _visible(request, selectors.assessment_list(), assessment_id)
-
-
 @login_required
-def assessment_detail(request, assessment_id):
-    _readable(request)
-    assessment = _assessment(request, assessment_id)
+def assessment_detail(request, id):
+    assessment = self_assessments.get_for(request.user, id)
     scores = {s.indicator_id: s for s in assessment.scores.all()}
     rows = [(i, scores.get(i.pk)) for i in assessment.indicator_set.indicators.all()]
     actions = [(a, _task_url(a.task)) for a in selectors.action_list().filter(assessment=assessment)]
@@ -366,7 +319,7 @@ def assessment_detail(request, assessment_id):
         request,
         "evaluation/assessment_detail.html",
         {
-            "tab": "assessments",
+            "area_tabs": _tabs(request, "assessments"),
             "assessment": assessment,
             "totals": selectors.assessment_totals(assessment),
             "rows": rows,
@@ -377,9 +330,9 @@ def assessment_detail(request, assessment_id):
 
 
 @login_required
-def assessment_scores(request, assessment_id):
-    _readable(request)
-    assessment = _assessment(request, assessment_id)
+def assessment_scores(request, id):
+    """Not a plain form: one row per indicator of the set, each with an optional evidence file."""
+    assessment = self_assessments.get_for(request.user, id)
     if not policy.can_change(request.user, assessment):
         raise PermissionDenied
     status = 200
@@ -400,11 +353,7 @@ def assessment_scores(request, assessment_id):
     return render(
         request,
         "evaluation/assessment_scores.html",
-        {
-            "tab": "assessments",
-            "assessment": assessment,
-            "form": form,
-        },
+        {"area_tabs": _tabs(request, "assessments"), "assessment": assessment, "form": form},
         status=status,
     )
 
@@ -421,9 +370,10 @@ def _task_status(action):
     return action.task.get_status_display()
 
 
-class ActionListPage(_EvaluationTable):
+class ActionListPage(_Table):
     title = gettext_lazy("Improvement actions (整改措施)")
     intro = gettext_lazy("Each improvement action is a task in the ledger; its status is the task's status.")
+    resource = improvement_actions
     tab = "actions"
     columns = [
         Column(gettext_lazy("Improvement action"), "title", link=lambda a: _url("action", a.public_id)),
@@ -433,83 +383,66 @@ class ActionListPage(_EvaluationTable):
         Column(gettext_lazy("Due date"), "due_on"),
         Column(gettext_lazy("Task status"), _task_status),
     ]
-    filters = [
-        Filter(
-            "status", gettext_lazy("Task status"), choices=list(TaskStatus.choices), lookup="task__status"
-        ),
-        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
-    ]
     export_name = "整改措施"
     empty_text = gettext_lazy("No improvement actions yet. Add them from a self-assessment.")
 
-    def get_queryset(self, request):
-        return policy.visible(request.user, selectors.action_list())
 
+class ActionCreatePage(_Form):
+    """Not plain: the action belongs to the self-assessment in the URL, and its indicator is one of
+    that assessment's set."""
 
-class ActionCreatePage(_EvaluationForm):
     title = gettext_lazy("New improvement action")
     form_class = ImprovementActionForm
+    resource = improvement_actions
+    tab = "actions"
     success_message = gettext_lazy("The improvement action was added to the ledger as a task.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _readable(request)
-            self.assessment = _visible(
-                request, SelfAssessment.objects.select_related("indicator_set"), kwargs["assessment_id"]
-            )
-        return super().dispatch(request, *args, **kwargs)
-
     def get_object(self, request, assessment_id):
+        self.assessment = self_assessments.get_for(request.user, assessment_id)
         return None
 
     def form_kwargs(self, request, obj):
         return {"assessment": self.assessment}
 
     def initial(self, request):
+        wanted = request.GET.get("indicator")
         indicator = (
-            self.assessment.indicator_set.indicators.filter(public_id=request.GET.get("indicator")).first()
-            if request.GET.get("indicator")
+            self.assessment.indicator_set.indicators.filter(public_id=wanted).first()
+            if wanted and is_uuid(wanted)
             else None
         )
         return {"indicator": indicator}
 
     def save(self, request, form, obj):
-        return services.improvement_action_create(
-            actor=request.user, assessment=self.assessment, **form.cleaned_data
-        )
+        data = {**form.cleaned_data, "assessment": self.assessment}
+        return self.resource.save(actor=request.user, obj=None, data=data)
 
     def success_url(self, request, saved):
         return _url("action", saved.public_id)
 
 
-class ActionEditPage(_EvaluationForm):
+class ActionEditPage(_Form):
     title = gettext_lazy("Edit improvement action")
     form_class = ImprovementActionForm
+    resource = improvement_actions
+    tab = "actions"
     success_message = gettext_lazy("Saved; the ledger task follows.")
-
-    def get_object(self, request, action_id):
-        _readable(request)
-        return _visible(request, selectors.action_list(), action_id)
 
     def form_kwargs(self, request, obj):
         return {"instance": obj, "assessment": obj.assessment}
-
-    def save(self, request, form, obj):
-        return services.improvement_action_update(obj, actor=request.user, data=form.cleaned_data)
 
     def success_url(self, request, saved):
         return _url("action", saved.public_id)
 
 
 @login_required
-def action_detail(request, action_id):
-    _readable(request)
-    action = _visible(request, selectors.action_list(), action_id)
+def action_detail(request, id):
+    action = improvement_actions.get_for(request.user, id)
     return render(
         request,
         "evaluation/action_detail.html",
         {
-            "tab": "actions",
+            "area_tabs": _tabs(request, "actions"),
             "action": action,
             "task_url": _task_url(action.task),
             "task_status": _task_status(action),
@@ -527,9 +460,10 @@ def action_detail(request, action_id):
 # Questionnaires
 
 
-class QuestionnaireListPage(_EvaluationTable):
+class QuestionnaireListPage(_Table):
     title = gettext_lazy("Questionnaires (问卷)")
     intro = gettext_lazy("Answered without an account through one-time links, by staff, parents or students.")
+    resource = questionnaires
     tab = "questionnaires"
     columns = [
         Column(gettext_lazy("Title"), "title", link=lambda q: _url("questionnaire", q.public_id)),
@@ -539,32 +473,18 @@ class QuestionnaireListPage(_EvaluationTable):
         Column(gettext_lazy("Links"), "link_count", numeric=True),
         Column(gettext_lazy("Responses"), "response_count", numeric=True),
     ]
-    filters = [
-        Filter("status", gettext_lazy("Status"), choices=list(QuestionnaireStatus.choices)),
-        Filter("audience", gettext_lazy("Audience"), choices=list(Audience.choices)),
-        Filter("q", gettext_lazy("Search"), apply=lambda qs, v: qs.filter(title__icontains=v)),
-    ]
     export_name = "问卷"
     empty_text = gettext_lazy("No questionnaires yet.")
-
-    def get_queryset(self, request):
-        return policy.visible(request.user, selectors.questionnaire_list())
-
-    def get_actions(self, request):
-        return (
-            [Action(_("New questionnaire"), _url("questionnaire_new"))]
-            if policy.can_create(request.user)
-            else []
-        )
+    new_url_name = "questionnaire_new"
+    new_label = gettext_lazy("New questionnaire")
 
 
-class QuestionnaireCreatePage(_EvaluationForm):
+class QuestionnaireCreatePage(_Form):
     title = gettext_lazy("New questionnaire")
     form_class = QuestionnaireForm
+    resource = questionnaires
+    tab = "questionnaires"
     success_message = gettext_lazy("The questionnaire was created as a draft. Add its questions now.")
-
-    def save(self, request, form, obj):
-        return services.questionnaire_create(actor=request.user, **form.cleaned_data)
 
     def success_url(self, request, saved):
         return _url("questionnaire", saved.public_id)
@@ -574,22 +494,11 @@ class QuestionnaireEditPage(QuestionnaireCreatePage):
     title = gettext_lazy("Edit questionnaire")
     success_message = gettext_lazy("Saved.")
 
-    def get_object(self, request, questionnaire_id):
-        _readable(request)
-        return _visible(request, Questionnaire.objects.all(), questionnaire_id)
-
-    def save(self, request, form, obj):
-        return services.questionnaire_update(obj, actor=request.user, data=form.cleaned_data)
-
-
-def _questionnaire(request, questionnaire_id):
-    return _visible(request, selectors.questionnaire_list(), questionnaire_id)
-
 
 @login_required
-def questionnaire_detail(request, questionnaire_id):
-    _readable(request)
-    questionnaire = _questionnaire(request, questionnaire_id)
+def questionnaire_detail(request, id):
+    """The questions, with the status changes and question moves (operations, not plain edits)."""
+    questionnaire = questionnaires.get_for(request.user, id)
     can_manage = policy.can_change(request.user, questionnaire)
     if request.method == "POST":
         if not can_manage:
@@ -603,9 +512,10 @@ def questionnaire_detail(request, questionnaire_id):
                     )
                     messages.success(request, _("The status was changed."))
                 elif action in ("up", "down", "delete_question"):
-                    question = get_object_or_404(
-                        Question, questionnaire=questionnaire, public_id=request.POST.get("question")
-                    )
+                    wanted = request.POST.get("question", "")
+                    if not is_uuid(wanted):
+                        raise Http404
+                    question = get_object_or_404(Question, questionnaire=questionnaire, public_id=wanted)
                     if action == "delete_question":
                         services.question_delete(question, actor=request.user)
                         messages.success(request, _("The question was deleted."))
@@ -632,28 +542,28 @@ def questionnaire_detail(request, questionnaire_id):
 def _questionnaire_context(request, questionnaire, can_manage):
     editable = questionnaire.status == QuestionnaireStatus.DRAFT and not questionnaire.response_count
     return {
-        "tab": "questionnaires",
+        "area_tabs": _tabs(request, "questionnaires"),
         "questionnaire": questionnaire,
         "questions": list(questionnaire.questions.prefetch_related("options").order_by("order")),
         "can_manage": can_manage,
         "editable": can_manage and editable,
-        "can_links": link_policy.can_read(request.user),
+        "can_links": questionnaire_links.policy.can_read(request.user),
         "Status": QuestionnaireStatus,
     }
 
 
-class QuestionCreatePage(_EvaluationForm):
+class QuestionCreatePage(_Form):
+    """Not plain: the question belongs to the questionnaire in the URL, and its options are typed
+    one per line."""
+
     title = gettext_lazy("New question")
     form_class = QuestionForm
+    resource = questionnaire_questions
+    tab = "questionnaires"
     success_message = gettext_lazy("The question was added.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _readable(request)
-            self.questionnaire = _visible(request, Questionnaire.objects.all(), kwargs["questionnaire_id"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_object(self, request, questionnaire_id):
+        self.questionnaire = questionnaires.get_for(request.user, questionnaire_id)
         return None
 
     def initial(self, request):
@@ -667,26 +577,23 @@ class QuestionCreatePage(_EvaluationForm):
 
     def save(self, request, form, obj):
         data, options = form.service_data()
-        return services.question_create(
-            actor=request.user, questionnaire=self.questionnaire, options=options, **data
-        )
+        data = {**data, "options": options, "questionnaire": self.questionnaire}
+        return self.resource.save(actor=request.user, obj=None, data=data)
 
     def success_url(self, request, saved):
         return _url("questionnaire", saved.questionnaire.public_id)
 
 
-class QuestionEditPage(_EvaluationForm):
+class QuestionEditPage(_Form):
     title = gettext_lazy("Edit question")
     form_class = QuestionForm
+    resource = questionnaire_questions
+    tab = "questionnaires"
     success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, question_id):
-        _readable(request)
-        return _visible(request, selectors.question_list(), question_id)
 
     def save(self, request, form, obj):
         data, options = form.service_data()
-        return services.question_update(obj, actor=request.user, data=data, options=options)
+        return self.resource.save(actor=request.user, obj=obj, data={**data, "options": options})
 
     def success_url(self, request, saved):
         return _url("questionnaire", saved.questionnaire.public_id)
@@ -704,19 +611,14 @@ def _answer_url(request, link):
 class LinksPage(TablePage):
     """The questionnaire's answer links (managers only): generate in bulk, then copy, print or
     download the new links at once; they are shown only then, since only each token's SHA-256 is
-    kept. The table lists every link's label, expiry and whether it was answered."""
+    kept. The table lists every link's label, expiry and whether it was answered. Not plain: the
+    links are those of the questionnaire in the URL, and the page also generates them."""
 
-    policy = link_policy
+    resource = questionnaire_links
+    area = area
+    tab = "questionnaires"
     template_name = "evaluation/links.html"
     export_name = "问卷链接"
-    filters = [
-        Filter(
-            "used",
-            gettext_lazy("Answered"),
-            choices=[("yes", gettext_lazy("Answered")), ("no", gettext_lazy("Not yet"))],
-            apply=lambda qs, v: qs.filter(used=(v == "yes")),
-        ),
-    ]
     empty_text = gettext_lazy("No links yet. Generate a batch of links and hand them out, one per person.")
 
     @property
@@ -727,11 +629,11 @@ class LinksPage(TablePage):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not link_policy.can_read(request.user):
+            if not questionnaire_links.policy.can_read(request.user):
                 if policy.can_read(request.user):
                     raise PermissionDenied
                 raise Http404
-            self.questionnaire = _visible(request, Questionnaire.objects.all(), kwargs["questionnaire_id"])
+            self.questionnaire = questionnaires.get_for(request.user, kwargs["questionnaire_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_columns(self, request):
@@ -747,11 +649,10 @@ class LinksPage(TablePage):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self, request):
-        return selectors.link_list().filter(questionnaire=self.questionnaire)
+        return super().get_queryset(request).filter(questionnaire=self.questionnaire)
 
     def extra_context(self, request):
         return {
-            "tab": "questionnaires",
             "questionnaire": self.questionnaire,
             "form": getattr(self, "bound_form", None) or LinksForm(),
             "can_generate": self.questionnaire.status != QuestionnaireStatus.CLOSED,
@@ -759,7 +660,7 @@ class LinksPage(TablePage):
         }
 
     def post(self, request, *args, **kwargs):
-        if not link_policy.can_create(request.user):
+        if not questionnaire_links.policy.can_create(request.user):
             raise PermissionDenied
         form = LinksForm(request.POST)
         if form.is_valid():
@@ -796,10 +697,10 @@ class LinksPage(TablePage):
 
 
 @login_required
-def results(request, questionnaire_id):
+def results(request, id):
     """Summaries for staff readers; text answers and the XLSX of all responses for managers."""
     _readable(request)
-    questionnaire = _questionnaire(request, questionnaire_id)
+    questionnaire = questionnaires.get_for(request.user, id)
     managers = answers_policy.can_read(request.user)
     if request.GET.get("export") == "xlsx":
         if not managers:
@@ -836,7 +737,7 @@ def results(request, questionnaire_id):
         request,
         "evaluation/results.html",
         {
-            "tab": "questionnaires",
+            "area_tabs": _tabs(request, "questionnaires"),
             "questionnaire": questionnaire,
             "summary": summary,
             "charts": charts,
@@ -919,61 +820,37 @@ def answer(request, token):
 # Commendations
 
 
-class CommendationListPage(_EvaluationTable):
+class CommendationListPage(_Table):
     title = gettext_lazy("Commendations (表彰)")
     intro = gettext_lazy("Incentives and commendations of advanced individuals and groups (表彰先进).")
+    resource = commendations
     tab = "commendations"
-    columns = [
-        Column(gettext_lazy("Title"), "title"),
-        Column(gettext_lazy("Recipient"), "recipient_display"),
-        Column(gettext_lazy("Level"), "get_level_display"),
-        Column(gettext_lazy("Date"), "awarded_on"),
-        Column(gettext_lazy("Reason for commendation"), "reason"),
-    ]
-    filters = [
-        Filter("level", gettext_lazy("Level"), choices=list(CommendationLevel.choices)),
-        Filter(
-            "q",
-            gettext_lazy("Search"),
-            apply=lambda qs, v: qs.filter(
-                Q(title__icontains=v)
-                | Q(recipient_name__icontains=v)
-                | Q(recipient_user__full_name__icontains=v)
-            ),
-        ),
-    ]
     export_name = "表彰"
     empty_text = gettext_lazy("No commendations recorded yet.")
+    new_url_name = "commendation_new"
+    new_label = gettext_lazy("New commendation")
 
     def get(self, request, *args, **kwargs):
-        if policy.can_create(request.user):
-            self.columns = [
-                Column(gettext_lazy("Title"), "title", link=lambda c: _url("commendation_edit", c.public_id)),
-                *CommendationListPage.columns[1:],
-            ]
+        edit = (lambda c: _url("commendation_edit", c.public_id)) if policy.can_create(request.user) else None
+        self.columns = [
+            Column(gettext_lazy("Title"), "title", link=edit),
+            Column(gettext_lazy("Recipient"), "recipient_display"),
+            Column(gettext_lazy("Level"), "get_level_display"),
+            Column(gettext_lazy("Date"), "awarded_on"),
+            Column(gettext_lazy("Reason for commendation"), "reason"),
+        ]
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self, request):
-        return policy.visible(request.user, selectors.commendation_list())
 
-    def get_actions(self, request):
-        return (
-            [Action(_("New commendation"), _url("commendation_new"))]
-            if policy.can_create(request.user)
-            else []
-        )
-
-
-class CommendationCreatePage(_EvaluationForm):
+class CommendationCreatePage(_Form):
     title = gettext_lazy("New commendation")
     form_class = CommendationForm
+    resource = commendations
+    tab = "commendations"
     success_message = gettext_lazy("The commendation was recorded.")
 
     def initial(self, request):
         return {"awarded_on": timezone.localdate()}
-
-    def save(self, request, form, obj):
-        return services.commendation_create(actor=request.user, **form.cleaned_data)
 
     def success_url(self, request, saved):
         return _url("commendations")
@@ -983,41 +860,33 @@ class CommendationEditPage(CommendationCreatePage):
     title = gettext_lazy("Edit commendation")
     success_message = gettext_lazy("Saved.")
 
-    def get_object(self, request, commendation_id):
-        _readable(request)
-        return _visible(request, selectors.commendation_list(), commendation_id)
-
-    def save(self, request, form, obj):
-        return services.commendation_update(obj, actor=request.user, data=form.cleaned_data)
-
 
 # ---------------------------------------------------------------------------------------------
-# Deleting, and evidence files
+# Deleting, through each resource's delete service
 
 
 _DELETABLE = {
-    "set": (lambda: IndicatorSet.objects.all(), services.indicator_set_delete, "sets"),
-    "indicator": (lambda: Indicator.objects.all(), services.indicator_delete, None),
-    "assessment": (lambda: SelfAssessment.objects.all(), services.assessment_delete, "assessments"),
-    "action": (lambda: ImprovementAction.objects.all(), services.improvement_action_delete, "actions"),
-    "questionnaire": (lambda: Questionnaire.objects.all(), services.questionnaire_delete, "questionnaires"),
-    "commendation": (lambda: selectors.commendation_list(), services.commendation_delete, "commendations"),
+    "set": (indicator_sets, "sets"),
+    "indicator": (indicators, None),
+    "assessment": (self_assessments, "assessments"),
+    "action": (improvement_actions, "actions"),
+    "questionnaire": (questionnaires, "questionnaires"),
+    "commendation": (commendations, "commendations"),
 }
 
 
 @login_required
 @require_POST
-def delete(request, kind, object_id):
+def delete(request, kind, id):
     if kind not in _DELETABLE:
         raise Http404
-    _readable(request)
-    queryset, service, back = _DELETABLE[kind]
-    obj = _visible(request, queryset(), object_id)
-    if not policy.can_delete(request.user, obj):
+    resource, back = _DELETABLE[kind]
+    obj = resource.get_for(request.user, id)
+    if not resource.policy.can_delete(request.user, obj):
         raise PermissionDenied
     try:
         with transaction.atomic():
-            service(obj, actor=request.user)
+            resource.delete(obj, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         back_to = request.POST.get("next", "")
@@ -1026,19 +895,3 @@ def delete(request, kind, object_id):
     if back is None:
         return redirect(_url("set", obj.indicator_set.public_id))
     return redirect(_url(back))
-
-
-@login_required
-def evidence_file(request, file_id):
-    """An evidence file of a self-assessment score, for staff readers of this school."""
-    from tenants.workspace.models import Attachment
-
-    _readable(request)
-    attachment = get_object_or_404(
-        Attachment, public_id=file_id, content_type=ContentType.objects.get_for_model(IndicatorScore)
-    )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)

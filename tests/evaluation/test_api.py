@@ -218,3 +218,57 @@ def test_questions_api_options_and_freeze():
         content_type="application/json",
     )
     assert frozen.status_code == 400
+
+
+def test_declared_filters_narrow_the_api_lists_and_refuse_bad_values():
+    def build():
+        first, _ = f.assessment_with([80, 70, 60], name="筛选指标甲")
+        second, _ = f.assessment_with([50, 50, 50], name="筛选指标乙")
+        services.assessment_update(second, actor=role_user("principal"), data={"term": "second"})
+        return first, second
+
+    first, second = in_alpha(build)
+    client = api_client(ALPHA, "r_member")
+
+    def ids(url):
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        assert_matches_schema(response)
+        return {item["id"] for item in response.json()["results"]}
+
+    by_set = ids(f"/api/v1/self-assessments/?set={first.indicator_set.public_id}")
+    assert by_set == {str(first.public_id)}
+    second_term = ids("/api/v1/self-assessments/?term=second")
+    assert str(second.public_id) in second_term and str(first.public_id) not in second_term
+    for url, name in [
+        ("/api/v1/self-assessments/?term=summer", "term"),
+        ("/api/v1/self-assessments/?set=00000000-0000-0000-0000-000000000000", "set"),
+        ("/api/v1/commendations/?level=galaxy", "level"),
+        ("/api/v1/questionnaire-links/?used=maybe", "used"),
+    ]:
+        caller = api_client(ALPHA, "r_principal") if "links" in url else client
+        bad = caller.get(url)
+        assert bad.status_code == 400, url
+        assert list(bad.json()["error"]["fields"]) == [name]
+        assert_matches_schema(bad)
+
+
+def test_related_fields_name_only_objects_of_this_school():
+    other_set = _in_beta(lambda: services.indicator_set_create(actor=role_user("principal"), name="乙校指标"))
+    response = api_client(ALPHA, "r_principal").post(
+        "/api/v1/indicators/",
+        {"indicator_set": str(other_set.public_id), "name": "开课率", "weight": "10"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["indicator_set"]
+
+
+def _in_beta(fn):
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    with schema_context(f"school_{BETA}"):
+        result = fn()
+    connection.set_schema_to_public()
+    return result

@@ -254,9 +254,11 @@ def test_scores_form_saves_numbers_and_refuses_out_of_range(data):
     file_id = in_alpha(
         lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).attachments.get().public_id
     )
-    download = signed_in(ALPHA, "r_member").get(f"/evaluation/files/{file_id}/")
+    # The page links the evidence to the one download view (workspace:file).
+    assert f'href="/files/{file_id}/"' in page
+    download = signed_in(ALPHA, "r_member").get(f"/files/{file_id}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
-    assert signed_in(ALPHA, "r_invited_attendee").get(f"/evaluation/files/{file_id}/").status_code == 404
+    assert signed_in(ALPHA, "r_invited_attendee").get(f"/files/{file_id}/").status_code == 404
     # A file of a forbidden type is refused and nothing of that save is kept.
     exe = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
     refused = client.post(
@@ -264,6 +266,36 @@ def test_scores_form_saves_numbers_and_refuses_out_of_range(data):
     )
     assert refused.status_code == 400
     assert in_alpha(lambda: IndicatorScore.objects.get(assessment=a, indicator=indicators[0]).score) == 60
+
+
+def test_evidence_files_download_only_for_people_who_may_read_the_assessment(data, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    a, indicators = data["assessment"], data["indicators"]
+
+    def attach():
+        score = IndicatorScore.objects.get(assessment=a, indicator=indicators[1])
+        upload = SimpleUploadedFile("咨询室开放登记.pdf", b"%PDF-1.4 rota", content_type="application/pdf")
+        return services.score_evidence_add(actor=role_user("secretary"), score=score, upload=upload)
+
+    attachment = in_alpha(attach)
+    url = f"/files/{attachment.public_id}/"
+    for role in ("principal", "member", "homeroom_teacher", "counselor"):
+        response = signed_in(ALPHA, f"r_{role}").get(url)
+        assert response.status_code == 200, role
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 rota"
+    # Who may not read the assessment does not learn the file exists: the same 404 as a missing one.
+    for role in ("invited_attendee", "school_admin"):
+        assert signed_in(ALPHA, f"r_{role}").get(url).status_code == 404, role
+    assert signed_in("beta", "r_principal").get(url).status_code == 404
+    # The area's own download view is gone.
+    assert (
+        signed_in(ALPHA, "r_principal").get(f"/evaluation/files/{attachment.public_id}/").status_code == 404
+    )
+    # A file gone from storage answers 404, not a server error.
+    in_alpha(lambda: attachment.file.storage.delete(attachment.file.name))
+    assert signed_in(ALPHA, "r_principal").get(url).status_code == 404
 
 
 def test_action_page_creates_a_ledger_task_for_the_chosen_owner(data):
