@@ -12,22 +12,21 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response as ApiResponse
 
 from api.errors import as_drf_validation_error
-from api.school.audited import AuditedDetail, AuditedList
-from api.school.base import ResourceDetailApi, ResourceListCreateApi, ResourceMixin, documented
-from api.school.fields import ref, uuid_param
+from api.school.base import ResourceDetailApi, ResourceListCreateApi, documented, resource_urls
+from api.school.fields import ref
 from shared.pages import is_uuid
-from tenants.care.access import visible_students
 from tenants.care.instruments import BUILTIN_INSTRUMENTS
 from tenants.screening import selectors, services
 from tenants.screening.items_zh import ITEMS
 from tenants.screening.models import Campaign, InstrumentDefinition
-from tenants.screening.policies import campaign_policy, instrument_policy, response_policy
-from tenants.students.models import SchoolClass, Student
+from tenants.screening.resources import campaigns, instruments, responses
+from tenants.students.models import SchoolClass
+from tenants.students.resources import students
 
 
 def _rename(exc: DjangoValidationError, names: dict) -> serializers.ValidationError:
@@ -92,51 +91,29 @@ class ScreeningDetailOutput(ScreeningOutput):
 
 
 @extend_schema_view(
-    get=extend_schema(
-        tags=["screening"],
-        parameters=[
-            OpenApiParameter("student", str),
-            OpenApiParameter("campaign", str),
-            OpenApiParameter("instrument", str),
-        ],
-    ),
+    get=extend_schema(tags=["screening"]),
     post=extend_schema(tags=["screening"], request=ScreeningInput, responses={201: ScreeningCreated}),
 )
-class ScreeningListApi(AuditedList, ResourceListCreateApi):
-    audit_subject = "screening.response"
-    policy = response_policy
+class ScreeningListApi(ResourceListCreateApi):
+    """Lists through the declaration (filters, audit). Recording a response is not plain: the
+    student and the campaign are looked up among what the caller may see, and the scoring answers."""
+
+    resource = responses
     output_serializer = ScreeningOutput
     input_serializer = ScreeningInput
 
-    def selector(self):
-        params = self.request.query_params
-        qs = selectors.responses()
-        if params.get("student"):
-            qs = qs.filter(student__public_id=uuid_param(params["student"], "student"))
-        if params.get("campaign"):
-            qs = qs.filter(campaign__public_id=uuid_param(params["campaign"], "campaign"))
-        if params.get("instrument"):
-            qs = qs.filter(instrument_code=params["instrument"])
-        return qs
-
     def create(self, request, *args, **kwargs):
-        if not self.policy.can_create(request.user):
+        if not self.get_policy().can_create(request.user):
             raise PermissionDenied()
         serializer = ScreeningInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        student = (
-            visible_students(request.user, Student.objects.all()).filter(public_id=data["student"]).first()
-        )
+        student = students.queryset(request.user).filter(public_id=data["student"]).first()
         if student is None:
             raise ValidationError({"student": ["没有这个学生，或您无权查看。"]})
         campaign = None
         if data.get("campaign"):
-            campaign = (
-                campaign_policy.visible(request.user, Campaign.objects.all())
-                .filter(public_id=data["campaign"])
-                .first()
-            )
+            campaign = campaigns.queryset(request.user).filter(public_id=data["campaign"]).first()
             if campaign is None:
                 raise ValidationError({"campaign": ["没有这个测评计划。"]})
         try:
@@ -153,13 +130,10 @@ class ScreeningListApi(AuditedList, ResourceListCreateApi):
 
 
 @extend_schema_view(get=extend_schema(tags=["screening"]))
-class ScreeningDetailApi(AuditedDetail, ResourceMixin, generics.RetrieveAPIView):
-    audit_subject = "screening.response"
-    policy = response_policy
+class ScreeningDetailApi(ResourceDetailApi):
+    resource = responses
     output_serializer = ScreeningDetailOutput
-
-    def selector(self):
-        return selectors.responses()
+    http_method_names = ["get", "head", "options"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,42 +212,22 @@ def _campaign_data(data: dict) -> dict:
     return data
 
 
-@documented("screening", CampaignInput, CampaignOutput, [OpenApiParameter("instrument", str)])
-class CampaignListApi(ResourceListCreateApi):
-    policy = campaign_policy
-    output_serializer = CampaignOutput
-    input_serializer = CampaignInput
-
-    def selector(self):
-        qs = selectors.campaigns()
-        if self.request.query_params.get("instrument"):
-            qs = qs.filter(instrument_code=self.request.query_params["instrument"])
-        return qs
+class CampaignListBase(ResourceListCreateApi):
+    """The API names the instrument `instrument`; the service `instrument_code`."""
 
     def create_service(self, *, actor, data):
         try:
-            return services.campaign_create(actor=actor, **_campaign_data(data))
+            return super().create_service(actor=actor, data=_campaign_data(data))
         except DjangoValidationError as exc:
             raise _rename(exc, _CAMPAIGN_NAMES)
 
 
-@documented("screening", CampaignInput, CampaignOutput)
-class CampaignDetailApi(ResourceDetailApi):
-    policy = campaign_policy
-    output_serializer = CampaignOutput
-    input_serializer = CampaignInput
-
-    def selector(self):
-        return selectors.campaigns()
-
+class CampaignDetailBase(ResourceDetailApi):
     def update_service(self, obj, *, actor, data):
         try:
-            return services.campaign_update(obj, actor=actor, data=_campaign_data(data))
+            return super().update_service(obj, actor=actor, data=_campaign_data(data))
         except DjangoValidationError as exc:
             raise _rename(exc, _CAMPAIGN_NAMES)
-
-    def delete_service(self, obj, *, actor):
-        services.campaign_delete(obj, actor=actor)
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,15 +313,14 @@ class InstrumentInput(serializers.Serializer):
 
 @documented("screening", InstrumentInput, InstrumentOutput)
 class InstrumentListApi(ResourceListCreateApi):
-    policy = instrument_policy
+    """The list holds the built-in instruments too (not one queryset): hand-written."""
+
+    resource = instruments
     output_serializer = InstrumentOutput
     input_serializer = InstrumentInput
 
-    def selector(self):
-        return selectors.definitions()
-
     def list(self, request, *args, **kwargs):
-        if not self.policy.can_read(request.user):
+        if not self.get_policy().can_read(request.user):
             raise PermissionDenied()
         rows = list(BUILTIN_INSTRUMENTS.values()) + list(self.get_queryset())
         page = self.paginate_queryset(rows)
@@ -401,18 +354,15 @@ class InstrumentDetailApi(ResourceDetailApi):
     """One instrument, addressed by the id the list gives it: a built-in's code (read-only, 403 on a
     change) or a school-defined one's uuid."""
 
-    policy = instrument_policy
+    resource = instruments
     output_serializer = InstrumentOutput
     input_serializer = InstrumentPatch
-
-    def selector(self):
-        return selectors.definitions()
 
     def get_object(self):
         key = self.kwargs[self.lookup_url_kwarg]
         builtin = BUILTIN_INSTRUMENTS.get(key)
         if builtin is not None:
-            if not self.policy.can_read(self.request.user):
+            if not self.get_policy().can_read(self.request.user):
                 raise NotFound()
             if self.request.method not in ("GET", "HEAD", "OPTIONS"):
                 raise PermissionDenied("内置量表不能修改或删除。")
@@ -433,8 +383,14 @@ class InstrumentDetailApi(ResourceDetailApi):
 urlpatterns = [
     path("screenings/", ScreeningListApi.as_view()),
     path("screenings/<uuid:id>/", ScreeningDetailApi.as_view()),
-    path("screening-campaigns/", CampaignListApi.as_view()),
-    path("screening-campaigns/<uuid:id>/", CampaignDetailApi.as_view()),
+    *resource_urls(
+        campaigns,
+        output=CampaignOutput,
+        input=CampaignInput,
+        tag="screening",
+        list_base=CampaignListBase,
+        detail_base=CampaignDetailBase,
+    ),
     path("screening-instruments/", InstrumentListApi.as_view()),
     path("screening-instruments/<str:id>/", InstrumentDetailApi.as_view()),
 ]

@@ -30,6 +30,7 @@ SUBJECT_LABELS = {
     "care.transfer": _("Record transfer"),
     "crisis.case": _("Crisis case"),
     "screening.response": _("Screening response"),
+    "screening.campaign": _("Screening campaign and its students"),
     "students.roster": _("Student roster"),
     "students.student": _("Student"),
     "counseling.session": _("Counseling session"),

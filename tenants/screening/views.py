@@ -16,26 +16,13 @@ from django.views.decorators.http import require_POST
 
 from shared.pages import Action, Column, Filter, FormPage, TablePage
 from tenants.care.access import reads_clinical
-from tenants.care.audit import audit
 from tenants.care.instruments import AnswerError
 from tenants.screening import registry, selectors, services
 from tenants.screening.forms import AnswersForm, CampaignForm, InstrumentForm
 from tenants.screening.items_zh import items_for, stem_for
 from tenants.screening.models import InstrumentDefinition
-from tenants.screening.policies import campaign_policy, instrument_policy, response_policy
-
-TABS = [
-    ("screening:index", gettext_lazy("Campaigns"), campaign_policy),
-    ("screening:responses", gettext_lazy("Screening responses"), response_policy),
-    ("screening:instruments", gettext_lazy("Instruments"), instrument_policy),
-]
-
-
-def _tabs(request, current: str):
-    return [
-        (reverse(name), label, name == current) for name, label, pol in TABS if pol.can_read(request.user)
-    ]
-
+from tenants.screening.policies import campaign_policy, instrument_policy
+from tenants.screening.resources import area, campaigns, instruments, responses
 
 COVERAGE_DEFINITION = gettext_lazy(
     "Coverage = screened ÷ (eligible − excluded). Eligible: the active students of the campaign's grade "
@@ -52,7 +39,7 @@ def _scope(campaign) -> str:
 
 
 def _campaign(request, id):
-    return get_object_or_404(campaign_policy.visible(request.user, selectors.campaigns()), public_id=id)
+    return campaigns.get_for(request.user, id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,30 +49,14 @@ def _campaign(request, id):
 class CampaignTable(TablePage):
     title = gettext_lazy("Screening campaigns (心理测评)")
     intro = COVERAGE_DEFINITION
-    policy = campaign_policy
+    resource = campaigns
+    area = area
+    tab = "index"
     export_name = "心理测评计划"
-    template_name = "screening/table.html"
     empty_text = gettext_lazy(
         "No screening campaigns yet. Start one for a grade or a class; record guardians' "
         "consent before students are screened."
     )
-    filters = [
-        Filter(
-            "instrument",
-            gettext_lazy("Instrument"),
-            choices=lambda r: registry.instrument_choices(active_only=False),
-            lookup="instrument_code",
-        ),
-        Filter(
-            "grade",
-            gettext_lazy("Grade"),
-            choices=lambda r: [(g, _("Grade %(g)d") % {"g": g}) for g in range(1, 13)],
-            apply=lambda qs, v: (
-                qs.filter(grade=v) | qs.filter(school_class__grade=v) if v.isdigit() else qs.none()
-            ),
-        ),
-        Filter("q", gettext_lazy("Search"), lookup="title__icontains"),
-    ]
 
     def _cov(self, campaign):
         if not hasattr(campaign, "_coverage"):
@@ -115,21 +86,17 @@ class CampaignTable(TablePage):
             ),
         ]
 
-    def get_queryset(self, request):
-        return campaign_policy.visible(request.user, selectors.campaigns())
-
     def get_actions(self, request):
         if campaign_policy.can_create(request.user):
             return [Action(gettext_lazy("New screening campaign"), reverse("screening:campaign_new"))]
         return []
 
-    def extra_context(self, request):
-        return {"tabs": _tabs(request, "screening:index")}
-
 
 class CampaignFormPage(FormPage):
     form_class = CampaignForm
-    policy = campaign_policy
+    resource = campaigns
+    area = area
+    tab = "index"
     success_message = gettext_lazy("The campaign was saved.")
 
     @property
@@ -138,16 +105,10 @@ class CampaignFormPage(FormPage):
 
     def get_object(self, request, **kwargs):
         self.kwargs = kwargs
-        return _campaign(request, kwargs["id"]) if kwargs.get("id") else None
+        return super().get_object(request, **kwargs)
 
     def form_kwargs(self, request, obj):
         return {"instance": obj}
-
-    def save(self, request, form, obj):
-        data = dict(form.cleaned_data)
-        if obj is None:
-            return services.campaign_create(actor=request.user, **data)
-        return services.campaign_update(obj, actor=request.user, data=data)
 
     def success_url(self, request, saved):
         return reverse("screening:campaign", args=[saved.public_id])
@@ -181,9 +142,13 @@ def _status_filter(qs, value):
 
 class CampaignDetail(TablePage):
     """The campaign's eligible students and the status of each. Bands and answers only for the care
-    team; the principal sees who is screened, not how they scored."""
+    team; the principal sees who is screened, not how they scored. The students are the campaign's
+    (its grade or class), not a declared resource: the read is audited through the campaign's
+    declaration, one event per visit and per export."""
 
     policy = campaign_policy
+    area = area
+    tab = "index"
     template_name = "screening/campaign_detail.html"
     empty_text = gettext_lazy("No active students in this grade or class yet. Import the roster first.")
     filters = [
@@ -275,13 +240,10 @@ class CampaignDetail(TablePage):
         if self.clinical:
             for response in selectors.responses().filter(campaign=self.campaign).order_by("taken_at", "id"):
                 self.latest[response.student_id] = response
-            audit(
-                actor=request.user,
-                action="export" if request.GET.get("export") == "xlsx" else "list",
-                subject="screening.response",
-                obj=self.campaign,
-            )
         return super().get(request, *args, **kwargs)
+
+    def audit_read(self, request, action: str):
+        campaigns.audit_students(request.user, self.campaign, action=action)
 
     def get_actions(self, request):
         actions = []
@@ -297,7 +259,6 @@ class CampaignDetail(TablePage):
 
     def extra_context(self, request):
         return {
-            "tabs": _tabs(request, "screening:index"),
             "campaign": self.campaign,
             "coverage": selectors.coverage_of(self.campaign),
             "definition": COVERAGE_DEFINITION,
@@ -321,7 +282,7 @@ def _render_entry(request, campaign, student, instrument, form, status=200):
             "instrument": instrument,
             "form": form,
             "stem": stem_for(instrument),
-            "tabs": _tabs(request, "screening:index"),
+            "area_tabs": area.tabs_for(request.user, "index"),
         },
         status=status,
     )
@@ -384,7 +345,7 @@ def link_issue(request, id, student_id):
         "title": _("Student link"),
         "campaign": campaign,
         "student": student,
-        "tabs": _tabs(request, "screening:index"),
+        "area_tabs": area.tabs_for(request.user, "index"),
         "days": services.LINK_DAYS,
     }
     try:
@@ -447,36 +408,13 @@ class ResponseTable(TablePage):
     intro = gettext_lazy(
         "Every response, newest first. A safety flag (PHQ-9 item 9 ≥ 1) opens a crisis case."
     )
-    policy = response_policy
+    resource = responses
+    area = area
+    tab = "responses"
     export_name = "测评结果"
-    template_name = "screening/table.html"
     empty_text = gettext_lazy("No responses yet. Open a campaign and enter answers, or send a student link.")
-    filters = [
-        Filter(
-            "instrument",
-            gettext_lazy("Instrument"),
-            choices=lambda r: registry.instrument_choices(active_only=False),
-            lookup="instrument_code",
-        ),
-        Filter(
-            "flag",
-            gettext_lazy("Safety flag"),
-            choices=[("yes", gettext_lazy("Safety flag only"))],
-            apply=lambda qs, v: qs.filter(safety_flag=True),
-        ),
-        Filter(
-            "follow",
-            gettext_lazy("Follow-up"),
-            choices=[
-                ("waiting", gettext_lazy("Positive, not yet followed up")),
-                ("positive", gettext_lazy("Positive screens")),
-            ],
-            apply=lambda qs, v: qs.filter(
-                positive=True, **({"followed_up": False} if v == "waiting" else {})
-            ),
-        ),
-        Filter("q", gettext_lazy("Search"), lookup="student__name__icontains"),
-    ]
+    # The API's student and campaign ids are not offered on the page.
+    filters = [f for f in responses.filters if f.name not in ("student", "campaign")]
 
     @property
     def columns(self):
@@ -501,32 +439,11 @@ class ResponseTable(TablePage):
             return ""
         return _("Followed up") if response.followed_up else _("Waiting for follow-up")
 
-    def get(self, request, *args, **kwargs):
-        if response_policy.can_read(request.user):
-            audit(
-                actor=request.user,
-                action="export" if request.GET.get("export") == "xlsx" else "list",
-                subject="screening.response",
-            )
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self, request):
-        return response_policy.visible(request.user, selectors.with_follow_up(selectors.responses()))
-
-    def extra_context(self, request):
-        return {"tabs": _tabs(request, "screening:responses")}
-
 
 @login_required
 def response_detail(request, id):
-    response = get_object_or_404(response_policy.visible(request.user, selectors.responses()), public_id=id)
-    audit(
-        actor=request.user,
-        action="view",
-        subject="screening.response",
-        student=response.student,
-        obj=response,
-    )
+    response = responses.get_for(request.user, id)
+    responses.audit_read(request.user, response)
     instrument = registry.instrument_for(response.instrument_code)
     answers = services.answers_of(response)
     rows = []
@@ -548,7 +465,7 @@ def response_detail(request, id):
             "rows": rows,
             "band_label": band_label,
             "case": services.crisis_case_of(response),
-            "tabs": _tabs(request, "screening:responses"),
+            "area_tabs": area.tabs_for(request.user, "responses"),
         },
     )
 
@@ -571,9 +488,11 @@ class InstrumentTable(TablePage):
         "Built-in instruments are scored exactly as published. A school may define its own: item "
         "range, sum scoring and bands, with the licence terms under which it may be used."
     )
+    # Rows are the built-in instruments and the school's own (not one queryset): the page's own rows.
     policy = instrument_policy
+    area = area
+    tab = "instruments"
     export_name = "测评量表"
-    template_name = "screening/table.html"
     empty_text = gettext_lazy("No instruments.")
     filters = [
         Filter(
@@ -623,9 +542,6 @@ class InstrumentTable(TablePage):
             return [Action(gettext_lazy("Define an instrument"), reverse("screening:instrument_new"))]
         return []
 
-    def extra_context(self, request):
-        return {"tabs": _tabs(request, "screening:instruments")}
-
 
 class InstrumentFormPage(FormPage):
     form_class = InstrumentForm
@@ -640,9 +556,7 @@ class InstrumentFormPage(FormPage):
         self.kwargs = kwargs
         if not kwargs.get("id"):
             return None
-        return get_object_or_404(
-            instrument_policy.visible(request.user, selectors.definitions()), public_id=kwargs["id"]
-        )
+        return instruments.get_for(request.user, kwargs["id"])
 
     def form_kwargs(self, request, obj):
         return {"instance": obj}

@@ -100,3 +100,85 @@ def test_pages_listing_student_data_write_one_event_per_list_and_per_export(rout
         exported = client.get(route, {"export": "xlsx"})
         assert exported.status_code == 200
         assert _events() - after_page == 1
+
+
+# The reads that wrote nothing before they were declared (issue 8, point 2), each named: the walks
+# above must cover them, so none can fall out of the declarations unnoticed.
+SIX_READS_API = {
+    "students",  # the student list API and a student's detail
+    "consents",  # the consent API
+    "record-transfers-sent",  # the sent-transfers API
+    "audit-events",  # the audit trail's API
+}
+SIX_READS_PAGES = {
+    "/care/consent/",  # consent tables and their exports
+    "/care/consent/answers/",
+    "/care/observations/students/",  # the homeroom teacher's "my students"
+    "/care/observations/",  # observation lists
+    "/care/records/transfers/",  # the transfer tables
+    "/care/records/transfers/sent/",
+    "/care/audit/",  # the audit trail's own page list
+    "/students/",  # the roster's list
+}
+
+
+def test_the_reads_that_wrote_nothing_are_walked_by_construction():
+    walked_api = {e.name for e in _audited_endpoints()}
+    assert SIX_READS_API <= walked_api, SIX_READS_API - walked_api
+    walked_pages = {route for route, _view in _audited_tables()}
+    assert SIX_READS_PAGES <= walked_pages, SIX_READS_PAGES - walked_pages
+    # Pages with an id in their URL are not walked: they are counted below.
+    assert "/students/<uuid:id>/" not in walked_pages
+
+
+def test_a_students_detail_page_writes_one_event_naming_the_student():
+    from tests.support.students import make_student
+
+    with schema_context(SCHEMA):
+        student = make_student()
+    connection.set_schema_to_public()
+    for role in ("principal", "secretary", "counselor", "homeroom_teacher"):
+        before = _events()
+        assert signed_in(ALPHA, f"r_{role}").get(f"/students/{student.public_id}/").status_code == 200
+        assert _events() - before == 1, role
+    with schema_context(SCHEMA):
+        last = AuditEvent.objects.order_by("-id").first()
+        assert (last.action, last.subject, last.student_ref) == (
+            "view",
+            "students.student",
+            student.public_id,
+        )
+    connection.set_schema_to_public()
+    before = _events()
+    assert signed_in(ALPHA, "r_member").get(f"/students/{student.public_id}/").status_code == 404
+    assert _events() == before
+
+
+def test_a_screening_campaigns_page_of_student_names_writes_one_event_per_visit_and_export():
+    from tests.screening.factories import consenting_student, make_campaign
+
+    with schema_context(SCHEMA):
+        campaign = make_campaign()
+        consenting_student(campaign.school_class, name="名单里的学生")
+    connection.set_schema_to_public()
+    url = f"/screening/campaigns/{campaign.public_id}/"
+    for role in ("principal", "counselor", "psychology_teacher"):
+        client = signed_in(ALPHA, f"r_{role}")
+        before = _events()
+        page = client.get(url)
+        assert page.status_code == 200 and "名单里的学生" in page.content.decode()
+        assert _events() - before == 1, role
+        assert client.get(url, {"export": "xlsx"}).status_code == 200
+        assert _events() - before == 2, role
+    with schema_context(SCHEMA):
+        last = AuditEvent.objects.order_by("-id").first()
+        assert (last.action, last.subject, last.object_ref) == (
+            "export",
+            "screening.campaign",
+            campaign.public_id,
+        )
+    connection.set_schema_to_public()
+    for role in ("secretary", "homeroom_teacher"):
+        before = _events()
+        assert signed_in(ALPHA, f"r_{role}").get(url).status_code == 404
+        assert _events() == before
