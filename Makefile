@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 ARGS ?=
 
-.PHONY: start test lint install messages bench clean-data chromium manage
+.PHONY: start test contract lint install messages bench clean-data chromium manage
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -24,7 +24,12 @@ start: $(STAMP)
 	$(PY) -m devstack start
 
 test: $(STAMP) lint chromium
-	$(PY) -m devstack run -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m devstack run -- $(PY) -m pytest -m "not contract" $(PYTEST_ARGS)
+
+# The school API against its OpenAPI document for every role (schemathesis, tests/contract): several
+# minutes, so not part of `make test`; CI runs both.
+contract: $(STAMP)
+	$(PY) -m devstack run -- $(PY) -m pytest -m contract tests/contract $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium; Playwright's own browser download cannot work offline.
 chromium:
