@@ -269,3 +269,12 @@ def resource_urls(resource, *, output, input=None, tag: str, prefix: str | None 
     list_cls, detail_cls = resource_api(resource, output=output, input=input, tag=tag, **bases)
     prefix = prefix or resource.name
     return [path(f"{prefix}/", list_cls.as_view()), path(f"{prefix}/<uuid:id>/", detail_cls.as_view())]
+
+
+def read_only_urls(resource, *, output, tag: str, prefix: str | None = None, **bases):
+    """URL patterns for a declared resource nobody creates through the API: POST answers 403 (its
+    policy refuses everyone), as a list/create pair always did, rather than 405."""
+    list_cls, detail_cls = resource_api(resource, output=output, tag=tag, **bases)
+    list_cls.http_method_names = [*list_cls.http_method_names, "post"]
+    prefix = prefix or resource.name
+    return [path(f"{prefix}/", list_cls.as_view()), path(f"{prefix}/<uuid:id>/", detail_cls.as_view())]

@@ -1,15 +1,15 @@
-"""Accounts (school admin), the staff directory, and notifications."""
+"""Accounts (school admin) and the staff directory, declared in shared/accounts/resources.py; and
+the caller's notifications."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
-from api.school.base import ResourceDetailApi, ResourceListCreateApi
+from api.school.base import read_only_urls, resource_urls
 from shared.accounts.models import User
-from shared.accounts.policies import account_policy, people_policy
+from shared.accounts.resources import accounts, people
 from shared.accounts.roles import SchoolRole
-from shared.accounts.services import account_create, account_deactivate, account_update
 from tenants.workspace.models import Notification
 
 
@@ -24,35 +24,6 @@ class AccountSerializer(serializers.ModelSerializer):
         extra_kwargs = {"username": {"validators": []}}
 
 
-@extend_schema(tags=["accounts"])
-class AccountListApi(ResourceListCreateApi):
-    policy = account_policy
-    output_serializer = AccountSerializer
-
-    def selector(self):
-        return User.objects.order_by("username")
-
-    def create_service(self, *, actor, data):
-        data.pop("is_active", None)
-        return account_create(actor=actor, **data)
-
-
-@extend_schema(tags=["accounts"])
-class AccountDetailApi(ResourceDetailApi):
-    policy = account_policy
-    output_serializer = AccountSerializer
-
-    def selector(self):
-        return User.objects.all()
-
-    def update_service(self, obj, *, actor, data):
-        return account_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        # Accounts are deactivated, never deleted: tasks and records keep their authors.
-        account_deactivate(obj, actor=actor)
-
-
 class PersonSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(source="display_name", read_only=True)
@@ -60,27 +31,6 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "name", "roles"]
-
-
-@extend_schema(tags=["accounts"])
-class PeopleListApi(ResourceListCreateApi):
-    """The staff directory, for choosing responsible people, chairs and invitees."""
-
-    policy = people_policy
-    output_serializer = PersonSerializer
-
-    def selector(self):
-        return User.objects.filter(is_active=True).order_by("full_name", "username")
-
-
-@extend_schema(tags=["accounts"])
-class PersonDetailApi(ResourceDetailApi):
-    policy = people_policy
-    output_serializer = PersonSerializer
-    http_method_names = ["get", "head", "options"]
-
-    def selector(self):
-        return User.objects.filter(is_active=True)
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -102,9 +52,10 @@ class NotificationListApi(ListAPIView):
 
 
 urlpatterns = [
-    path("accounts/", AccountListApi.as_view(), name="api-accounts"),
-    path("accounts/<uuid:id>/", AccountDetailApi.as_view(), name="api-account"),
-    path("people/", PeopleListApi.as_view(), name="api-people"),
-    path("people/<uuid:id>/", PersonDetailApi.as_view(), name="api-person"),
+    # The school admin's accounts: written through the account services, so nobody grants themselves
+    # a role that reads students' records and each such grant is recorded; DELETE deactivates.
+    *resource_urls(accounts, output=AccountSerializer, tag="accounts"),
+    # The staff directory, for choosing responsible people, chairs and invitees (read-only).
+    *read_only_urls(people, output=PersonSerializer, tag="accounts"),
     path("notifications/", NotificationListApi.as_view(), name="api-notifications"),
 ]

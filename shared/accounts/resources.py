@@ -1,9 +1,14 @@
 """Accounts as declared resources (shared.resources): the school admin's account list, and the staff
 directory every choice of a person (owner, chair, invitee) is narrowed by."""
 
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
 from shared.accounts.models import User
 from shared.accounts.policies import account_policy, people_policy
-from shared.resources import Resource
+from shared.accounts.roles import SchoolRole
+from shared.accounts.services import account_create, account_deactivate, account_update
+from shared.resources import Filter, Resource
 
 
 def _people():
@@ -11,11 +16,48 @@ def _people():
 
 
 def _accounts():
-    return User.objects.order_by("username")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return User.objects.annotate(has_second_factor=Exists(devices)).order_by("username")
+
+
+def _account_create(*, actor, is_active=True, **data):
+    """A new account is active (it cannot sign in before its one-time link is used anyway); the
+    grant of a role that reads students' records is recorded by account_create."""
+    return account_create(actor=actor, **data)
+
+
+def _account_delete(user, *, actor):
+    """Accounts are deactivated, never deleted: tasks and records keep their authors."""
+    account_deactivate(user, actor=actor)
 
 
 people = Resource(name="people", model=User, policy=people_policy, selector=_people, label="staff directory")
 # Not what narrows choices of a person: the directory does (an invited attendee sees no one).
+# Updates go through account_update: nobody grants themselves a role that reads students' records,
+# and each such grant is recorded as an account event.
 accounts = Resource(
-    name="accounts", model=User, policy=account_policy, selector=_accounts, label="accounts", narrows=False
+    name="accounts",
+    model=User,
+    policy=account_policy,
+    selector=_accounts,
+    label="accounts",
+    narrows=False,
+    create=_account_create,
+    update=account_update,
+    delete=_account_delete,
+    filters=[
+        Filter(
+            "role",
+            _("Role"),
+            choices=list(SchoolRole.choices),
+            apply=lambda qs, v: qs.filter(roles__contains=[v]),
+        ),
+        Filter(
+            "q",
+            _("Search"),
+            apply=lambda qs, v: qs.filter(full_name__icontains=v) | qs.filter(username__icontains=v),
+        ),
+    ],
 )

@@ -16,9 +16,7 @@ urlpatterns = [
     path("manage/", manage.AccountListPage.as_view(), name="manage"),
     path("events/", manage.AccountEventListPage.as_view(), name="events"),
     path("manage/new/", manage.AccountCreatePage.as_view(), name="manage_new"),
-    path("manage/<uuid:account_id>/", manage.AccountEditPage.as_view(), name="manage_edit"),
-    path("manage/<uuid:account_id>/link/", manage.account_link, name="manage_link"),
-    path(
-        "manage/<uuid:account_id>/second-factor/", manage.account_second_factor, name="manage_second_factor"
-    ),
+    path("manage/<uuid:id>/", manage.AccountEditPage.as_view(), name="manage_edit"),
+    path("manage/<uuid:id>/link/", manage.account_link, name="manage_link"),
+    path("manage/<uuid:id>/second-factor/", manage.account_second_factor, name="manage_second_factor"),
 ]
