@@ -24,6 +24,7 @@ from typing import Any, Callable, Sequence
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 # Every declared resource, by name. The role-matrix test checks each has an entry.
 REGISTRY: dict[str, "Resource"] = {}
@@ -40,12 +41,16 @@ def set_auditor(fn: Callable[..., Any]) -> None:
     _auditor = fn
 
 
+YES_NO = [("yes", _lazy("Yes")), ("no", _lazy("No"))]
+
+
 @dataclass(eq=False)
 class Filter:
     """One filter, for the page's filter bar, the API's query parameters and the OpenAPI document.
 
     `kind` decides how a value is checked: "choice" (one of `choices`), "flag" (yes-only; also takes
-    `true` and `1`), "uuid", "date", "text".
+    `true` and `1`), "bool" (yes/no, also true/false and 1/0; `apply` gets True or False), "uuid",
+    "date", "text".
     A bad value is a field error on the API and an ignored filter, with a message, on the page.
     """
 
@@ -59,11 +64,21 @@ class Filter:
     def __post_init__(self):
         if not self.kind:
             self.kind = "choice" if self.choices is not None else "text"
+        if self.kind == "bool" and self.choices is None:
+            self.choices = YES_NO
 
     def options(self, request):
         return self.choices(request) if callable(self.choices) else self.choices
 
     def clean(self, value: str, request=None):
+        if self.kind == "bool":
+            # yes / no on the page; the API also takes true / false and 1 / 0.
+            spelled = value.lower()
+            if spelled in ("yes", "true", "1"):
+                return True
+            if spelled in ("no", "false", "0"):
+                return False
+            raise ValidationError({self.name: [_("Not one of the choices.")]})
         if self.kind == "flag":
             # A yes-only filter ("overdue only"); the API's boolean spellings mean the same.
             if value.lower() in ("yes", "true", "1"):

@@ -28,19 +28,23 @@ _ERROR_TEXT = {
     "404": "不存在，或不属于本校",
 }
 _FILTER_TYPES = {"uuid": OpenApiTypes.UUID, "date": OpenApiTypes.DATE}
+# What the API also takes for yes/no filters, as it always did.
+_SPELLINGS = {"bool": ("true", "false", "1", "0"), "flag": ("true", "1")}
 
 
 def filter_parameters(filters) -> list[OpenApiParameter]:
     """A declaration's filters as OpenAPI query parameters: the same definition as the page's."""
     params = []
     for flt in filters:
-        static = flt.kind == "choice" and not callable(flt.choices)
+        static = flt.kind in ("choice", "bool", "flag") and not callable(flt.choices)
         params.append(
             OpenApiParameter(
                 flt.name,
                 _FILTER_TYPES.get(flt.kind, OpenApiTypes.STR),
                 description=str(flt.label),
-                enum=[str(v) for v, _label in flt.choices] if static else None,
+                enum=[*(str(v) for v, _label in flt.choices), *_SPELLINGS.get(flt.kind, ())]
+                if static
+                else None,
             )
         )
     return params

@@ -38,14 +38,6 @@ area = Area(
 )
 
 
-class YesNoFilter(Filter):
-    """A yes/no filter that also takes the API's boolean spellings (true/1, false/0)."""
-
-    def clean(self, value, request=None):
-        spelled = {"true": "yes", "1": "yes", "false": "no", "0": "no"}.get(value.lower())
-        return super().clean(spelled or value, request)
-
-
 def _school_years(resource):
     def choices(request):
         visible = resource.policy.visible(request.user, resource.model.objects.all())
@@ -163,11 +155,12 @@ info_reports = Resource(
 )
 info_reports.filters = [
     Filter("status", _("Status"), choices=list(ReportStatus.choices)),
-    YesNoFilter(
+    Filter(
         "late",
         _("Late"),
         choices=[("yes", _("Late only")), ("no", _("On time"))],
-        apply=lambda qs, v: qs.filter(is_late=(v == "yes")),
+        apply=lambda qs, v: qs.filter(is_late=v),
+        kind="bool",
     ),
     Filter("kind", _("Kind"), choices=list(ReportKind.choices)),
     Filter("school_year", _("School year"), choices=_school_years(info_reports)),

@@ -4,9 +4,7 @@ Rooms, materials and stock movements are managed by the principal and the secret
 staff; staff book rooms and change or cancel their own bookings.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared.resources import Area, Filter, Resource, Tab
@@ -36,22 +34,8 @@ area = Area(
     ],
 )
 
-YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
-_TRUE, _FALSE = {"yes", "true", "1"}, {"no", "false", "0"}
 
-
-class YesNoFilter(Filter):
-    """yes / no on the page; the API also takes true / false and 1 / 0, as it always did."""
-
-    def clean(self, value, request=None):
-        if value.lower() in _TRUE:
-            return True
-        if value.lower() in _FALSE:
-            return False
-        raise ValidationError({self.name: [_("Not one of the choices.")]})
-
-
-class MineFilter(YesNoFilter):
+class MineFilter(Filter):
     """Only the caller's own bookings."""
 
     def clean(self, value, request=None):
@@ -85,7 +69,7 @@ rooms = Resource(
     delete=services.room_delete,
     filters=[
         Filter("kind", gettext_lazy("kind"), choices=list(RoomKind.choices)),
-        YesNoFilter("active", gettext_lazy("in use"), choices=YES_NO, lookup="is_active"),
+        Filter("active", gettext_lazy("in use"), kind="bool", lookup="is_active"),
     ],
 )
 
@@ -107,8 +91,8 @@ bookings = Resource(
             choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
             apply=_when,
         ),
-        YesNoFilter("cancelled", gettext_lazy("Cancelled"), choices=YES_NO, lookup="cancelled"),
-        MineFilter("mine", gettext_lazy("Mine"), choices=YES_NO),
+        Filter("cancelled", gettext_lazy("Cancelled"), kind="bool", lookup="cancelled"),
+        MineFilter("mine", gettext_lazy("Mine"), kind="bool"),
     ],
 )
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 
 from shared.calendar import school_year_bounds
 from shared.resources import Area, Filter, Resource, Tab
-from tenants.resources.resources import YES_NO, YesNoFilter
 from tenants.team import selectors, services
 from tenants.team.models import Audience, Position, PsychologyPost, StaffMember, TrainingPlan, TrainingRecord
 from tenants.team.policies import staff_policy, training_plan_policy, training_record_policy
@@ -63,7 +62,7 @@ staff_members = Resource(
         Filter(
             "psychology_post", gettext_lazy("psychology teacher post"), choices=list(PsychologyPost.choices)
         ),
-        YesNoFilter("active", gettext_lazy("on staff"), choices=YES_NO, lookup="is_active"),
+        Filter("active", gettext_lazy("on staff"), kind="bool", lookup="is_active"),
         Filter("q", gettext_lazy("name"), lookup="name__icontains"),
     ],
 )
