@@ -42,7 +42,7 @@ def filter_parameters(filters) -> list[OpenApiParameter]:
                 flt.name,
                 _FILTER_TYPES.get(flt.kind, OpenApiTypes.STR),
                 description=str(flt.label),
-                enum=[*(str(v) for v, _label in flt.choices), *_SPELLINGS.get(flt.kind, ())]
+                enum=list(dict.fromkeys([*(str(v) for v, _l in flt.choices), *_SPELLINGS.get(flt.kind, ())]))
                 if static
                 else None,
             )

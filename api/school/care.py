@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.base import ResourceDetailApi, resource_api, resource_urls
+from api.school.base import ResourceDetailApi, read_only_urls, resource_urls
 from api.school.fields import ref
 from tenants.care import selectors
 from tenants.care.access import reads_clinical
@@ -250,17 +250,8 @@ class AuditEventOutput(serializers.Serializer):
         return str(event.public_id)
 
 
-def read_only_urls(resource, *, output, tag=TAG, prefix=None, **bases):
-    """A resource nobody creates through the API: POST still answers 403 (the policy refuses), as it
-    always did, rather than 405."""
-    list_cls, detail_cls = resource_api(resource, output=output, tag=tag, **bases)
-    list_cls.http_method_names = [*list_cls.http_method_names, "post"]
-    prefix = prefix or resource.name
-    return [path(f"{prefix}/", list_cls.as_view()), path(f"{prefix}/<uuid:id>/", detail_cls.as_view())]
-
-
 urlpatterns = [
-    read_only_urls(records, output=CareRecordSummary)[0],
+    read_only_urls(records, output=CareRecordSummary, tag=TAG)[0],
     path("care-records/<uuid:id>/", CareRecordDetailApi.as_view()),
     path("care-records/<uuid:id>/level/", CareRecordLevelApi.as_view()),
     *resource_urls(
@@ -271,5 +262,5 @@ urlpatterns = [
         tag=TAG,
     ),
     *resource_urls(consents, output=ConsentOutput, input=ConsentInput, tag=TAG),
-    *read_only_urls(audit_events, output=AuditEventOutput),
+    *read_only_urls(audit_events, output=AuditEventOutput, tag=TAG),
 ]

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error
-from api.school.care import read_only_urls
+from api.school.base import read_only_urls
 from api.school.fields import ref
 from tenants.care import transfer
 from tenants.care.models import AttentionLevel, IncomingTransfer, OutgoingTransfer
@@ -185,8 +185,8 @@ class StudentTransferApi(APIView):
 
 
 urlpatterns = [
-    *read_only_urls(received, output=IncomingOutput, prefix="record-transfers/received"),
+    *read_only_urls(received, output=IncomingOutput, tag=TAG, prefix="record-transfers/received"),
     path("record-transfers/received/<uuid:id>/accept/", IncomingAcceptApi.as_view()),
-    *read_only_urls(sent, output=SentOutput, prefix="record-transfers/sent"),
+    *read_only_urls(sent, output=SentOutput, tag=TAG, prefix="record-transfers/sent"),
     path("students/<uuid:id>/transfer/", StudentTransferApi.as_view()),
 ]

@@ -171,15 +171,6 @@ def _consents():
     return selectors.consents().annotate(latest_pk=Subquery(latest))
 
 
-class _YesFilter(Filter):
-    """A yes-only filter that takes the API's boolean spellings (`true`, `1`)."""
-
-    def clean(self, value, request=None):
-        if value.lower() in ("true", "1", "yes"):
-            return "true"
-        return super().clean(value, request)
-
-
 consents = Resource(
     name="consents",
     model=Consent,
@@ -191,11 +182,12 @@ consents = Resource(
     filters=[
         Filter("status", _("Answer"), choices=list(ConsentStatus.choices)),
         Filter("student", _("Student"), kind="uuid", lookup="student__public_id"),
-        _YesFilter(
+        Filter(
             "in_force",
             _("In force"),
-            choices=[("true", _("Only the answer in force"))],
+            choices=[("yes", _("Only the answer in force"))],
             apply=lambda qs, v: qs.filter(pk=F("latest_pk")),
+            kind="flag",
         ),
         Filter("q", _("Name or student number"), apply=_search_students("student__")),
     ],

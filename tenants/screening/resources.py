@@ -31,15 +31,6 @@ def _instrument_choices(request):
     return registry.instrument_choices(active_only=False)
 
 
-class FlagFilter(Filter):
-    """A yes-only filter that also takes the API's boolean spellings (`true`, `1`)."""
-
-    def clean(self, value, request=None):
-        if value.lower() in ("true", "1"):
-            return "yes"
-        return super().clean(value, request)
-
-
 responses = Resource(
     name="screenings",
     model=Response,
@@ -49,11 +40,12 @@ responses = Resource(
     audit="screening.response",
     filters=[
         Filter("instrument", _("Instrument"), choices=_instrument_choices, lookup="instrument_code"),
-        FlagFilter(
+        Filter(
             "flag",
             _("Safety flag"),
             choices=[("yes", _("Safety flag only"))],
             apply=lambda qs, v: qs.filter(safety_flag=True),
+            kind="flag",
         ),
         Filter(
             "follow",
