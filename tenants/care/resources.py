@@ -9,7 +9,7 @@ trail is in the trail).
 
 from types import SimpleNamespace
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from shared.pages import is_uuid
@@ -31,6 +31,7 @@ from tenants.care.selectors import audit_policy, consent_policy, observation_pol
 from tenants.care.transfer import transfer_policy
 from tenants.students.models import Student
 from tenants.students.resources import class_choices
+from tenants.students.selectors import student_search
 
 
 def _reads_records(user) -> bool:
@@ -73,15 +74,6 @@ area = Area(
 )
 
 
-def _search_students(prefix=""):
-    def apply(qs, value):
-        return qs.filter(
-            Q(**{f"{prefix}name__icontains": value}) | Q(**{f"{prefix}student_number__icontains": value})
-        )
-
-    return apply
-
-
 # Records -------------------------------------------------------------------------------------
 
 
@@ -120,7 +112,7 @@ records = Resource(
             _("Status"),
             choices=[("active", _("In school")), ("archived", _("Left (archived)"))],
         ),
-        Filter("q", _("Name or student number"), apply=_search_students()),
+        Filter("q", _("Name or student number"), apply=student_search()),
     ],
 )
 
@@ -153,7 +145,7 @@ observations = Resource(
         ),
         Filter("class", _("Class"), choices=class_choices, lookup="student__school_class__public_id"),
         Filter("student", _("Student"), kind="uuid", lookup="student__public_id"),
-        Filter("q", _("Name or student number"), apply=_search_students("student__")),
+        Filter("q", _("Name or student number"), apply=student_search("student__")),
     ],
 )
 
@@ -189,7 +181,7 @@ consents = Resource(
             apply=lambda qs, v: qs.filter(pk=F("latest_pk")),
             kind="flag",
         ),
-        Filter("q", _("Name or student number"), apply=_search_students("student__")),
+        Filter("q", _("Name or student number"), apply=student_search("student__")),
     ],
 )
 

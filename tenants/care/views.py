@@ -9,7 +9,6 @@ sensitive read writes exactly one audit event.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from tenants.care.selectors import audit_policy, observation_policy, record_poli
 from tenants.care.services import attention_set
 from tenants.students.models import Student
 from tenants.students.resources import class_choices, students
+from tenants.students.selectors import student_search
 
 
 def care_tabs(user, current: str):
@@ -428,7 +428,7 @@ class ConsentTable(CareTable):
         Filter(
             "q",
             gettext_lazy("Name or student number"),
-            apply=lambda qs, v: qs.filter(Q(name__icontains=v) | Q(student_number__icontains=v)),
+            apply=student_search(),
         ),
     ]
 

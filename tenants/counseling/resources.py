@@ -8,7 +8,6 @@ for the care team; a plan is also visible to its owner.
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shared.resources import Area, Filter, Resource, Tab
@@ -16,6 +15,7 @@ from tenants.care.access import reads_clinical
 from tenants.counseling import selectors, services
 from tenants.counseling.access import plan_policy, reads_plan_status, referral_policy, session_policy
 from tenants.counseling.models import CarePlan, CounselingSession, IssueCategory, PlanStatus, Referral
+from tenants.students.selectors import student_search
 
 area = Area(
     namespace="counseling",
@@ -96,9 +96,7 @@ referrals = Resource(
         Filter(
             "q",
             _("Student"),
-            apply=lambda qs, v: qs.filter(
-                Q(student__name__icontains=v) | Q(student__student_number__icontains=v)
-            ),
+            apply=student_search("student__"),
         ),
         # One student's referrals, by the student's id (links from a student's record; the API).
         Filter("student", _("Student id"), kind="uuid", lookup="student__public_id"),

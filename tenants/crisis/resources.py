@@ -24,6 +24,7 @@ from tenants.crisis.models import (
     TimeLimit,
 )
 from tenants.crisis.policies import case_policy, duty_policy, plan_policy, time_limit_policy
+from tenants.students.selectors import student_search
 
 area = Area(
     namespace="crisis",
@@ -58,10 +59,6 @@ def _cases():
     return selectors.cases().order_by(F("closed_at").desc(nulls_first=True), "-opened_at", "-id")
 
 
-def _student_search(qs, value):
-    return qs.filter(Q(student__name__icontains=value) | Q(student__student_number__icontains=value))
-
-
 cases = CaseResource(
     name="crisis-cases",
     model=CrisisCase,
@@ -87,7 +84,7 @@ cases = CaseResource(
             apply=lambda qs, v: qs.filter(overdue=True),
             kind="flag",
         ),
-        Filter("q", _("Student"), apply=_student_search),
+        Filter("q", _("Student"), apply=student_search("student__")),
     ],
 )
 

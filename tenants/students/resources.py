@@ -6,7 +6,6 @@ event, a detail read (page or API) one "students.student" event naming the stude
 one's personal data and are not audited.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,10 +56,6 @@ def _status(qs, value):
     return qs if value == "all" else qs.filter(status=value)
 
 
-def _search(qs, value):
-    return qs.filter(Q(name__icontains=value) | Q(student_number__icontains=value))
-
-
 def _students():
     # Whether each student is being followed; who may learn it is the output's business
     # (tenants.care.access.sees_followed).
@@ -97,7 +92,7 @@ students = StudentResource(
         Filter("grade", gettext_lazy("Grade"), choices=grade_choices, lookup="school_class__grade"),
         Filter("class", gettext_lazy("Class"), choices=class_choices, lookup="school_class__public_id"),
         Filter("status", gettext_lazy("Status"), choices=STATUS_CHOICES, apply=_status),
-        Filter("q", gettext_lazy("Name or student number"), apply=_search),
+        Filter("q", gettext_lazy("Name or student number"), apply=selectors.student_search()),
     ],
 )
 

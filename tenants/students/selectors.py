@@ -101,3 +101,15 @@ def grade_problem(grade, grades: range | None = None) -> str | None:
         "first": grades[0],
         "last": grades[-1],
     }
+
+
+def student_search(prefix: str = ""):
+    """A filter's `apply` that finds students by part of the name or student number; `prefix` is the
+    path to the student from the rows filtered ("student__" for a student's records)."""
+
+    def apply(queryset, value):
+        return queryset.filter(
+            Q(**{f"{prefix}name__icontains": value}) | Q(**{f"{prefix}student_number__icontains": value})
+        )
+
+    return apply
