@@ -15,7 +15,7 @@ from shared.policy import Policy
 from tenants.care import transfer
 from tenants.care.access import CARE_TEAM, clinical_policy
 from tenants.care.models import AttentionLevel, RetentionRule
-from tenants.care.resources import received, sent
+from tenants.care.resources import received, records_area, sent
 from tenants.students.models import SchoolClass
 from tenants.students.resources import students
 
@@ -30,9 +30,10 @@ class ReceivedTable(TablePage):
         "When a student moves here from another school on the platform, their record arrives here. Accept it into the roster."
     )
     resource = received
+    area = records_area
+    tab = "received"
     export_name = "接收的心理档案"
     empty_text = gettext_lazy("No records received. They appear here when another school sends one.")
-    template_name = "transfers/table.html"
     columns = [
         Column(
             gettext_lazy("Received"),
@@ -46,9 +47,6 @@ class ReceivedTable(TablePage):
         Column(gettext_lazy("Accepted"), lambda t: _when(t.accepted_at)),
     ]
 
-    def extra_context(self, request):
-        return {"tabs": _tabs("received")}
-
 
 class SentTable(TablePage):
     title = gettext_lazy("Records sent to other schools")
@@ -56,11 +54,12 @@ class SentTable(TablePage):
         "The receipt of each record sent: when and by whom the receiving school accepted it, and the SHA-256 of what was sent."
     )
     resource = sent
+    area = records_area
+    tab = "sent"
     export_name = "转出心理档案回执"
     empty_text = gettext_lazy(
         "No records sent. Send one from a student's record when the student moves to another school."
     )
-    template_name = "transfers/table.html"
     columns = [
         Column(gettext_lazy("Sent"), lambda t: _when(t.created_at)),
         Column(gettext_lazy("Student number"), "student_number"),
@@ -69,17 +68,6 @@ class SentTable(TablePage):
         Column(gettext_lazy("Accepted"), lambda t: _when(t.accepted_at)),
         Column(gettext_lazy("Accepted by"), "accepted_by_name"),
         Column(gettext_lazy("SHA-256"), "digest"),
-    ]
-
-    def extra_context(self, request):
-        return {"tabs": _tabs("sent")}
-
-
-def _tabs(current):
-    return [
-        (reverse("care_records:transfers"), _("Received"), current == "received"),
-        (reverse("care_records:sent"), _("Sent"), current == "sent"),
-        (reverse("care_records:retention"), _("Retention"), current == "retention"),
     ]
 
 
@@ -223,8 +211,9 @@ class RetentionTable(TablePage):
         "Each type of record is archived when its period has passed (counted from when it was made, or closed), and deleted after the grace period. A job runs every night."
     )
     policy = retention_policy
+    area = records_area
+    tab = "retention"
     export_name = "保存期限"
-    template_name = "transfers/table.html"
     empty_text = gettext_lazy("No retention rules.")
 
     @property
@@ -256,9 +245,6 @@ class RetentionTable(TablePage):
 
     def get_queryset(self, request):
         return RetentionRule.objects.order_by("record_type")
-
-    def extra_context(self, request):
-        return {"tabs": _tabs("retention") if clinical_policy.can_read(request.user) else []}
 
 
 class RetentionForm(forms.ModelForm):

@@ -73,6 +73,17 @@ area = Area(
     ],
 )
 
+# The record-keeping pages (transfers between schools and retention), with tabs of their own.
+records_area = Area(
+    namespace="care_records",
+    label=_("Student records"),
+    tabs=[
+        Tab("received", "care_records:transfers", _("Received"), shown=_clinical),
+        Tab("sent", "care_records:sent", _("Sent"), shown=_clinical),
+        Tab("retention", "care_records:retention", _("Retention"), shown=_clinical),
+    ],
+)
+
 
 # Records -------------------------------------------------------------------------------------
 

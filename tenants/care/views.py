@@ -32,10 +32,6 @@ from tenants.students.resources import class_choices, students
 from tenants.students.selectors import student_search
 
 
-def care_tabs(user, current: str):
-    return area.tabs_for(user, current)
-
-
 def _day(value) -> str:
     if value is None:
         return ""
@@ -74,7 +70,7 @@ def home(request):
         "care/home.html",
         {
             "title": _("Student care"),
-            "tabs": care_tabs(request.user, "home"),
+            "area_tabs": area.tabs_for(request.user, "home"),
             "overview": selectors.care_overview(),
             "clinical": record_policy.reads_clinical(request.user),
             "is_principal": audit_policy.can_read(request.user),
@@ -135,7 +131,7 @@ def _record_page(request, student, *, level_form=None, status=200):
         "care/record.html",
         {
             "title": _("Record of %(name)s") % {"name": student.name},
-            "tabs": care_tabs(request.user, "records"),
+            "area_tabs": area.tabs_for(request.user, "records"),
             "student": student,
             "head": head,
             "level": head.level if head else "none",
@@ -220,7 +216,7 @@ def record_export(request, id):
             "title": _("Export the record of %(name)s") % {"name": student.name},
             "student": student,
             "form": form,
-            "tabs": care_tabs(request.user, "records"),
+            "area_tabs": area.tabs_for(request.user, "records"),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -385,7 +381,7 @@ def observation(request, id):
             "followed": selectors.is_followed(obs.student)
             if sees_followed(request.user, obs.student)
             else None,
-            "tabs": care_tabs(request.user, "observations"),
+            "area_tabs": area.tabs_for(request.user, "observations"),
         },
     )
 
