@@ -5,6 +5,7 @@ from api.me import MeApi
 urlpatterns = [
     path("v1/me/", MeApi.as_view(), name="school-me"),
     path("v1/", include("api.school.workspace")),
+    path("v1/", include("api.school.attachments")),
     path("v1/", include("api.school.governance")),
     path("v1/", include("api.school.ledger")),
     path("v1/", include("api.school.resources")),
