@@ -78,8 +78,8 @@ records_area = Area(
     namespace="care_records",
     label=_("Student records"),
     tabs=[
-        Tab("received", "care_records:transfers", _("Received"), shown=_clinical),
-        Tab("sent", "care_records:sent", _("Sent"), shown=_clinical),
+        Tab("received", "care_records:transfers", _("Records received"), shown=_clinical),
+        Tab("sent", "care_records:sent", _("Records sent"), shown=_clinical),
         Tab("retention", "care_records:retention", _("Retention"), shown=_clinical),
     ],
 )
