@@ -164,7 +164,9 @@ class FormPage(LoginRequiredMixin, View):
         if self.resource is None or "id" not in kwargs:
             return None
         obj = self.resource.get_for(request.user, kwargs["id"])
-        self.resource.audit_read(request.user, obj)
+        if request.method == "GET":
+            # Showing a stored record is a read; a POST is a change, which its service records.
+            self.resource.audit_read(request.user, obj)
         return obj
 
     def check(self, request, obj):

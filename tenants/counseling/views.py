@@ -61,19 +61,10 @@ class AreaTable(TablePage):
 class AreaForm(FormPage):
     """Create and edit forms of clinical records. Not plain: the forms are told who is asking (they
     offer only what that person may choose) and whether a record is being edited, and an edit starts
-    from the record's values. Showing a stored record (GET) is a read and writes one audit event; a
-    POST is a change, audited by the service."""
+    from the record's values."""
 
     area = area
     success_message = gettext_lazy("Saved.")
-
-    def get_object(self, request, **kwargs):
-        if "id" not in kwargs:
-            return None
-        obj = self.resource.get_for(request.user, kwargs["id"])
-        if request.method == "GET":
-            self.resource.audit_read(request.user, obj)
-        return obj
 
     def form_kwargs(self, request, obj):
         return {"user": request.user, "editing": obj is not None}
