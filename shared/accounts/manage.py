@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shared.accounts.models import AccountEvent, AccountEventKind, User
-from shared.accounts.policies import account_event_policy, account_policy
-from shared.accounts.resources import accounts
+from shared.accounts.models import User
+from shared.accounts.policies import account_policy
+from shared.accounts.resources import account_events, accounts
 from shared.accounts.roles import SchoolRole
 from shared.accounts.services import second_factor_reset, set_password_link
-from shared.pages import Action, Column, Filter, FormPage, TablePage
+from shared.pages import Action, Column, FormPage, TablePage
 
 
 def _labels(roles) -> str:
@@ -142,7 +142,7 @@ class AccountEventListPage(TablePage):
         "Each grant of a role that reads students' records, each second-factor reset and each "
         "one-time password link is recorded here, and the principal and the care team are notified."
     )
-    policy = account_event_policy
+    resource = account_events
     export_name = "账号变更记录"
     columns = [
         Column(gettext_lazy("When"), "at"),
@@ -151,15 +151,4 @@ class AccountEventListPage(TablePage):
         Column(gettext_lazy("Account"), "account_name"),
         Column(gettext_lazy("Roles granted"), lambda e: _labels(e.roles)),
     ]
-    filters = [
-        Filter("kind", gettext_lazy("What"), choices=list(AccountEventKind.choices), lookup="kind"),
-        Filter(
-            "q",
-            gettext_lazy("Search"),
-            apply=lambda qs, v: qs.filter(account_name__icontains=v) | qs.filter(actor_name__icontains=v),
-        ),
-    ]
     empty_text = gettext_lazy("No account changes recorded yet.")
-
-    def get_queryset(self, request):
-        return account_event_policy.visible(request.user, AccountEvent.objects.order_by("-at", "-id"))

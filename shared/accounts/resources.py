@@ -4,8 +4,8 @@ directory every choice of a person (owner, chair, invitee) is narrowed by."""
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from shared.accounts.models import User
-from shared.accounts.policies import account_policy, people_policy
+from shared.accounts.models import AccountEvent, AccountEventKind, User
+from shared.accounts.policies import account_event_policy, account_policy, people_policy
 from shared.accounts.roles import SchoolRole
 from shared.accounts.services import account_create, account_deactivate, account_update
 from shared.resources import Filter, Resource
@@ -58,6 +58,29 @@ accounts = Resource(
             "q",
             _("Search"),
             apply=lambda qs, v: qs.filter(full_name__icontains=v) | qs.filter(username__icontains=v),
+        ),
+    ],
+)
+
+
+def _account_events():
+    return AccountEvent.objects.order_by("-at", "-id")
+
+
+# Privilege changes: read-only, written only by the account services. No API: its page is tested
+# with every role in tests/accounts/test_privilege_changes.py.
+account_events = Resource(
+    name="account-events",
+    model=AccountEvent,
+    label=_("Account changes"),
+    policy=account_event_policy,
+    selector=_account_events,
+    filters=[
+        Filter("kind", _("What"), choices=list(AccountEventKind.choices)),
+        Filter(
+            "q",
+            _("Search"),
+            apply=lambda qs, v: qs.filter(account_name__icontains=v) | qs.filter(actor_name__icontains=v),
         ),
     ],
 )

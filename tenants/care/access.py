@@ -112,3 +112,13 @@ class StatusPolicy(Policy):
 
 
 clinical_policy = ClinicalPolicy()
+
+
+class RetentionPolicy(Policy):
+    """How long records are kept: the principal and the care team read it, the principal sets it."""
+
+    read_roles = (SchoolRole.PRINCIPAL, *CARE_TEAM)
+    manage_roles = (SchoolRole.PRINCIPAL,)
+
+
+retention_policy = RetentionPolicy()

@@ -9,13 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shared.accounts.roles import SchoolRole
 from shared.pages import Column, FormPage, TablePage
-from shared.policy import Policy
 from tenants.care import transfer
-from tenants.care.access import CARE_TEAM, clinical_policy
+from tenants.care.access import clinical_policy
 from tenants.care.models import AttentionLevel, RetentionRule
-from tenants.care.resources import received, records_area, sent
+from tenants.care.resources import received, records_area, retention_policy, retention_rules, sent
 from tenants.students.models import SchoolClass
 from tenants.students.resources import students
 
@@ -197,20 +195,12 @@ class AcceptPage(FormPage):
         return render(request, self.template_name, context, status=status)
 
 
-class RetentionPolicy(Policy):
-    read_roles = (SchoolRole.PRINCIPAL, *CARE_TEAM)
-    manage_roles = (SchoolRole.PRINCIPAL,)
-
-
-retention_policy = RetentionPolicy()
-
-
 class RetentionTable(TablePage):
     title = gettext_lazy("Retention periods")
     intro = gettext_lazy(
         "Each type of record is archived when its period has passed (counted from when it was made, or closed), and deleted after the grace period. A job runs every night."
     )
-    policy = retention_policy
+    resource = retention_rules
     area = records_area
     tab = "retention"
     export_name = "保存期限"
@@ -242,9 +232,6 @@ class RetentionTable(TablePage):
 
         self.preview = retention_preview() if retention_policy.can_read(request.user) else {}
         return super().get(request, *args, **kwargs)
-
-    def get_queryset(self, request):
-        return RetentionRule.objects.order_by("record_type")
 
 
 class RetentionForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from shared.pages import is_uuid
 from shared.resources import Area, Filter, Resource, Tab
 from tenants.care import record_services, selectors
+from tenants.care.access import retention_policy
 from tenants.care.models import (
     LEVEL_ORDER,
     AttentionLevel,
@@ -26,6 +27,7 @@ from tenants.care.models import (
     Observation,
     ObservationKind,
     OutgoingTransfer,
+    RetentionRule,
 )
 from tenants.care.selectors import audit_policy, consent_policy, observation_policy, record_policy
 from tenants.care.transfer import transfer_policy
@@ -252,4 +254,14 @@ sent = Resource(
     audit="care.transfer",
     # The student has left: the receipt keeps only their id, which the event names.
     student_of=lambda receipt: SimpleNamespace(public_id=receipt.student_ref),
+)
+
+
+# How long each type of record is kept. No API: its pages are tested in tests/care/test_retention.py.
+retention_rules = Resource(
+    name="retention-rules",
+    model=RetentionRule,
+    label=_("Retention periods"),
+    policy=retention_policy,
+    selector=lambda: RetentionRule.objects.order_by("record_type"),
 )

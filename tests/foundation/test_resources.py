@@ -22,6 +22,9 @@ OUTSIDE_THE_MATRIX = {
     # tested in tests/ledger (a task's progress notes) and tests/governance (a rule's versions).
     "progress-notes": "tests/ledger/test_ledger.py",
     "rule-versions": "tests/governance/test_pages.py",
+    # Pages without an API, tested with every role where named.
+    "account-events": "tests/accounts/test_privilege_changes.py",
+    "retention-rules": "tests/care/test_retention.py",
 }
 
 
