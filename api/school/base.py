@@ -3,8 +3,8 @@
 `resource_urls(resource, output=..., input=..., tag=...)` gives a declared resource its list/create
 and detail/update/delete pair. Lists are narrowed by the policy before anything else runs, so an
 object the caller may not see answers 404, exactly like a missing one; a visible object the caller
-may not change answers 403. Filters, audit events, the reload after a write and the documented
-responses all come from the declaration. Objects are addressed by UUID.
+may not change answers 403. Filters (and their documented query parameters), audit events and the
+reload after a write all come from the declaration. Objects are addressed by UUID.
 
 Hand-written views (operations that are not plain create/read/update/delete) may still use the
 base classes with `policy` and `selector()` of their own.
@@ -21,12 +21,6 @@ from rest_framework.response import Response
 
 from api.errors import as_drf_validation_error
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_ERROR_TEXT = {
-    "400": "输入有误（按字段说明）",
-    "403": "无权执行此操作",
-    "404": "不存在，或不属于本校",
-}
 _FILTER_TYPES = {"uuid": OpenApiTypes.UUID, "date": OpenApiTypes.DATE}
 # What the API also takes for yes/no filters, as it always did.
 _SPELLINGS = {"bool": ("true", "false", "1", "0"), "flag": ("true", "1")}
@@ -52,8 +46,8 @@ def filter_parameters(filters) -> list[OpenApiParameter]:
 
 class ResourceSchema(AutoSchema):
     """Document what the views really do: requests take the input serializer, every response is the
-    output serializer, list filters come from the declaration, and every operation lists the error
-    codes the base classes below can answer."""
+    output serializer, and list filters come from the declaration. The error codes each operation
+    can answer are added for every view alike by api.openapi.add_error_responses."""
 
     def get_request_serializer(self):
         view = self.view
@@ -73,23 +67,6 @@ class ResourceSchema(AutoSchema):
         if resource is not None and self.method == "GET" and self._is_list_view():
             params = [*params, *filter_parameters(resource.filters)]
         return params
-
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        for code in self.error_codes():
-            responses.setdefault(
-                code, {"description": _ERROR_TEXT[code], "content": {"application/json": {"schema": _ERROR}}}
-            )
-        return responses
-
-    def error_codes(self) -> list[str]:
-        if self.method == "GET" and self._is_list_view():
-            return ["400", "403", "404"]  # a bad filter; a list the caller may not read; a page past the end
-        if self.method == "GET":
-            return ["404"]
-        if self.method == "POST":
-            return ["400", "403"]
-        return ["400", "403", "404"]  # PATCH and DELETE (a refused delete says why, as a 400)
 
 
 class ResourceMixin:
@@ -250,7 +227,7 @@ def resource_api(
     detail_methods = list(read)
     if resource.update:
         detail_methods.append("patch")
-    if resource.delete or resource.refuses_delete:
+    if resource.delete:
         detail_methods.append("delete")
     attrs = {"resource": resource, "output_serializer": output, "input_serializer": input, "__doc__": None}
     name = "".join(part.title() for part in resource.name.replace("_", "-").split("-"))

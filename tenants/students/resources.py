@@ -84,8 +84,7 @@ students = StudentResource(
     selector=_students,
     create=lambda *, actor, **data: services.student_create(actor=actor, data=data),
     update=services.student_update,
-    delete=services.student_delete,
-    refuses_delete=True,
+    delete=services.student_delete,  # refuses: students are archived, never deleted (400)
     audit="students.student",
     student_of=lambda student: student,
     filters=[
