@@ -23,7 +23,6 @@ from tenants.students.models import SchoolClass
 from tenants.students.resources import students
 
 TAG = "care"
-READ_ONLY = ["get", "head", "options"]
 
 
 class MatchOutput(serializers.Serializer):
@@ -78,18 +77,21 @@ class IncomingOutput(serializers.ModelSerializer):
             "attention",
         ]
 
+    def to_representation(self, obj):
+        # The package and the student it would attach to, read once per row for the fields below.
+        self._package = json.loads(obj.package)
+        self._match = transfer.transfer_match(obj) if obj.status == "sent" else None
+        return super().to_representation(obj)
+
     @extend_schema_field(MatchOutput(allow_null=True))
     def get_match(self, obj):
-        if obj.status != "sent":
-            return None
-        student = transfer.transfer_match(obj)
-        return MatchOutput(student).data if student else None
+        return MatchOutput(self._match).data if self._match else None
 
     @extend_schema_field(AttentionOutcome(allow_null=True))
     def get_attention(self, obj):
         if obj.status != "sent":
             return None
-        outcome = transfer.level_outcome(obj, transfer.transfer_match(obj))
+        outcome = transfer.level_outcome(obj, self._match, self._package)
         return {
             "received": outcome.received,
             "current": outcome.current,
@@ -98,18 +100,7 @@ class IncomingOutput(serializers.ModelSerializer):
         }
 
     def get_sections(self, obj) -> dict[str, int]:
-        package = json.loads(obj.package)
-        return {
-            key: len(package.get(key, []))
-            for key in (
-                "screenings",
-                "counseling_sessions",
-                "observations",
-                "crisis_cases",
-                "plans",
-                "medical_referrals",
-            )
-        }
+        return transfer.package_sections(self._package)
 
 
 class AcceptInput(serializers.Serializer):

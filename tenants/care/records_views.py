@@ -1,6 +1,7 @@
 """Pages for transfers between schools and retention rules, under /care/records/."""
 
 import json
+from functools import cached_property
 
 from django import forms
 from django.http import Http404
@@ -143,10 +144,14 @@ class AcceptPage(FormPage):
         if request.method == "POST" and obj.status != "sent":
             raise Http404
 
+    @cached_property
+    def match(self):
+        """The student accepting attaches to (None: a new student, or the record was accepted)."""
+        return transfer.transfer_match(self.incoming) if self.incoming.status == "sent" else None
+
     def initial(self, request):
         # A student already on the roster stays in their class unless the counselor picks another.
-        match = transfer.transfer_match(self.incoming) if self.incoming.status == "sent" else None
-        return {"school_class": match.school_class_id} if match else {}
+        return {"school_class": self.match.school_class_id} if self.match else {}
 
     def save(self, request, form, obj):
         return transfer.transfer_accept(
@@ -159,32 +164,20 @@ class AcceptPage(FormPage):
     def render(self, request, form, obj, status=200):
         package = json.loads(obj.package)
         received.audit_read(request.user, obj)
-        sections = [
-            (key, len(package.get(key, [])))
-            for key in (
-                "screenings",
-                "counseling_sessions",
-                "observations",
-                "crisis_cases",
-                "plans",
-                "medical_referrals",
-            )
-        ]
         context = {
             "title": self.title,
             "form": form,
             "transfer": obj,
             "package": package,
-            "sections": sections,
+            "sections": transfer.package_sections(package).items(),
         }
         if obj.status == "sent":
             # What accepting will do, shown before it is done: which student it attaches to, and
             # the attention level afterwards (never lower than now).
-            match = transfer.transfer_match(obj)
-            outcome = transfer.level_outcome(obj, match, package)
+            outcome = transfer.level_outcome(obj, self.match, package)
             labels = dict(AttentionLevel.choices)
             context.update(
-                match=match,
+                match=self.match,
                 level={
                     "received": labels.get(outcome.received, outcome.received),
                     "current": labels.get(outcome.current, outcome.current),

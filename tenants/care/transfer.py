@@ -124,6 +124,22 @@ def transfer_match(incoming: IncomingTransfer) -> Student | None:
     )
 
 
+# The parts of a record package (tenants.care.export.record_package) that list entries.
+PACKAGE_SECTIONS = (
+    "screenings",
+    "counseling_sessions",
+    "observations",
+    "crisis_cases",
+    "plans",
+    "medical_referrals",
+)
+
+
+def package_sections(package: dict) -> dict[str, int]:
+    """How many entries each part of a received record holds."""
+    return {key: len(package.get(key, [])) for key in PACKAGE_SECTIONS}
+
+
 @dataclass(frozen=True)
 class LevelOutcome:
     """What accepting does to the attention level. A transfer never lowers a level: the higher of
