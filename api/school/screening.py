@@ -328,7 +328,7 @@ class InstrumentListApi(ResourceListCreateApi):
 
     def create_service(self, *, actor, data):
         data["bands"] = [dict(b) for b in data["bands"]]
-        return services.instrument_define(actor=actor, **data)
+        return super().create_service(actor=actor, data=data)
 
 
 _INSTRUMENT_ID = "内置量表为其代码（phq9、gad7、k6），学校自定义量表为 uuid"
@@ -374,10 +374,7 @@ class InstrumentDetailApi(ResourceDetailApi):
     def update_service(self, obj, *, actor, data):
         if "bands" in data:
             data["bands"] = [dict(b) for b in data["bands"]]
-        return services.instrument_update(obj, actor=actor, data=data)
-
-    def delete_service(self, obj, *, actor):
-        services.instrument_delete(obj, actor=actor)
+        return super().update_service(obj, actor=actor, data=data)
 
 
 urlpatterns = [
