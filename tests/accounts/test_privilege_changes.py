@@ -242,6 +242,13 @@ def test_the_principal_reads_and_exports_account_changes():
     assert "/accounts/events/" in principal.get("/accounts/profile/").content.decode()
 
 
+def test_the_profile_links_to_account_changes_once_in_its_body_not_in_its_title():
+    profile = signed_in(ALPHA, "alice").get("/accounts/profile/").content.decode()
+    title = profile.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("我的账号 ·") and "<" not in title
+    assert profile.count('href="/accounts/events/"') == 1
+
+
 @pytest.mark.parametrize("username", ["r_secretary", "r_member", "r_homeroom_teacher", "r_invited_attendee"])
 def test_others_do_not_find_the_account_changes(username):
     client = signed_in(ALPHA, username)
