@@ -11,18 +11,9 @@ from django.utils.translation import gettext_lazy
 from shared.accounts.models import User
 from shared.accounts.policies import account_policy
 from shared.accounts.resources import account_events, accounts
-from shared.accounts.roles import SchoolRole
+from shared.accounts.roles import SchoolRole, role_labels
 from shared.accounts.services import second_factor_reset, set_password_link
 from shared.pages import Action, Column, FormPage, TablePage
-
-
-def _labels(roles) -> str:
-    labels = dict(SchoolRole.choices)
-    return "、".join(str(labels.get(r, r)) for r in roles)
-
-
-def _roles_label(user):
-    return _labels(user.roles)
 
 
 class AccountListPage(TablePage):
@@ -36,7 +27,7 @@ class AccountListPage(TablePage):
             link=lambda u: reverse("accounts:manage_edit", args=[u.public_id]),
         ),
         Column(gettext_lazy("Full name"), "full_name"),
-        Column(gettext_lazy("Roles"), _roles_label),
+        Column(gettext_lazy("Roles"), lambda u: role_labels(u.roles)),
         Column(gettext_lazy("Email"), "email"),
         Column(gettext_lazy("Active"), lambda u: _("yes") if u.is_active else _("no")),
         Column(gettext_lazy("Last sign-in"), "last_login"),
@@ -149,6 +140,6 @@ class AccountEventListPage(TablePage):
         Column(gettext_lazy("Who"), lambda e: e.actor_name or _("system")),
         Column(gettext_lazy("What"), "get_kind_display"),
         Column(gettext_lazy("Account"), "account_name"),
-        Column(gettext_lazy("Roles granted"), lambda e: _labels(e.roles)),
+        Column(gettext_lazy("Roles granted"), lambda e: role_labels(e.roles)),
     ]
     empty_text = gettext_lazy("No account changes recorded yet.")

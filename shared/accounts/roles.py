@@ -24,6 +24,13 @@ class DistrictRole(models.TextChoices):
 ALL_ROLE_CHOICES = list(SchoolRole.choices) + list(DistrictRole.choices)
 ALL_ROLES = [value for value, _label in ALL_ROLE_CHOICES]
 
+
+def role_labels(roles) -> str:
+    """School roles as people read them, joined with 、 (an unknown value is shown as it is)."""
+    labels = dict(SchoolRole.choices)
+    return "、".join(str(labels.get(role, role)) for role in roles)
+
+
 # The principal and the secretary manage everything in the workspace.
 MANAGER_ROLES = (SchoolRole.PRINCIPAL, SchoolRole.SECRETARY)
 # Everyone on the staff side reads the workspace: not invited attendees, not the school admin

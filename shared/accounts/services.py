@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from shared.accounts.models import AccountEvent, AccountEventKind, User
-from shared.accounts.roles import CLINICAL_READER_ROLES, DistrictRole, SchoolRole
+from shared.accounts.roles import CLINICAL_READER_ROLES, DistrictRole, SchoolRole, role_labels
 from shared.accounts.signals import account_event_recorded
 
 
@@ -145,7 +145,7 @@ def account_update(user: User, *, actor, data: dict) -> User:
                     "You cannot give yourself a role that reads students' records (%(roles)s). "
                     "Ask another administrator to grant it."
                 )
-                % {"roles": _role_labels(granted)}
+                % {"roles": role_labels(granted)}
             }
         )
     for name, value in data.items():
@@ -155,11 +155,6 @@ def account_update(user: User, *, actor, data: dict) -> User:
     if granted:
         account_event_record(actor=actor, kind=AccountEventKind.ROLE_GRANTED, account=user, roles=granted)
     return user
-
-
-def _role_labels(roles) -> str:
-    labels = dict(SchoolRole.choices)
-    return "、".join(str(labels.get(role, role)) for role in roles)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shared.accounts.models import AccountEventKind, User
-from shared.accounts.roles import CLINICAL_READER_ROLES, SchoolRole
+from shared.accounts.roles import CLINICAL_READER_ROLES, role_labels
 
 
 def recipients():
@@ -23,11 +23,10 @@ def recipients():
 def _title(event) -> str:
     actor = event.actor_name or _("system")
     if event.kind == AccountEventKind.ROLE_GRANTED:
-        labels = dict(SchoolRole.choices)
         return _("%(actor)s gave the account %(account)s the role: %(roles)s") % {
             "actor": actor,
             "account": event.account_name,
-            "roles": "、".join(str(labels.get(role, role)) for role in event.roles),
+            "roles": role_labels(event.roles),
         }
     if event.kind == AccountEventKind.SECOND_FACTOR_RESET:
         return _("%(actor)s reset the second factor of the account %(account)s") % {
