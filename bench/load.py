@@ -38,6 +38,8 @@ for _folder in (ROOT, ROOT / "platform"):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
+from provision import print_table  # noqa: E402  (bench/ is this script's folder)
+
 SCHOOL = "demo1"
 USERNAME = "secretary"  # reads the roster, the ledger and meetings; no second factor
 # (name, list path, whether to read details of its first page too)
@@ -54,19 +56,6 @@ def percentile(values, fraction):
     """Nearest rank."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else float("nan")
-
-
-def print_table(headers, rows):
-    cells = [headers] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    print(" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    print("-+-".join("-" * w for w in widths))
-    for row in cells[1:]:
-        print(
-            " | ".join(
-                c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
 
 
 # --- the platform, when the bench runs it ----------------------------------------------------------
