@@ -48,7 +48,23 @@ class Action:
     primary: bool = True
 
 
-class TablePage(LoginRequiredMixin, View):
+class DeclaredPage(LoginRequiredMixin, View):
+    """What tables and forms share: the declared resource (or a policy of its own, for a page that is
+    not one) and the area's tab bar."""
+
+    policy = None
+    resource = None
+    area = None
+    tab: str = ""
+
+    def get_policy(self):
+        return self.policy or (self.resource.policy if self.resource else None)
+
+    def area_tabs(self, request):
+        return self.area.tabs_for(request.user, self.tab) if self.area else None
+
+
+class TablePage(DeclaredPage):
     """A table with filters, pagination and XLSX export.
 
     Declared pages set `resource` (shared.resources.Resource): the rows are what its policy lets the
@@ -63,13 +79,6 @@ class TablePage(LoginRequiredMixin, View):
     empty_text: Any = ""
     export_name: str = ""
     template_name = "pages/table.html"
-    policy = None
-    resource = None
-    area = None
-    tab: str = ""
-
-    def get_policy(self):
-        return self.policy or (self.resource.policy if self.resource else None)
 
     def get_filters(self) -> list[Filter]:
         if self.filters is not None:
@@ -133,13 +142,13 @@ class TablePage(LoginRequiredMixin, View):
             "empty_text": self.empty_text,
             "export": bool(self.export_name),
             "actions": self.get_actions(request),
-            "area_tabs": self.area.tabs_for(request.user, self.tab) if self.area else None,
+            "area_tabs": self.area_tabs(request),
         }
         context.update(self.extra_context(request))
         return render(request, self.template_name, context)
 
 
-class FormPage(LoginRequiredMixin, View):
+class FormPage(DeclaredPage):
     """A create or edit form with inline errors.
 
     Declared pages set `resource` and `form_class`: the object is found through the resource (404
@@ -152,13 +161,6 @@ class FormPage(LoginRequiredMixin, View):
     form_class = None
     template_name = "pages/form.html"
     success_message: Any = ""
-    policy = None
-    resource = None
-    area = None
-    tab: str = ""
-
-    def get_policy(self):
-        return self.policy or (self.resource.policy if self.resource else None)
 
     def get_object(self, request, **kwargs):
         if self.resource is None or "id" not in kwargs:
@@ -230,7 +232,7 @@ class FormPage(LoginRequiredMixin, View):
             "title": title,
             "form": form,
             "object": obj,
-            "area_tabs": self.area.tabs_for(request.user, self.tab) if self.area else None,
+            "area_tabs": self.area_tabs(request),
         }
         return render(request, self.template_name, context, status=status)
 
