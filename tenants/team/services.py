@@ -167,11 +167,17 @@ def training_record_create(
 
 
 @transaction.atomic
-def training_record_update(record: TrainingRecord, *, actor, data: dict) -> TrainingRecord:
+def training_record_update(record: TrainingRecord, *, actor, data: dict, files=()) -> TrainingRecord:
+    """`files` are attached to the record besides those it has."""
+    from tenants.workspace.services import attachment_add
+
     data = {k: v for k, v in data.items() if k in RECORD_FIELDS}
     if "staff" in data and data["staff"].pk != record.staff_id:
         _check_staff(data["staff"])
-    return model_update(record, data=data)
+    record = model_update(record, data=data)
+    for upload in files:
+        attachment_add(actor=actor, subject=record, upload=upload)
+    return record
 
 
 @transaction.atomic

@@ -181,14 +181,11 @@ class TrainingRecordFormPage(FormPage):
             from tenants.workspace.services import validate_upload
 
             validate_upload(upload, field="attachment")
+        files = [upload] if upload else ()
         if obj is None:
-            record = training_records.create(actor=request.user, files=[upload] if upload else (), **data)
+            record = training_records.create(actor=request.user, files=files, **data)
         else:
-            record = training_records.update(obj, actor=request.user, data=data)
-            if upload:
-                from tenants.workspace.services import attachment_add
-
-                attachment_add(actor=request.user, subject=record, upload=upload)
+            record = training_records.update(obj, actor=request.user, data=data, files=files)
         return training_records.reload(record)
 
     def success_url(self, request, saved):

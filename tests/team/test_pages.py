@@ -143,6 +143,39 @@ def test_record_form_refuses_a_bad_file_and_keeps_a_good_one(data):
     assert in_alpha(lambda: Attachment.objects.filter(object_id=record.pk, name="结业证书.pdf").exists())
 
 
+def test_record_edit_form_adds_the_file_to_the_record_and_refuses_a_bad_one(data):
+    client = page_client()
+    record = in_alpha(lambda: TrainingRecord.objects.get(title="沙盘游戏疗法初级"))
+    url = f"/team/records/{record.public_id}/edit/"
+    fields = {"staff": str(data["wang"].public_id), "trained_on": "2027-04-08", "hours": "6.5"}
+    bad = client.post(
+        url,
+        {
+            **fields,
+            "title": "沙盘游戏疗法初级（改）",
+            "attachment": SimpleUploadedFile("cert.exe", b"MZ", content_type="application/octet-stream"),
+        },
+    )
+    assert bad.status_code == 400
+    assert 'id="id_attachment-error"' in bad.content.decode()
+    assert in_alpha(lambda: TrainingRecord.objects.get(pk=record.pk).title) == "沙盘游戏疗法初级"
+    good = client.post(
+        url,
+        {
+            **fields,
+            "title": "沙盘游戏疗法中级",
+            "attachment": SimpleUploadedFile("签到表.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        },
+    )
+    assert good.status_code == 302
+    saved = in_alpha(lambda: TrainingRecord.objects.get(pk=record.pk))
+    assert saved.title == "沙盘游戏疗法中级" and str(saved.hours) == "6.5"
+    files = in_alpha(
+        lambda: list(Attachment.objects.filter(object_id=record.pk).values_list("name", flat=True))
+    )
+    assert files == ["签到表.pdf"]
+
+
 def test_plan_form_refuses_dates_out_of_order():
     response = page_client().post(
         "/team/plans/new/",

@@ -127,6 +127,26 @@ def test_record_attachment_is_validated_and_nothing_is_half_saved():
     assert Attachment.objects.filter(object_id=record.pk, name="证书.pdf").count() == 1
 
 
+def test_record_update_attaches_files_besides_those_it_has():
+    staff = make_staff()
+    first = SimpleUploadedFile("证书.pdf", b"%PDF-1.4 certificate", content_type="application/pdf")
+    record = make_record(staff=staff, files=[first])
+    bad = SimpleUploadedFile("签到表.exe", b"MZ...", content_type="application/octet-stream")
+    with pytest.raises(ValidationError) as excinfo:
+        services.training_record_update(
+            record, actor=role_user("secretary"), data={"hours": Decimal("5")}, files=[bad]
+        )
+    assert "file" in _errors(excinfo)
+    second = SimpleUploadedFile("签到表.pdf", b"%PDF-1.4 sign-in", content_type="application/pdf")
+    services.training_record_update(
+        record, actor=role_user("secretary"), data={"hours": Decimal("5")}, files=[second]
+    )
+    record.refresh_from_db()
+    assert record.hours == Decimal("5")
+    names = Attachment.objects.filter(object_id=record.pk).order_by("name").values_list("name", flat=True)
+    assert list(names) == ["签到表.pdf", "证书.pdf"]
+
+
 def test_people_who_left_take_no_new_training_and_records_keep_people():
     staff = make_staff()
     make_record(staff=staff)
