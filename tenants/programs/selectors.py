@@ -88,19 +88,6 @@ def attachments_of(obj):
     )
 
 
-def attachments_by_subject(objects) -> dict[int, list[Attachment]]:
-    """Attachments of several objects of one model at once, keyed by the object's pk."""
-    objects = list(objects)
-    if not objects:
-        return {}
-    found: dict[int, list[Attachment]] = {obj.pk: [] for obj in objects}
-    for attachment in Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(objects[0]), object_id__in=list(found)
-    ).order_by("created_at", "id"):
-        found[attachment.object_id].append(attachment)
-    return found
-
-
 def integration_lessons():
     return IntegrationLesson.objects.select_related("teacher").order_by("-held_on", "class_name", "id")
 
