@@ -171,26 +171,21 @@ class CampaignOutput(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def _cov(self, campaign):
-        if not hasattr(campaign, "_coverage"):
-            campaign._coverage = selectors.coverage_of(campaign)
-        return campaign._coverage
-
     def get_school_class_name(self, campaign) -> str | None:
         return str(campaign.school_class) if campaign.school_class_id else None
 
     def get_eligible(self, campaign) -> int:
-        return self._cov(campaign).eligible
+        return selectors.campaign_coverage(campaign).eligible
 
     def get_excluded(self, campaign) -> int:
-        return self._cov(campaign).excluded
+        return selectors.campaign_coverage(campaign).excluded
 
     def get_screened(self, campaign) -> int:
-        return self._cov(campaign).screened
+        return selectors.campaign_coverage(campaign).screened
 
     @extend_schema_field({"type": "number", "format": "float", "nullable": True})
     def get_coverage_percent(self, campaign):
-        return self._cov(campaign).percent
+        return selectors.campaign_coverage(campaign).percent
 
 
 class CampaignInput(serializers.Serializer):

@@ -218,6 +218,10 @@ class Instrument:
                 return band
         raise ValueError(f"Total {total} is outside {self.code!r}'s bands.")
 
+    def band_label(self, code: str) -> str:
+        """The label of the band with this code; the code itself when no band has it."""
+        return next((b.label_zh for b in self.bands if b.code == code), code)
+
     def score(self, answers) -> "ScoreResult":
         return score(self, answers)
 

@@ -58,14 +58,10 @@ class CampaignTable(TablePage):
         "consent before students are screened."
     )
 
-    def _cov(self, campaign):
-        if not hasattr(campaign, "_coverage"):
-            campaign._coverage = selectors.coverage_of(campaign)
-        return campaign._coverage
-
     @property
     def columns(self):
         exporting = self.request.GET.get("export") == "xlsx"
+        cov = selectors.campaign_coverage
         return [
             Column(
                 gettext_lazy("Title"),
@@ -76,12 +72,12 @@ class CampaignTable(TablePage):
             Column(gettext_lazy("Grade or class"), _scope),
             Column(gettext_lazy("Opens on"), "opens_on"),
             Column(gettext_lazy("Closes on"), "closes_on"),
-            Column(gettext_lazy("Eligible"), lambda c: self._cov(c).eligible, numeric=True),
-            Column(gettext_lazy("Excluded (no consent)"), lambda c: self._cov(c).excluded, numeric=True),
-            Column(gettext_lazy("Screened"), lambda c: self._cov(c).screened, numeric=True),
+            Column(gettext_lazy("Eligible"), lambda c: cov(c).eligible, numeric=True),
+            Column(gettext_lazy("Excluded (no consent)"), lambda c: cov(c).excluded, numeric=True),
+            Column(gettext_lazy("Screened"), lambda c: cov(c).screened, numeric=True),
             Column(
                 gettext_lazy("Coverage"),
-                (lambda c: self._cov(c).percent) if exporting else (lambda c: self._cov(c).display),
+                (lambda c: cov(c).percent) if exporting else (lambda c: cov(c).display),
                 numeric=True,
             ),
         ]
@@ -182,7 +178,7 @@ class CampaignDetail(TablePage):
         instrument = registry.instrument_for(response.instrument_code)
         label = response.band
         if instrument and response.band:
-            label = next((b.label_zh for b in instrument.bands if b.code == response.band), response.band)
+            label = instrument.band_label(response.band)
         if not response.complete:
             label = _("Incomplete")
         flag = _(" · safety flag") if response.safety_flag else ""
@@ -454,7 +450,7 @@ def response_detail(request, id):
         rows.append({"number": index + 1, "text": item["text"], "value": value, "label": label})
     band_label = ""
     if instrument and response.band:
-        band_label = next((b.label_zh for b in instrument.bands if b.code == response.band), response.band)
+        band_label = instrument.band_label(response.band)
     return render(
         request,
         "screening/response_detail.html",
