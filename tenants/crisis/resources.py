@@ -43,6 +43,11 @@ class CaseResource(Resource):
 
     def audit_read(self, user, obj):
         glass = None if reads_clinical(user) else selectors.break_glass_active(case=obj, user=user)
+        self.audit_read_under(user, obj, glass)
+
+    def audit_read_under(self, user, obj, glass):
+        """The detail read, given the reader's active break-glass on the case (None without one):
+        for a page that has looked it up already."""
         audit(
             actor=user,
             action="view",

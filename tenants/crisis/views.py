@@ -158,7 +158,7 @@ def _render_case(request, case, *, step_form=None, glass_form=None, status=200):
     user = request.user
     glass = None if reads_clinical(user) else selectors.break_glass_active(case=case, user=user)
     detail = reads_clinical(user) or glass is not None
-    cases.audit_read(user, case)
+    cases.audit_read_under(user, case, glass)
     due = selectors.next_step_of(case.step)
     can_record = cases.policy.can_change(user, case) and due is not None
     if can_record and step_form is None:

@@ -611,6 +611,20 @@ def test_a_principal_read_under_break_glass_refers_to_it_once_per_read(db):
     assert all("家长来电" not in v.reason for v in views)
 
 
+def test_the_principal_case_page_looks_up_the_break_glass_once(db):
+    from django.test.utils import CaptureQueriesContext
+
+    case = in_alpha(lambda: _case())
+    in_alpha(lambda: services.break_glass_open(case, actor=role_user("principal"), reason="家长来电"))
+    page = signed_in(ALPHA, "r_principal")
+    with CaptureQueriesContext(connection) as queries:
+        assert page.get(f"/crisis/cases/{case.public_id}/").status_code == 200
+    lookups = [
+        q["sql"] for q in queries if 'FROM "crisis_breakglass"' in q["sql"] and "expires_at" in q["sql"]
+    ]
+    assert len(lookups) == 1  # the page and its audit event share one look-up
+
+
 def test_crisis_tabs_show_only_what_the_person_may_read(db):
     homeroom = signed_in(ALPHA, "r_homeroom_teacher").get("/crisis/plans/").content.decode()
     assert 'href="/crisis/plans/"' in homeroom and 'href="/crisis/"' not in homeroom
