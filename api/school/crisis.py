@@ -11,7 +11,7 @@ them.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -140,26 +140,20 @@ class CaseListBase(GlassContext, ResourceListCreateApi):
 
 
 class CaseDetailBase(GlassContext, ResourceDetailApi):
-    """PATCH takes the update input (counselor in charge, narrative); cases are never deleted here,
-    retention removes them."""
-
-    def get_serializer_class(self):
-        if self.request is not None and self.request.method == "PATCH":
-            return CrisisCaseUpdateInput
-        return super().get_serializer_class()
+    pass
 
 
+# PATCH takes the update input (counselor in charge, narrative); cases are never deleted here,
+# retention removes them.
 _case_list, _case_detail = resource_api(
     cases,
     output=CrisisCaseOutput,
     input=CrisisCaseInput,
+    patch_input=CrisisCaseUpdateInput,
     tag="crisis",
     list_base=CaseListBase,
     detail_base=CaseDetailBase,
 )
-_case_detail = extend_schema_view(
-    patch=extend_schema(tags=["crisis"], request=CrisisCaseUpdateInput, responses=CrisisCaseOutput)
-)(_case_detail)
 
 
 class CrisisStepInput(serializers.Serializer):
