@@ -364,9 +364,7 @@ class LimitFormPage(AreaForm):
     def make_form(self, request, obj, data=None, files=None):
         if data is None and obj is not None:
             return self.form_class(initial={"level": obj.level, "step": obj.step, "minutes": obj.minutes})
-        if data is None:
-            return self.form_class(initial=self.initial(request))
-        return self.form_class(data, files)
+        return super().make_form(request, obj, data, files)
 
     def save(self, request, form, obj):
         return time_limits.save(actor=request.user, obj=None, data=dict(form.cleaned_data))
