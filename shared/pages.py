@@ -60,8 +60,11 @@ class DeclaredPage(LoginRequiredMixin, View):
     def get_policy(self):
         return self.policy or (self.resource.policy if self.resource else None)
 
-    def area_tabs(self, request):
-        return self.area.tabs_for(request.user, self.tab) if self.area else None
+    def area_context(self, request) -> dict:
+        """The area's tab bar (partials/tabs.html) as this person sees it."""
+        if self.area is None:
+            return {"area_tabs": None, "area_label": ""}
+        return {"area_tabs": self.area.tabs_for(request.user, self.tab), "area_label": self.area.label}
 
 
 class TablePage(DeclaredPage):
@@ -142,7 +145,7 @@ class TablePage(DeclaredPage):
             "empty_text": self.empty_text,
             "export": bool(self.export_name),
             "actions": self.get_actions(request),
-            "area_tabs": self.area_tabs(request),
+            **self.area_context(request),
         }
         context.update(self.extra_context(request))
         return render(request, self.template_name, context)
@@ -232,7 +235,7 @@ class FormPage(DeclaredPage):
             "title": title,
             "form": form,
             "object": obj,
-            "area_tabs": self.area_tabs(request),
+            **self.area_context(request),
         }
         return render(request, self.template_name, context, status=status)
 

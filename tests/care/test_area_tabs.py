@@ -33,3 +33,8 @@ def test_care_home_tabs_follow_need_to_know():
     assert "/care/audit/" in principal and "/screening/" not in principal and "/counseling/" not in principal
     homeroom = _tab_links(signed_in(ALPHA, "r_homeroom_teacher").get("/care/observations/").content.decode())
     assert homeroom == {"/care/observations/", "/care/observations/students/"}
+
+
+def test_a_declared_pages_tab_bar_is_named_after_its_area():
+    html = signed_in(ALPHA, "r_counselor").get("/care/records/transfers/").content.decode()
+    assert '<nav class="tabs" aria-label="学生档案">' in html
