@@ -1,7 +1,7 @@
 """Budget API: budget lines with spent / remaining / percent, spending records and their receipts."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import path, reverse
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
+from api.school.attachments import AttachmentOutput
 from api.school.base import resource_urls
 from api.school.fields import ref
 from tenants.finance import selectors, services
@@ -88,17 +89,6 @@ class SpendingInput(serializers.ModelSerializer):
         fields = ["line", "spent_on", "amount", "payee", "purpose", "over_budget_reason"]
 
 
-class ReceiptOutput(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(read_only=True)
-    size = serializers.IntegerField(read_only=True)
-    url = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField(read_only=True)
-
-    def get_url(self, attachment) -> str:
-        return reverse("workspace:file", args=[attachment.public_id])
-
-
 class ReceiptUpload(serializers.Serializer):
     file = serializers.FileField()
 
@@ -106,19 +96,17 @@ class ReceiptUpload(serializers.Serializer):
 @extend_schema(tags=["finance"])
 class SpendingReceiptsApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
-    serializer_class = ReceiptOutput
+    serializer_class = AttachmentOutput
 
     def _spending(self, request, id):
         return spendings.get_for(request.user, id)
 
-    @extend_schema(responses=ReceiptOutput(many=True))
+    @extend_schema(responses=AttachmentOutput(many=True))
     def get(self, request, id):
         spending = self._spending(request, id)
-        return Response(
-            ReceiptOutput(selectors.receipts_of(spending), many=True, context={"spending": spending}).data
-        )
+        return Response(AttachmentOutput(selectors.receipts_of(spending), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": ReceiptUpload}, responses={201: ReceiptOutput})
+    @extend_schema(request={"multipart/form-data": ReceiptUpload}, responses={201: AttachmentOutput})
     def post(self, request, id):
         spending = self._spending(request, id)
         if not spendings.policy.can_change(request.user, spending):
@@ -133,9 +121,7 @@ class SpendingReceiptsApi(APIView):
             if hasattr(exc, "error_dict") and "receipt" in exc.error_dict:
                 raise ValidationError({"file": exc.message_dict["receipt"]})
             raise _drf(exc)
-        return Response(
-            ReceiptOutput(receipt, context={"spending": spending}).data, status=status.HTTP_201_CREATED
-        )
+        return Response(AttachmentOutput(receipt).data, status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

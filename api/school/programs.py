@@ -2,7 +2,7 @@
 lessons, publicity campaigns and parent lectures/training."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import path, reverse
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import as_drf_validation_error as _drf
+from api.school.attachments import AttachmentOutput
 from api.school.base import resource_urls
 from api.school.fields import PersonField, PersonSummary, ref
 from tenants.programs import selectors, services
@@ -99,17 +100,6 @@ class ClassSessionInput(serializers.ModelSerializer):
 # Activities
 
 
-class AttachmentOutput(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(read_only=True)
-    size = serializers.IntegerField(read_only=True)
-    url = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField(read_only=True)
-
-    def get_url(self, attachment) -> str:
-        return reverse("workspace:file", args=[attachment.public_id])
-
-
 class ActivityOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     organiser = PersonSummary(read_only=True)
@@ -178,11 +168,7 @@ class ActivityAttachmentsApi(APIView):
     @extend_schema(responses=AttachmentOutput(many=True))
     def get(self, request, id):
         activity = self._activity(request, id)
-        return Response(
-            AttachmentOutput(
-                selectors.attachments_of(activity), many=True, context={"activity": activity}
-            ).data
-        )
+        return Response(AttachmentOutput(selectors.attachments_of(activity), many=True).data)
 
     @extend_schema(request={"multipart/form-data": AttachmentUpload}, responses={201: AttachmentOutput})
     def post(self, request, id):
@@ -199,9 +185,7 @@ class ActivityAttachmentsApi(APIView):
             if hasattr(exc, "error_dict") and "attachment" in exc.error_dict:
                 raise ValidationError({"file": exc.message_dict["attachment"]})
             raise _drf(exc)
-        return Response(
-            AttachmentOutput(attachment, context={"activity": activity}).data, status=status.HTTP_201_CREATED
-        )
+        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
 # Subject-integration lessons
