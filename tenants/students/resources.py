@@ -56,6 +56,13 @@ def _status(qs, value):
     return qs if value == "all" else qs.filter(status=value)
 
 
+def in_school_unless_asked(queryset, params):
+    """Without a status filter in `params`, only the students in school (the roster's page and API)."""
+    if (params.get("status") or "").strip():
+        return queryset
+    return queryset.filter(status=StudentStatus.ACTIVE)
+
+
 def _students():
     # Whether each student is being followed; who may learn it is the output's business
     # (tenants.care.access.sees_followed).
@@ -68,9 +75,7 @@ class StudentResource(Resource):
 
     def filtered(self, request, params, *, strict: bool):
         queryset, active, errors = super().filtered(request, params, strict=strict)
-        if not (params.get("status") or "").strip():
-            queryset = queryset.filter(status=StudentStatus.ACTIVE)
-        return queryset, active, errors
+        return in_school_unless_asked(queryset, params), active, errors
 
     def audit_list(self, user, *, action: str = "list"):
         audit(actor=user, action=action, subject="students.roster")

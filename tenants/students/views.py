@@ -23,9 +23,9 @@ from tenants.care.access import is_homeroom_only, manages_roster, reads_clinical
 from tenants.care.models import AttentionLevel
 from tenants.students import roster, selectors, services
 from tenants.students.forms import ArchiveForm, ClassForm, ImportForm, MoveForm, StudentForm
-from tenants.students.models import SchoolClass, StudentStatus
+from tenants.students.models import SchoolClass
 from tenants.students.policies import class_policy, student_policy
-from tenants.students.resources import area, classes, students
+from tenants.students.resources import area, classes, in_school_unless_asked, students
 
 
 class ReaderTable(TablePage):
@@ -57,9 +57,7 @@ class StudentTable(ReaderTable):
         qs = super().get_queryset(request)
         if reads_status(request.user) and not is_homeroom_only(request.user):
             qs = selectors.with_attention_level(qs)
-        if not request.GET.get("status"):
-            qs = qs.filter(status=StudentStatus.ACTIVE)
-        return qs
+        return in_school_unless_asked(qs, request.GET)
 
     def _date(self, student):
         return student.date_of_birth if self.exporting else student.date_of_birth.strftime("%Y-%m-%d")
