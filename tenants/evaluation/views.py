@@ -620,6 +620,12 @@ class LinksPage(TablePage):
     template_name = "evaluation/links.html"
     export_name = "问卷链接"
     empty_text = gettext_lazy("No links yet. Generate a batch of links and hand them out, one per person.")
+    columns = [
+        Column(gettext_lazy("Label"), "label"),
+        Column(gettext_lazy("Expires at"), "expires_at"),
+        Column(gettext_lazy("Answered"), lambda link: _("Yes") if link.used else _("No")),
+        Column(gettext_lazy("Answered at"), "answered_at"),
+    ]
 
     @property
     def title(self):
@@ -635,18 +641,6 @@ class LinksPage(TablePage):
                 raise Http404
             self.questionnaire = questionnaires.get_for(request.user, kwargs["questionnaire_id"])
         return super().dispatch(request, *args, **kwargs)
-
-    def get_columns(self, request):
-        return [
-            Column(_("Label"), "label"),
-            Column(_("Expires at"), "expires_at"),
-            Column(_("Answered"), lambda link: _("Yes") if link.used else _("No")),
-            Column(_("Answered at"), "answered_at"),
-        ]
-
-    def get(self, request, *args, **kwargs):
-        self.columns = self.get_columns(request)
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(questionnaire=self.questionnaire)
@@ -686,10 +680,8 @@ class LinksPage(TablePage):
                     {"label": link.label, "url": _answer_url(request, link), "expires_at": link.expires_at}
                     for link in links
                 ]
-                self.columns = self.get_columns(request)
                 self.bound_form = LinksForm()
                 return super().get(request, *args, **kwargs)
-        self.columns = self.get_columns(request)
         self.bound_form = form
         response = super().get(request, *args, **kwargs)
         response.status_code = 400
