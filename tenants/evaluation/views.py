@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared.calendar import school_year_bounds, school_year_of
-from shared.pages import Action, Column, FormPage, TablePage, is_uuid
+from shared.pages import Action, Column, FormPage, TablePage, _add_errors, is_uuid
 from tenants.evaluation import selectors, services
 from tenants.evaluation.forms import (
     AssessmentForm,
@@ -77,14 +77,6 @@ def _readable(request):
 
 def _tabs(request, tab):
     return area.tabs_for(request.user, tab)
-
-
-def _add_errors(form, exc: ValidationError, fallback=None):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else fallback, errors)
-    else:
-        form.add_error(fallback, exc.messages)
 
 
 class _Table(TablePage):
