@@ -23,16 +23,20 @@ def school_today() -> date:
     return timezone.localdate(timezone=school_zone())
 
 
-def _with_roles(roles) -> QuerySet[User]:
+def _any_role(roles) -> Q:
     condition = Q()
     for role in roles:
         condition |= Q(roles__contains=[role])
+    return condition
+
+
+def _active_people(condition: Q) -> QuerySet[User]:
     return User.objects.filter(condition, is_active=True).order_by("first_name", "username")
 
 
 def counselors() -> QuerySet[User]:
     """Active accounts that may hold a session: counselors and psychology teachers."""
-    return _with_roles(COUNSELOR_ROLES)
+    return _active_people(_any_role(COUNSELOR_ROLES))
 
 
 def may_own_plan(owner, student) -> bool:
@@ -48,14 +52,12 @@ def may_own_plan(owner, student) -> bool:
 def plan_owner_choices(*, student=None, students=None) -> QuerySet[User]:
     """Who may be chosen as a plan's owner: the care team, and the homeroom teacher of `student`
     (or of any of `students`, while the student is still to be chosen)."""
-    condition = Q()
-    for role in COUNSELOR_ROLES:
-        condition |= Q(roles__contains=[role])
+    condition = _any_role(COUNSELOR_ROLES)
     if student is not None:
         condition |= Q(pk=student.school_class.homeroom_teacher_id)
     elif students is not None:
         condition |= Q(pk__in=students.values("school_class__homeroom_teacher"))
-    return User.objects.filter(condition, is_active=True).order_by("first_name", "username")
+    return _active_people(condition)
 
 
 def plan_owners() -> QuerySet[User]:
