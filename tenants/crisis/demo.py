@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shared.accounts.models import User
+from shared.calendar import school_year_bounds, school_year_of
 from tenants.crisis import services
 from tenants.crisis.models import CaseStep, CrisisCase, DutyAssignment, EmergencyPlan
 from tenants.students.models import Student
@@ -71,7 +72,7 @@ def seed_demo(*, today: date) -> None:
             actor=principal or psych,
             title=PLAN_TITLE,
             version="2.0",
-            effective_on=date(today.year if today.month >= 9 else today.year - 1, 9, 1),
+            effective_on=school_year_bounds(school_year_of(today))[0],  # the school year's first day
             body=PLAN_BODY,
         )
 
