@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+SCHOOL_YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{4})")
 _DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?")
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year slip
 
@@ -25,11 +25,25 @@ def school_year_of(day: date) -> str:
 
 def school_year_bounds(school_year: str) -> tuple[date, date]:
     """First and last day of a school year written "2026-2027". ValueError if it is not one."""
-    match = SCHOOL_YEAR_RE.match(school_year or "")
+    match = SCHOOL_YEAR_RE.fullmatch(school_year or "")
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise ValueError(school_year)
     start = int(match.group(1))
     return date(start, 9, 1), date(start + 1, 8, 31)
+
+
+def in_school_year(field: str):
+    """A filter's `apply` for a date `field` within a school year; a value that is not a school year
+    finds nothing."""
+
+    def apply(queryset, value):
+        try:
+            first, last = school_year_bounds(value)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(**{f"{field}__gte": first, f"{field}__lte": last})
+
+    return apply
 
 
 def parse_date(value) -> date:

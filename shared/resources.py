@@ -100,7 +100,7 @@ class Filter:
             try:
                 return datetime.date.fromisoformat(value)
             except ValueError:
-                raise ValidationError({self.name: [_("Enter a date as YYYY-MM-DD.")]})
+                raise ValidationError({self.name: [_("Enter the date as YYYY-MM-DD.")]})
         if self.kind == "choice":
             # Callable choices are what this person may pick from: a value outside them finds nothing.
             if callable(self.choices):

@@ -241,7 +241,9 @@ def resource_api(
     )
     body = input or output
     if patch_input is not None:
-        detail_cls = type(detail_cls.__name__, (_PatchInput, detail_cls), {"patch_serializer": patch_input})
+        detail_cls = type(
+            detail_cls.__name__, (_PatchInput, detail_cls), {"patch_serializer": patch_input, "__doc__": None}
+        )
     return documented(tag, body, output)(list_cls), documented(tag, patch_input or body, output)(detail_cls)
 
 

@@ -1,10 +1,6 @@
 """Serializer fields shared by the school API: objects are referenced by public UUID."""
 
-import uuid
-
-from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from shared.accounts.models import User
 from shared.resources import visible_choices
@@ -43,11 +39,3 @@ def ref(model, queryset=None, **kwargs):
 class PersonSummary(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")
-
-
-def uuid_param(value: str, name: str) -> uuid.UUID:
-    """A query parameter that names an object by its public id; a bad one is a field error."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError({name: [_("Not a valid id.")]})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shared.calendar import school_year_bounds, school_year_of
+from shared.calendar import in_school_year, school_year_of
 from shared.resources import Area, Filter, Resource, Tab
 from tenants.programs import selectors, services
 from tenants.programs.models import (
@@ -62,17 +62,6 @@ def date_year_choices(request):
 def unit_choices(request):
     units = curriculum_units.queryset(request.user).order_by("-school_year", "grade", "title")
     return [(str(unit.public_id), str(unit)) for unit in units]
-
-
-def in_school_year(field: str):
-    def apply(queryset, value):
-        try:
-            first, last = school_year_bounds(value)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(**{f"{field}__gte": first, f"{field}__lte": last})
-
-    return apply
 
 
 def in_month(queryset, value):

@@ -6,7 +6,7 @@ Staff read; the principal and the secretary manage the roster, the training plan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from shared.calendar import school_year_bounds
+from shared.calendar import in_school_year
 from shared.resources import Area, Filter, Resource, Tab
 from tenants.team import selectors, services
 from tenants.team.models import Audience, Position, PsychologyPost, StaffMember, TrainingPlan, TrainingRecord
@@ -35,17 +35,6 @@ def staff_choices(request):
 
 def plan_choices(request):
     return [(str(p.public_id), f"{p.school_year} {p.title}") for p in training_plans.queryset(request.user)]
-
-
-def in_school_year(field: str):
-    def apply(queryset, value):
-        try:
-            start, end = school_year_bounds(value)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(**{f"{field}__gte": start, f"{field}__lte": end})
-
-    return apply
 
 
 staff_members = Resource(

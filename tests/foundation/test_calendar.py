@@ -76,3 +76,9 @@ def test_the_former_copies_are_the_one_helper():
         assert module.school_year_of is calendar.school_year_of, module.__name__
     for module in (program_selectors, team_models):
         assert module.school_year_bounds is calendar.school_year_bounds, module.__name__
+
+
+@pytest.mark.parametrize("text", ["2026-2027\n", "202²-2027", "２０２６-２０２７"])
+def test_a_school_year_is_exactly_four_ascii_digits_a_hyphen_and_the_next_year(text):
+    with pytest.raises(ValueError):
+        calendar.school_year_bounds(text)

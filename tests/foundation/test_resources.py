@@ -142,3 +142,19 @@ def test_declared_filters_serve_the_api_and_its_document():
     # A filter value outside what this person may pick (another school's line) is refused, not guessed.
     bad_line = client.get("/api/v1/spending-records/?line=00000000-0000-0000-0000-000000000000")
     assert bad_line.status_code == 400 and "line" in bad_line.json()["error"]["fields"]
+
+
+def test_a_filters_errors_are_in_the_persons_language():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        for flt, value in [
+            (Filter("category", "类别", choices=[("a", "A")]), "z"),
+            (Filter("day", "日期", kind="date"), "2026-13-40"),
+            (Filter("line", "预算项", kind="uuid"), "x"),
+        ]:
+            with pytest.raises(ValidationError) as bad:
+                flt.clean(value)
+            message = bad.value.message_dict[flt.name][0]
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
