@@ -740,22 +740,18 @@ def answer(request, token):
     link = selectors.link_by_token(token)
     questionnaire = link.questionnaire
     context = {"questionnaire": questionnaire, "link": link}
+
+    def closed(reason, status):
+        return render(request, "evaluation/answer_closed.html", {**context, "reason": reason}, status=status)
+
+    # Showing why a link takes no answer is a plain page; posting an answer to it is a conflict.
+    refused = 409 if request.method == "POST" else 200
     if link.used:
-        return render(
-            request,
-            "evaluation/answer_closed.html",
-            {**context, "reason": "used"},
-            status=409 if request.method == "POST" else 200,
-        )
+        return closed("used", refused)
     if link.expired:
-        return render(request, "evaluation/answer_closed.html", {**context, "reason": "expired"}, status=410)
+        return closed("expired", 410)
     if questionnaire.status != QuestionnaireStatus.OPEN:
-        return render(
-            request,
-            "evaluation/answer_closed.html",
-            {**context, "reason": questionnaire.status},
-            status=409 if request.method == "POST" else 200,
-        )
+        return closed(questionnaire.status, refused)
     questions = list(questionnaire.questions.prefetch_related("options").order_by("order"))
     errors, given = {}, {}
     if request.method == "POST":
@@ -763,15 +759,11 @@ def answer(request, token):
         try:
             services.response_submit(token=token, answers=given)
         except services.LinkAlreadyUsed:
-            return render(request, "evaluation/answer_closed.html", {**context, "reason": "used"}, status=409)
+            return closed("used", 409)
         except services.LinkExpired:
-            return render(
-                request, "evaluation/answer_closed.html", {**context, "reason": "expired"}, status=410
-            )
+            return closed("expired", 410)
         except services.QuestionnaireNotOpen:
-            return render(
-                request, "evaluation/answer_closed.html", {**context, "reason": "closed"}, status=409
-            )
+            return closed("closed", 409)
         except ValidationError as exc:
             errors = {key: " ".join(msgs) for key, msgs in exc.message_dict.items()}
         else:
