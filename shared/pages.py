@@ -99,6 +99,11 @@ class TablePage(DeclaredPage):
     def extra_context(self, request) -> dict:
         return {}
 
+    @property
+    def exporting(self) -> bool:
+        """This request asks for the XLSX export: columns give plain values (real dates, numbers)."""
+        return self.request.GET.get("export") == "xlsx" and bool(self.export_name)
+
     def audit_read(self, request, action: str):
         if self.resource is not None:
             self.resource.audit_list(request.user, action=action)
@@ -116,7 +121,7 @@ class TablePage(DeclaredPage):
             messages.warning(
                 request, f"{next((f.label for f in filters if f.name == name), name)}: {problems[0]}"
             )
-        if request.GET.get("export") == "xlsx" and self.export_name:
+        if self.exporting:
             from shared.xlsx import xlsx_response
 
             self.audit_read(request, "export")

@@ -85,10 +85,6 @@ def home(request):
 class CareTable(TablePage):
     area = area
 
-    @property
-    def exporting(self) -> bool:
-        return self.request.GET.get("export") == "xlsx"
-
 
 class RecordTable(CareTable):
     """Every student with their attention level; each name opens the record. One audit event

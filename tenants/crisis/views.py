@@ -61,10 +61,6 @@ class AreaTable(TablePage):
         _must_read(request, self.get_policy())
         return super().get(request, *args, **kwargs)
 
-    @property
-    def exporting(self) -> bool:
-        return self.request.GET.get("export") == "xlsx"
-
 
 class AreaForm(FormPage):
     """Not plain in one way: outsiders get 403 here (the generic form answers 404)."""

@@ -17,10 +17,6 @@ from tenants.finance.resources import area, budget_lines, spendings
 class MoneyTable(TablePage):
     """Amounts show as 12,345.00 on the page and go into the XLSX export as numbers."""
 
-    @property
-    def exporting(self) -> bool:
-        return self.request.GET.get("export") == "xlsx"
-
     def money(self, attr: str):
         def value(obj):
             amount = getattr(obj, attr)

@@ -45,7 +45,7 @@ class AreaTable(TablePage):
 
         def value(obj):
             day = getattr(obj, attr)
-            if self.request.GET.get("export") == "xlsx" or day is None:
+            if self.exporting or day is None:
                 return day
             return day.strftime("%Y-%m-%d")
 

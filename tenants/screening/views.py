@@ -60,7 +60,7 @@ class CampaignTable(TablePage):
 
     @property
     def columns(self):
-        exporting = self.request.GET.get("export") == "xlsx"
+        exporting = self.exporting
         cov = selectors.campaign_coverage
         return [
             Column(
@@ -166,7 +166,7 @@ class CampaignDetail(TablePage):
     def status_label(self, student):
         code = _status(student)
         label = dict(STATUS_CHOICES)[code]
-        if self.request.GET.get("export") == "xlsx":
+        if self.exporting:
             return str(label)
         css = {"screened": "badge-done", "not_screened": "badge-todo", "excluded": "badge-overdue"}[code]
         return format_html('<span class="badge {}">{}</span>', css, label)
@@ -185,7 +185,7 @@ class CampaignDetail(TablePage):
         return f"{label} ({response.total if response.total is not None else '—'}){flag}"
 
     def actions_for(self, student):
-        if self.request.GET.get("export") == "xlsx" or not campaign_policy.can_create(self.request.user):
+        if self.exporting or not campaign_policy.can_create(self.request.user):
             return ""
         if _status(student) == "excluded":
             return ""

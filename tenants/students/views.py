@@ -49,10 +49,6 @@ class StudentTable(ReaderTable):
     resource = students
     tab = "index"
 
-    @property
-    def exporting(self) -> bool:
-        return self.request.GET.get("export") == "xlsx"
-
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if reads_status(request.user) and not is_homeroom_only(request.user):
