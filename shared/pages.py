@@ -227,7 +227,7 @@ class FormPage(DeclaredPage):
                 with transaction.atomic():
                     saved = self.save(request, form, obj)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 if self.success_message:
                     messages.success(request, self.success_message)
@@ -245,7 +245,8 @@ class FormPage(DeclaredPage):
         return render(request, self.template_name, context, status=status)
 
 
-def _add_errors(form, exc: ValidationError):
+def add_errors(form, exc: ValidationError):
+    """A service's ValidationError shown on the form, each message beside its field."""
     if hasattr(exc, "error_dict"):
         for field_name, errors in exc.message_dict.items():
             form.add_error(field_name if field_name in form.fields else None, errors)

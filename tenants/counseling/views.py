@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shared.pages import Action, Column, FormPage, TablePage, _add_errors, is_uuid
+from shared.pages import Action, Column, FormPage, TablePage, add_errors, is_uuid
 from shared.resources import narrow_form_choices
 from tenants.care.access import reads_clinical
 from tenants.care.models import AttentionLevel
@@ -425,7 +425,7 @@ def plan_review(request, id):
             with transaction.atomic():
                 services.plan_review_record(plan, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Progress check recorded; the next review is scheduled."))
             return redirect(reverse("counseling:plan", args=[plan.public_id]))

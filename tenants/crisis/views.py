@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shared.accounts.roles import SchoolRole
-from shared.pages import Action, Column, FormPage, TablePage, _add_errors, is_uuid
+from shared.pages import Action, Column, FormPage, TablePage, add_errors, is_uuid
 from tenants.care.access import reads_clinical
 from tenants.crisis import selectors, services
 from tenants.crisis.forms import BreakGlassForm, CaseOpenForm, DutyForm, PlanForm, StepForm, TimeLimitForm
@@ -236,7 +236,7 @@ def case_break_glass(request, id):
             with transaction.atomic():
                 services.break_glass_open(case, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("You may see this case's detail for two hours. The care team has been told.")

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared.calendar import school_year_bounds, school_year_of
-from shared.pages import Action, Column, FormPage, TablePage, _add_errors, is_uuid
+from shared.pages import Action, Column, FormPage, TablePage, add_errors, is_uuid
 from tenants.evaluation import selectors, services
 from tenants.evaluation.forms import (
     AssessmentForm,
@@ -335,7 +335,7 @@ def assessment_scores(request, id):
                 with transaction.atomic():
                     services.assessment_set_scores(assessment, actor=request.user, scores=form.scores())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Scores saved."))
                 return redirect(_url("assessment", assessment.public_id))
@@ -655,7 +655,7 @@ class LinksPage(TablePage):
                     actor=request.user, questionnaire=self.questionnaire, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 if request.POST.get("as_xlsx"):
                     from shared.xlsx import xlsx_response
