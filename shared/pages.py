@@ -270,4 +270,4 @@ def empty_or(text, fallback=None):
     return text or fallback or _("Nothing here yet.")
 
 
-__all__ = ["Action", "Column", "Filter", "FormPage", "TablePage", "field"]
+__all__ = ["Action", "Column", "DeclaredPage", "Filter", "FormPage", "TablePage", "add_errors", "field"]
