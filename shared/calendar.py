@@ -32,6 +32,16 @@ def school_year_bounds(school_year: str) -> tuple[date, date]:
     return date(start, 9, 1), date(start + 1, 8, 31)
 
 
+def validate_school_year(value: str) -> None:
+    """A model field validator: the value is a school year written "2026-2027"."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        school_year_bounds(value)
+    except ValueError:
+        raise ValidationError(_("Write the school year as two consecutive years, for example 2026-2027."))
+
+
 def in_school_year(field: str):
     """A filter's `apply` for a date `field` within a school year; a value that is not a school year
     finds nothing."""

@@ -74,11 +74,29 @@ def test_the_former_copies_are_the_one_helper():
 
     for module in (finance_selectors, program_selectors, dashboard):
         assert module.school_year_of is calendar.school_year_of, module.__name__
-    for module in (program_selectors, team_models):
-        assert module.school_year_bounds is calendar.school_year_bounds, module.__name__
+    assert program_selectors.school_year_bounds is calendar.school_year_bounds
+    # The team's models keep no copy at all: their validator is the calendar's.
+    assert (
+        getattr(team_models, "school_year_bounds", calendar.school_year_bounds) is calendar.school_year_bounds
+    )
+    assert team_models.validate_school_year is calendar.validate_school_year
 
 
 @pytest.mark.parametrize("text", ["2026-2027\n", "202²-2027", "２０２６-２０２７"])
 def test_a_school_year_is_exactly_four_ascii_digits_a_hyphen_and_the_next_year(text):
     with pytest.raises(ValueError):
         calendar.school_year_bounds(text)
+
+
+@pytest.mark.parametrize("text", ["202²-2027", "2026-2028", "2026-2027\n"])
+def test_the_models_school_year_validator_is_a_field_error_not_a_crash(text):
+    from django.core.exceptions import ValidationError
+
+    from tenants.finance.models import validate_school_year as finance_check
+    from tenants.programs.models import validate_school_year as programs_check
+    from tenants.team.models import validate_school_year as team_check
+
+    assert finance_check is programs_check is team_check is calendar.validate_school_year
+    with pytest.raises(ValidationError):
+        calendar.validate_school_year(text)
+    calendar.validate_school_year("2026-2027")
