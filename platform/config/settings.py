@@ -53,6 +53,8 @@ ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 SHARED_APPS = [
     "django_tenants",
     "district",
+    "figures",
+    "reporting",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -309,6 +311,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Schools are built from a template schema's DDL, or taken ready from a pool.
 SCHOOL_TEMPLATE_SCHEMA = "xinyu_template"
 SCHOOL_POOL_SIZE = env_int("SCHOOL_POOL_SIZE", 0)
+
+# District figures (privacy.md): a non-zero count of students below k is withheld. k is never
+# below 5, whatever the environment says; rounding to base 5 is applied after suppression.
+DISCLOSURE_K = max(5, env_int("DISCLOSURE_K", 10))
+DISCLOSURE_ROUND_TO_5 = env_bool("DISCLOSURE_ROUND_TO_5", False)
+# District figures need at least this many contributing schools.
+DISCLOSURE_MIN_SCHOOLS = 3
+# The grades the annual screening targets (upper primary, junior and senior secondary).
+SCREENING_TARGET_GRADES = tuple(range(4, 13))
 
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 

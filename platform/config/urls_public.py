@@ -8,6 +8,8 @@ from district.admin import console
 
 urlpatterns = common_urlpatterns + [
     path("", district_views.home, name="home"),
+    path("figures/", include("figures.urls")),
+    path("reporting/", include("reporting.urls")),
     path("console/", console.adopt_registrations().urls),
     path("api/", include("api.district.urls")),
 ]

@@ -28,6 +28,10 @@ def site(request):
             "nav_observations": user.has_role(SchoolRole.HOMEROOM_TEACHER),
             "unread_notifications": _unread(user),
         }
+    elif tenant is None and getattr(user, "is_authenticated", False):
+        from shared.accounts.roles import DistrictRole
+
+        nav = {"nav_figures": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST)}
     return {
         **nav,
         "user_roles": [_ROLE_LABELS.get(r, r) for r in roles],

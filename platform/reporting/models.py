@@ -1,0 +1,1 @@
+"""Reporting models (public schema)."""

@@ -1,0 +1,4 @@
+"""The district's reporting pages, at /reporting/ on the district host."""
+
+app_name = "reporting"
+urlpatterns: list = []
