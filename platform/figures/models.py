@@ -147,3 +147,83 @@ class SchoolRunOutcome(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="run_outcome_once")]
+
+
+# --- Validation rules (DHIS2-style) -------------------------------------------------------------
+
+
+class Operator(models.TextChoices):
+    LE = "<=", "≤"
+    LT = "<", "<"
+    GE = ">=", "≥"
+    GT = ">", ">"
+    EQ = "==", "="
+    NE = "!=", "≠"
+
+
+class Importance(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class ValidationRule(models.Model):
+    """left (element + breakdown) operator right (element + breakdown, or a constant).
+
+    Declared in figures.validation and synced here. A side with no value is missing, and a rule with
+    a missing side is not evaluated (never read as zero)."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    left_element = models.CharField(_("left element"), max_length=60)
+    left_breakdown = models.CharField(_("left breakdown"), max_length=40, blank=True)
+    operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices)
+    right_element = models.CharField(_("right element"), max_length=60, blank=True)
+    right_breakdown = models.CharField(_("right breakdown"), max_length=40, blank=True)
+    right_constant = models.DecimalField(
+        _("right constant"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    importance = models.CharField(
+        _("importance"), max_length=10, choices=Importance.choices, default=Importance.MEDIUM
+    )
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(operator__in=Operator.values), name="rule_operator_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(importance__in=Importance.values), name="rule_importance_known"
+            ),
+            # The right side is an element or a constant, exactly one of them.
+            models.CheckConstraint(
+                condition=(models.Q(right_constant__isnull=True) & ~models.Q(right_element=""))
+                | (models.Q(right_constant__isnull=False) & models.Q(right_element="")),
+                name="rule_right_side_one_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ValidationViolation(models.Model):
+    """A rule a school's raw values broke in a period. Replaced each time the school is aggregated."""
+
+    rule = models.ForeignKey(ValidationRule, on_delete=models.CASCADE, related_name="violations")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="violations")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="violations")
+    left_value = models.DecimalField(max_digits=16, decimal_places=4)
+    right_value = models.DecimalField(max_digits=16, decimal_places=4)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-found_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "school", "period"], name="violation_once"),
+        ]
