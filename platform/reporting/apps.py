@@ -9,3 +9,6 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from reporting import signals  # noqa: F401
