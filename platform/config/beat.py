@@ -27,6 +27,10 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "args": ("crisis.escalate_overdue",),
     },
+    "figures-nightly": {
+        "task": "figures.nightly",
+        "schedule": crontab(minute=0, hour=18),  # 02:00 Asia/Shanghai
+    },
     "refill-school-pool": {
         "task": "district.refill_pool",
         "schedule": crontab(minute="*/10"),

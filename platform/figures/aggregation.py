@@ -1,0 +1,113 @@
+"""Aggregation services: compute a school's figures inside its schema and store them in public.
+
+- `aggregate_school(school, periods)` counts every data element in the school's schema
+  (figures.counts), then REPLACES that school's rows for those periods in one transaction: the old
+  rows are deleted and the new ones inserted, under a lock on the school's row, so two runs never
+  interleave, a rerun never duplicates, and a failure leaves the previous rows as they were.
+  Pairs (period, element) locked by an approved report submission (reporting.locks) keep their
+  rows. The validation rules are evaluated on the new values in the same transaction.
+- `run_start(periods, requested_by="")` records an AggregationRun and sends the Celery work
+  (figures.tasks), with ids and codes only.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from district.models import School
+from figures.models import AggregationRun, DataElement, MetricValue, Period, RunStatus
+from shared.tenancy.context_helpers import active_schools
+
+
+@dataclass(frozen=True)
+class SchoolResult:
+    written: int
+    kept_locked: int
+    violations: int
+
+
+def _locked_pairs(school) -> set[tuple[int, int]]:
+    try:
+        from reporting.locks import locked_elements
+    except ImportError:  # the reporting app is not installed
+        return set()
+    return set(locked_elements(school))
+
+
+def data_changed() -> None:
+    """Tell the published cache that raw values changed (figures.selectors keeps a data version)."""
+    try:
+        from figures import selectors
+    except ImportError:
+        return
+    bump = getattr(selectors, "data_changed", None)
+    if bump is not None:
+        bump()
+
+
+def aggregate_school(school: School, periods) -> SchoolResult:
+    """Compute and store `school`'s figures for `periods` (Period rows); see the module docstring."""
+    from figures.counts import count_all
+    from figures.validation import evaluate
+
+    periods = list(periods)
+    with tenant_context(school):
+        computed = {period.pk: count_all(period) for period in periods}
+    now = timezone.now()
+    elements = dict(DataElement.objects.values_list("code", "id"))
+    with transaction.atomic():
+        # One writer per school at a time: a second run for the same school waits here.
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        locked = _locked_pairs(school)
+        existing = MetricValue.objects.filter(school=school, period__in=[p.pk for p in periods])
+        kept = 0
+        for period_id, element_id in locked:
+            kept += existing.filter(period_id=period_id, element_id=element_id).count()
+        stale = existing
+        for period_id, element_id in locked:
+            stale = stale.exclude(period_id=period_id, element_id=element_id)
+        stale.delete()
+        rows = [
+            MetricValue(
+                school=school,
+                period_id=period_id,
+                element_id=elements[code],
+                breakdown=breakdown,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                computed_at=now,
+            )
+            for period_id, by_element in computed.items()
+            for code, by_breakdown in by_element.items()
+            if code in elements and (period_id, elements[code]) not in locked
+            for breakdown, (value, numerator, denominator) in by_breakdown.items()
+        ]
+        MetricValue.objects.bulk_create(rows, batch_size=1000)
+        violations = sum(evaluate(school, period) for period in periods)
+        transaction.on_commit(data_changed)
+    return SchoolResult(written=len(rows), kept_locked=kept, violations=violations)
+
+
+def run_start(periods, requested_by: str = "") -> AggregationRun:
+    """Record a run over every active school for `periods` and send it to Celery after commit."""
+    from figures.tasks import run_aggregation
+
+    periods = list(periods)
+    if not periods:
+        raise ValueError("A run needs at least one period.")
+    with transaction.atomic():
+        run = AggregationRun.objects.create(
+            requested_by=requested_by, status=RunStatus.QUEUED, schools_total=active_schools().count()
+        )
+        run.periods.set(periods)
+        transaction.on_commit(
+            lambda: run_aggregation.apply_async(args=(run.pk,), headers={"_schema_name": "public"})
+        )
+    return run
+
+
+def period_for_code(code: str) -> Period:
+    return Period.objects.get(code=code)
