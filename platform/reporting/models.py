@@ -148,29 +148,32 @@ class SubmissionEvent(models.Model):
 
 
 class InfoReportStatus(models.TextChoices):
+    DUE = "due", _("Not submitted")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
 
 
 class DistrictInfoReport(models.Model):
-    """A school's information report as the district reads it: the text the school wrote for the
-    district (it passed the personal-data check before submission)."""
+    """A school's information report as the district reads it. Scheduled reports are mirrored without
+    text (status "due": kind, period and due date only), so that the district knows what is expected;
+    on submission the copy gets the title and the text the school wrote for the district (it passed
+    the personal-data check first)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="info_reports")
     school_report_id = models.UUIDField()
     kind = models.CharField(_("kind"), max_length=20)
     kind_label = models.CharField(_("kind"), max_length=60, blank=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     period_start = models.DateField(_("period starts"))
     period_end = models.DateField(_("period ends"))
     due_on = models.DateField(_("due date"))
-    body = models.TextField(_("content"))
-    submitted_at = models.DateTimeField(_("submitted at"))
+    body = models.TextField(_("content"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.CharField(_("submitted by"), max_length=150, blank=True)
-    on_time = models.BooleanField(_("on time"))
+    on_time = models.BooleanField(_("on time"), null=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=InfoReportStatus.choices, default=InfoReportStatus.SUBMITTED
+        _("status"), max_length=10, choices=InfoReportStatus.choices, default=InfoReportStatus.DUE
     )
     returned_reason = models.TextField(_("reason for return"), blank=True)
     returned_by = models.CharField(max_length=150, blank=True)
@@ -178,7 +181,8 @@ class DistrictInfoReport(models.Model):
 
     class Meta:
         verbose_name = _("information report (district copy)")
-        ordering = ["-submitted_at"]
+        ordering = ["due_on", "school"]
+        indexes = [models.Index(fields=["due_on"], name="district_info_report_due")]
         constraints = [
             models.UniqueConstraint(fields=["school", "school_report_id"], name="district_info_report_once"),
             models.CheckConstraint(

@@ -545,6 +545,62 @@ def rule_version_add(
 REPORT_EDITABLE = ("title", "kind", "school_year", "term", "period_start", "period_end", "due_on", "content")
 
 
+def _district_school():
+    """The School row of the schema we are in (None outside a school, e.g. in the public schema)."""
+    from django.db import connection
+
+    if connection.schema_name == "public":
+        return None
+    from district.models import School
+
+    return School.objects.filter(schema_name=connection.schema_name).first()
+
+
+def _tell_district(report: InfoReport, *, submitted: bool = False) -> None:
+    """Keep the district's copy current (public schema, same transaction): the schedule of a
+    draft (kind, period, due date; no text), and on submission the title and text."""
+    school = _district_school()
+    if school is None:
+        return
+    from reporting import services as reporting
+
+    if submitted:
+        reporting.info_report_receive(school=school, report=report)
+    else:
+        reporting.info_report_schedule_sync(school=school, report=report)
+
+
+def _check_personal_data(report: InfoReport, body: str) -> None:
+    """The text goes to the district: it must not name a student (names, student numbers), nor hold
+    a phone or ID number (tenants.students.text_check)."""
+    from tenants.students.text_check import raise_if_personal_data
+
+    raise_if_personal_data(
+        {"title": (_("Title"), report.title or ""), "content": (_("Content"), body)},
+    )
+
+
+@transaction.atomic
+def report_returned_by_district(*, public_id, at=None) -> InfoReport | None:
+    """The district returned a submitted report: it is a draft again, to be corrected and submitted
+    anew; the history records the return (by the district, so without a school account)."""
+    report = InfoReport.objects.select_for_update().filter(public_id=public_id).first()
+    if report is None or report.status != ReportStatus.SUBMITTED:
+        return report
+    report.status = ReportStatus.DRAFT
+    report.submitted_at = None
+    report.submitted_by = None
+    report.save(update_fields=["status", "submitted_at", "submitted_by"])
+    ReportStatusChange.objects.create(
+        report=report,
+        from_status=ReportStatus.SUBMITTED,
+        to_status=ReportStatus.DRAFT,
+        changed_by=None,
+        changed_at=at or timezone.now(),
+    )
+    return report
+
+
 def _log_status(report: InfoReport, *, actor, from_status: str, at=None) -> None:
     ReportStatusChange.objects.create(
         report=report,
@@ -594,6 +650,7 @@ def report_create(
         ),
     )
     _log_status(report, actor=actor, from_status="")
+    _tell_district(report)
     return report
 
 
@@ -610,7 +667,9 @@ def report_update(report: InfoReport, *, actor, data: dict) -> InfoReport:
         period_start=data.get("period_start", report.period_start),
         exclude_pk=report.pk,
     )
-    return model_update(report, data=data)
+    report = model_update(report, data=data)
+    _tell_district(report)
+    return report
 
 
 @transaction.atomic
@@ -629,6 +688,7 @@ def report_submit(report: InfoReport, *, actor, content: str | None = None, at=N
     body = (content if content is not None else report.content or "").strip()
     if not body:
         raise ValidationError({"content": _("Write the report's content before submitting it.")})
+    _check_personal_data(report, body)
     report = model_update(
         report,
         data={
@@ -639,6 +699,7 @@ def report_submit(report: InfoReport, *, actor, content: str | None = None, at=N
         },
     )
     _log_status(report, actor=actor, from_status=ReportStatus.DRAFT, at=at or now)
+    _tell_district(report, submitted=True)
     return report
 
 
@@ -647,6 +708,11 @@ def report_delete(report: InfoReport, *, actor) -> None:
     report = InfoReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise ValidationError({"status": _("A submitted report is kept; it cannot be deleted.")})
+    school = _district_school()
+    if school is not None:
+        from reporting.services import info_report_unschedule
+
+        info_report_unschedule(school=school, report=report)
     report.delete()
 
 

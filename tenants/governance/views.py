@@ -670,6 +670,15 @@ class ReportListPage(TablePage):
         return {"timeliness": selectors.report_timeliness(today=selectors.today())}
 
 
+def _district_return(request, report):
+    """The district's return of this report (its reason), while the report waits to be resubmitted."""
+    if report.status != ReportStatus.DRAFT or getattr(request, "tenant", None) is None:
+        return None
+    from reporting.services import info_report_return_for
+
+    return info_report_return_for(school=request.tenant, report=report)
+
+
 @login_required
 def report_detail(request, id):
     """Not plain: the report with its status history and the submit button."""
@@ -683,6 +692,7 @@ def report_detail(request, id):
             "report": report,
             "history": report.status_changes.select_related("changed_by"),
             "can_change": can_change,
+            "district_return": _district_return(request, report),
         },
     )
 
