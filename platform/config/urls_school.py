@@ -21,5 +21,6 @@ urlpatterns = common_urlpatterns + [
     path("screening/", include("tenants.screening.urls")),
     path("crisis/", include("tenants.crisis.urls")),
     path("counseling/", include("tenants.counseling.urls")),
+    path("reporting/", include("reporting.school_urls")),
     path("api/", include("api.school.urls")),
 ]

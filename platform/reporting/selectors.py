@@ -69,7 +69,8 @@ def submission_state(submission: Submission | None) -> str:
     if submission is None:
         return "not_started"
     if submission.status == SubmissionStatus.OPEN:
-        return "in_progress" if submission.events.exists() else "not_started"
+        # Prefetched events when the caller asked for them (status_rows), else one query.
+        return "in_progress" if submission.events.all() else "not_started"
     return submission.status
 
 
@@ -87,11 +88,7 @@ def status_rows(*, form: ReportForm, period: Period, on: date | None = None, sta
     rows = []
     for school in schools.order_by("code"):
         sub = submissions.get(school.pk)
-        current = (
-            submission_state(sub)
-            if sub is None or sub.status != SubmissionStatus.OPEN
-            else ("in_progress" if sub.events.all() else "not_started")
-        )
+        current = submission_state(sub)
         completed = sub.completed_at if sub is not None and sub.status in SUBMITTED else None
         row = StatusRow(
             school_code=school.code,
@@ -181,15 +178,13 @@ def form_lines(submission: Submission) -> list[FormLine]:
     for element in elements:
         computed = values.get((element.pk, ""))
         man = manual.get((element.pk, ""))
-        if computed is not None and man is None:
+        if computed is not None:  # records win over a value entered earlier
             line = FormLine(element, "", "", computed, "computed")
         elif man is not None:
             line = FormLine(element, "", "", man.value, "manual", man.comment)
         else:
             line = FormLine(element, "", "", None, "")
-        line.can_enter = (
-            manual_value_allowed(element) and computed is None or (man is not None and computed is None)
-        )
+        line.can_enter = manual_value_allowed(element) and computed is None
         lines.append(line)
         for category in element.categories:
             lines.append(
@@ -200,6 +195,34 @@ def form_lines(submission: Submission) -> list[FormLine]:
                     values.get((element.pk, category["code"])),
                     "computed",
                 )
+            )
+    return lines
+
+
+def district_lines(submission: Submission) -> list[dict]:
+    """The form as the district sees it: published (disclosure-controlled) values of the school, and
+    the school's manual values (never counts of students) with their comments."""
+    from figures.selectors import published
+
+    manual = {m.element_id: m for m in submission.manual_values.all()}
+    lines = []
+    for element in submission.form.elements.order_by("position", "code"):
+        names = {c["code"]: c["name"] for c in element.categories}
+        cells = {c.breakdown: c for c in published(submission.period, element, schools=[submission.school.code])
+                 if c.school == submission.school.code}  # fmt: skip
+        man = manual.get(element.pk)
+        for breakdown in ["", *element.category_codes]:
+            cell = cells.get(breakdown)
+            entered = man is not None and not breakdown and cell is None
+            lines.append(
+                {
+                    "element": element,
+                    "breakdown_name": names.get(breakdown, ""),
+                    "value": man.value if entered else (cell.value if cell else None),
+                    "suppressed": bool(cell and cell.suppressed),
+                    "manual": entered,
+                    "comment": man.comment if man is not None and not breakdown else "",
+                }
             )
     return lines
 

@@ -95,8 +95,9 @@ def _locked_for_update(submission: Submission) -> Submission:
 
 
 def manual_value_allowed(element) -> bool:
-    """Schools enter a value only for counts and quantities reported as one total."""
-    return element.value_type in MANUAL_VALUE_TYPES and not element.categories
+    """Schools enter a value only for counts and quantities reported as one total that do not count
+    students (rooms, hours, teachers...): a count of students always comes from the records."""
+    return element.value_type in MANUAL_VALUE_TYPES and not element.categories and not element.counts_students
 
 
 def _computed(submission: Submission, element) -> MetricValue | None:

@@ -26,6 +26,8 @@ def site(request):
             ),
             "nav_roster": user.has_role(SchoolRole.SECRETARY, SchoolRole.HOMEROOM_TEACHER),
             "nav_observations": user.has_role(SchoolRole.HOMEROOM_TEACHER),
+            # Government reporting (reporting.school_views): the principal, deputy and secretary.
+            "nav_reporting": user.has_role(SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.SECRETARY),
             "unread_notifications": _unread(user),
         }
     elif tenant is None and getattr(user, "is_authenticated", False):
