@@ -1,6 +1,8 @@
 """The district's figures pages, at /figures/ on the district host."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "figures"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("figures.urls_dashboard")),
+]

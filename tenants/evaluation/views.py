@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from figures.school_view import school_vs_district
 from shared.calendar import school_year_bounds, school_year_of
 from shared.pages import Action, Column, FormPage, TablePage, add_errors, is_uuid
 from tenants.evaluation import selectors, services
@@ -129,6 +130,8 @@ def index(request):
         "recent_commendations": list(selectors.commendation_list()[:5]),
         "school_year": year,
         "can_manage": policy.can_create(request.user),
+        # The school against the district (figures.school_view): the leadership group only.
+        "vs_district": school_vs_district(request.user, getattr(request, "tenant", None)),
     }
     return render(request, "evaluation/index.html", context)
 

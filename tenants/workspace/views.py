@@ -3,6 +3,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from figures.school_view import school_vs_district
 from tenants.workspace import dashboard
 from tenants.workspace.attachments import attachment_get_for, attachment_open
 from tenants.workspace.selectors import notifications_for
@@ -11,7 +12,10 @@ from tenants.workspace.services import notification_mark_read
 
 @login_required
 def home(request):
-    return render(request, "workspace/home.html", dashboard.home_context(request.user))
+    context = dashboard.home_context(request.user)
+    # The school against the district (figures.school_view): the leadership group only.
+    context["vs_district"] = school_vs_district(request.user, getattr(request, "tenant", None))
+    return render(request, "workspace/home.html", context)
 
 
 @login_required
