@@ -5,4 +5,5 @@ from django.urls import include, path
 app_name = "figures"
 urlpatterns: list = [
     path("", include("figures.urls_dashboard")),
+    path("", include("figures.urls_runs")),
 ]

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from tenants.evaluation import views
+from tenants.evaluation.figures_checks_views import FiguresChecksPage
 
 app_name = "evaluation"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("figures-checks/", FiguresChecksPage.as_view(), name="figures_checks"),
     path("indicator-sets/", views.IndicatorSetListPage.as_view(), name="sets"),
     path("indicator-sets/new/", views.IndicatorSetCreatePage.as_view(), name="set_new"),
     path("indicator-sets/<uuid:id>/", views.indicator_set_detail, name="set"),
