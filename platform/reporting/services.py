@@ -234,6 +234,13 @@ def submission_reopen(submission: Submission, *, actor, reason: str = "") -> Sub
     if submission.status != SubmissionStatus.APPROVED:
         raise ValidationError(_("Only an approved form can be reopened."), code="state")
     now = timezone.now()
+    # The manual values written as figures at approval go back to being the school's entries (the
+    # next aggregation fills the figures again where records lie behind them).
+    for manual in submission.manual_values.all():
+        MetricValue.objects.filter(
+            school=submission.school, period=submission.period, element=manual.element_id, breakdown="",
+            value=manual.value,
+        ).delete()  # fmt: skip
     submission.status = SubmissionStatus.OPEN
     submission.decided_at = now
     submission.decided_by = _username(actor)
