@@ -30,7 +30,9 @@ def test_phones():
 
 
 def test_names_and_numbers_with_field_and_line():
-    found = scan("本月开展讲座3场。\n\n学生王小明情绪低落。\n学号2026070101已跟进", identifiers=IDS, field="正文")
+    found = scan(
+        "本月开展讲座3场。\n\n学生王小明情绪低落。\n学号2026070101已跟进", identifiers=IDS, field="正文"
+    )
     assert [(f.kind, f.line) for f in found] == [("student_name", 3), ("student_number", 4)]
     assert str(found[0]) in ("正文 line 3: student name", "正文第3行：学生姓名")
     # Names of one character and numbers shorter than 4 are not looked for.

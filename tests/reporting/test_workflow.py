@@ -4,13 +4,14 @@ locks the aggregation reads; who may do what on the pages."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from district.models import School
 from figures.models import DataElement, MetricValue, Period
 from reporting import services
 from reporting.locks import is_locked, locked_elements
-from reporting.models import EventAction, ReportForm, Submission, SubmissionStatus
+from reporting.models import EventAction, ReportForm, SubmissionStatus
 from reporting.selectors import completeness, status_rows
 from shared.accounts.models import User
 from tests.conftest import signed_in
@@ -35,7 +36,14 @@ def setup(schools):
         defaults={"value": Decimal(120), "computed_at": timezone.now()},
     )  # fmt: skip
     submission = services.submission_for(form=form, school=alpha, period=period)
-    return {"form": form, "period": period, "alpha": alpha, "sub": submission, "rooms": rooms, "enrolment": enrolment}
+    return {
+        "form": form,
+        "period": period,
+        "alpha": alpha,
+        "sub": submission,
+        "rooms": rooms,
+        "enrolment": enrolment,
+    }
 
 
 def test_default_form_is_synced():
@@ -47,7 +55,7 @@ def test_default_form_is_synced():
 def test_full_workflow_locks_and_reopens(setup):
     sub, rooms, alpha, period = setup["sub"], setup["rooms"], setup["alpha"], setup["period"]
     services.manual_value_set(sub, actor="alice", element=rooms, value="2", comment="两间，均已启用")
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.manual_value_set(sub, actor="alice", element=setup["enrolment"], value="5")
     assert "enrolment" not in str(refused.value)  # a student count is never typed in
     services.submission_complete(sub, actor="alice")
@@ -68,7 +76,7 @@ def test_full_workflow_locks_and_reopens(setup):
         lambda: services.manual_value_clear(sub, actor="alice", element=rooms),
         lambda: services.submission_complete(sub, actor="alice"),
     ):
-        with pytest.raises(Exception) as exc:
+        with pytest.raises(ValidationError) as exc:
             attempt()
         assert getattr(exc.value, "code", None) == "locked" or "locked" in str(exc.value)
     # Reopen unlocks.
@@ -88,7 +96,7 @@ def test_full_workflow_locks_and_reopens(setup):
 def test_return_needs_a_reason_and_goes_back_to_the_school(setup):
     sub = setup["sub"]
     services.submission_complete(sub, actor="alice")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.submission_return(sub, actor="dora", reason=" ")
     services.submission_return(sub, actor="dora", reason="请补充辅导室开放时间")
     sub.refresh_from_db()
@@ -100,8 +108,10 @@ def test_return_needs_a_reason_and_goes_back_to_the_school(setup):
 
 
 def test_comment_with_personal_data_is_refused(setup):
-    with pytest.raises(Exception) as exc:
-        services.manual_value_set(setup["sub"], actor="alice", element=setup["rooms"], value="1", comment="联系13812345678")
+    with pytest.raises(ValidationError) as exc:
+        services.manual_value_set(
+            setup["sub"], actor="alice", element=setup["rooms"], value="1", comment="联系13812345678"
+        )
     assert "phone" in str(exc.value) or "电话" in str(exc.value)
 
 
@@ -118,7 +128,9 @@ def _analyst():
     from shared.accounts.services import account_create
 
     if not User.objects.filter(username="rep_ann").exists():
-        account_create(username="rep_ann", full_name="分析员", roles=["district_analyst"], password="Correct-Horse-77")
+        account_create(
+            username="rep_ann", full_name="分析员", roles=["district_analyst"], password="Correct-Horse-77"
+        )
 
 
 def test_pages_per_role(setup):
@@ -144,6 +156,8 @@ def test_pages_per_role(setup):
     assert dora.post(path + "approve/").status_code == 302
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.APPROVED
-    response = alice.post(f"/reporting/school-mh-term/{PERIOD}/value/", {"element": "counseling_rooms", "value": "4"})
+    response = alice.post(
+        f"/reporting/school-mh-term/{PERIOD}/value/", {"element": "counseling_rooms", "value": "4"}
+    )
     assert response.status_code == 409
     assert "locked" in response.content.decode() or "锁定" in response.content.decode()
