@@ -23,6 +23,7 @@ a room's "in use" flag are current (a row created after `as_of` is left out).
 """
 
 import re
+import threading
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
@@ -254,6 +255,17 @@ def parent_event_participants(period) -> dict[str, Row]:
 
 
 def _training(period) -> tuple[Decimal, int]:
+    memo = getattr(_local, "memo", None)
+    key = ("_training", period.start, period.end)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = _count_training(period)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def _count_training(period) -> tuple[Decimal, int]:
     from tenants.team.models import TrainingRecord
 
     found = TrainingRecord.objects.filter(_day_in("trained_on", period)).aggregate(
@@ -297,8 +309,8 @@ def psych_teachers(period) -> dict[str, Row]:
 
 
 def psych_teachers_per_1000(period) -> dict[str, Row]:
-    teachers = psych_teachers(period)[""][0]
-    students = enrolment(period)[""][0]
+    teachers = _memo("psych_teachers", period)[""][0]
+    students = _memo("enrolment", period)[""][0]
     return {"": rate(teachers, students, 1000)}
 
 
@@ -385,8 +397,8 @@ def screened_students(period) -> dict[str, Row]:
 def screening_coverage(period) -> dict[str, Row]:
     """Screened ÷ enrolled ×100 per grade; the total is over the target grades only
     (settings.SCREENING_TARGET_GRADES)."""
-    screened = screened_students(period)
-    enrolled = enrolment(period)
+    screened = _memo("screened_students", period)
+    enrolled = _memo("enrolment", period)
     rows: dict[str, Row] = {}
     targets = {f"g{g}" for g in settings.SCREENING_TARGET_GRADES}
     top = [ZERO, ZERO]
@@ -527,10 +539,28 @@ COUNTERS = {
 }
 
 
+_local = threading.local()
+
+
+def _memo(code: str, period) -> dict[str, Row]:
+    """An element's rows, counted once per count_all() (rates reuse the counts behind them)."""
+    memo = getattr(_local, "memo", None)
+    if memo is None:
+        return COUNTERS[code](period)
+    key = (code, period.start, period.end)
+    if key not in memo:
+        memo[key] = COUNTERS[code](period)
+    return memo[key]
+
+
 def count_all(period) -> dict[str, dict[str, Row]]:
     """Every element of the catalog for one period, in the current school."""
     require_school_schema()
     missing = set(BY_CODE) - set(COUNTERS)
     if missing:
         raise LookupError(f"No counting function for {sorted(missing)}")
-    return {code: COUNTERS[code](period) for code in BY_CODE}
+    _local.memo = {}
+    try:
+        return {code: _memo(code, period) for code in BY_CODE}
+    finally:
+        _local.memo = None
