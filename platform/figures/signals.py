@@ -10,5 +10,7 @@ def _sync_catalog(sender, **kwargs):
     if getattr(sender, "name", "") != "figures" or connection.schema_name != "public":
         return
     from figures.catalog import catalog_sync
+    from figures.validation import rules_sync
 
     catalog_sync()
+    rules_sync()
