@@ -106,7 +106,17 @@ def _cells(period, element, breakdown=None) -> list:
 
 
 def _district(cells, breakdown=""):
+    """The district's cell, or None when no school reported (missing, which is not withheld)."""
+    if not any(c.school != DISTRICT for c in cells):
+        return None
     return next((c for c in cells if c.school == DISTRICT and c.breakdown == breakdown), None)
+
+
+def _district_row(cells) -> dict:
+    """The district's cells by category; empty when no school reported."""
+    if not any(c.school != DISTRICT for c in cells):
+        return {}
+    return {c.breakdown: c for c in cells if c.school == DISTRICT}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,8 +235,8 @@ def screening_block(period, screened_element, enrolment_element) -> dict:
     over enrolled students, per grade and over all target grades. Withheld whenever any cell it needs
     is withheld (never computed around it)."""
     grades = [f"g{n}" for n in settings.SCREENING_TARGET_GRADES]
-    screened = {c.breakdown: c for c in _cells(period, screened_element) if c.school == DISTRICT}
-    enrolled = {c.breakdown: c for c in _cells(period, enrolment_element) if c.school == DISTRICT}
+    screened = _district_row(_cells(period, screened_element))
+    enrolled = _district_row(_cells(period, enrolment_element))
     names = {c["code"]: c["name"] for c in (enrolment_element.categories if enrolment_element else [])}
     rows = []
     for grade in grades:

@@ -375,3 +375,27 @@ def test_empty_state_says_what_to_do_first(data):
     response = signed_in(None, "dash_analyst").get("/figures/")
     assert 'id="figures-empty"' in response.content.decode()
     assert signed_in(None, "dash_analyst").get("/figures/?export=xlsx").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_figure_nobody_reported_is_missing_not_withheld(analyst):
+    policy = analyst.get(f"/figures/?period={T1}").context["policy"]
+    assert policy["training"]["district"].missing and not policy["training"]["district"].suppressed
+    trend = analyst.get(f"/figures/?period={T1}&element=referrals").context["trend"]
+    assert all(p["cell"].missing for p in trend["points"])
+
+
+@pytest.mark.django_db
+def test_reporting_completeness_by_school_and_by_term(analyst):
+    from reporting.selectors import completeness
+
+    found = analyst.get(f"/figures/?period={T1}").context["completeness"]
+    direct = completeness(_period(T1))
+    assert (found["expected"], found["submitted"], found["on_time"]) == (
+        direct["expected"],
+        direct["submitted"],
+        direct["on_time"],
+    )
+    codes = [r["school_code"] for r in found["by_school"]]
+    assert [c for c in codes if c in REGISTRY_ORDER] == REGISTRY_ORDER
+    assert [p["period"].code for p in found["by_period"]] == [T1, T2]
