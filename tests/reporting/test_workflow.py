@@ -153,6 +153,9 @@ def test_pages_per_role(setup):
     assert member.get("/reporting/").status_code == 404
     # A school account means nothing on the district host.
     assert signed_in("alpha", "r_deputy").get(f"/reporting/school-mh-term/{PERIOD}/").status_code == 200
+    page = dora.get(path)
+    assert page.status_code == 200 and "心理辅导室" in page.content.decode()
+    assert signed_in("alpha", "r_deputy").get(path).status_code == 404  # a school host has no such page
     assert dora.post(path + "approve/").status_code == 302
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.APPROVED
