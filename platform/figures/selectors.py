@@ -11,7 +11,9 @@ when a school's page asks (the cache prefixes keys with the current schema).
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
@@ -25,6 +27,28 @@ from figures.models import DataElement, MetricValue, Period
 
 _VERSION_KEY = "figures:data-version"
 _TIMEOUT = 60 * 60 * 24
+# Tables already decoded in this process, by cache key (which holds the data version, so an entry is
+# never stale: a new version is a new key). Decoding a table of 14,000 cells from the cache costs
+# about as much as computing it; the dashboard reads the same tables again and again.
+_LOCAL_CELLS = 200_000
+_local: OrderedDict[str, list[Cell]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _remember(key: str, cells: list[Cell]) -> None:
+    with _local_lock:
+        _local[key] = cells
+        _local.move_to_end(key)
+        while sum(len(v) for v in _local.values()) > _LOCAL_CELLS and len(_local) > 1:
+            _local.popitem(last=False)
+
+
+def _recall(key: str) -> list[Cell] | None:
+    with _local_lock:
+        cells = _local.get(key)
+        if cells is not None:
+            _local.move_to_end(key)
+        return cells
 
 
 @contextmanager
@@ -64,9 +88,14 @@ def _raw(period_id: int, element_id: int) -> dict[str, dict[str, Raw]]:
 
 def _table(period: Period, element: DataElement, rules: Rules, version: int, seen=()) -> list[Cell]:
     key = f"figures:published:{version}:{rules.k}:{rules.min_schools}:{int(rules.round_to_5)}:{period.pk}:{element.pk}"
-    cells = cache.get(key)
+    cells = _recall(key)
     if cells is not None:
-        return [Cell(*cell) for cell in cells]
+        return cells
+    stored = cache.get(key)
+    if stored is not None:
+        cells = [Cell(*cell) for cell in stored]
+        _remember(key, cells)
+        return cells
     shape = Shape.of(element)
     sides = {}
     for side in ("numerator", "denominator"):
@@ -80,6 +109,7 @@ def _table(period: Period, element: DataElement, rules: Rules, version: int, see
         sides[side] = (Shape.of(behind), by_key(behind_cells), _raw(period.pk, behind.pk))
     cells = publish(shape, _raw(period.pk, element.pk), rules, **sides)
     cache.set(key, [(c.school, c.breakdown, c.value, c.suppressed) for c in cells], timeout=_TIMEOUT)
+    _remember(key, cells)
     return cells
 
 
@@ -92,7 +122,7 @@ def published(period: Period, element: DataElement, *, schools: Iterable[str] | 
     with _public():
         cells = _table(period, element, Rules.from_settings(), _data_version())
     if schools is None:
-        return cells
+        return list(cells)  # the caller's own list: the remembered one stays as it is
     wanted = set(schools)
     return [cell for cell in cells if cell.school == DISTRICT or cell.school in wanted]
 
