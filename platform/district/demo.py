@@ -76,10 +76,42 @@ def _ensure_accounts(accounts) -> list[tuple[str, str]]:
     return made
 
 
+def _compute_figures(schools) -> None:
+    """The district's figures for the periods of this school year that have started, computed in
+    each demo school as the nightly job would, and the term's report form moved along: the first
+    school's approved by the district, the second's marked complete by its principal."""
+    from figures.aggregation import aggregate_school
+    from figures.periods import ensure_school_year
+    from reporting import services as reporting
+    from reporting.models import ReportForm
+    from shared.calendar import school_year_of
+
+    today = timezone.localdate()
+    periods = [p for p in ensure_school_year(school_year_of(today)) if p.start <= today]
+    for school in schools:
+        aggregate_school(school, periods)
+    form = ReportForm.objects.filter(active=True, period_kind="term").order_by("code").first()
+    term = next((p for p in periods if p.kind == "term" and p.end >= today), None)
+    if form is None or term is None or len(schools) < 2:
+        return
+    district_admin = User.objects.filter(roles__contains=[DistrictRole.DISTRICT_ADMIN]).first()
+    for school, approve in ((schools[0], True), (schools[1], False)):
+        submission = reporting.submission_for(form=form, school=school, period=term)
+        if submission.status not in ("open", "returned"):
+            continue
+        with schema_context(school.schema_name):
+            principal = User.objects.filter(roles__contains=[SchoolRole.PRINCIPAL]).first()
+        connection.set_schema_to_public()
+        reporting.submission_complete(submission, actor=principal)
+        if approve:
+            reporting.submission_approve(submission, actor=district_admin)
+
+
 def seed_demo() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Create what is missing and return (site, host, accounts) for printing."""
     connection.set_schema_to_public()
     report = [("district", None, _ensure_accounts(DISTRICT_ACCOUNTS))]
+    schools = []
     for spec in DEMO_SCHOOLS:
         school = School.objects.filter(code=spec["code"]).first()
         if school is None:
@@ -96,4 +128,7 @@ def seed_demo() -> list[tuple[str, str, list[tuple[str, str]]]]:
                 accounts.append((admin.username, admin.display_name))
             _seed_areas()
         report.append((school.name, school.code, accounts))
+        schools.append(school)
+    connection.set_schema_to_public()
+    _compute_figures(schools)
     return report

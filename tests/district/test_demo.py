@@ -85,3 +85,44 @@ def test_demo_schools_have_data_on_every_page(settings):
         == 302
     )
     assert "示范区实验小学" in district.get("/").content.decode()
+
+
+def test_demo_district_figures_are_mostly_published_and_some_withheld():
+    """The demo computes the district's figures: enough students that most cells are published, and
+    small cells (crisis cases, screening bands) withheld, so that both can be seen."""
+    from django.utils import timezone
+
+    from figures.models import DataElement, Period
+    from figures.selectors import published
+    from reporting.models import Submission
+
+    seed_demo()
+    connection.set_schema_to_public()
+    today = timezone.localdate()
+    term = Period.objects.get(kind="term", start__lte=today, end__gte=today)
+    demo = {"demo1", "demo2", "demo3"}
+    cells = [
+        cell
+        for element in DataElement.objects.all()
+        for cell in published(term, element)
+        if cell.school in demo and cell.breakdown == ""
+    ]
+    assert {cell.school for cell in cells} == demo
+    withheld = sum(cell.suppressed for cell in cells)
+    shown = len(cells) - withheld
+    assert withheld > 0 and shown > 2 * withheld, (shown, withheld)
+    states = dict(
+        Submission.objects.filter(school__code__in=["demo1", "demo2"], period=term).values_list(
+            "school__code", "status"
+        )
+    )
+    assert states == {"demo1": "approved", "demo2": "complete"}
+
+    analyst = Client(HTTP_HOST=host(None))
+    assert (
+        analyst.post("/accounts/login/", {"username": "analyst", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    page = analyst.get("/figures/")
+    assert page.status_code == 200
+    assert "示范区实验小学" in analyst.get("/figures/schools/demo1/").content.decode()
