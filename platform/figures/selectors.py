@@ -11,6 +11,7 @@ when a school's page asks (the cache prefixes keys with the current schema).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -31,24 +32,39 @@ _TIMEOUT = 60 * 60 * 24
 # never stale: a new version is a new key). Decoding a table of 14,000 cells from the cache costs
 # about as much as computing it; the dashboard reads the same tables again and again.
 _LOCAL_CELLS = 200_000
-_local: OrderedDict[str, list[Cell]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _remember(key: str, cells: list[Cell]) -> None:
+class _Table:
+    """A published table, with its cells by (school, breakdown) for one-cell reads."""
+
+    def __init__(self, cells: list[Cell]):
+        self.cells = cells
+
+    @functools.cached_property
+    def index(self) -> dict[tuple[str, str], Cell]:
+        return by_key(self.cells)
+
+
+_local: OrderedDict[str, _Table] = OrderedDict()
+
+
+def _remember(key: str, cells: list[Cell]) -> _Table:
+    table = _Table(cells)
     with _local_lock:
-        _local[key] = cells
+        _local[key] = table
         _local.move_to_end(key)
-        while sum(len(v) for v in _local.values()) > _LOCAL_CELLS and len(_local) > 1:
+        while sum(len(t.cells) for t in _local.values()) > _LOCAL_CELLS and len(_local) > 1:
             _local.popitem(last=False)
+    return table
 
 
-def _recall(key: str) -> list[Cell] | None:
+def _recall(key: str) -> _Table | None:
     with _local_lock:
-        cells = _local.get(key)
-        if cells is not None:
+        table = _local.get(key)
+        if table is not None:
             _local.move_to_end(key)
-        return cells
+        return table
 
 
 @contextmanager
@@ -86,16 +102,17 @@ def _raw(period_id: int, element_id: int) -> dict[str, dict[str, Raw]]:
     return raw
 
 
-def _table(period: Period, element: DataElement, rules: Rules, version: int, seen=()) -> list[Cell]:
-    key = f"figures:published:{version}:{rules.k}:{rules.min_schools}:{int(rules.round_to_5)}:{period.pk}:{element.pk}"
-    cells = _recall(key)
-    if cells is not None:
-        return cells
+def _table(period: Period, element: DataElement, rules: Rules, version: int, seen=()) -> _Table:
+    key = (
+        f"figures:published:{version}:{rules.k}:{rules.min_schools}:{int(rules.round_to_5)}:"
+        f"{period.pk}:{element.pk}"
+    )
+    table = _recall(key)
+    if table is not None:
+        return table
     stored = cache.get(key)
     if stored is not None:
-        cells = [Cell(*cell) for cell in stored]
-        _remember(key, cells)
-        return cells
+        return _remember(key, [Cell(*cell) for cell in stored])
     shape = Shape.of(element)
     sides = {}
     for side in ("numerator", "denominator"):
@@ -105,12 +122,16 @@ def _table(period: Period, element: DataElement, rules: Rules, version: int, see
         behind = DataElement.objects.filter(code=code).first()
         if behind is None:
             continue
-        behind_cells = _table(period, behind, rules, version, (*seen, element.code))
-        sides[side] = (Shape.of(behind), by_key(behind_cells), _raw(period.pk, behind.pk))
+        behind_table = _table(period, behind, rules, version, (*seen, element.code))
+        sides[side] = (Shape.of(behind), behind_table.index, _raw(period.pk, behind.pk))
     cells = publish(shape, _raw(period.pk, element.pk), rules, **sides)
     cache.set(key, [(c.school, c.breakdown, c.value, c.suppressed) for c in cells], timeout=_TIMEOUT)
-    _remember(key, cells)
-    return cells
+    return _remember(key, cells)
+
+
+def _current(period: Period, element: DataElement) -> _Table:
+    with _public():
+        return _table(period, element, Rules.from_settings(), _data_version())
 
 
 def published(period: Period, element: DataElement, *, schools: Iterable[str] | None = None) -> list[Cell]:
@@ -119,8 +140,7 @@ def published(period: Period, element: DataElement, *, schools: Iterable[str] | 
 
     `schools` (codes) narrows the school rows, for an export of a selection; suppression is still
     computed over all schools, so a selection cannot undo it. The district rows are always included."""
-    with _public():
-        cells = _table(period, element, Rules.from_settings(), _data_version())
+    cells = _current(period, element).cells
     if schools is None:
         return list(cells)  # the caller's own list: the remembered one stays as it is
     wanted = set(schools)
@@ -129,10 +149,8 @@ def published(period: Period, element: DataElement, *, schools: Iterable[str] | 
 
 def published_value(period: Period, element: DataElement, school_code: str, breakdown: str = TOTAL) -> Cell:
     """One published cell; a cell nobody reported is missing (value None, not suppressed)."""
-    for cell in published(period, element):
-        if cell.school == school_code and cell.breakdown == breakdown:
-            return cell
-    return Cell(school_code, breakdown, None, False)
+    cell = _current(period, element).index.get((school_code, breakdown))
+    return cell if cell is not None else Cell(school_code, breakdown, None, False)
 
 
 def periods_with_data() -> list[Period]:
