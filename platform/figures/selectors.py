@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -86,10 +86,18 @@ def _data_version() -> int:
     return version
 
 
-def data_changed() -> None:
-    """Figures were written or deleted: every cached table is stale from now on."""
+def _bump() -> None:
     with _public():
         cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def data_changed() -> None:
+    """Figures were written or deleted: every cached table is stale from now on.
+
+    Called inside a transaction, the version moves now and again after the commit: a table computed
+    in between (from the rows as they were before the commit) must not outlive it."""
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def _raw(period_id: int, element_id: int) -> dict[str, dict[str, Raw]]:

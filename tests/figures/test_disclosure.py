@@ -319,3 +319,14 @@ def test_published_from_a_school_schema_reads_the_same_cache(disc_schools, fresh
         write(period, element, {"discsd": {"": 9}}, disc_schools)
         selectors.data_changed()  # bumped from a school's schema: the district sees it too
     assert selectors.distribution(period, element)["n"] == 4
+
+
+def test_data_changed_moves_the_version_again_after_commit(db, django_capture_on_commit_callbacks):
+    """A table computed between the write and its commit (from the old rows) must not outlive it."""
+    from figures import selectors
+
+    before = selectors._data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        selectors.data_changed()
+        during = selectors._data_version()
+    assert before != during != selectors._data_version()
