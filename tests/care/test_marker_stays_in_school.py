@@ -246,6 +246,31 @@ def _run_every_flow():
     sent = pages.post(f"/care/records/transfers/send/{sid}/", {"to_school": "beta", "reason": "转学"})
     assert sent.status_code == 302, sent.content[:500]
 
+    # An information report for the district: refused while it names the student, sent once it doesn't.
+    report = secretary.post(
+        "/api/v1/info-reports/",
+        {
+            "kind": "monthly",
+            "title": "标记月报",
+            "school_year": "2020-2021",
+            "term": "first",
+            "period_start": "2020-10-01",
+            "period_end": "2020-10-31",
+            "due_on": "2020-11-05",
+            "content": f"本月开展讲座2场。\n{MARKER}情绪低落，已跟进。",
+        },
+        content_type="application/json",
+    )
+    assert report.status_code == 201, report.content[:300]
+    submit = f"/api/v1/info-reports/{report.json()['id']}/submit/"
+    blocked = secretary.post(submit, {}, content_type="application/json")
+    assert blocked.status_code == 400, blocked.content[:300]
+    assert MARKER not in blocked.content.decode()
+    clean = secretary.post(
+        submit, {"content": "本月开展讲座2场，家长会1次。"}, content_type="application/json"
+    )
+    assert clean.status_code == 200, clean.content[:300]
+
 
 def role_user_public(role):
     return in_alpha(lambda: role_user(role).public_id)
@@ -276,6 +301,20 @@ def _run_beat_jobs_on_a_worker(django_db_blocker, messages):
                     time.sleep(0.2)
                 assert len(messages) >= 2 + 2 * schools, messages
                 time.sleep(3)  # let the per-school tasks run
+                # The district's figures, computed inside every school by the worker.
+                from figures.aggregation import run_start
+                from figures.models import AggregationRun
+                from figures.periods import current_periods
+
+                run = run_start(current_periods(timezone.localdate()), requested_by="marker")
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    run.refresh_from_db()
+                    if run.status in ("done", "failed"):
+                        break
+                    time.sleep(0.5)
+                assert run.status == "done", (run.status, list(run.outcomes.values("school__code", "error")))
+                assert AggregationRun.objects.filter(pk=run.pk, schools_done=schools).exists()
     finally:
         app.conf.task_default_queue = "xinyu"
         connection.set_schema_to_public()
@@ -292,6 +331,25 @@ def _public_schema_dump() -> str:
         check=True,
     )
     return result.stdout
+
+
+def _student_names_and_district_texts():
+    """Every student name in the test schools (the marker's included), and every information report
+    text that reached the district but would fail the personal-data check of its school."""
+    from district.models import School
+    from reporting.models import DistrictInfoReport
+    from tenants.students.models import Student
+    from tenants.students.text_check import find_personal_data
+
+    names, failing = set(), []
+    for school in School.objects.filter(status="active"):
+        bodies = list(DistrictInfoReport.objects.filter(school=school).values_list("body", flat=True))
+        with schema_context(school.schema_name):
+            names |= {name for name in Student.objects.values_list("name", flat=True) if len(name) >= 2}
+            failing += [body for body in bodies if body and find_personal_data(body)]
+        connection.set_schema_to_public()
+    assert MARKER in names
+    return names, failing
 
 
 def test_a_marked_student_never_leaves_the_schools_schema(capture, django_db_blocker):
@@ -318,6 +376,13 @@ def test_a_marked_student_never_leaves_the_schools_schema(capture, django_db_blo
     assert capture["sentry"], "no Sentry event was captured"
     assert capture["celery"], "no Celery message was captured"
     assert len(dump) > 1000 and "school_alpha" in dump
+    with django_db_blocker.unblock():
+        names, texts = _student_names_and_district_texts()
+    # The figures and the report really reached the public schema.
+    assert "本月开展讲座2场，家长会1次。" in dump and "enrolment" in dump
+    for name in names:
+        assert name not in dump, f"a student's name ({len(name)} characters) is in the public schema"
+    assert not texts, f"free text in the public schema fails the personal-data check: {texts}"
     for where, text in (
         ("logs", "\n".join(capture["logs"])),
         ("sentry", "\n".join(capture["sentry"])),
