@@ -74,6 +74,12 @@ class MetricsApi(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="metrics_list",
+        description=(
+            "Disclosure-controlled rows of one data element in one period: the district's rows first "
+            '(school "district"), then every school that reported, by code; each has its total '
+            '(breakdown "") and a row per category. A withheld value is null with suppressed true. '
+            "Paginated: count, next, previous, results (1,000 rows a page; page_size up to 20,000)."
+        ),
         parameters=[
             OpenApiParameter(
                 "period", OpenApiTypes.STR, required=True, description="period code, e.g. 2026-2027-1"
