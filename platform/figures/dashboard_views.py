@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from district.models import School, SchoolStatus
 from figures import dashboard
 from figures.access import can_read_figures, can_run_jobs
+from figures.area import figures_tabs
 from shared.xlsx import append_row
 
 
@@ -41,7 +42,11 @@ def _flag(shown) -> str:
 
 
 def _common(request) -> dict:
-    return {"k": settings.DISCLOSURE_K, "can_run_jobs": can_run_jobs(request.user)}
+    return {
+        "k": settings.DISCLOSURE_K,
+        "can_run_jobs": can_run_jobs(request.user),
+        **figures_tabs(request, "dashboard"),
+    }
 
 
 @figures_reader

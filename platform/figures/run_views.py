@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from district.models import School
 from figures.access import can_read_figures, can_run_jobs
 from figures.aggregation import run_start
+from figures.area import FIGURES_AREA, figures_tabs
 from figures.counts import today
 from figures.models import (
     AggregationRun,
@@ -71,6 +72,7 @@ def run_list(request):
         "can_run": can_run_jobs(request.user),
         "periods": _period_choices() if can_run_jobs(request.user) else [],
         "going": (RunStatus.QUEUED, RunStatus.RUNNING),
+        **figures_tabs(request, "runs"),
     }
     return render(request, "figures/runs/list.html", context)
 
@@ -158,6 +160,8 @@ VIOLATION_FILTERS = [
 
 class DistrictViolationsPage(TablePage):
     policy = FiguresReaders
+    area = FIGURES_AREA
+    tab = "violations"
     title = gettext_lazy("Validation rule violations")
     intro = gettext_lazy(
         "Rules checked on each school's figures after every computation. A value the district sees "

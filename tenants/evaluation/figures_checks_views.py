@@ -38,6 +38,7 @@ def _right(violation):
 class FiguresChecksPage(TablePage):
     policy = LeadershipReaders
     area = area
+    tab = "figures_checks"
     title = gettext_lazy("Checks of our figures")
     intro = gettext_lazy(
         "The district checks the figures computed from our records against validation rules. A broken "

@@ -10,6 +10,7 @@ read the assessment.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from shared.accounts.roles import SchoolRole
 from shared.resources import Area, Filter, Resource, Tab
 from tenants.common.choices import Term
 from tenants.evaluation import selectors, services
@@ -40,6 +41,15 @@ area = Area(
         Tab("actions", "evaluation:actions", gettext_lazy("Improvement actions")),
         Tab("questionnaires", "evaluation:questionnaires", gettext_lazy("Questionnaires")),
         Tab("commendations", "evaluation:commendations", gettext_lazy("Commendations")),
+        # The district's checks of the school's figures: the leadership group only.
+        Tab(
+            "figures_checks",
+            "evaluation:figures_checks",
+            gettext_lazy("Checks of our figures"),
+            shown=lambda user: user.has_role(
+                SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.MEMBER, SchoolRole.SECRETARY
+            ),
+        ),
     ],
 )
 
