@@ -110,208 +110,334 @@ def rate(numerator, denominator, scale: int) -> Row:
     return (value, numerator, denominator)
 
 
+# --- several periods at once ------------------------------------------------------------------
+#
+# A run counts a month, a term and a school year together. Every counter is written for a list of
+# periods and asks the database once for all of them: one aggregate per period with a FILTER
+# (conditional aggregation) over rows prefiltered to the periods' union, and stock figures once per
+# distinct `as_of` day. `COUNTERS[code](period)` is the one-period form; `COUNTERS[code].many(periods)`
+# returns one result per period, in order. A counter without `.many` is called once per period.
+
+
+def counter(many):
+    """Make the one-period counter of `many(periods) -> [rows per period]`, keeping `.many`."""
+
+    def one(period) -> dict[str, Row]:
+        return many([period])[0]
+
+    one.many = many
+    one.__name__ = many.__name__
+    one.__doc__ = many.__doc__
+    return one
+
+
+def _union_moment_in(field: str, periods) -> Q:
+    start = _moment(min(p.start for p in periods))
+    end = _moment(max(p.end for p in periods) + timedelta(days=1))
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _union_day_in(field: str, periods) -> Q:
+    return Q(**{f"{field}__gte": min(p.start for p in periods), f"{field}__lte": max(p.end for p in periods)})
+
+
+def _days(periods) -> list[date]:
+    """The distinct `as_of` days of the periods (stock figures are read once per day)."""
+    return sorted({as_of(p) for p in periods})
+
+
+def _per_period(periods, aggregate) -> dict:
+    """{"p0": aggregate(periods[0]), ...} for .aggregate() / .annotate()."""
+    return {f"p{i}": aggregate(period) for i, period in enumerate(periods)}
+
+
+def _per_day(days, aggregate) -> dict:
+    return {f"d{j}": aggregate(day) for j, day in enumerate(days)}
+
+
+def _day_key(days, period) -> str:
+    return f"d{days.index(as_of(period))}"
+
+
+def _next_moment(day: date) -> datetime:
+    return _moment(day + timedelta(days=1))
+
+
 # --- the roster --------------------------------------------------------------------------------
 
 
-def _students_on(day: date):
+def _on_roster(day: date) -> Q:
     """Students on the roster on `day`: added by then and not yet left."""
+    after = _next_moment(day)
+    return Q(created_at__lt=after) & (Q(archived_at__isnull=True) | Q(archived_at__gte=after))
+
+
+@counter
+def enrolment(periods) -> list[dict[str, Row]]:
+    """Students on the roster on `as_of`, by the grade of their current class."""
     from tenants.students.models import Student
 
-    return Student.objects.filter(created_at__lt=_moment(day + timedelta(days=1))).filter(
-        Q(archived_at__isnull=True) | Q(archived_at__gte=_moment(day + timedelta(days=1)))
+    days = _days(periods)
+    rows = list(
+        Student.objects.filter(
+            Q(created_at__lt=_next_moment(days[-1]))
+            & (Q(archived_at__isnull=True) | Q(archived_at__gte=_next_moment(days[0])))
+        )
+        .values("school_class__grade")
+        .annotate(**_per_day(days, lambda day: Count("id", filter=_on_roster(day))))
+        .order_by()
     )
-
-
-def _by_grade(queryset, grade_field: str, count) -> dict:
-    rows = queryset.values(grade_field).annotate(n=count).order_by()
-    return {f"g{row[grade_field]}": row["n"] for row in rows}
-
-
-def enrolment(period) -> dict[str, Row]:
-    """Students on the roster on `as_of`, by the grade of their current class."""
-    return _counts("enrolment", _by_grade(_students_on(as_of(period)), "school_class__grade", Count("id")))
+    return [
+        _counts("enrolment", {f"g{row['school_class__grade']}": row[_day_key(days, p)] for row in rows})
+        for p in periods
+    ]
 
 
 # --- governance --------------------------------------------------------------------------------
 
 
-def group_members(period) -> dict[str, Row]:
+@counter
+def group_members(periods) -> list[dict[str, Row]]:
     """Leadership group terms running on `as_of`."""
     from tenants.governance.models import GroupMember
 
-    day = as_of(period)
-    members = GroupMember.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    days = _days(periods)
+    found = GroupMember.objects.aggregate(
+        **_per_day(
+            days,
+            lambda day: Count(
+                "id", filter=Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            ),
+        )
     )
-    return _total("group_members", members.count())
+    return [_total("group_members", found[_day_key(days, p)]) for p in periods]
 
 
-def group_meetings(period) -> dict[str, Row]:
+@counter
+def group_meetings(periods) -> list[dict[str, Row]]:
     """Meetings marked held whose start falls in the period."""
     from tenants.ledger.models import Meeting, MeetingStatus
 
-    held = Meeting.objects.filter(_moment_in("starts_at", period), status=MeetingStatus.HELD)
-    return _total("group_meetings", held.count())
+    found = Meeting.objects.filter(
+        _union_moment_in("starts_at", periods), status=MeetingStatus.HELD
+    ).aggregate(**_per_period(periods, lambda p: Count("id", filter=_moment_in("starts_at", p))))
+    return [_total("group_meetings", found[f"p{i}"]) for i in range(len(periods))]
 
 
-def plans_approved(period) -> dict[str, Row]:
+def _plans(periods) -> list[tuple[int, int]]:
+    """(approved, closed) per period, in one query."""
     from tenants.governance.models import Plan
 
-    return _total("plans_approved", Plan.objects.filter(_moment_in("approved_at", period)).count())
+    found = Plan.objects.filter(
+        _union_moment_in("approved_at", periods) | _union_moment_in("closed_at", periods)
+    ).aggregate(
+        **{f"a{i}": Count("id", filter=_moment_in("approved_at", p)) for i, p in enumerate(periods)},
+        **{f"c{i}": Count("id", filter=_moment_in("closed_at", p)) for i, p in enumerate(periods)},
+    )
+    return [(found[f"a{i}"], found[f"c{i}"]) for i in range(len(periods))]
 
 
-def plans_closed(period) -> dict[str, Row]:
-    from tenants.governance.models import Plan
+@counter
+def plans_approved(periods) -> list[dict[str, Row]]:
+    return [_total("plans_approved", approved) for approved, _closed in _shared("_plans", _plans, periods)]
 
-    return _total("plans_closed", Plan.objects.filter(_moment_in("closed_at", period)).count())
+
+@counter
+def plans_closed(periods) -> list[dict[str, Row]]:
+    return [_total("plans_closed", closed) for _approved, closed in _shared("_plans", _plans, periods)]
 
 
-def info_reports(period) -> dict[str, Row]:
+@counter
+def info_reports(periods) -> list[dict[str, Row]]:
     """Reports due in the period: submitted by their due date (on time), or submitted after it or
     still unsubmitted once it has passed (late). A report not yet due and not submitted is not
     counted."""
     from tenants.governance.models import InfoReport, ReportStatus
 
-    day = as_of(period)
-    found = {"on_time": 0, "late": 0}
-    for report in InfoReport.objects.filter(_day_in("due_on", period)).only(
-        "status", "submitted_at", "due_on"
-    ):
-        submitted = report.status == ReportStatus.SUBMITTED and _local_day(report.submitted_at) <= day
-        if submitted:
-            found["on_time" if _local_day(report.submitted_at) <= report.due_on else "late"] += 1
-        elif report.due_on < day:
-            found["late"] += 1
-    return _counts("info_reports", found)
+    reports = list(
+        InfoReport.objects.filter(_union_day_in("due_on", periods)).values_list(
+            "status", "submitted_at", "due_on"
+        )
+    )
+    results = []
+    for period in periods:
+        day = as_of(period)
+        found = {"on_time": 0, "late": 0}
+        for status, submitted_at, due_on in reports:
+            if not period.start <= due_on <= period.end:
+                continue
+            submitted = status == ReportStatus.SUBMITTED and _local_day(submitted_at) <= day
+            if submitted:
+                found["on_time" if _local_day(submitted_at) <= due_on else "late"] += 1
+            elif due_on < day:
+                found["late"] += 1
+        results.append(_counts("info_reports", found))
+    return results
 
 
 # --- the ledger --------------------------------------------------------------------------------
 
 
-def ledger_tasks(period) -> dict[str, Row]:
+@counter
+def ledger_tasks(periods) -> list[dict[str, Row]]:
     """Tasks (not cancelled) due in the period or completed in it, by their state on `as_of`: done
     by the due date, done after it, not done and past due (overdue), not done and not yet due."""
     from tenants.ledger.models import Task, TaskStatus
 
-    day = as_of(period)
-    tasks = (
+    tasks = list(
         Task.objects.exclude(status=TaskStatus.CANCELLED)
-        .filter(_day_in("due_on", period) | _moment_in("completed_at", period))
-        .only("status", "due_on", "completed_at")
+        .filter(_union_day_in("due_on", periods) | _union_moment_in("completed_at", periods))
+        .values_list("status", "due_on", "completed_at")
     )
-    found = {"done_on_time": 0, "done_late": 0, "overdue": 0, "open": 0}
-    for task in tasks:
-        done_on = _local_day(task.completed_at) if task.status == TaskStatus.DONE else None
-        if done_on is not None and done_on <= day:
-            found["done_on_time" if done_on <= task.due_on else "done_late"] += 1
-        elif task.due_on < day:
-            found["overdue"] += 1
-        else:
-            found["open"] += 1
-    return _counts("ledger_tasks", found)
+    results = []
+    for period in periods:
+        day = as_of(period)
+        start, end = _span(period)
+        found = {"done_on_time": 0, "done_late": 0, "overdue": 0, "open": 0}
+        for status, due_on, completed_at in tasks:
+            due_in = due_on is not None and period.start <= due_on <= period.end
+            if not (due_in or (completed_at is not None and start <= completed_at < end)):
+                continue
+            done_on = _local_day(completed_at) if status == TaskStatus.DONE else None
+            if done_on is not None and done_on <= day:
+                found["done_on_time" if done_on <= due_on else "done_late"] += 1
+            elif due_on < day:
+                found["overdue"] += 1
+            else:
+                found["open"] += 1
+        results.append(_counts("ledger_tasks", found))
+    return results
 
 
 # --- programmes --------------------------------------------------------------------------------
 
 
-def activities(period) -> dict[str, Row]:
+def _activities(periods) -> list[dict[str, tuple]]:
+    """{kind: (activities, participants)} per period, in one query."""
     from tenants.programs.models import Activity
 
-    rows = Activity.objects.filter(_day_in("held_on", period)).values("kind").annotate(n=Count("id"))
-    return _counts("activities", {row["kind"]: row["n"] for row in rows.order_by()})
-
-
-def activity_participants(period) -> dict[str, Row]:
-    from tenants.programs.models import Activity
-
-    rows = (
-        Activity.objects.filter(_day_in("held_on", period))
+    rows = list(
+        Activity.objects.filter(_union_day_in("held_on", periods))
         .values("kind")
-        .annotate(n=Sum("participant_count"))
+        .annotate(
+            **{f"n{i}": Count("id", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
+            **{
+                f"s{i}": Sum("participant_count", filter=_day_in("held_on", p)) for i, p in enumerate(periods)
+            },
+        )
+        .order_by()
     )
-    return _counts("activity_participants", {row["kind"]: row["n"] for row in rows.order_by()})
+    return [{row["kind"]: (row[f"n{i}"], row[f"s{i}"]) for row in rows} for i in range(len(periods))]
 
 
-def class_sessions(period) -> dict[str, Row]:
+@counter
+def activities(periods) -> list[dict[str, Row]]:
+    return [
+        _counts("activities", {kind: n for kind, (n, _s) in found.items()})
+        for found in _shared("_activities", _activities, periods)
+    ]
+
+
+@counter
+def activity_participants(periods) -> list[dict[str, Row]]:
+    return [
+        _counts("activity_participants", {kind: s for kind, (_n, s) in found.items()})
+        for found in _shared("_activities", _activities, periods)
+    ]
+
+
+@counter
+def class_sessions(periods) -> list[dict[str, Row]]:
     from tenants.programs.models import ClassSession
 
-    return _total("class_sessions", ClassSession.objects.filter(_day_in("held_on", period)).count())
+    found = ClassSession.objects.filter(_union_day_in("held_on", periods)).aggregate(
+        **_per_period(periods, lambda p: Count("id", filter=_day_in("held_on", p)))
+    )
+    return [_total("class_sessions", found[f"p{i}"]) for i in range(len(periods))]
 
 
-def parent_events(period) -> dict[str, Row]:
+def _parent_events(periods) -> list[tuple]:
+    """(events, participants) per period, in one query."""
     from tenants.programs.models import ParentEvent
 
-    return _total("parent_events", ParentEvent.objects.filter(_day_in("held_on", period)).count())
+    found = ParentEvent.objects.filter(_union_day_in("held_on", periods)).aggregate(
+        **{f"n{i}": Count("id", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
+        **{f"s{i}": Sum("attendance_count", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
+    )
+    return [(found[f"n{i}"], found[f"s{i}"]) for i in range(len(periods))]
 
 
-def parent_event_participants(period) -> dict[str, Row]:
-    from tenants.programs.models import ParentEvent
+@counter
+def parent_events(periods) -> list[dict[str, Row]]:
+    return [_total("parent_events", n) for n, _s in _shared("_parent_events", _parent_events, periods)]
 
-    total = ParentEvent.objects.filter(_day_in("held_on", period)).aggregate(n=Sum("attendance_count"))["n"]
-    return _total("parent_event_participants", total)
+
+@counter
+def parent_event_participants(periods) -> list[dict[str, Row]]:
+    return [
+        _total("parent_event_participants", s) for _n, s in _shared("_parent_events", _parent_events, periods)
+    ]
 
 
 # --- the team ----------------------------------------------------------------------------------
 
 
-def _training(period) -> tuple[Decimal, int]:
-    memo = getattr(_local, "memo", None)
-    key = ("_training", period.start, period.end)
-    if memo is not None and key in memo:
-        return memo[key]
-    found = _count_training(period)
-    if memo is not None:
-        memo[key] = found
-    return found
-
-
-def _count_training(period) -> tuple[Decimal, int]:
+def _training(periods) -> list[tuple[Decimal, int]]:
+    """(hours, people trained) per period, in one query."""
     from tenants.team.models import TrainingRecord
 
-    found = TrainingRecord.objects.filter(_day_in("trained_on", period)).aggregate(
-        hours=Sum("hours"), people=Count("staff", distinct=True)
+    found = TrainingRecord.objects.filter(_union_day_in("trained_on", periods)).aggregate(
+        **{f"h{i}": Sum("hours", filter=_day_in("trained_on", p)) for i, p in enumerate(periods)},
+        **{
+            f"n{i}": Count("staff", distinct=True, filter=_day_in("trained_on", p))
+            for i, p in enumerate(periods)
+        },
     )
-    return _d(found["hours"]), found["people"] or 0
+    return [(_d(found[f"h{i}"]), found[f"n{i}"] or 0) for i in range(len(periods))]
 
 
-def training_hours(period) -> dict[str, Row]:
-    return _total("training_hours", _training(period)[0])
+@counter
+def training_hours(periods) -> list[dict[str, Row]]:
+    return [_total("training_hours", hours) for hours, _n in _shared("_training", _training, periods)]
 
 
-def teachers_trained(period) -> dict[str, Row]:
-    return _total("teachers_trained", _training(period)[1])
+@counter
+def teachers_trained(periods) -> list[dict[str, Row]]:
+    return [_total("teachers_trained", people) for _h, people in _shared("_training", _training, periods)]
 
 
-def training_hours_per_teacher(period) -> dict[str, Row]:
-    hours, people = _training(period)
-    return {"": rate(hours, people, 1)}
+@counter
+def training_hours_per_teacher(periods) -> list[dict[str, Row]]:
+    return [{"": rate(hours, people, 1)} for hours, people in _shared("_training", _training, periods)]
 
 
-def _psych_teachers(period) -> dict:
+@counter
+def psych_teachers(periods) -> list[dict[str, Row]]:
+    """Staff on staff now with a full-time or part-time psychology post (added by `as_of`)."""
     from tenants.team.models import PsychologyPost, StaffMember
 
-    rows = (
+    days = _days(periods)
+    rows = list(
         StaffMember.objects.filter(
             is_active=True,
             psychology_post__in=[PsychologyPost.FULL_TIME, PsychologyPost.PART_TIME],
-            created_at__lt=_moment(as_of(period) + timedelta(days=1)),
+            created_at__lt=_next_moment(days[-1]),
         )
         .values("psychology_post")
-        .annotate(n=Count("id"))
+        .annotate(**_per_day(days, lambda day: Count("id", filter=Q(created_at__lt=_next_moment(day)))))
         .order_by()
     )
-    return {row["psychology_post"]: row["n"] for row in rows}
+    return [
+        _counts("psych_teachers", {row["psychology_post"]: row[_day_key(days, p)] for row in rows})
+        for p in periods
+    ]
 
 
-def psych_teachers(period) -> dict[str, Row]:
-    """Staff on staff now with a full-time or part-time psychology post (added by `as_of`)."""
-    return _counts("psych_teachers", _psych_teachers(period))
-
-
-def psych_teachers_per_1000(period) -> dict[str, Row]:
-    teachers = _memo("psych_teachers", period)[""][0]
-    students = _memo("enrolment", period)[""][0]
-    return {"": rate(teachers, students, 1000)}
+@counter
+def psych_teachers_per_1000(periods) -> list[dict[str, Row]]:
+    teachers = _element("psych_teachers", periods)
+    students = _element("enrolment", periods)
+    return [{"": rate(t[""][0], s[""][0], 1000)} for t, s in zip(teachers, students, strict=True)]
 
 
 # --- resources ---------------------------------------------------------------------------------
@@ -357,57 +483,86 @@ def weekly_hours(opening_hours: str) -> Decimal:
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _rooms(period):
+def _rooms(periods) -> list[tuple[int, Decimal]]:
+    """(rooms in use, their weekly hours) on each period's `as_of`, from one query."""
     from tenants.resources.models import CounselingRoom
 
-    return CounselingRoom.objects.filter(
-        is_active=True, created_at__lt=_moment(as_of(period) + timedelta(days=1))
+    days = _days(periods)
+    rooms = list(
+        CounselingRoom.objects.filter(is_active=True, created_at__lt=_next_moment(days[-1])).values_list(
+            "created_at", "opening_hours"
+        )
     )
+    hours = {text: weekly_hours(text) for _created, text in rooms}
+    results = []
+    for period in periods:
+        after = _next_moment(as_of(period))
+        texts = [text for created, text in rooms if created < after]
+        results.append((len(texts), sum((hours[text] for text in texts), ZERO)))
+    return results
 
 
-def counseling_rooms(period) -> dict[str, Row]:
+@counter
+def counseling_rooms(periods) -> list[dict[str, Row]]:
     """Rooms in use (any kind: counseling room, guidance station, group room, ...)."""
-    return _total("counseling_rooms", _rooms(period).count())
+    return [_total("counseling_rooms", n) for n, _hours in _shared("_rooms", _rooms, periods)]
 
 
-def room_weekly_hours(period) -> dict[str, Row]:
-    return _total(
-        "room_weekly_hours",
-        sum((weekly_hours(text) for text in _rooms(period).values_list("opening_hours", flat=True)), ZERO),
-    )
+@counter
+def room_weekly_hours(periods) -> list[dict[str, Row]]:
+    return [_total("room_weekly_hours", hours) for _n, hours in _shared("_rooms", _rooms, periods)]
 
 
 # --- screening ---------------------------------------------------------------------------------
 
 
-def _responses(period):
+def _responses(periods):
     from tenants.screening.models import Response
 
-    return Response.objects.filter(_moment_in("taken_at", period), complete=True, archived_at__isnull=True)
-
-
-def screened_students(period) -> dict[str, Row]:
-    """Students with at least one complete response in the period, by current grade."""
-    return _counts(
-        "screened_students",
-        _by_grade(_responses(period), "student__school_class__grade", Count("student", distinct=True)),
+    return Response.objects.filter(
+        _union_moment_in("taken_at", periods), complete=True, archived_at__isnull=True
     )
 
 
-def screening_coverage(period) -> dict[str, Row]:
+@counter
+def screened_students(periods) -> list[dict[str, Row]]:
+    """Students with at least one complete response in the period, by current grade."""
+    rows = list(
+        _responses(periods)
+        .values("student__school_class__grade")
+        .annotate(
+            **_per_period(
+                periods, lambda p: Count("student", distinct=True, filter=_moment_in("taken_at", p))
+            )
+        )
+        .order_by()
+    )
+    return [
+        _counts(
+            "screened_students", {f"g{row['student__school_class__grade']}": row[f"p{i}"] for row in rows}
+        )
+        for i in range(len(periods))
+    ]
+
+
+@counter
+def screening_coverage(periods) -> list[dict[str, Row]]:
     """Screened ÷ enrolled ×100 per grade; the total is over the target grades only
     (settings.SCREENING_TARGET_GRADES)."""
-    screened = _memo("screened_students", period)
-    enrolled = _memo("enrolment", period)
-    rows: dict[str, Row] = {}
     targets = {f"g{g}" for g in settings.SCREENING_TARGET_GRADES}
-    top = [ZERO, ZERO]
-    for category in _codes("screening_coverage"):
-        rows[category] = rate(screened[category][0], enrolled[category][0], 100)
-        if category in targets:
-            top[0] += screened[category][0]
-            top[1] += enrolled[category][0]
-    return {"": rate(top[0], top[1], 100), **rows}
+    results = []
+    for screened, enrolled in zip(
+        _element("screened_students", periods), _element("enrolment", periods), strict=True
+    ):
+        rows: dict[str, Row] = {}
+        top = [ZERO, ZERO]
+        for category in _codes("screening_coverage"):
+            rows[category] = rate(screened[category][0], enrolled[category][0], 100)
+            if category in targets:
+                top[0] += screened[category][0]
+                top[1] += enrolled[category][0]
+        results.append({"": rate(top[0], top[1], 100), **rows})
+    return results
 
 
 def _codes(code: str) -> list[str]:
@@ -417,93 +572,142 @@ def _codes(code: str) -> list[str]:
 _SCREENING_CODES = {category["code"] for category in SCREENING_CATEGORIES}
 
 
-def screenings(period) -> dict[str, Row]:
+@counter
+def screenings(periods) -> list[dict[str, Row]]:
     """Complete responses in the period by instrument and band ("other" for any other instrument or
     band)."""
-    found: dict[str, int] = {}
-    rows = _responses(period).values("instrument_code", "band").annotate(n=Count("id")).order_by()
-    for row in rows:
-        code = f"{row['instrument_code']}.{row['band']}"
-        code = code if code in _SCREENING_CODES else "other"
-        found[code] = found.get(code, 0) + row["n"]
-    return _counts("screenings", found)
+    rows = list(
+        _responses(periods)
+        .values("instrument_code", "band")
+        .annotate(**_per_period(periods, lambda p: Count("id", filter=_moment_in("taken_at", p))))
+        .order_by()
+    )
+    results = []
+    for i in range(len(periods)):
+        found: dict[str, int] = {}
+        for row in rows:
+            code = f"{row['instrument_code']}.{row['band']}"
+            code = code if code in _SCREENING_CODES else "other"
+            found[code] = found.get(code, 0) + row[f"p{i}"]
+        results.append(_counts("screenings", found))
+    return results
 
 
 # --- counseling and crisis ---------------------------------------------------------------------
 
 
-def counseling_sessions(period) -> dict[str, Row]:
+@counter
+def counseling_sessions(periods) -> list[dict[str, Row]]:
     from tenants.counseling.models import CounselingSession
 
-    sessions = CounselingSession.objects.filter(_moment_in("held_at", period), archived_at__isnull=True)
-    return _total("counseling_sessions", sessions.count())
+    found = CounselingSession.objects.filter(
+        _union_moment_in("held_at", periods), archived_at__isnull=True
+    ).aggregate(**_per_period(periods, lambda p: Count("id", filter=_moment_in("held_at", p))))
+    return [_total("counseling_sessions", found[f"p{i}"]) for i in range(len(periods))]
 
 
-def referrals(period) -> dict[str, Row]:
+@counter
+def referrals(periods) -> list[dict[str, Row]]:
     from tenants.counseling.models import Referral
 
-    found = Referral.objects.filter(_day_in("referred_on", period), archived_at__isnull=True)
-    return _total("referrals", found.count())
+    found = Referral.objects.filter(
+        _union_day_in("referred_on", periods), archived_at__isnull=True
+    ).aggregate(**_per_period(periods, lambda p: Count("id", filter=_day_in("referred_on", p))))
+    return [_total("referrals", found[f"p{i}"]) for i in range(len(periods))]
 
 
-def _cases(period):
-    from tenants.crisis.models import CrisisCase
+def _crisis(periods) -> list[tuple[list, dict, dict]]:
+    """Per period: the cases opened in it (id, opened_at, level), and the moments of their
+    identified and assessed steps ({case_id: done_at} each). Two queries for both crisis elements
+    and all the periods."""
+    from tenants.crisis.models import CaseStep, CrisisCase, Step
 
-    return CrisisCase.objects.filter(_moment_in("opened_at", period), archived_at__isnull=True)
+    cases = list(
+        CrisisCase.objects.filter(
+            _union_moment_in("opened_at", periods), archived_at__isnull=True
+        ).values_list("id", "opened_at", "level")
+    )
+    identified, assessed = {}, {}
+    if cases:
+        steps = CaseStep.objects.filter(
+            case_id__in=[case[0] for case in cases], step__in=[Step.IDENTIFIED, Step.ASSESSED]
+        ).values_list("case_id", "step", "done_at")
+        for case_id, step, done_at in steps:
+            (assessed if step == Step.ASSESSED else identified)[case_id] = done_at
+    results = []
+    for period in periods:
+        start, end = _span(period)
+        results.append(([case for case in cases if start <= case[1] < end], identified, assessed))
+    return results
 
 
-def crisis_cases(period) -> dict[str, Row]:
+@counter
+def crisis_cases(periods) -> list[dict[str, Row]]:
     """Cases opened in the period by risk level; a case with no assessment step by `as_of` is
     "unassessed" (its level is only the first guess at identification)."""
-    from tenants.crisis.models import CaseStep, Step
+    results = []
+    for period, (cases, _identified, assessed) in zip(
+        periods, _shared("_crisis", _crisis, periods), strict=True
+    ):
+        assessed_by = _next_moment(as_of(period))
+        found = {"unassessed": 0}
+        for case_id, _opened_at, level in cases:
+            done_at = assessed.get(case_id)
+            if done_at is not None and done_at < assessed_by:
+                found[level] = found.get(level, 0) + 1
+            else:
+                found["unassessed"] += 1
+        results.append(_counts("crisis_cases", found))
+    return results
 
-    assessed_by = _moment(as_of(period) + timedelta(days=1))
-    assessed = CaseStep.objects.filter(step=Step.ASSESSED, done_at__lt=assessed_by).values("case_id")
-    cases = _cases(period)
-    found = {row["level"]: row["n"] for row in cases.filter(id__in=assessed).values("level").annotate(
-        n=Count("id")).order_by()}  # fmt: skip
-    found["unassessed"] = cases.exclude(id__in=assessed).count()
-    return _counts("crisis_cases", found)
 
-
-def crisis_hours_to_assessment(period) -> dict[str, Row]:
+@counter
+def crisis_hours_to_assessment(periods) -> list[dict[str, Row]]:
     """Median hours from identification (the identified step, else the case's opening) to the
     assessment step, over cases opened in the period and assessed; numerator: how many."""
-    from tenants.crisis.models import CaseStep, Step
-
-    steps = CaseStep.objects.filter(
-        case__in=_cases(period), step__in=[Step.IDENTIFIED, Step.ASSESSED]
-    ).values_list("case_id", "step", "done_at", "case__opened_at")
-    identified, assessed = {}, {}
-    for case_id, step, done_at, opened_at in steps:
-        if step == Step.ASSESSED:
-            assessed[case_id] = done_at
-            identified.setdefault(case_id, opened_at)
-        else:
-            identified[case_id] = done_at
-    hours = [Decimal(max((assessed[case] - identified[case]).total_seconds(), 0)) / 3600 for case in assessed]
-    if not hours:
-        return {"": (None, ZERO, None)}
-    value = Decimal(median(hours)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return {"": (value, Decimal(len(hours)), None)}
+    results = []
+    for cases, identified, assessed in _shared("_crisis", _crisis, periods):
+        hours = [
+            Decimal(max((assessed[case_id] - identified.get(case_id, opened_at)).total_seconds(), 0)) / 3600
+            for case_id, opened_at, _level in cases
+            if case_id in assessed
+        ]
+        if not hours:
+            results.append({"": (None, ZERO, None)})
+            continue
+        value = Decimal(median(hours)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        results.append({"": (value, Decimal(len(hours)), None)})
+    return results
 
 
 # --- finance -----------------------------------------------------------------------------------
 
 
-def budget_spent_share(period) -> dict[str, Row]:
+@counter
+def budget_spent_share(periods) -> list[dict[str, Row]]:
     """Spending from the start of the school year to `as_of` on that year's budget lines, as a share
     (%) of the year's budget. The school year is the one the period starts in."""
     from shared.calendar import school_year_bounds, school_year_of
     from tenants.finance.models import BudgetLine, Spending
 
-    year = school_year_of(period.start)
-    first, _last = school_year_bounds(year)
-    budget = BudgetLine.objects.filter(school_year=year).aggregate(n=Sum("amount"))["n"]
-    spent = Spending.objects.filter(
-        line__school_year=year, spent_on__gte=first, spent_on__lte=as_of(period)
-    ).aggregate(n=Sum("amount"))["n"]
-    return {"": rate(spent, budget, 100)}
+    keys = [(school_year_of(p.start), as_of(p)) for p in periods]
+    distinct = sorted(set(keys))
+    years = sorted({year for year, _day in distinct})
+    budgets = dict(
+        BudgetLine.objects.filter(school_year__in=years)
+        .values("school_year")
+        .annotate(n=Sum("amount"))
+        .order_by()
+        .values_list("school_year", "n")
+    )
+
+    def spent_filter(year, day):
+        return Q(line__school_year=year, spent_on__gte=school_year_bounds(year)[0], spent_on__lte=day)
+
+    spent = Spending.objects.filter(line__school_year__in=years).aggregate(
+        **{f"s{k}": Sum("amount", filter=spent_filter(year, day)) for k, (year, day) in enumerate(distinct)}
+    )
+    return [{"": rate(spent[f"s{distinct.index(key)}"], budgets.get(key[0]), 100)} for key in keys]
 
 
 # --- all of them -------------------------------------------------------------------------------
@@ -542,25 +746,45 @@ COUNTERS = {
 _local = threading.local()
 
 
-def _memo(code: str, period) -> dict[str, Row]:
-    """An element's rows, counted once per count_all() (rates reuse the counts behind them)."""
+def _shared(name: str, many, periods) -> list:
+    """`many(periods)`, computed once per count_periods() for each period (rates reuse the counts
+    behind them, and elements read from one table share one query)."""
     memo = getattr(_local, "memo", None)
     if memo is None:
-        return COUNTERS[code](period)
-    key = (code, period.start, period.end)
-    if key not in memo:
-        memo[key] = COUNTERS[code](period)
-    return memo[key]
+        return many(periods)
+    missing = [p for p in periods if (name, p.start, p.end) not in memo]
+    if missing:
+        for period, result in zip(missing, many(missing), strict=True):
+            memo[(name, period.start, period.end)] = result
+    return [memo[(name, p.start, p.end)] for p in periods]
 
 
-def count_all(period) -> dict[str, dict[str, Row]]:
-    """Every element of the catalog for one period, in the current school."""
+def _element(code: str, periods) -> list[dict[str, Row]]:
+    """An element's rows for each period. A counter without `.many` (e.g. one replaced in a test)
+    is called period by period."""
+    one = COUNTERS[code]
+    many = getattr(one, "many", None)
+    return _shared(code, many if many is not None else (lambda ps: [one(p) for p in ps]), periods)
+
+
+def count_periods(periods) -> list[dict[str, dict[str, Row]]]:
+    """Every element of the catalog for each of `periods`, in the current school: one query per
+    element (or per table) for all the periods together."""
     require_school_schema()
     missing = set(BY_CODE) - set(COUNTERS)
     if missing:
         raise LookupError(f"No counting function for {sorted(missing)}")
+    periods = list(periods)
+    if not periods:
+        return []
     _local.memo = {}
     try:
-        return {code: _memo(code, period) for code in BY_CODE}
+        by_code = {code: _element(code, periods) for code in BY_CODE}
     finally:
         _local.memo = None
+    return [{code: rows[i] for code, rows in by_code.items()} for i in range(len(periods))]
+
+
+def count_all(period) -> dict[str, dict[str, Row]]:
+    """Every element of the catalog for one period, in the current school."""
+    return count_periods([period])[0]
