@@ -323,6 +323,9 @@ DISCLOSURE_K = max(5, env_int("DISCLOSURE_K", 10))
 DISCLOSURE_ROUND_TO_5 = env_bool("DISCLOSURE_ROUND_TO_5", False)
 # District figures need at least this many contributing schools.
 DISCLOSURE_MIN_SCHOOLS = 3
+# A school sees the district's median and quartiles beside its own figure only from this many
+# schools: with three, the school's own figure, the median and the quartiles give the other two.
+SCHOOL_COMPARISON_MIN_SCHOOLS = 5
 # The grades the annual screening targets (upper primary, junior and senior secondary).
 SCREENING_TARGET_GRADES = tuple(range(4, 13))
 

@@ -29,6 +29,17 @@ DEMO_SCHOOLS = [
     dict(
         code="demo3", name="示范区高级中学", school_type=SchoolType.SENIOR, number="D003", student_count=2140
     ),
+    # Five schools: a school sees the district's quartiles beside its own figures from five up.
+    dict(
+        code="demo4",
+        name="示范区九年一贯制学校",
+        school_type=SchoolType.NINE_YEAR,
+        number="D004",
+        student_count=980,
+    ),
+    dict(
+        code="demo5", name="示范区第二小学", school_type=SchoolType.PRIMARY, number="D005", student_count=860
+    ),
 ]
 
 SCHOOL_ACCOUNTS = [

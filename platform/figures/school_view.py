@@ -2,14 +2,17 @@
 
 Shown on the school's home page and on /evaluation/ to the leadership group (principal, deputy,
 members, secretary). The school's own figure is its own raw value (its own data); the district side
-is only a median and quartiles over the schools' published values (figures.selectors.distribution,
-which answers nothing below DISCLOSURE_MIN_SCHOOLS schools): never another school's figure, and
-never the minimum or maximum, which are one school's value. A figure that counts students is shown
+is only a median and quartiles over the schools' published values (figures.selectors.distribution),
+shown from SCHOOL_COMPARISON_MIN_SCHOOLS schools up: never the minimum or maximum, which are one
+school's value, and never so few schools that a school knowing its own figure could work out the
+others' from the quartiles (with three schools, the median and the two quartiles give all three). A figure that counts students is shown
 as the school's own number only to the roles that already see the school's care figures (the
 principal and the care team).
 """
 
 from decimal import Decimal
+
+from django.conf import settings
 
 from shared.accounts.roles import CLINICAL_READER_ROLES, SchoolRole
 
@@ -84,6 +87,8 @@ def school_vs_district(user, school) -> dict | None:
         hidden = element.counts_students and not student_figures
         value = None if hidden else number(own[element.code])
         stats = selectors.distribution(period, element, "")
+        if stats and stats["n"] < settings.SCHOOL_COMPARISON_MIN_SCHOOLS:
+            stats = None
         summary = {k: number(stats[k]) for k in ("q1", "median", "q3")} | {"n": stats["n"]} if stats else None
         row = {"element": element, "own": value, "own_hidden": hidden, "summary": summary, "bar": None}
         if summary:
@@ -99,4 +104,9 @@ def school_vs_district(user, school) -> dict | None:
                     "own": _pct(value, scale),
                 }
         rows.append(row)
-    return {"period": period, "rows": rows, "student_figures": student_figures}
+    return {
+        "period": period,
+        "rows": rows,
+        "student_figures": student_figures,
+        "min_schools": settings.SCHOOL_COMPARISON_MIN_SCHOOLS,
+    }

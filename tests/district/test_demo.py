@@ -57,9 +57,7 @@ def test_demo_schools_have_data_on_every_page(settings):
     seed_demo()
     again = seed_demo()  # idempotent
     assert [site for site, _code, _accounts in again][1:] == list(
-        School.objects.filter(code__in=["demo1", "demo2", "demo3"])
-        .order_by("number")
-        .values_list("name", flat=True)
+        School.objects.filter(code__startswith="demo").order_by("number").values_list("name", flat=True)
     )
     connection.set_schema_to_public()
     client = Client(HTTP_HOST=host("demo1"))
@@ -100,7 +98,7 @@ def test_demo_district_figures_are_mostly_published_and_some_withheld():
     connection.set_schema_to_public()
     today = timezone.localdate()
     term = Period.objects.get(kind="term", start__lte=today, end__gte=today)
-    demo = {"demo1", "demo2", "demo3"}
+    demo = {"demo1", "demo2", "demo3", "demo4", "demo5"}
     cells = [
         cell
         for element in DataElement.objects.all()

@@ -131,3 +131,19 @@ def test_selector_only_reads_the_schools_own_rows(data):
     card = school_vs_district(user, dash2)
     rows = {r["element"].code: r["own"] for r in card["rows"]}
     assert rows == {"counseling_rooms": 1, "room_weekly_hours": 12, "counseling_sessions": 0}
+
+
+@pytest.mark.django_db
+def test_a_school_sees_the_distribution_only_from_enough_schools(data, settings):
+    """With three schools, a school's own figure, the median and the quartiles would give the other
+    two schools' figures: schools see the district side only from SCHOOL_COMPARISON_MIN_SCHOOLS."""
+    page = signed_in("alpha", "r_principal")
+
+    def rooms():
+        rows = {r["element"].code: r for r in page.get("/").context["vs_district"]["rows"]}
+        return rows["counseling_rooms"]["summary"]
+
+    shown = rooms()
+    assert shown is not None and shown["n"] >= settings.SCHOOL_COMPARISON_MIN_SCHOOLS == 5
+    settings.SCHOOL_COMPARISON_MIN_SCHOOLS = shown["n"] + 1
+    assert rooms() is None

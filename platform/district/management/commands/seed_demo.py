@@ -5,7 +5,7 @@ from district.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo district accounts and three demo schools (idempotent), and print how to sign in."
+    help = "Create the demo district accounts and five demo schools (idempotent), and print how to sign in."
 
     def handle(self, *args, **options):
         port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
