@@ -35,32 +35,32 @@ CHECKS = ("not_a_server_error", "status_code_conformance", "response_schema_conf
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def _token(username: str) -> str:
+def _token(username: str, code: str | None = ALPHA) -> str:
     from shared.accounts.models import User
     from shared.accounts.services import api_token_issue
 
-    with schema_context(f"school_{ALPHA}"):
+    with schema_context(f"school_{code}" if code else "public"):
         key = api_token_issue(user=User.objects.get(username=username))
     connection.set_schema_to_public()
     return key
 
 
 @functools.cache
-def _served_document(port: int) -> dict:
+def _served_document(port: int, code: str | None = ALPHA) -> dict:
     response = requests.get(
-        f"http://127.0.0.1:{port}/api/schema/?format=json", headers={"Host": host(ALPHA)}, timeout=120
+        f"http://127.0.0.1:{port}/api/schema/?format=json", headers={"Host": host(code)}, timeout=120
     )
     response.raise_for_status()
     return response.json()
 
 
-def _config(port: int, token: str) -> schemathesis.Config:
+def _config(port: int, token: str, code: str | None = ALPHA) -> schemathesis.Config:
     return schemathesis.Config.from_dict(
         {
             "seed": SEED,
             "base-url": f"http://127.0.0.1:{port}",
-            # The school is picked by host name, as in production.
-            "headers": {"Host": host(ALPHA), "Authorization": f"Token {token}"},
+            # The school (or the district) is picked by host name, as in production.
+            "headers": {"Host": host(code), "Authorization": f"Token {token}"},
             # One request at a time: the server shares the test's connection.
             "workers": 1,
             "cache": {"enabled": False},
@@ -86,10 +86,11 @@ def _describe(recorder, case_id: str, check) -> str:
     )
 
 
-def run_contract(port: int, username: str) -> dict:
-    """Run the examples and fuzzing phases as `username`; what was sent, answered and failed."""
-    document = _served_document(port)
-    schema = schemathesis.openapi.from_dict(document, config=_config(port, _token(username)))
+def run_contract(port: int, username: str, code: str | None = ALPHA) -> dict:
+    """Run the examples and fuzzing phases as `username` of school `code` (None: the district);
+    what was sent, answered and failed."""
+    document = _served_document(port, code)
+    schema = schemathesis.openapi.from_dict(document, config=_config(port, _token(username, code), code))
     failures, errors, operations, statuses = [], [], set(), Counter()
     for event in schemathesis.engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
@@ -120,11 +121,33 @@ def run_contract(port: int, username: str) -> dict:
 @pytest.mark.contract
 @pytest.mark.parametrize("role", [r.value for r in SchoolRole])
 def test_api_answers_what_its_document_says(live_api, role):
+    _check(live_api, f"r_{role}", ALPHA)
+
+
+@pytest.fixture
+def district_accounts(django_db_setup):
+    """A district analyst beside the district admin (dora) of tests.conftest."""
+    from shared.accounts.models import User
+    from shared.accounts.services import account_create
+
+    if not User.objects.filter(username="contract_analyst").exists():
+        account_create(
+            username="contract_analyst", full_name="分析员", roles=["district_analyst"], password="x" * 12
+        )
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize("username", ["dora", "contract_analyst"])
+def test_district_api_answers_what_its_document_says(live_api, district_accounts, username):
+    _check(live_api, username, None)
+
+
+def _check(port: int, username: str, code: str | None) -> None:
     started = time.monotonic()
-    result = run_contract(live_api, f"r_{role}")
+    result = run_contract(port, username, code)
     statuses = result["statuses"]
     print(
-        f"\n{role}: {sum(statuses.values())} requests in {time.monotonic() - started:.0f} s, "
+        f"\n{username}: {sum(statuses.values())} requests in {time.monotonic() - started:.0f} s, "
         f"statuses {dict(sorted(statuses.items()))}"
     )
     assert not result["errors"], "\n".join(result["errors"])
