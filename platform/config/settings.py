@@ -171,7 +171,7 @@ DATABASES = {"default": _db}
 # the figures aggregation). Safe here: nothing in the project sets search_path behind django-tenants'
 # back (the replayed template DDL has its SET lines stripped), and the backend forgets the path it
 # set on close, rollback and savepoint rollback, which undo a SET.
-TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
+TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

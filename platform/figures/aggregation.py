@@ -13,6 +13,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -62,13 +63,14 @@ def aggregate_school(school: School, periods) -> SchoolResult:
         School.objects.select_for_update().filter(pk=school.pk).first()
         locked = _locked_pairs(school)
         existing = MetricValue.objects.filter(school=school, period__in=[p.pk for p in periods])
-        kept = 0
+        kept_pairs = Q(pk__in=[])
         for period_id, element_id in locked:
-            kept += existing.filter(period_id=period_id, element_id=element_id).count()
-        stale = existing
-        for period_id, element_id in locked:
-            stale = stale.exclude(period_id=period_id, element_id=element_id)
-        stale.delete()
+            kept_pairs |= Q(period_id=period_id, element_id=element_id)
+        kept = existing.filter(kept_pairs).count() if locked else 0
+        # A plain DELETE: QuerySet.delete() would first fetch every row, because django-tenants
+        # listens to post_delete for every model. MetricValue has no dependants and no signals.
+        stale = existing.exclude(kept_pairs) if locked else existing
+        stale._raw_delete(stale.db)
         rows = [
             MetricValue(
                 school=school,

@@ -81,7 +81,7 @@ def _close(run_id: int) -> None:
     ).update(status=RunStatus.FAILED, finished_at=timezone.now())
 
 
-def aggregate_one(run_id: int, school: School, periods) -> bool:
+def aggregate_one(run_id: int, school: School, periods, *, close: bool = True) -> bool:
     ok, attempts, error = _attempt(school, periods)
     with transaction.atomic():
         finished = SchoolRunOutcome.objects.filter(
@@ -90,7 +90,8 @@ def aggregate_one(run_id: int, school: School, periods) -> bool:
         if finished:
             counter = "schools_done" if ok else "schools_failed"
             AggregationRun.objects.filter(pk=run_id).update(**{counter: F(counter) + 1})
-    _close(run_id)
+    if close:
+        _close(run_id)
     return ok
 
 
@@ -98,11 +99,17 @@ def aggregate_one(run_id: int, school: School, periods) -> bool:
 def aggregate_batch(run_id: int, school_ids: list[int]) -> int:
     run = AggregationRun.objects.get(pk=run_id)
     periods = list(run.periods.all())
+    # A redelivered batch skips the schools that already have their outcome.
+    finished = set(
+        SchoolRunOutcome.objects.filter(
+            run_id=run_id, school_id__in=school_ids, finished_at__isnull=False
+        ).values_list("school_id", flat=True)
+    )
     done = 0
-    for school in School.objects.filter(pk__in=school_ids).order_by("id"):
-        if SchoolRunOutcome.objects.filter(run_id=run_id, school=school, finished_at__isnull=False).exists():
-            continue  # a redelivered batch: this school already has its outcome
-        done += aggregate_one(run_id, school, periods)
+    for school in School.objects.filter(pk__in=school_ids).exclude(pk__in=finished).order_by("id"):
+        done += aggregate_one(run_id, school, periods, close=False)
+    # Once per batch: the batch that finishes last closes the run.
+    _close(run_id)
     return done
 
 
