@@ -1,9 +1,20 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from district.selectors import school_counts, school_list
+from district.selectors import enrolment_by_school, school_counts, school_list
 
 
 @login_required
 def home(request):
-    return render(request, "district/home.html", {"counts": school_counts(), "schools": school_list()})
+    term, enrolment = enrolment_by_school()
+    schools = list(school_list())
+    for school in schools:
+        school.enrolment = enrolment.get(school.code)
+    context = {
+        "counts": school_counts(),
+        "schools": schools,
+        "enrolment_term": term,
+        "k": settings.DISCLOSURE_K,
+    }
+    return render(request, "district/home.html", context)

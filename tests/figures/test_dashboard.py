@@ -399,3 +399,16 @@ def test_reporting_completeness_by_school_and_by_term(analyst):
     codes = [r["school_code"] for r in found["by_school"]]
     assert [c for c in codes if c in REGISTRY_ORDER] == REGISTRY_ORDER
     assert [p["period"].code for p in found["by_period"]] == [T1, T2]
+
+
+@pytest.mark.django_db
+def test_the_district_overview_shows_each_schools_published_enrolment(data):
+    """The registry's student column comes from the figures, not from what was typed at onboarding."""
+    page = signed_in(None, "dash_analyst").get("/")
+    assert page.status_code == 200
+    rows = {s.code: s.enrolment for s in page.context["schools"]}
+    assert page.context["enrolment_term"].code == T1
+    for code, grades in ENROLMENT.items():
+        assert rows[code].value == sum(grades) and not rows[code].suppressed
+    html = page.content.decode()
+    assert f">{sum(ENROLMENT['dash1'])}<" in html
