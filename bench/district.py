@@ -491,7 +491,9 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=30, help="warm requests per page (default 30)")
     parser.add_argument("--workers", type=int, default=2, help="celery worker processes (default 2)")
     parser.add_argument("--sample", type=int, default=20, help="schools aggregated in process per size")
-    parser.add_argument("--skip-exports", action="store_true")
+    parser.add_argument("--skip-exports", action="store_true", help="no export timing")
+    parser.add_argument("--skip-pages", action="store_true", help="no dashboard or export timing")
+    parser.add_argument("--create-only", action="store_true", help="make the schools, measure nothing")
     args = parser.parse_args()
     sizes = sorted(int(n) for n in args.sizes.split(","))
     batch_sizes = [int(n) for n in args.batch_sizes.split(",")]
@@ -528,30 +530,29 @@ def main() -> int:
 
     agg_rows, proc_rows, batch_rows, page_rows, export_rows, make_rows = [], [], [], [], [], []
     try:
-        with Worker(args.workers):
-            for size in sizes:
-                made, create_s, copy_s = schools.extend_to(size)
-                make_rows.append(
-                    (
-                        size,
-                        made,
-                        f"{create_s / made:.2f}" if made else "-",
-                        f"{copy_s / made:.3f}" if made else "-",
-                    )
+        for size in sizes:
+            made, create_s, copy_s = schools.extend_to(size)
+            make_rows.append(
+                (
+                    size,
+                    made,
+                    f"{create_s / made:.2f}" if made else "-",
+                    f"{copy_s / made:.3f}" if made else "-",
                 )
-                bench_schools = schools.existing()[:size]
-                active = len(bench_schools)
-                print(f"{size} schools ready ({made} new)", flush=True)
-
+            )
+            bench_schools = schools.existing()[:size]
+            active = len(bench_schools)
+            print(f"{size} schools ready ({made} new)", flush=True)
+            if args.create_only:
+                continue
+            # A worker per size, started after the schools are made: it idles through nothing.
+            with Worker(args.workers):
                 elapsed, run = timed_run(periods)
                 agg_rows.append(
                     (size, run.schools_done, f"{elapsed:.1f}", f"{run.schools_done / elapsed:.1f}",
                      f"{1000 * elapsed / max(run.schools_done, 1):.0f}")
                 )  # fmt: skip
                 print(f"  aggregation: {elapsed:.1f} s", flush=True)
-                per_school, queries, rows = in_process(periods, bench_schools, min(args.sample, active))
-                proc_rows.append((size, ms(per_school), f"{queries:.0f}", rows))
-
                 if size == args.batch_at:
                     for batch_size in batch_sizes:
                         elapsed, run = timed_run(periods, batch_size)
@@ -559,14 +560,17 @@ def main() -> int:
                             (size, batch_size, f"{elapsed:.1f}", f"{run.schools_done / elapsed:.1f}")
                         )
                         print(f"  batch size {batch_size}: {elapsed:.1f} s", flush=True)
-
-                for row in timed_pages(user, term, bench_schools[0].code, args.warm):
-                    page_rows.append((size, *row))
-                print("  dashboard timed", flush=True)
-                if not args.skip_exports:
-                    for row in timed_exports(term, bench_schools):
-                        export_rows.append((size, *row))
-                    print("  exports timed", flush=True)
+            per_school, queries, rows = in_process(periods, bench_schools, min(args.sample, active))
+            proc_rows.append((size, ms(per_school), f"{queries:.0f}", rows))
+            if args.skip_pages:
+                continue
+            for row in timed_pages(user, term, bench_schools[0].code, args.warm):
+                page_rows.append((size, *row))
+            print("  dashboard timed", flush=True)
+            if not args.skip_exports:
+                for row in timed_exports(term, bench_schools):
+                    export_rows.append((size, *row))
+                print("  exports timed", flush=True)
     finally:
         print()
         print("schools made (school_create, then the source's rows copied)")

@@ -48,6 +48,17 @@ def data_changed() -> None:
         bump()
 
 
+def commit_without_waiting() -> None:
+    """Let the current transaction's COMMIT return before its WAL reaches the disk (PostgreSQL's
+    synchronous_commit off, for this transaction only): a flush per school was a tenth of the
+    aggregation's time. A crash of the database server can lose the last fraction of a second of
+    commits, never part of one, and never a later one without the earlier: the values are derived
+    from the schools' records and the next run recomputes them. Call it only in the outermost
+    transaction, so that nobody else's writes are made asynchronous."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 # The per-value columns of MetricValue, with their PostgreSQL array types for unnest().
 _UNNESTED = (("period", "bigint"), ("element", "bigint"), ("breakdown", "text"), ("value", "numeric"),
              ("numerator", "numeric"), ("denominator", "numeric"))  # fmt: skip
@@ -81,7 +92,10 @@ def aggregate_school(school: School, periods) -> SchoolResult:
         computed = {period.pk: found for period, found in zip(periods, count_periods(periods), strict=True)}
     now = timezone.now()
     elements = dict(DataElement.objects.values_list("code", "id"))
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if outermost:
+            commit_without_waiting()
         # One writer per school at a time: a second run for the same school waits here.
         School.objects.select_for_update().filter(pk=school.pk).first()
         locked = _locked_pairs(school)

@@ -17,7 +17,7 @@ finished only by the update that finds it unfinished.
 import time
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -82,8 +82,13 @@ def _close(run_id: int) -> None:
 
 
 def aggregate_one(run_id: int, school: School, periods, *, close: bool = True) -> bool:
+    from figures.aggregation import commit_without_waiting
+
     ok, attempts, error = _attempt(school, periods)
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if outermost:
+            commit_without_waiting()  # the outcome is as derived as the values it reports
         finished = SchoolRunOutcome.objects.filter(
             run_id=run_id, school=school, finished_at__isnull=True
         ).update(ok=ok, attempts=attempts, error=error, finished_at=timezone.now())
