@@ -29,8 +29,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from zoneinfo import ZoneInfo
 
+import psycopg
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum, Value
 from django.utils import timezone
 
 from figures.catalog import BY_CODE, SCREENING_CATEGORIES
@@ -163,6 +165,64 @@ def _next_moment(day: date) -> datetime:
     return _moment(day + timedelta(days=1))
 
 
+# --- the queries, sent together ----------------------------------------------------------------
+#
+# Each query is declared by a function of the periods returning a values() queryset, registered
+# with @query. count_periods() sends all of them at once in a psycopg pipeline (one round trip to
+# the database instead of one per query: with a busy server the waits were most of the time) and
+# the counters read the rows with _fetch(). Outside count_periods, _fetch() runs the query itself.
+
+QUERIES: list = []
+
+
+def query(build):
+    QUERIES.append(build)
+    return build
+
+
+def _one_row(queryset, **aggregates):
+    """An aggregate over `queryset` as a values() query of exactly one row (like .aggregate(), but
+    lazy): grouping by a constant adds no GROUP BY, so an empty table still gives its row."""
+    return queryset.order_by().values(one=Value(1)).annotate(**aggregates)
+
+
+def _key(periods) -> tuple:
+    return tuple((p.start, p.end) for p in periods)
+
+
+def _fetch(build, periods) -> list[dict]:
+    fetched = getattr(_local, "fetched", None)
+    if fetched is not None and (build, _key(periods)) in fetched:
+        return fetched[(build, _key(periods))]
+    return list(build(periods))
+
+
+def _prefetch(periods) -> dict:
+    """Every declared query for `periods`, sent in one pipeline: {(build, key): rows}."""
+    querysets = [(build, build(periods)) for build in QUERIES]
+    compiled = [queryset.query.get_compiler(using=queryset.db).as_sql() for _build, queryset in querysets]
+    if not psycopg.Pipeline.is_supported():
+        return {(build, _key(periods)): list(queryset) for build, queryset in querysets}
+    with connection.cursor():  # connects, and sets the school's search_path
+        pass
+    raw = connection.connection
+    cursors = [raw.cursor() for _query in compiled]
+    try:
+        with raw.pipeline():
+            for cursor, (sql, params) in zip(cursors, compiled, strict=True):
+                cursor.execute(sql, params)
+        fetched = {}
+        for (build, _queryset), cursor in zip(querysets, cursors, strict=True):
+            names = [column.name for column in cursor.description]
+            fetched[(build, _key(periods))] = [
+                dict(zip(names, row, strict=True)) for row in cursor.fetchall()
+            ]
+        return fetched
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
 # --- the roster --------------------------------------------------------------------------------
 
 
@@ -172,13 +232,12 @@ def _on_roster(day: date) -> Q:
     return Q(created_at__lt=after) & (Q(archived_at__isnull=True) | Q(archived_at__gte=after))
 
 
-@counter
-def enrolment(periods) -> list[dict[str, Row]]:
-    """Students on the roster on `as_of`, by the grade of their current class."""
+@query
+def _enrolment(periods):
     from tenants.students.models import Student
 
     days = _days(periods)
-    rows = list(
+    return (
         Student.objects.filter(
             Q(created_at__lt=_next_moment(days[-1]))
             & (Q(archived_at__isnull=True) | Q(archived_at__gte=_next_moment(days[0])))
@@ -187,6 +246,13 @@ def enrolment(periods) -> list[dict[str, Row]]:
         .annotate(**_per_day(days, lambda day: Count("id", filter=_on_roster(day))))
         .order_by()
     )
+
+
+@counter
+def enrolment(periods) -> list[dict[str, Row]]:
+    """Students on the roster on `as_of`, by the grade of their current class."""
+    days = _days(periods)
+    rows = _fetch(_enrolment, periods)
     return [
         _counts("enrolment", {f"g{row['school_class__grade']}": row[_day_key(days, p)] for row in rows})
         for p in periods
@@ -196,44 +262,62 @@ def enrolment(periods) -> list[dict[str, Row]]:
 # --- governance --------------------------------------------------------------------------------
 
 
-@counter
-def group_members(periods) -> list[dict[str, Row]]:
-    """Leadership group terms running on `as_of`."""
+@query
+def _group_members(periods):
     from tenants.governance.models import GroupMember
 
-    days = _days(periods)
-    found = GroupMember.objects.aggregate(
+    return _one_row(
+        GroupMember.objects.all(),
         **_per_day(
-            days,
+            _days(periods),
             lambda day: Count(
                 "id", filter=Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
             ),
-        )
+        ),
     )
+
+
+@counter
+def group_members(periods) -> list[dict[str, Row]]:
+    """Leadership group terms running on `as_of`."""
+    days = _days(periods)
+    found = _fetch(_group_members, periods)[0]
     return [_total("group_members", found[_day_key(days, p)]) for p in periods]
+
+
+@query
+def _group_meetings(periods):
+    from tenants.ledger.models import Meeting, MeetingStatus
+
+    return _one_row(
+        Meeting.objects.filter(_union_moment_in("starts_at", periods), status=MeetingStatus.HELD),
+        **_per_period(periods, lambda p: Count("id", filter=_moment_in("starts_at", p))),
+    )
 
 
 @counter
 def group_meetings(periods) -> list[dict[str, Row]]:
     """Meetings marked held whose start falls in the period."""
-    from tenants.ledger.models import Meeting, MeetingStatus
-
-    found = Meeting.objects.filter(
-        _union_moment_in("starts_at", periods), status=MeetingStatus.HELD
-    ).aggregate(**_per_period(periods, lambda p: Count("id", filter=_moment_in("starts_at", p))))
+    found = _fetch(_group_meetings, periods)[0]
     return [_total("group_meetings", found[f"p{i}"]) for i in range(len(periods))]
+
+
+@query
+def _plan_counts(periods):
+    from tenants.governance.models import Plan
+
+    return _one_row(
+        Plan.objects.filter(
+            _union_moment_in("approved_at", periods) | _union_moment_in("closed_at", periods)
+        ),
+        **{f"a{i}": Count("id", filter=_moment_in("approved_at", p)) for i, p in enumerate(periods)},
+        **{f"c{i}": Count("id", filter=_moment_in("closed_at", p)) for i, p in enumerate(periods)},
+    )
 
 
 def _plans(periods) -> list[tuple[int, int]]:
     """(approved, closed) per period, in one query."""
-    from tenants.governance.models import Plan
-
-    found = Plan.objects.filter(
-        _union_moment_in("approved_at", periods) | _union_moment_in("closed_at", periods)
-    ).aggregate(
-        **{f"a{i}": Count("id", filter=_moment_in("approved_at", p)) for i, p in enumerate(periods)},
-        **{f"c{i}": Count("id", filter=_moment_in("closed_at", p)) for i, p in enumerate(periods)},
-    )
+    found = _fetch(_plan_counts, periods)[0]
     return [(found[f"a{i}"], found[f"c{i}"]) for i in range(len(periods))]
 
 
@@ -247,18 +331,23 @@ def plans_closed(periods) -> list[dict[str, Row]]:
     return [_total("plans_closed", closed) for _approved, closed in _shared("_plans", _plans, periods)]
 
 
+@query
+def _info_reports(periods):
+    from tenants.governance.models import InfoReport
+
+    return InfoReport.objects.filter(_union_day_in("due_on", periods)).values(
+        "status", "submitted_at", "due_on"
+    )
+
+
 @counter
 def info_reports(periods) -> list[dict[str, Row]]:
     """Reports due in the period: submitted by their due date (on time), or submitted after it or
     still unsubmitted once it has passed (late). A report not yet due and not submitted is not
     counted."""
-    from tenants.governance.models import InfoReport, ReportStatus
+    from tenants.governance.models import ReportStatus
 
-    reports = list(
-        InfoReport.objects.filter(_union_day_in("due_on", periods)).values_list(
-            "status", "submitted_at", "due_on"
-        )
-    )
+    reports = [(r["status"], r["submitted_at"], r["due_on"]) for r in _fetch(_info_reports, periods)]
     results = []
     for period in periods:
         day = as_of(period)
@@ -278,17 +367,24 @@ def info_reports(periods) -> list[dict[str, Row]]:
 # --- the ledger --------------------------------------------------------------------------------
 
 
+@query
+def _ledger_tasks(periods):
+    from tenants.ledger.models import Task, TaskStatus
+
+    return (
+        Task.objects.exclude(status=TaskStatus.CANCELLED)
+        .filter(_union_day_in("due_on", periods) | _union_moment_in("completed_at", periods))
+        .values("status", "due_on", "completed_at")
+    )
+
+
 @counter
 def ledger_tasks(periods) -> list[dict[str, Row]]:
     """Tasks (not cancelled) due in the period or completed in it, by their state on `as_of`: done
     by the due date, done after it, not done and past due (overdue), not done and not yet due."""
-    from tenants.ledger.models import Task, TaskStatus
+    from tenants.ledger.models import TaskStatus
 
-    tasks = list(
-        Task.objects.exclude(status=TaskStatus.CANCELLED)
-        .filter(_union_day_in("due_on", periods) | _union_moment_in("completed_at", periods))
-        .values_list("status", "due_on", "completed_at")
-    )
+    tasks = [(t["status"], t["due_on"], t["completed_at"]) for t in _fetch(_ledger_tasks, periods)]
     results = []
     for period in periods:
         day = as_of(period)
@@ -312,11 +408,11 @@ def ledger_tasks(periods) -> list[dict[str, Row]]:
 # --- programmes --------------------------------------------------------------------------------
 
 
-def _activities(periods) -> list[dict[str, tuple]]:
-    """{kind: (activities, participants)} per period, in one query."""
+@query
+def _activity_rows(periods):
     from tenants.programs.models import Activity
 
-    rows = list(
+    return (
         Activity.objects.filter(_union_day_in("held_on", periods))
         .values("kind")
         .annotate(
@@ -327,6 +423,11 @@ def _activities(periods) -> list[dict[str, tuple]]:
         )
         .order_by()
     )
+
+
+def _activities(periods) -> list[dict[str, tuple]]:
+    """{kind: (activities, participants)} per period, in one query."""
+    rows = _fetch(_activity_rows, periods)
     return [{row["kind"]: (row[f"n{i}"], row[f"s{i}"]) for row in rows} for i in range(len(periods))]
 
 
@@ -346,24 +447,36 @@ def activity_participants(periods) -> list[dict[str, Row]]:
     ]
 
 
-@counter
-def class_sessions(periods) -> list[dict[str, Row]]:
+@query
+def _class_sessions(periods):
     from tenants.programs.models import ClassSession
 
-    found = ClassSession.objects.filter(_union_day_in("held_on", periods)).aggregate(
-        **_per_period(periods, lambda p: Count("id", filter=_day_in("held_on", p)))
+    return _one_row(
+        ClassSession.objects.filter(_union_day_in("held_on", periods)),
+        **_per_period(periods, lambda p: Count("id", filter=_day_in("held_on", p))),
     )
+
+
+@counter
+def class_sessions(periods) -> list[dict[str, Row]]:
+    found = _fetch(_class_sessions, periods)[0]
     return [_total("class_sessions", found[f"p{i}"]) for i in range(len(periods))]
+
+
+@query
+def _parent_event_sums(periods):
+    from tenants.programs.models import ParentEvent
+
+    return _one_row(
+        ParentEvent.objects.filter(_union_day_in("held_on", periods)),
+        **{f"n{i}": Count("id", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
+        **{f"s{i}": Sum("attendance_count", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
+    )
 
 
 def _parent_events(periods) -> list[tuple]:
     """(events, participants) per period, in one query."""
-    from tenants.programs.models import ParentEvent
-
-    found = ParentEvent.objects.filter(_union_day_in("held_on", periods)).aggregate(
-        **{f"n{i}": Count("id", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
-        **{f"s{i}": Sum("attendance_count", filter=_day_in("held_on", p)) for i, p in enumerate(periods)},
-    )
+    found = _fetch(_parent_event_sums, periods)[0]
     return [(found[f"n{i}"], found[f"s{i}"]) for i in range(len(periods))]
 
 
@@ -382,17 +495,23 @@ def parent_event_participants(periods) -> list[dict[str, Row]]:
 # --- the team ----------------------------------------------------------------------------------
 
 
-def _training(periods) -> list[tuple[Decimal, int]]:
-    """(hours, people trained) per period, in one query."""
+@query
+def _training_sums(periods):
     from tenants.team.models import TrainingRecord
 
-    found = TrainingRecord.objects.filter(_union_day_in("trained_on", periods)).aggregate(
+    return _one_row(
+        TrainingRecord.objects.filter(_union_day_in("trained_on", periods)),
         **{f"h{i}": Sum("hours", filter=_day_in("trained_on", p)) for i, p in enumerate(periods)},
         **{
             f"n{i}": Count("staff", distinct=True, filter=_day_in("trained_on", p))
             for i, p in enumerate(periods)
         },
     )
+
+
+def _training(periods) -> list[tuple[Decimal, int]]:
+    """(hours, people trained) per period, in one query."""
+    found = _fetch(_training_sums, periods)[0]
     return [(_d(found[f"h{i}"]), found[f"n{i}"] or 0) for i in range(len(periods))]
 
 
@@ -411,13 +530,12 @@ def training_hours_per_teacher(periods) -> list[dict[str, Row]]:
     return [{"": rate(hours, people, 1)} for hours, people in _shared("_training", _training, periods)]
 
 
-@counter
-def psych_teachers(periods) -> list[dict[str, Row]]:
-    """Staff on staff now with a full-time or part-time psychology post (added by `as_of`)."""
+@query
+def _psych_teachers(periods):
     from tenants.team.models import PsychologyPost, StaffMember
 
     days = _days(periods)
-    rows = list(
+    return (
         StaffMember.objects.filter(
             is_active=True,
             psychology_post__in=[PsychologyPost.FULL_TIME, PsychologyPost.PART_TIME],
@@ -427,6 +545,13 @@ def psych_teachers(periods) -> list[dict[str, Row]]:
         .annotate(**_per_day(days, lambda day: Count("id", filter=Q(created_at__lt=_next_moment(day)))))
         .order_by()
     )
+
+
+@counter
+def psych_teachers(periods) -> list[dict[str, Row]]:
+    """Staff on staff now with a full-time or part-time psychology post (added by `as_of`)."""
+    days = _days(periods)
+    rows = _fetch(_psych_teachers, periods)
     return [
         _counts("psych_teachers", {row["psychology_post"]: row[_day_key(days, p)] for row in rows})
         for p in periods
@@ -483,16 +608,18 @@ def weekly_hours(opening_hours: str) -> Decimal:
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _rooms(periods) -> list[tuple[int, Decimal]]:
-    """(rooms in use, their weekly hours) on each period's `as_of`, from one query."""
+@query
+def _room_rows(periods):
     from tenants.resources.models import CounselingRoom
 
-    days = _days(periods)
-    rooms = list(
-        CounselingRoom.objects.filter(is_active=True, created_at__lt=_next_moment(days[-1])).values_list(
-            "created_at", "opening_hours"
-        )
-    )
+    return CounselingRoom.objects.filter(
+        is_active=True, created_at__lt=_next_moment(_days(periods)[-1])
+    ).values("created_at", "opening_hours")
+
+
+def _rooms(periods) -> list[tuple[int, Decimal]]:
+    """(rooms in use, their weekly hours) on each period's `as_of`, from one query."""
+    rooms = [(room["created_at"], room["opening_hours"]) for room in _fetch(_room_rows, periods)]
     hours = {text: weekly_hours(text) for _created, text in rooms}
     results = []
     for period in periods:
@@ -524,10 +651,9 @@ def _responses(periods):
     )
 
 
-@counter
-def screened_students(periods) -> list[dict[str, Row]]:
-    """Students with at least one complete response in the period, by current grade."""
-    rows = list(
+@query
+def _screened_students(periods):
+    return (
         _responses(periods)
         .values("student__school_class__grade")
         .annotate(
@@ -537,6 +663,12 @@ def screened_students(periods) -> list[dict[str, Row]]:
         )
         .order_by()
     )
+
+
+@counter
+def screened_students(periods) -> list[dict[str, Row]]:
+    """Students with at least one complete response in the period, by current grade."""
+    rows = _fetch(_screened_students, periods)
     return [
         _counts(
             "screened_students", {f"g{row['student__school_class__grade']}": row[f"p{i}"] for row in rows}
@@ -572,16 +704,21 @@ def _codes(code: str) -> list[str]:
 _SCREENING_CODES = {category["code"] for category in SCREENING_CATEGORIES}
 
 
-@counter
-def screenings(periods) -> list[dict[str, Row]]:
-    """Complete responses in the period by instrument and band ("other" for any other instrument or
-    band)."""
-    rows = list(
+@query
+def _screenings(periods):
+    return (
         _responses(periods)
         .values("instrument_code", "band")
         .annotate(**_per_period(periods, lambda p: Count("id", filter=_moment_in("taken_at", p))))
         .order_by()
     )
+
+
+@counter
+def screenings(periods) -> list[dict[str, Row]]:
+    """Complete responses in the period by instrument and band ("other" for any other instrument or
+    band)."""
+    rows = _fetch(_screenings, periods)
     results = []
     for i in range(len(periods)):
         found: dict[str, int] = {}
@@ -596,44 +733,68 @@ def screenings(periods) -> list[dict[str, Row]]:
 # --- counseling and crisis ---------------------------------------------------------------------
 
 
-@counter
-def counseling_sessions(periods) -> list[dict[str, Row]]:
+@query
+def _counseling_sessions(periods):
     from tenants.counseling.models import CounselingSession
 
-    found = CounselingSession.objects.filter(
-        _union_moment_in("held_at", periods), archived_at__isnull=True
-    ).aggregate(**_per_period(periods, lambda p: Count("id", filter=_moment_in("held_at", p))))
+    return _one_row(
+        CounselingSession.objects.filter(_union_moment_in("held_at", periods), archived_at__isnull=True),
+        **_per_period(periods, lambda p: Count("id", filter=_moment_in("held_at", p))),
+    )
+
+
+@counter
+def counseling_sessions(periods) -> list[dict[str, Row]]:
+    found = _fetch(_counseling_sessions, periods)[0]
     return [_total("counseling_sessions", found[f"p{i}"]) for i in range(len(periods))]
+
+
+@query
+def _referrals(periods):
+    from tenants.counseling.models import Referral
+
+    return _one_row(
+        Referral.objects.filter(_union_day_in("referred_on", periods), archived_at__isnull=True),
+        **_per_period(periods, lambda p: Count("id", filter=_day_in("referred_on", p))),
+    )
 
 
 @counter
 def referrals(periods) -> list[dict[str, Row]]:
-    from tenants.counseling.models import Referral
-
-    found = Referral.objects.filter(
-        _union_day_in("referred_on", periods), archived_at__isnull=True
-    ).aggregate(**_per_period(periods, lambda p: Count("id", filter=_day_in("referred_on", p))))
+    found = _fetch(_referrals, periods)[0]
     return [_total("referrals", found[f"p{i}"]) for i in range(len(periods))]
+
+
+def _crisis_cases(periods):
+    from tenants.crisis.models import CrisisCase
+
+    return CrisisCase.objects.filter(_union_moment_in("opened_at", periods), archived_at__isnull=True)
+
+
+@query
+def _case_rows(periods):
+    return _crisis_cases(periods).values("id", "opened_at", "level")
+
+
+@query
+def _case_steps(periods):
+    from tenants.crisis.models import CaseStep, Step
+
+    return CaseStep.objects.filter(
+        case__in=_crisis_cases(periods), step__in=[Step.IDENTIFIED, Step.ASSESSED]
+    ).values("case_id", "step", "done_at")
 
 
 def _crisis(periods) -> list[tuple[list, dict, dict]]:
     """Per period: the cases opened in it (id, opened_at, level), and the moments of their
     identified and assessed steps ({case_id: done_at} each). Two queries for both crisis elements
     and all the periods."""
-    from tenants.crisis.models import CaseStep, CrisisCase, Step
+    from tenants.crisis.models import Step
 
-    cases = list(
-        CrisisCase.objects.filter(
-            _union_moment_in("opened_at", periods), archived_at__isnull=True
-        ).values_list("id", "opened_at", "level")
-    )
+    cases = [(case["id"], case["opened_at"], case["level"]) for case in _fetch(_case_rows, periods)]
     identified, assessed = {}, {}
-    if cases:
-        steps = CaseStep.objects.filter(
-            case_id__in=[case[0] for case in cases], step__in=[Step.IDENTIFIED, Step.ASSESSED]
-        ).values_list("case_id", "step", "done_at")
-        for case_id, step, done_at in steps:
-            (assessed if step == Step.ASSESSED else identified)[case_id] = done_at
+    for step in _fetch(_case_steps, periods):
+        (assessed if step["step"] == Step.ASSESSED else identified)[step["case_id"]] = step["done_at"]
     results = []
     for period in periods:
         start, end = _span(period)
@@ -683,30 +844,50 @@ def crisis_hours_to_assessment(periods) -> list[dict[str, Row]]:
 # --- finance -----------------------------------------------------------------------------------
 
 
-@counter
-def budget_spent_share(periods) -> list[dict[str, Row]]:
-    """Spending from the start of the school year to `as_of` on that year's budget lines, as a share
-    (%) of the year's budget. The school year is the one the period starts in."""
-    from shared.calendar import school_year_bounds, school_year_of
-    from tenants.finance.models import BudgetLine, Spending
+def _budget_keys(periods) -> list[tuple[str, date]]:
+    """(school year, as_of) of each period: the budget's year and the day spending is read to."""
+    from shared.calendar import school_year_of
 
-    keys = [(school_year_of(p.start), as_of(p)) for p in periods]
-    distinct = sorted(set(keys))
-    years = sorted({year for year, _day in distinct})
-    budgets = dict(
+    return [(school_year_of(p.start), as_of(p)) for p in periods]
+
+
+@query
+def _budgets(periods):
+    from tenants.finance.models import BudgetLine
+
+    years = sorted({year for year, _day in _budget_keys(periods)})
+    return (
         BudgetLine.objects.filter(school_year__in=years)
         .values("school_year")
         .annotate(n=Sum("amount"))
         .order_by()
-        .values_list("school_year", "n")
     )
 
-    def spent_filter(year, day):
+
+@query
+def _spending(periods):
+    from shared.calendar import school_year_bounds
+    from tenants.finance.models import Spending
+
+    distinct = sorted(set(_budget_keys(periods)))
+
+    def spent(year, day):
         return Q(line__school_year=year, spent_on__gte=school_year_bounds(year)[0], spent_on__lte=day)
 
-    spent = Spending.objects.filter(line__school_year__in=years).aggregate(
-        **{f"s{k}": Sum("amount", filter=spent_filter(year, day)) for k, (year, day) in enumerate(distinct)}
+    return _one_row(
+        Spending.objects.filter(line__school_year__in=sorted({year for year, _day in distinct})),
+        **{f"s{k}": Sum("amount", filter=spent(year, day)) for k, (year, day) in enumerate(distinct)},
     )
+
+
+@counter
+def budget_spent_share(periods) -> list[dict[str, Row]]:
+    """Spending from the start of the school year to `as_of` on that year's budget lines, as a share
+    (%) of the year's budget. The school year is the one the period starts in."""
+    keys = _budget_keys(periods)
+    distinct = sorted(set(keys))
+    budgets = {row["school_year"]: row["n"] for row in _fetch(_budgets, periods)}
+    spent = _fetch(_spending, periods)[0]
     return [{"": rate(spent[f"s{distinct.index(key)}"], budgets.get(key[0]), 100)} for key in keys]
 
 
@@ -778,10 +959,11 @@ def count_periods(periods) -> list[dict[str, dict[str, Row]]]:
     if not periods:
         return []
     _local.memo = {}
+    _local.fetched = _prefetch(periods)
     try:
         by_code = {code: _element(code, periods) for code in BY_CODE}
     finally:
-        _local.memo = None
+        _local.memo = _local.fetched = None
     return [{code: rows[i] for code, rows in by_code.items()} for i in range(len(periods))]
 
 
