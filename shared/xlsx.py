@@ -72,21 +72,28 @@ def csv_writer(stream, **kwargs) -> _SafeWriter:
 
 
 def xlsx_response(*, filename: str, title: str, headers: list[str], rows) -> HttpResponse:
+    return xlsx_workbook_response(filename=filename, sheets=[(title, headers, rows)])
+
+
+def xlsx_workbook_response(*, filename: str, sheets) -> HttpResponse:
+    """An XLSX download with one sheet per (title, headers, rows), bold headers, fitted widths, and
+    every text cell kept as text (append_row)."""
     workbook = Workbook()
-    sheet = workbook.active
-    # Excel refuses these characters in sheet names, and names longer than 31.
-    sheet.title = re.sub(r"[:\\/?*\[\]]", "-", title)[:31] or "Sheet"
-    for cell in append_row(sheet, [str(h) for h in headers]):
-        cell.font = Font(bold=True)
-    widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
-        values = [_cell(v) for v in row]
-        append_row(sheet, values)
-        for i, v in enumerate(values):
-            widths[i] = min(60, max(widths[i], len(str(v or "")) * 2 + 2))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        # Excel refuses these characters in sheet names, and names longer than 31.
+        sheet = workbook.create_sheet(re.sub(r"[:\\/?*\[\]]", "-", str(title))[:31] or "Sheet")
+        for cell in append_row(sheet, [str(h) for h in headers]):
+            cell.font = Font(bold=True)
+        widths = [len(str(h)) * 2 + 2 for h in headers]
+        for row in rows:
+            values = [_cell(v) for v in row]
+            append_row(sheet, values)
+            for i, v in enumerate(values):
+                widths[i] = min(60, max(widths[i], len(str(v if v is not None else "")) * 2 + 2))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

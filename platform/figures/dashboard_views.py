@@ -3,38 +3,16 @@ district host only. District admins and analysts read them (figures.access); any
 gets 404, and an anonymous visitor the sign-in page. Every number comes through figures.dashboard,
 which reads only published (disclosure-controlled) cells; every export carries the withheld flag."""
 
-import re
-from functools import wraps
-from io import BytesIO
-from urllib.parse import quote
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from district.models import School, SchoolStatus
 from figures import dashboard
-from figures.access import can_read_figures, can_run_jobs
+from figures.access import can_run_jobs, figures_reader
 from figures.area import figures_tabs
-from shared.xlsx import append_row
-
-
-def figures_reader(view):
-    """Signed in (else the sign-in page) and a district reader of figures (else 404)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_figures(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
+from shared.xlsx import xlsx_workbook_response
 
 
 def _flag(shown) -> str:
@@ -83,41 +61,6 @@ def school(request, code):
 
 # ---------------------------------------------------------------------------------------------
 # Exports
-
-
-def workbook_response(*, filename: str, sheets: list[tuple[str, list, list]]) -> HttpResponse:
-    """An XLSX with one sheet per (title, headers, rows); every text cell is text (shared.xlsx)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(re.sub(r"[:\\/?*\[\]]", "-", str(title))[:31] or "Sheet")
-        for cell in append_row(sheet, [str(h) for h in headers]):
-            cell.font = Font(bold=True)
-        widths = [len(str(h)) * 2 + 2 for h in headers]
-        for row in rows:
-            values = [v if v is None or isinstance(v, (int, float, str)) else _plain(v) for v in row]
-            append_row(sheet, values)
-            for i, v in enumerate(values):
-                widths[i] = min(50, max(widths[i], len(str(v if v is not None else "")) * 2 + 2))
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
-    return response
-
-
-def _plain(value):
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    return str(value)
 
 
 def _dashboard_xlsx(context) -> HttpResponse:
@@ -199,7 +142,7 @@ def _dashboard_xlsx(context) -> HttpResponse:
                  for r in completeness["by_school"]],
             )
         )  # fmt: skip
-    return workbook_response(filename=f"{_('District figures')}-{period.code}", sheets=sheets)
+    return xlsx_workbook_response(filename=f"{_('District figures')}-{period.code}", sheets=sheets)
 
 
 def _school_xlsx(context) -> HttpResponse:
@@ -218,7 +161,7 @@ def _school_xlsx(context) -> HttpResponse:
                     _flag(category["cell"]),
                 ]
             )
-    return workbook_response(
+    return xlsx_workbook_response(
         filename=f"{school.name}-{period.code}",
         sheets=[(period.name, [_("Figure"), _("Category"), _("Value"), _("Unit"), _("Withheld")], rows)],
     )

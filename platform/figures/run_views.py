@@ -8,7 +8,6 @@ disclosure control makes the row "not evaluable", with no numbers (figures.valid
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from district.models import School
-from figures.access import can_read_figures, can_run_jobs
+from figures.access import FiguresReaders, can_run_jobs, figures_reader
 from figures.aggregation import run_start
 from figures.area import FIGURES_AREA, figures_tabs
 from figures.counts import today
@@ -39,11 +38,6 @@ from shared.resources import Filter
 RUNS_PER_PAGE = 20
 
 
-def _reader(request):
-    if not can_read_figures(request.user):
-        raise Http404
-
-
 def _period_choices():
     """Periods a run may be asked for: this school year's and last year's, newest first."""
     this_year = school_year_of(today())
@@ -58,9 +52,8 @@ def _with_failures(runs):
     return runs.prefetch_related(Prefetch("outcomes", queryset=failures, to_attr="failures"), "periods")
 
 
-@login_required
+@figures_reader
 def run_list(request):
-    _reader(request)
     if request.method == "POST":
         return _run_create(request)
     page = Paginator(_with_failures(AggregationRun.objects.all()), RUNS_PER_PAGE).get_page(
@@ -90,10 +83,9 @@ def _run_create(request):
     return redirect("figures:runs")
 
 
-@login_required
+@figures_reader
 def run_progress(request, run_id: int):
     """The progress of one run (HTMX swaps it in place every two seconds while the run goes)."""
-    _reader(request)
     run = get_object_or_404(_with_failures(AggregationRun.objects.all()), pk=run_id)
     return render(
         request,
@@ -103,12 +95,6 @@ def run_progress(request, run_id: int):
 
 
 # --- violations --------------------------------------------------------------------------------
-
-
-class FiguresReaders:
-    @staticmethod
-    def can_read(user) -> bool:
-        return can_read_figures(user)
 
 
 def _shown(violation):

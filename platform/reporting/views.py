@@ -3,7 +3,6 @@ analysts read the status, the information reports and the exports, and may creat
 everyone else gets 404."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from district.models import School
-from figures.access import can_read_figures, can_run_jobs
+from figures.access import can_run_jobs, figures_reader, jobs_runner
 from figures.models import Period
 from reporting import selectors, services
 from reporting.forms import ExportForm, ReasonForm, ReportFormForm
@@ -27,24 +26,12 @@ from reporting.models import (
 )
 from shared.pages import PAGE_SIZE, add_errors
 
-
-def _reader(request):
-    if not can_read_figures(request.user):
-        raise Http404
-
-
-def _runner(request):
-    if not can_run_jobs(request.user):
-        raise Http404
-
-
 # --- Status ------------------------------------------------------------------------------------------
 
 
-@login_required
+@figures_reader
 def status(request):
     """Per school and period: not started, in progress, complete, approved, returned, late."""
-    _reader(request)
     forms = list(selectors.report_forms())
     form = next((f for f in forms if f.code == request.GET.get("form")), forms[0] if forms else None)
     periods = list(selectors.periods_for(form)) if form else []
@@ -122,9 +109,8 @@ def _submission(form_code, period_code, school_code) -> tuple[ReportForm, Period
     return form, period, school, Submission.objects.filter(form=form, period=period, school=school).first()
 
 
-@login_required
+@figures_reader
 def submission_detail(request, form, period, school):
-    _reader(request)
     form, period, school, submission = _submission(form, period, school)
     return render(
         request,
@@ -144,10 +130,9 @@ def submission_detail(request, form, period, school):
     )
 
 
-@login_required
+@jobs_runner
 @require_POST
 def submission_decide(request, form, period, school, action):
-    _runner(request)
     form, period, school, submission = _submission(form, period, school)
     if submission is None:
         raise Http404
@@ -173,9 +158,8 @@ def submission_decide(request, form, period, school, action):
 # --- Report forms ---------------------------------------------------------------------------------------
 
 
-@login_required
+@figures_reader
 def forms_list(request):
-    _reader(request)
     return render(
         request,
         "reporting/forms.html",
@@ -183,9 +167,8 @@ def forms_list(request):
     )
 
 
-@login_required
+@jobs_runner
 def form_edit(request, code=None):
-    _runner(request)
     obj = get_object_or_404(ReportForm, code=code) if code else None
     form = ReportFormForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
@@ -211,9 +194,8 @@ def form_edit(request, code=None):
 # --- Information reports ----------------------------------------------------------------------------------
 
 
-@login_required
+@figures_reader
 def info_reports(request):
-    _reader(request)
     status = request.GET.get("status", "")
     if status not in (InfoReportStatus.SUBMITTED, InfoReportStatus.RETURNED):
         status = ""
@@ -230,15 +212,15 @@ def info_reports(request):
     )
 
 
-@login_required
+@figures_reader
 def info_report_detail(request, id):
-    _reader(request)
     report = get_object_or_404(
         DistrictInfoReport.objects.select_related("school").exclude(status=InfoReportStatus.DUE), public_id=id
     )
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
-        _runner(request)
+        if not can_run_jobs(request.user):
+            raise Http404
         if form.is_valid():
             try:
                 services.info_report_return(report, actor=request.user, reason=form.cleaned_data["reason"])
@@ -258,9 +240,8 @@ def info_report_detail(request, id):
 # --- Exports ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@figures_reader
 def exports(request):
-    _reader(request)
     form = ExportForm(request.POST or None, initial={"fmt": "xlsx"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -290,16 +271,14 @@ def _job(id) -> ExportJob:
     return get_object_or_404(ExportJob.objects.select_related("form", "period"), public_id=id)
 
 
-@login_required
+@figures_reader
 def export_progress(request, id):
     """The job's row, polled by HTMX until it is done."""
-    _reader(request)
     return render(request, "reporting/_export_row.html", {"job": _job(id)})
 
 
-@login_required
+@figures_reader
 def export_download(request, id):
-    _reader(request)
     from django.conf import settings
 
     from reporting.exports import CONTENT_TYPES
@@ -317,7 +296,6 @@ def export_download(request, id):
     return response
 
 
-@login_required
+@figures_reader
 def index(request):
-    _reader(request)
     return redirect("reporting:status")
