@@ -59,19 +59,7 @@ def _get(request, form, period):
 @login_required
 def form_detail(request, form, period):
     _reader(request)
-    submission = _get(request, form, period)
-    return render(
-        request,
-        "reporting/school_form.html",
-        {
-            "submission": submission,
-            "lines": selectors.form_lines(submission),
-            "events": submission.events.all(),
-            "state": selectors.STATE_LABELS[selectors.submission_state(submission)],
-            "can_complete": request.user.has_role(*COMPLETERS) and submission.editable_by_school,
-            "can_enter": submission.editable_by_school,
-        },
-    )
+    return render_form(request, _get(request, form, period))
 
 
 @login_required
@@ -101,7 +89,7 @@ def value_set(request, form, period):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, f"{element.name}：{message}")
-        return render_refused(request, submission, status=409 if _locked(exc) else 400)
+        return render_form(request, submission, status=409 if _locked(exc) else 400)
     messages.success(request, _("Saved."))
     return redirect(back)
 
@@ -112,8 +100,9 @@ def _locked(exc: ValidationError) -> bool:
     )
 
 
-def render_refused(request, submission, *, status):
-    """The form again, with the refusal's message and the HTTP status saying why (409: locked)."""
+def render_form(request, submission, *, status=200):
+    """The school's form; after a refusal, with its message and the HTTP status saying why (409:
+    locked by the district's approval)."""
     return render(
         request,
         "reporting/school_form.html",
@@ -141,6 +130,6 @@ def complete(request, form, period):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return render_refused(request, submission, status=409 if _locked(exc) else 400)
+        return render_form(request, submission, status=409 if _locked(exc) else 400)
     messages.success(request, _("The form was marked complete and sent to the district."))
     return redirect("reporting_school:form", submission.form.code, submission.period.code)
