@@ -96,6 +96,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+@pytest.fixture
+def worker(django_db_setup, django_db_blocker):
+    """A real Celery worker thread on a queue of its own, consuming from the real Redis broker. The
+    database is reachable from it, so the data it reads must be committed (tests using it do not run
+    inside the test transaction)."""
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    try:
+        with django_db_blocker.unblock():
+            with start_worker(
+                app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30
+            ):
+                yield queue
+    finally:
+        app.conf.task_default_queue = "xinyu"
+        connection.set_schema_to_public()
+
+
 @pytest.fixture(autouse=True)
 def _back_to_public():
     yield

@@ -6,12 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from config.celery import app
 from figures import counts, tasks
 from figures.aggregation import aggregate_school, run_start
 from figures.models import (
@@ -182,21 +180,6 @@ def test_run_start_sends_after_commit(october, django_capture_on_commit_callback
 
 
 # --- a real worker ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def worker(django_db_setup, django_db_blocker):
-    import uuid
-
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_default_queue = queue
-    with django_db_blocker.unblock():
-        with start_worker(
-            app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30
-        ):
-            yield queue
-    app.conf.task_default_queue = "xinyu"
-    connection.set_schema_to_public()
 
 
 def test_a_run_on_a_real_worker_lands_every_school(worker, django_db_blocker, monkeypatch):

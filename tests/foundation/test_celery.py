@@ -1,11 +1,9 @@
 """School tasks on a real Celery worker, consuming from the real Redis broker."""
 
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -17,21 +15,6 @@ from config.celery import app
 from shared.accounts.tasks import clear_expired_sessions
 from shared.tasks import send_after_commit
 from shared.tenancy.context_helpers import PublicSchemaRefused
-
-
-@pytest.fixture
-def worker(django_db_setup, django_db_blocker):
-    """A real worker thread on a queue of its own; the database is reachable from it, so the
-    data it reads must be committed (these tests do not run inside the test transaction)."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_default_queue = queue
-    with django_db_blocker.unblock():
-        with start_worker(
-            app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30
-        ):
-            yield queue
-    app.conf.task_default_queue = "xinyu"
-    connection.set_schema_to_public()
 
 
 def _expired_session(schema: str) -> str:

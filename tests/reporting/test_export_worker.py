@@ -3,16 +3,12 @@
 
 import io
 import time
-import uuid
 from decimal import Decimal
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from config.celery import app
 from figures.models import DataElement, MetricValue, Period
 from figures.periods import ensure_school_year
 from figures.selectors import data_changed
@@ -24,17 +20,8 @@ PERIOD = "2023-2024-1"
 
 
 @pytest.fixture
-def worker(django_db_setup, django_db_blocker, settings, tmp_path):
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    app.conf.task_default_queue = queue
-    with django_db_blocker.unblock():
-        with start_worker(
-            app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=30
-        ):
-            yield
-    app.conf.task_default_queue = "xinyu"
-    connection.set_schema_to_public()
 
 
 def _approved_alpha():
@@ -70,7 +57,7 @@ def _cleanup(form):
     data_changed()
 
 
-def test_an_export_is_built_by_a_worker_and_downloaded(worker, django_db_blocker):
+def test_an_export_is_built_by_a_worker_and_downloaded(media, worker, django_db_blocker):
     with django_db_blocker.unblock():
         form, period = _approved_alpha()
         try:
