@@ -10,6 +10,10 @@ urlpatterns = common_urlpatterns + [
     path("", district_views.home, name="home"),
     path("figures/", include("figures.urls")),
     path("reporting/", include("reporting.urls")),
+    path("library/", include("library.urls")),
+    path("exchange/", include("exchange.urls")),
+    path("notices/", include("notices.urls")),
+    path("directory/", include("directory.urls")),
     path("console/", console.adopt_registrations().urls),
     path("api/", include("api.district.urls")),
 ]

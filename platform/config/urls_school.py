@@ -22,5 +22,9 @@ urlpatterns = common_urlpatterns + [
     path("crisis/", include("tenants.crisis.urls")),
     path("counseling/", include("tenants.counseling.urls")),
     path("reporting/", include("reporting.school_urls")),
+    path("library/", include("library.school_urls")),
+    path("exchange/", include("exchange.school_urls")),
+    path("notices/", include("notices.school_urls")),
+    path("directory/", include("directory.school_urls")),
     path("api/", include("api.school.urls")),
 ]

@@ -103,3 +103,30 @@ class SchemaTemplate(models.Model):
     fingerprint = models.CharField(max_length=64, unique=True)
     ddl = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DistrictAuditEvent(models.Model):
+    """One district action, append-only: who, what, when, and which school. `summary` is written by
+    the platform from codes and names of district records, never from a student's data."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.CharField(_("who"), max_length=150, blank=True)  # a username; "" for the platform
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target = models.CharField(_("record"), max_length=200, blank=True)
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("district action")
+        verbose_name_plural = _("district actions")
+        ordering = ["-at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("District audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("District audit events are append-only.")

@@ -19,6 +19,8 @@ class SchoolRole(models.TextChoices):
 class DistrictRole(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("District administrator")
     DISTRICT_ANALYST = "district_analyst", _("District analyst")
+    # Reviews what schools propose to share: library items, case studies, reported posts.
+    DISTRICT_REVIEWER = "district_reviewer", _("District reviewer")
 
 
 ALL_ROLE_CHOICES = list(SchoolRole.choices) + list(DistrictRole.choices)

@@ -33,7 +33,13 @@ def site(request):
     elif tenant is None and getattr(user, "is_authenticated", False):
         from shared.accounts.roles import DistrictRole
 
-        nav = {"nav_figures": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST)}
+        nav = {
+            "nav_figures": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST),
+            "nav_console": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST),
+            "nav_district_admin": user.has_role(DistrictRole.DISTRICT_ADMIN),
+            # The library, the exchange, notices and the directory: every district role.
+            "nav_district": user.has_role(*DistrictRole.values),
+        }
     return {
         **nav,
         "user_roles": [_ROLE_LABELS.get(r, r) for r in roles],

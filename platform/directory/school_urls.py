@@ -1,0 +1,4 @@
+"""The directory pages on a school's host."""
+
+app_name = "directory"
+urlpatterns: list = []

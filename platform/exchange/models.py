@@ -1,0 +1,1 @@
+"""exchange models (public schema)."""

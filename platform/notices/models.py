@@ -1,0 +1,1 @@
+"""notices models (public schema)."""

@@ -1,0 +1,4 @@
+"""The district's notices pages, on the district host."""
+
+app_name = "notices"
+urlpatterns: list = []
