@@ -186,7 +186,8 @@ class Schools:
         lines = [
             "SET CONSTRAINTS ALL DEFERRED;",
             # Provisioning filled only tables the source has rows in too (seeded rows, the admin).
-            "TRUNCATE " + ", ".join(f'"{{schema}}"."{t}"' for t in filled) + " CASCADE;",
+            # DELETE, not TRUNCATE: these tables hold a handful of rows, and TRUNCATE makes new files.
+            *(f'DELETE FROM "{{schema}}"."{t}";' for t in filled),
             *(f'INSERT INTO "{{schema}}"."{t}" SELECT * FROM "{src}"."{t}";' for t in filled),
             *(
                 f'SELECT setval(\'"{{schema}}"."{s}"\', last_value, is_called) FROM "{src}"."{s}";'
