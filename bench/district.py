@@ -434,7 +434,7 @@ def timed_pages(user, term, school_code: str, warm: int) -> list[tuple]:
 # --- exports -----------------------------------------------------------------------------------
 
 
-def timed_exports(term, schools) -> list[tuple]:
+def timed_exports(term, schools, formats) -> list[tuple]:
     from django.utils import timezone
 
     from figures import selectors
@@ -463,7 +463,7 @@ def timed_exports(term, schools) -> list[tuple]:
             rows = exports.collect(form, term, submissions)
             collect_s = time.perf_counter() - started
             results.append((f"collect, {cache} cache", f"{collect_s:.2f}", len(rows), ""))
-        for fmt in ("xlsx", "csv", "pdf", "json"):
+        for fmt in formats:
             started = time.perf_counter()
             content = exports.render(fmt, form, term, rows, left_out, submissions)
             render_s = time.perf_counter() - started
@@ -493,6 +493,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="celery worker processes (default 2)")
     parser.add_argument("--sample", type=int, default=20, help="schools aggregated in process per size")
     parser.add_argument("--skip-exports", action="store_true", help="no export timing")
+    parser.add_argument(
+        "--formats", default="csv,json,pdf,xlsx", help="export formats to time (default csv,json,pdf,xlsx)"
+    )
     parser.add_argument("--skip-pages", action="store_true", help="no dashboard or export timing")
     parser.add_argument("--create-only", action="store_true", help="make the schools, measure nothing")
     args = parser.parse_args()
@@ -569,7 +572,7 @@ def main() -> int:
                 page_rows.append((size, *row))
             print("  dashboard timed", flush=True)
             if not args.skip_exports:
-                for row in timed_exports(term, bench_schools):
+                for row in timed_exports(term, bench_schools, args.formats.split(",")):
                     export_rows.append((size, *row))
                 print("  exports timed", flush=True)
     finally:
