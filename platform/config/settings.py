@@ -68,6 +68,9 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "shared.accounts",
     "axes",
+    # District admins and reviewers sign in with a second factor too: their devices live in public.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

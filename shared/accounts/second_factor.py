@@ -1,4 +1,5 @@
-"""The second factor (TOTP) for accounts that can read clinical detail about students.
+"""The second factor (TOTP) for accounts that can read clinical detail about students, and for the
+district's admins and reviewers (who manage schools and accounts, and see who wrote what).
 
 After the password, such an account is sent to set up an authenticator app (first sign-in: a QR
 code and the key, confirmed by one code) or to enter a code. Until then every page of the site
@@ -19,16 +20,20 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shared.accounts.roles import SECOND_FACTOR_ROLES
+from shared.accounts.roles import SECOND_FACTOR_ROLES, DistrictRole
 
 OPEN_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/accounts/login/", "/static/", "/i18n/")
+# On the district site: the admin (schools, accounts) and the reviewer (sees the authors of anonymous
+# posts). The analyst reads published figures only and needs none. Accounts of one site never hold
+# the other site's roles (account_create refuses them), so one list serves both.
+DISTRICT_SECOND_FACTOR_ROLES = (DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_REVIEWER)
 
 
 def needs_second_factor(user) -> bool:
     return bool(
         getattr(settings, "SECOND_FACTOR_REQUIRED", True)
         and user.is_authenticated
-        and user.has_role(*SECOND_FACTOR_ROLES)
+        and user.has_role(*SECOND_FACTOR_ROLES, *DISTRICT_SECOND_FACTOR_ROLES)
     )
 
 
@@ -42,10 +47,9 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        # On every site: a school's host and the district's (where request.tenant is None).
         if (
-            getattr(request, "tenant", None) is not None
-            and getattr(request.tenant, "schema_name", "public") != "public"
-            and user is not None
+            user is not None
             and needs_second_factor(user)
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
