@@ -497,6 +497,7 @@ def main() -> int:
         "--formats", default="csv,json,pdf,xlsx", help="export formats to time (default csv,json,pdf,xlsx)"
     )
     parser.add_argument("--skip-pages", action="store_true", help="no dashboard or export timing")
+    parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
     parser.add_argument("--create-only", action="store_true", help="make the schools, measure nothing")
     args = parser.parse_args()
     sizes = sorted(int(n) for n in args.sizes.split(","))
@@ -520,10 +521,11 @@ def main() -> int:
         f"BATCH_SIZE={tasks.BATCH_SIZE}; TENANT_LIMIT_SET_CALLS={getattr(settings, 'TENANT_LIMIT_SET_CALLS', False)}",
         flush=True,
     )
-    started = time.perf_counter()
-    call_command("migrate_platform", verbosity=0)
-    connection.set_schema_to_public()
-    print(f"migrate_platform: {time.perf_counter() - started:.1f} s", flush=True)
+    if not args.no_migrate:
+        started = time.perf_counter()
+        call_command("migrate_platform", verbosity=0)
+        connection.set_schema_to_public()
+        print(f"migrate_platform: {time.perf_counter() - started:.1f} s", flush=True)
 
     periods = current_periods(today())
     term = next(p for p in periods if p.kind == "term")
