@@ -74,3 +74,95 @@ class RobotWebhook(PublicModel):
     @secret.setter
     def secret(self, value: str) -> None:
         self.secret_token = secret_seal(value, **self._binding("secret")) if value else ""
+
+
+# --- Notices from the district -------------------------------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    NOTICE = "notice", _("Notice")
+    POLICY = "policy", _("Policy document")
+    REQUIREMENT = "requirement", _("Requirement")
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("All schools")
+    TYPES = "types", _("Schools of the chosen types")
+    SCHOOLS = "schools", _("Chosen schools")
+
+
+def notice_file_path(instance, filename: str) -> str:
+    """Under MEDIA_ROOT/notices/<notice>/, named by a fresh id (the name people gave it is kept in
+    `name`), so that nothing guessable is served."""
+    import os
+    import uuid
+
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"notices/{instance.notice.public_id}/{uuid.uuid4().hex}{ext}"
+
+
+class Notice(PublicModel):
+    """A notice, policy document or requirement the district sends to its schools. Sent when made:
+    the addressed schools are fixed then, one NoticeRecipient each."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    asks_action = models.BooleanField(_("asks for action"), default=False)
+    audience = models.CharField(_("sent to"), max_length=10, choices=Audience.choices, default=Audience.ALL)
+    school_types = models.JSONField(_("school types"), default=list, blank=True)
+    sent_by = models.CharField(_("sent by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="notice") | models.Q(kind="policy") | models.Q(kind="requirement"),
+                name="notices_notice_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(audience="all")
+                | models.Q(audience="types")
+                | models.Q(audience="schools"),
+                name="notices_notice_audience_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NoticeAttachment(PublicModel):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=notice_file_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class NoticeRecipient(models.Model):
+    """One addressed school: whether it has read the notice (the first reader and when), and the
+    ledger task it made of it (the task's public id in the school's schema)."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
+    school = models.ForeignKey("district.School", on_delete=models.CASCADE, related_name="+")
+    first_read_at = models.DateTimeField(_("first read at"), null=True, blank=True)
+    first_reader = models.CharField(_("first read by"), max_length=150, blank=True)
+    task_public_id = models.UUIDField(null=True, blank=True)
+    task_made_at = models.DateTimeField(_("task made at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["school__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "school"], name="notices_one_recipient_per_school"),
+        ]
+        indexes = [models.Index(fields=["school", "notice"])]
+
+    def __str__(self):
+        return f"{self.notice} → {self.school}"

@@ -93,6 +93,26 @@ def announce(text: str, *, school=None) -> bool:
     return True
 
 
+def announce_many(text: str, *, schools) -> int:
+    """Queue `text` for the group robot of each of `schools` that has one (one query for all);
+    how many were queued."""
+    text = text_clean(text)
+    if not text or find_personal_data(text, identifiers=Identifiers()):
+        return 0
+    ids = list(
+        RobotWebhook.objects.filter(school__in=list(schools), enabled=True).values_list("pk", flat=True)
+    )
+    from notices.tasks import webhook_deliver
+
+    for config_id in ids:
+        transaction.on_commit(
+            lambda config_id=config_id: webhook_deliver.apply_async(
+                args=[config_id, text], headers={"_schema_name": "public"}
+            )
+        )
+    return len(ids)
+
+
 def dingtalk_sign(secret: str, timestamp: str) -> str:
     """DingTalk's signature: base64 of HMAC-SHA256, keyed by the secret, of "timestamp\\nsecret"."""
     digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()

@@ -15,6 +15,12 @@ def home(request):
     context = dashboard.home_context(request.user)
     # The school against the district (figures.school_view): the leadership group only.
     context["vs_district"] = school_vs_district(request.user, getattr(request, "tenant", None))
+    # Notices from the district (notices.selectors): the leadership group only.
+    from notices.access import can_read_school
+    from notices.selectors import home_card
+
+    if can_read_school(request.user):
+        context["district_notices"] = home_card(getattr(request, "tenant", None))
     return render(request, "workspace/home.html", context)
 
 
