@@ -72,7 +72,9 @@ def posts_visible(*, reader: Reader):
     if not reader.is_moderator:
         qs = qs.filter((Q(status=ReviewStatus.PUBLISHED) & Q(hidden=False)) | _own(reader))
     visible_replies = Q() if reader.is_moderator else Q(replies__hidden=False)
-    return qs.annotate(reply_count=Count("replies", filter=visible_replies, distinct=True))
+    return qs.annotate(reply_count=Count("replies", filter=visible_replies, distinct=True)).order_by(
+        "-last_activity_at", "-id"
+    )
 
 
 def posts_list(*, reader: Reader, q: str = "", kind: str = "", mine: bool = False, status: str = ""):
@@ -143,7 +145,11 @@ def review_queue() -> list[dict]:
 def events_list(*, upcoming_only: bool = False, kind: str = ""):
     from django.utils import timezone
 
-    qs = Event.objects.select_related("school").annotate(signup_count=Count("signups"))
+    qs = (
+        Event.objects.select_related("school")
+        .annotate(signup_count=Count("signups"))
+        .order_by("starts_at", "id")
+    )
     if upcoming_only:
         qs = qs.filter(starts_at__gte=timezone.now() - timezone.timedelta(hours=12))
     if kind:
