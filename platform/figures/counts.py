@@ -197,22 +197,41 @@ def _fetch(build, periods) -> list[dict]:
     return list(build(periods))
 
 
+_COMPILED: dict = {}
+
+
+def _compiled(periods) -> list[tuple]:
+    """[(build, sql, params)] of every declared query for `periods`. The SQL names no schema (the
+    search_path picks the school) and depends only on the periods and their `as_of` days, so a
+    batch of schools builds and compiles the querysets once."""
+    key = (_key(periods), tuple(as_of(p) for p in periods), connection.vendor)
+    found = _COMPILED.get(key)
+    if found is None:
+        found = []
+        for build in QUERIES:
+            queryset = build(periods)
+            found.append((build, *queryset.query.get_compiler(using=queryset.db).as_sql()))
+        if len(_COMPILED) >= 16:
+            _COMPILED.clear()
+        _COMPILED[key] = found
+    return found
+
+
 def _prefetch(periods) -> dict:
     """Every declared query for `periods`, sent in one pipeline: {(build, key): rows}."""
-    querysets = [(build, build(periods)) for build in QUERIES]
-    compiled = [queryset.query.get_compiler(using=queryset.db).as_sql() for _build, queryset in querysets]
     if not psycopg.Pipeline.is_supported():
-        return {(build, _key(periods)): list(queryset) for build, queryset in querysets}
+        return {(build, _key(periods)): list(build(periods)) for build in QUERIES}
+    compiled = _compiled(periods)
     with connection.cursor():  # connects, and sets the school's search_path
         pass
     raw = connection.connection
     cursors = [raw.cursor() for _query in compiled]
     try:
         with raw.pipeline():
-            for cursor, (sql, params) in zip(cursors, compiled, strict=True):
+            for cursor, (_build, sql, params) in zip(cursors, compiled, strict=True):
                 cursor.execute(sql, params)
         fetched = {}
-        for (build, _queryset), cursor in zip(querysets, cursors, strict=True):
+        for (build, _sql, _params), cursor in zip(compiled, cursors, strict=True):
             names = [column.name for column in cursor.description]
             fetched[(build, _key(periods))] = [
                 dict(zip(names, row, strict=True)) for row in cursor.fetchall()
