@@ -58,4 +58,5 @@ def school_reader(code: str, username: str) -> Reader:
 def district_reader(username: str) -> Reader:
     from shared.accounts.models import User
 
+    connection.set_schema_to_public()  # a test client's request leaves its school's schema set
     return Reader(user=User.objects.get(username=username), school=None)
