@@ -498,6 +498,12 @@ def main() -> int:
     )
     parser.add_argument("--skip-pages", action="store_true", help="no dashboard or export timing")
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
+    parser.add_argument(
+        "--reuse-template",
+        action="store_true",
+        help="provision from the stored schema template without loading migrations (while the checkout "
+        "has migrations this database does not)",
+    )
     parser.add_argument("--create-only", action="store_true", help="make the schools, measure nothing")
     args = parser.parse_args()
     sizes = sorted(int(n) for n in args.sizes.split(","))
@@ -527,6 +533,13 @@ def main() -> int:
         connection.set_schema_to_public()
         print(f"migrate_platform: {time.perf_counter() - started:.1f} s", flush=True)
 
+    if args.reuse_template:
+        from district.models import SchemaTemplate
+        from district.provisioning import ddl
+
+        stored = SchemaTemplate.objects.order_by("-id").first()
+        ddl.current_template = lambda **kwargs: stored
+        print(f"provisioning from the stored template {stored.fingerprint[:12]}", flush=True)
     periods = current_periods(today())
     term = next(p for p in periods if p.kind == "term")
     print(f"periods: {', '.join(p.code for p in periods)}", flush=True)
