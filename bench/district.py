@@ -186,8 +186,8 @@ class Schools:
         lines = [
             "SET CONSTRAINTS ALL DEFERRED;",
             # Provisioning filled only tables the source has rows in too (seeded rows, the admin).
-            # DELETE, not TRUNCATE: these tables hold a handful of rows, and TRUNCATE makes new files.
-            *(f'DELETE FROM "{{schema}}"."{t}";' for t in filled),
+            # TRUNCATE, not DELETE: account events refuse DELETE (append-only trigger).
+            "TRUNCATE " + ", ".join(f'"{{schema}}"."{t}"' for t in filled) + " CASCADE;",
             *(f'INSERT INTO "{{schema}}"."{t}" SELECT * FROM "{src}"."{t}";' for t in filled),
             *(
                 f'SELECT setval(\'"{{schema}}"."{s}"\', last_value, is_called) FROM "{src}"."{s}";'
