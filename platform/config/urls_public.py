@@ -8,6 +8,8 @@ from district.admin import console
 
 urlpatterns = common_urlpatterns + [
     path("", district_views.home, name="home"),
+    # The district console: schools, district accounts, the review queue, the audit log.
+    path("", include("district.console_urls")),
     path("figures/", include("figures.urls")),
     path("reporting/", include("reporting.urls")),
     path("library/", include("library.urls")),

@@ -130,3 +130,60 @@ class DistrictAuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("District audit events are append-only.")
+
+
+class OnboardingStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class OnboardingJob(models.Model):
+    """Schools onboarded from one CSV file, by a Celery task sent with the job's id only.
+
+    `rows` holds one entry per line: {"line", "code", "name", "state" ("waiting", "created",
+    "refused"), "errors"}. `links` holds the new school admins' one-time set-password links by line,
+    shown once to the admin who ran the job and then cleared; `csv_text` is cleared when the job ends.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    csv_text = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OnboardingStatus.choices, default=OnboardingStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    rows = models.JSONField(default=list)
+    links = models.JSONField(default=dict)
+    links_shown = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("onboarding job")
+        verbose_name_plural = _("onboarding jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OnboardingStatus.values), name="onboarding_status_known"
+            ),
+        ]
+
+    @property
+    def progress(self) -> int:
+        return 100 if not self.total else min(100, round(self.processed * 100 / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (OnboardingStatus.DONE, OnboardingStatus.FAILED)
+
+    @property
+    def created_count(self) -> int:
+        return sum(1 for row in self.rows if row.get("state") == "created")
+
+    @property
+    def refused_count(self) -> int:
+        return sum(1 for row in self.rows if row.get("state") == "refused")

@@ -28,6 +28,21 @@ class CsvRow:
     errors: list[str] = field(default_factory=list)
 
 
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file: UTF-8 (with or without the BOM Excel writes), else GBK
+    (GB 18030, which Excel on Chinese Windows saves as "CSV")."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {"file": _("The file is neither UTF-8 nor GBK text. Save it from Excel as “CSV UTF-8”.")}
+        ) from None
+
+
 def parse_school_type(raw: str) -> str | None:
     raw = (raw or "").strip()
     if raw in SchoolType.values:

@@ -19,3 +19,11 @@ def fan_out(task_name: str) -> int:
 @shared_task(name="district.refill_pool")
 def refill_pool() -> int:
     return pool.pool_refill(settings.SCHOOL_POOL_SIZE)
+
+
+@shared_task(name="district.onboarding_run")
+def onboarding_run(job_id: int) -> None:
+    """Onboard the schools of one CSV file (district.services.onboarding_job_run), by the job's id."""
+    from district.services import onboarding_job_run
+
+    onboarding_job_run(job_id=job_id)

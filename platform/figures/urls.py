@@ -6,4 +6,5 @@ app_name = "figures"
 urlpatterns: list = [
     path("", include("figures.urls_dashboard")),
     path("", include("figures.urls_runs")),
+    path("periods/", include("figures.period_views")),
 ]
