@@ -119,7 +119,6 @@ class DistrictItemForm(forms.Form):
 class ProposalForm(forms.Form):
     """A school's record proposed to the district library."""
 
-    source = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),

@@ -471,9 +471,7 @@ def propose_form(request, model, id):
                 return redirect("library:detail", item.public_id)
         status = 400
     else:
-        form = ProposalForm(
-            initial={"source": f"{model}:{id}", "title": described["title"], "body": described["body"]}
-        )
+        form = ProposalForm(initial={"title": described["title"], "body": described["body"]})
         status = 200
     context = {
         "title": _("Propose to the district library"),
