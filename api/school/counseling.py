@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from api.errors import as_drf_validation_error
 from api.school.base import resource_urls
 from api.school.fields import PersonField, ref
+from directory.models import ServiceEntry
 from tenants.counseling import selectors, services
 from tenants.counseling.models import CarePlan, CounselingSession, IssueCategory, PlanReview, Referral
 from tenants.counseling.resources import plans, referrals, sessions
@@ -99,6 +100,13 @@ class ReferralOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     student = serializers.UUIDField(source="student.public_id", read_only=True)
     student_name = serializers.CharField(source="student.name", read_only=True)
+    institution = serializers.CharField(read_only=True)
+    institution_entry = serializers.UUIDField(
+        source="institution_entry_public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The service directory entry the institution was picked from (null for older free text).",
+    )
 
     class Meta:
         model = Referral
@@ -107,6 +115,7 @@ class ReferralOutput(serializers.ModelSerializer):
             "student",
             "student_name",
             "institution",
+            "institution_entry",
             "referred_on",
             "reason",
             "feedback",
@@ -120,7 +129,11 @@ class ReferralOutput(serializers.ModelSerializer):
 
 class ReferralInput(serializers.Serializer):
     student = ref(Student)
-    institution = serializers.CharField(max_length=200)
+    institution_entry = ref(
+        ServiceEntry,
+        queryset=ServiceEntry.objects.filter(active=True),
+        help_text="A service directory entry: the district's, or this school's own local one.",
+    )
     referred_on = serializers.DateField()
     reason = serializers.CharField()
     feedback = serializers.CharField(required=False, allow_blank=True, default="")

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import ServiceEntry
 from shared.accounts.models import User
 from tenants.counseling import selectors
 from tenants.counseling.models import IssueCategory
@@ -91,9 +92,21 @@ class SessionForm(forms.Form):
             del self.fields["student"]  # a record stays with its student
 
 
+class InstitutionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.get_kind_display()}）"
+
+
 class ReferralForm(forms.Form):
     student = StudentChoice(label=_("Student"), queryset=Student.objects.none())
-    institution = forms.CharField(label=_("Medical institution"), max_length=200)
+    institution_entry = InstitutionChoice(
+        label=_("Medical institution"),
+        queryset=ServiceEntry.objects.filter(active=True),
+        help_text=_(
+            "From the service directory: the district's entries and your school's own. "
+            "Add a local entry to the directory if the institution is missing."
+        ),
+    )
     referred_on = forms.DateField(label=_("Referred on"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
 

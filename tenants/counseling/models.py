@@ -65,6 +65,11 @@ class Referral(AuthoredModel):
         Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="medical_referrals"
     )
     institution = EncryptedTextField(_("institution"))
+    # The directory entry (directory.ServiceEntry, public schema) the institution was picked from: its
+    # public id, encrypted like the name (where a student was referred is clinical), so not a plain
+    # foreign key. `institution` keeps the entry's name as it was then; rows from before the
+    # directory keep their free text and have no entry.
+    institution_ref = EncryptedTextField(_("directory entry"), blank=True)
     referred_on = models.DateField(_("referred on"))
     reason = EncryptedTextField(_("reason"))
     feedback = EncryptedTextField(_("feedback received"), blank=True)
@@ -75,6 +80,23 @@ class Referral(AuthoredModel):
 
     class Meta:
         ordering = ["-referred_on", "-id"]
+
+    @property
+    def institution_entry_public_id(self):
+        import uuid
+
+        try:
+            return uuid.UUID(self.institution_ref) if self.institution_ref else None
+        except ValueError:
+            return None
+
+    @property
+    def institution_entry(self):
+        """The directory entry, if it was picked from the directory and is still there."""
+        from directory.models import ServiceEntry
+
+        ref = self.institution_entry_public_id
+        return ServiceEntry.objects.filter(public_id=ref).first() if ref else None
 
 
 class PlanStatus(models.TextChoices):

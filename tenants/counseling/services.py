@@ -186,6 +186,20 @@ REFERRAL_FIELDS = (
 )
 
 
+def _institution_from(entry, values: dict) -> None:
+    """The institution picked from the service directory: the district's entries and this school's
+    own local ones (another school's local entry is refused like a missing one)."""
+    from directory.access import current_school
+
+    school = current_school()
+    if entry is None:
+        return
+    if not entry.active or (entry.school_id is not None and (school is None or entry.school_id != school.pk)):
+        raise ValidationError({"institution_entry": _("Choose an institution from the service directory.")})
+    values["institution"] = entry.name
+    values["institution_ref"] = str(entry.public_id)
+
+
 def _check_referral(values: dict) -> None:
     errors = {}
     _active_student(values.get("student"), errors)
@@ -226,17 +240,21 @@ def referral_create(
     *,
     actor,
     student,
-    institution: str,
     referred_on: date,
     reason: str,
+    institution_entry=None,
+    institution: str = "",
     feedback: str = "",
     feedback_on=None,
     return_plan: str = "",
     return_on=None,
 ) -> Referral:
+    """A referral. Pages and the API pick `institution_entry` from the service directory; the free
+    text `institution` remains for records made before it (imports, old rows)."""
     values = dict(
         student=student,
         institution=(institution or "").strip(),
+        institution_ref="",
         referred_on=referred_on,
         reason=(reason or "").strip(),
         feedback=(feedback or "").strip(),
@@ -244,6 +262,7 @@ def referral_create(
         return_plan=(return_plan or "").strip(),
         return_on=return_on,
     )
+    _institution_from(institution_entry, values)
     _check_referral(values)
     referral = Referral(created_by=actor, **values)
     referral.full_clean()
@@ -259,6 +278,10 @@ def referral_update(referral: Referral, *, actor, data: dict) -> Referral:
     values = {name: data.get(name, getattr(referral, name)) for name in REFERRAL_FIELDS}
     for name in ("institution", "reason", "feedback", "return_plan"):
         values[name] = (values[name] or "").strip()
+    if data.get("institution_entry") is not None:
+        _institution_from(data["institution_entry"], values)
+    elif "institution" in data:
+        values["institution_ref"] = ""  # free text replaces the directory's entry
     _check_referral(values)
     for name, value in values.items():
         if getattr(referral, name) != value:

@@ -237,7 +237,7 @@ class ReferralFormPage(AreaForm):
             return {"referred_on": selectors.school_today()}
         return {
             "student": obj.student_id,
-            "institution": obj.institution,
+            "institution_entry": getattr(obj.institution_entry, "pk", None),
             "referred_on": obj.referred_on,
             "reason": obj.reason,
         }

@@ -10,6 +10,7 @@ from tenants.care.services import attention_set
 from tenants.counseling import services
 from tenants.counseling.selectors import school_today
 from tests.conftest import role_user
+from tests.directory.factories import district_entry
 from tests.support.matrix import Endpoint
 from tests.support.students import make_student
 
@@ -53,7 +54,7 @@ def make_referral():
 def referral_payload():
     return {
         "student": str(make_student().public_id),
-        "institution": "区人民医院心理科",
+        "institution_entry": str(district_entry("区人民医院心理科（测试）", "hospital").public_id),
         "referred_on": str(school_today()),
         "reason": "睡眠问题持续一个月。",
     }

@@ -256,6 +256,8 @@ def test_sessions_and_referrals_are_for_the_care_team_only(role):
 
 
 def test_referral_with_feedback_and_return_plan():
+    from tests.directory.factories import district_entry
+
     with schema_context(SCHEMA):
         student = make_student()
     client = signed_in(ALPHA, "r_counselor")
@@ -264,7 +266,7 @@ def test_referral_with_feedback_and_return_plan():
         "/counseling/referrals/new/",
         {
             "student": student.pk,
-            "institution": "市第六人民医院",
+            "institution_entry": district_entry("市第六人民医院（测试）", "hospital").pk,
             "referred_on": str(referred_on),
             "reason": "持续失眠伴情绪低落",
         },
