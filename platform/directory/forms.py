@@ -6,6 +6,7 @@ from directory.models import ServiceEntry
 
 class EntryForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = ServiceEntry
         fields = [

@@ -205,3 +205,11 @@ def test_older_free_text_referrals_stay_readable(schools):
     assert detail.json()["institution"] == "旧记录的机构名称" and detail.json()["institution_entry"] is None
     page = signed_in(ALPHA, "carol").get(f"/counseling/referrals/{referral.public_id}/")
     assert "旧记录的机构名称" in page.content.decode()
+
+
+def test_demo_is_idempotent(schools):
+    from directory import demo
+
+    demo.seed_demo()
+    assert demo.seed_demo() == 0
+    assert ServiceEntry.objects.filter(school=None, phone="12356").exists()

@@ -257,3 +257,12 @@ def test_the_home_page_card(schools):
     assert 'id="district-notices"' not in signed_in(ALPHA, "carol").get("/").content.decode()
     assert "首页卡片通知" not in signed_in(BETA, "bob").get("/").content.decode()
     assert notice.pk
+
+
+def test_demo_is_idempotent(schools):
+    from notices import demo
+
+    demo.seed_demo()
+    assert demo.seed_demo() == 0
+    asks = Notice.objects.get(title=demo.DEMO_NOTICES[0]["title"])
+    assert asks.asks_action and asks.recipients.filter(school=schools[ALPHA]).exists()
