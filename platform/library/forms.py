@@ -36,7 +36,7 @@ class DistrictItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=[("", "—")] + list(ItemKind.choices))
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=_("Brief introduction"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What it is and who it suits."),
     )
@@ -121,7 +121,7 @@ class ProposalForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=_("Brief introduction"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What it is, who it suits, and what went well."),
     )

@@ -49,7 +49,7 @@ class LibraryItem(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("type"), max_length=20, choices=ItemKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("brief introduction"))
     body = models.TextField(_("content"), blank=True)
     tags = ArrayField(models.CharField(max_length=30), verbose_name=_("tags"), default=list, blank=True)
     grades = ArrayField(

@@ -165,7 +165,7 @@ def _check_personal_data(*, title: str, summary: str, body: str, tags: list[str]
     identifiers = school_identifiers()
     fields = {
         "title": (_("Title"), title),
-        "summary": (_("Summary"), summary),
+        "summary": (_("Brief introduction"), summary),
         "body": (_("Content"), body),
         "tags": (_("Tags"), "\n".join(tags)),
     }

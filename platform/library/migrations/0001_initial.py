@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('kind', models.CharField(choices=[('courseware', 'Courseware (课件)'), ('session_design', 'Class-session design (课例设计)'), ('curriculum_unit', 'Curriculum unit (课程单元)'), ('plan_template', 'Plan template (工作计划模板)'), ('rule_template', 'Rule template (制度模板)'), ('activity_design', 'Activity design (活动方案)'), ('instrument', 'Screening instrument (测评量表)'), ('reading_list', 'Reading list for parents (家长书单)')], max_length=20, verbose_name='type')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary')),
+                ('summary', models.TextField(verbose_name='brief introduction')),
                 ('body', models.TextField(blank=True, verbose_name='content')),
                 ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=30), blank=True, default=list, size=None, verbose_name='tags')),
                 ('grades', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), blank=True, default=list, size=None, verbose_name='grades')),
