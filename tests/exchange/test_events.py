@@ -160,3 +160,10 @@ def test_the_reminder_the_day_before(district_people, monkeypatch):
         assert not Notification.objects.filter(title__contains="下周研讨会").exists()
     assert sorted(code for _text, code in announced) == ["alpha", "beta"]
     assert all("明日研讨会" in text for text, _code in announced)
+
+
+def test_the_beat_task_runs_the_reminders():
+    from exchange.tasks import event_reminders
+
+    assert event_reminders.name == "exchange.event_reminders"
+    assert event_reminders.run() == 0  # nothing starts tomorrow
