@@ -35,4 +35,8 @@ BEAT_SCHEDULE = {
         "task": "district.refill_pool",
         "schedule": crontab(minute="*/10"),
     },
+    "exchange-event-reminders": {
+        "task": "exchange.event_reminders",
+        "schedule": crontab(minute=0, hour=10),  # 18:00 Asia/Shanghai, the day before
+    },
 }
