@@ -413,6 +413,7 @@ def district_account_update(user, *, actor, data: dict):
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
         before = list(stored.roles)
+        was_active = stored.is_active
         if stored.pk == actor.pk:
             if "roles" in data and DistrictRole.DISTRICT_ADMIN not in data["roles"]:
                 raise ValidationError({"roles": _("You cannot remove your own district administrator role.")})
@@ -438,7 +439,7 @@ def district_account_update(user, *, actor, data: dict):
                 summary=_("Took from %(user)s: %(roles)s")
                 % {"user": user.username, "roles": _role_names(removed)},
             )
-        if "is_active" in data and stored.is_active != user.is_active:
+        if "is_active" in data and was_active != user.is_active:
             record(
                 actor,
                 "account.activate" if user.is_active else "account.deactivate",
@@ -446,7 +447,7 @@ def district_account_update(user, *, actor, data: dict):
                 summary=(_("Reactivated %(user)s") if user.is_active else _("Deactivated %(user)s"))
                 % {"user": user.username},
             )
-        if not (added or removed) and not ("is_active" in data and stored.is_active != user.is_active):
+        if not (added or removed) and not ("is_active" in data and was_active != user.is_active):
             record(
                 actor,
                 "account.update",
