@@ -258,3 +258,21 @@ def test_search_tags_grades_and_kind():
     assert selectors.search(published, "压力 家长").count() == 0
     assert [i.title for i in published.filter(grades__contains=[9])] == ["家长书单：青春期沟通"]
     assert "压力" in selectors.all_tags()
+
+
+def test_review_outcomes_go_to_the_schools_robot_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from notices import webhooks
+
+    sent = []
+    monkeypatch.setattr(webhooks, "announce", lambda text, *, school=None: sent.append((text, school.code)))
+    first = propose("alpha", make_activity("alpha", title="放松训练"))
+    second = propose("alpha", make_activity("alpha", title="生命教育班会"))
+    reviewer = district_user("district_reviewer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_approve(first, actor=reviewer)
+        services.proposal_return(second, actor=reviewer, reason="请删去与本校具体班级相关的内容。")
+    assert [code for _text, code in sent] == ["alpha", "alpha"]
+    assert "放松训练" in sent[0][0] and "生命教育班会" in sent[1][0]
+    assert "请删去" not in sent[1][0]  # the reason stays on the school's page
