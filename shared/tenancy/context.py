@@ -28,6 +28,10 @@ def site(request):
             "nav_observations": user.has_role(SchoolRole.HOMEROOM_TEACHER),
             # Government reporting (reporting.school_views): the principal, deputy and secretary.
             "nav_reporting": user.has_role(SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.SECRETARY),
+            # Notices from the district (notices.school_views): the leadership group.
+            "nav_notices": user.has_role(
+                SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.MEMBER, SchoolRole.SECRETARY
+            ),
             "unread_notifications": _unread(user),
         }
     elif tenant is None and getattr(user, "is_authenticated", False):

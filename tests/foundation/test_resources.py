@@ -15,6 +15,8 @@ from tests.support.matrix import all_endpoints
 OUTSIDE_THE_MATRIX = {
     # The school admin's own list, tested in tests/accounts with every role.
     "accounts": "tests/accounts",
+    # The service directory: pages on both hosts, no API of its own; every role in tests/directory.
+    "directory-entries": "tests/directory/test_directory.py",
     # No API of its own: scores are read and written through self-assessments. Declared so that
     # evidence files download through workspace:file; tested in tests/evaluation/test_pages.py.
     "indicator-scores": "tests/evaluation/test_pages.py",
