@@ -9,6 +9,11 @@ period (anything with `start` and `end` dates: a figures.models.Period) and retu
 with a total row "" and a row for EVERY category of the element (zeros included). Categories are
 exhaustive, so for counts the total is the sum of the categories.
 
+`count_periods(periods)` counts every element for several periods at once (what the aggregation
+runs: a month, a term and a school year): each query covers all the periods with one FILTER per
+period, and all the queries go to the database together in one pipeline (see "several periods at
+once" and "the queries, sent together" below). `count_all(period)` is the one-period case.
+
 - Stock figures (enrolment, group members, psychology teachers, rooms, weekly hours) are taken as of
   the period's last day, or today while the period is still running (`as_of`).
 - Flow figures count events dated inside the period (a moment is dated at the school, in
