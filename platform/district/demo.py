@@ -72,6 +72,9 @@ AREA_DEMOS = [
 ]
 
 
+DISTRICT_DEMOS = ["library.demo", "exchange.demo", "notices.demo", "directory.demo"]
+
+
 def _seed_areas() -> None:
     today = timezone.localdate()
     for name in AREA_DEMOS:
@@ -142,4 +145,8 @@ def seed_demo() -> list[tuple[str, str, list[tuple[str, str]]]]:
         schools.append(school)
     connection.set_schema_to_public()
     _compute_figures(schools)
+    # What the district and the schools share: the library, the exchange, notices and the directory.
+    for name in DISTRICT_DEMOS:
+        importlib.import_module(name).seed_demo()
+        connection.set_schema_to_public()
     return report

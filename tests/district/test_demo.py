@@ -82,6 +82,7 @@ def test_demo_schools_have_data_on_every_page(settings):
         district.post("/accounts/login/", {"username": "district", "password": DEMO_PASSWORD}).status_code
         == 302
     )
+    assert district.post("/accounts/otp/", {"code": totp_code_for(None, "district")}).status_code == 302
     assert "示范区实验小学" in district.get("/").content.decode()
 
 
@@ -124,3 +125,24 @@ def test_demo_district_figures_are_mostly_published_and_some_withheld():
     page = analyst.get("/figures/")
     assert page.status_code == 200
     assert "示范区实验小学" in analyst.get("/figures/schools/demo1/").content.decode()
+
+
+def test_demo_has_content_in_the_library_exchange_notices_and_directory():
+    from directory.models import ServiceEntry
+    from exchange.models import Post
+    from library.models import LibraryItem
+    from notices.models import Notice
+
+    seed_demo()
+    connection.set_schema_to_public()
+    assert LibraryItem.objects.filter(status="published").count() >= 5
+    assert LibraryItem.objects.filter(status="published", school__code__startswith="demo").exists()
+    assert Post.objects.count() >= 3 and Notice.objects.count() >= 2
+    assert ServiceEntry.objects.filter(school__isnull=True).count() >= 4
+    analyst = Client(HTTP_HOST=host(None))
+    assert (
+        analyst.post("/accounts/login/", {"username": "analyst", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    for path in ("/library/", "/exchange/", "/notices/", "/directory/"):
+        assert analyst.get(path).status_code == 200, path
