@@ -72,3 +72,87 @@ class ServiceEntry(PublicModel):
         if self.age_max >= 99:
             return f"{self.age_min}+"
         return f"{self.age_min}–{self.age_max}"
+
+
+class PartnershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class Partnership(PublicModel):
+    """A partnership between two schools (校际合作), recorded by one of them. Both schools read and
+    keep it; the district reads every one. It describes joint work between schools (written for the
+    partner to read, so checked for personal data first), never a student."""
+
+    school = models.ForeignKey(
+        "district.School", verbose_name=_("recorded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "district.School", verbose_name=_("partner school"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("joint work"))
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+    )
+    # The last change, for lists: which school and who (a staff account's name, never a student's).
+    updated_by_school = models.ForeignKey(
+        "district.School", on_delete=models.CASCADE, related_name="+", null=True, editable=False
+    )
+    updated_by = models.CharField(max_length=150, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("partnership between schools")
+        verbose_name_plural = _("partnerships between schools")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(school=models.F("partner")), name="directory_partnership_two_schools"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="directory_partnership_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PartnershipStatus.values),
+                name="directory_partnership_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ended") | models.Q(ended_on__isnull=False),
+                name="directory_partnership_ended_has_end_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def other_school(self, school):
+        """The school on the other side from `school` (one of the two)."""
+        return self.partner if self.school_id == school.pk else self.school
+
+
+class PartnershipEvent(models.Model):
+    """Who changed what in a partnership: append-only, one row per save."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Recorded")
+        CHANGED = "changed", _("Changed")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    school = models.ForeignKey("district.School", on_delete=models.CASCADE, related_name="+")
+    actor = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=["created", "changed"]),
+                name="directory_partnership_event_action_known",
+            )
+        ]

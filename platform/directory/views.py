@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from directory.access import current_school, entry_policy
 from directory.forms import EntryForm
+from directory.partnership_views import DIRECTORY_AREA
 from directory.resources import entries
 from shared.pages import Action, Column, FormPage, TablePage
 
@@ -19,6 +20,8 @@ def _kept_by(entry) -> str:
 
 class EntryList(TablePage):
     resource = entries
+    area = DIRECTORY_AREA  # tabs: the directory, partnerships between schools
+    tab = "entries"
     title = gettext_lazy("Community service directory")
     intro = gettext_lazy(
         "Hospitals with psychiatric or psychological departments, community mental-health centres, "
