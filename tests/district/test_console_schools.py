@@ -218,13 +218,14 @@ def test_the_table_shows_admin_figures_and_storage_with_real_numbers(console_sch
             "WHERE n.nspname = %s AND c.relkind IN ('r', 'm', 'p')",
             [alpha.schema_name],
         )
-        db_bytes = cursor.fetchone()[0]
+        db_bytes = int(cursor.fetchone()[0])
     assert db_bytes > 1024 * 1024
 
     from district.selectors import school_side_facts, school_table
 
     row = school_table().get(pk=alpha.pk)
-    assert row.figures_at == arrived and row.db_bytes == db_bytes
+    # Autovacuum may add a page or a visibility map meanwhile: the same size within 1 %.
+    assert row.figures_at == arrived and abs(row.db_bytes - db_bytes) <= db_bytes / 100
     facts = school_side_facts([alpha.schema_name, console_school.schema_name])
     assert facts[alpha.schema_name] == {
         "admin_name": "测试管理员",
@@ -250,8 +251,8 @@ def test_the_table_shows_admin_figures_and_storage_with_real_numbers(console_sch
     assert len(rows) == 2
     values = rows[1]
     assert "admin@alpha.example.cn" in values
-    assert round(db_bytes / 1024 / 1024, 2) in values
-    assert round((before + 3 * 1024 * 1024) / 1024 / 1024, 2) in values
+    assert abs(values[8] - db_bytes / 1024 / 1024) <= db_bytes / 1024 / 1024 / 100
+    assert values[9] == round((before + 3 * 1024 * 1024) / 1024 / 1024, 2)
     # Filters: status and type.
     assert "测试学校alpha" not in dora.get("/schools/?status=suspended").content.decode()
     assert "测试学校alpha" in dora.get("/schools/?status=active&type=junior").content.decode()
