@@ -8,6 +8,7 @@ institutions (their public contacts), never a student.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shared.models import PublicModel
 
@@ -75,7 +76,7 @@ class ServiceEntry(PublicModel):
 
 
 class PartnershipStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("partnership", "Active")
     ENDED = "ended", _("Ended")
 
 
@@ -85,7 +86,7 @@ class Partnership(PublicModel):
     partner to read, so checked for personal data first), never a student."""
 
     school = models.ForeignKey(
-        "district.School", verbose_name=_("recorded by"), on_delete=models.CASCADE, related_name="+"
+        "district.School", verbose_name=_("recorded by school"), on_delete=models.CASCADE, related_name="+"
     )
     partner = models.ForeignKey(
         "district.School", verbose_name=_("partner school"), on_delete=models.CASCADE, related_name="+"

@@ -119,7 +119,7 @@ class PartnershipList(TablePage):
                 title,
                 Column(_("Partner school"), lambda p: p.other_school(here).name),
                 Column(
-                    _("Recorded by"),
+                    _("Recorded by school"),
                     lambda p: _("Our school") if p.school_id == here.pk else p.school.name,
                 ),
             ]
