@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from directory.access import current_school
 from directory.models import ServiceEntry
+from tenants.students.text_check import check_fields, personal_data_error
 
 ENTRY_FIELDS = (
     "kind",
@@ -23,6 +24,10 @@ ENTRY_FIELDS = (
 )
 
 
+# Free text of a school's local entry, checked for personal data before it is stored.
+LOCAL_TEXT_FIELDS = ("name", "services", "address", "contact_person", "hours", "notes")
+
+
 def _username(actor) -> str:
     return str(getattr(actor, "username", actor) or "")[:150]
 
@@ -32,6 +37,19 @@ def _check(entry: ServiceEntry) -> None:
     errors = {}
     if entry.age_min is not None and entry.age_max is not None and entry.age_min > entry.age_max:
         errors["age_max"] = _("The upper age cannot be below the lower one.")
+    if entry.school is not None:
+        # A school's local entry is stored in the public schema: its free text is checked for the
+        # school's students' names and numbers, and for personal phone and ID numbers (the entry's
+        # own phone field holds the institution's number and is not checked).
+        found = check_fields(
+            {
+                name: (ServiceEntry._meta.get_field(name).verbose_name, getattr(entry, name) or "")
+                for name in LOCAL_TEXT_FIELDS
+            }
+        )
+        error = personal_data_error(found)
+        if error is not None:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     entry.full_clean(exclude=["school"])

@@ -213,3 +213,21 @@ def test_demo_is_idempotent(schools):
     demo.seed_demo()
     assert demo.seed_demo() == 0
     assert ServiceEntry.objects.filter(school=None, phone="12356").exists()
+
+
+def test_a_local_entry_naming_a_student_of_the_school_is_refused(schools):
+    """A school's local entry is stored in the public schema: its text is checked first."""
+    with schema_context(f"school_{ALPHA}"):
+        student = make_student(name="林晓名录")
+    connection.set_schema_to_public()
+    carol = signed_in(ALPHA, "carol")
+    entry = {"kind": "social", "name": "阿尔法家庭支持站", "age_min": 6, "age_max": 18, "active": "on"}
+    refused = carol.post("/directory/new/", {**entry, "notes": f"曾为{student.name}提供服务"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "学生姓名" in html
+    # The message says what and where, never the name (which is only in the field's own text).
+    assert html.count(student.name) == 1
+    assert not ServiceEntry.objects.filter(name="阿尔法家庭支持站").exists()
+    assert carol.post("/directory/new/", {**entry, "notes": "周末提供家庭辅导"}).status_code == 302
+    ServiceEntry.objects.filter(name="阿尔法家庭支持站").delete()
