@@ -41,6 +41,7 @@ def site(request):
             "nav_figures": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST),
             "nav_console": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST),
             "nav_district_admin": user.has_role(DistrictRole.DISTRICT_ADMIN),
+            "nav_review": user.has_role(DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_REVIEWER),
             # The library, the exchange, notices and the directory: every district role.
             "nav_district": user.has_role(*DistrictRole.values),
         }
