@@ -3,10 +3,12 @@
 A student with a marker name and marker answers goes through every flow, by the API and the pages:
 roster import (good and bad lines), consent, screening with the safety flag (crisis case, alert),
 a student's one-time link, counseling, an observation, crisis steps, a plan, the record export, a
-transfer to another school, and the beat jobs on a real Celery worker. Then the captured logs, the
-captured Sentry events (a test transport; one request is made to fail while decrypting the student's
-notes) and the captured Celery messages are searched for the marker, and so is a pg_dump of the
-public schema.
+transfer to another school, an information report for the district, what the school shares with
+other schools (an exchange post, a partnership, a local directory entry: refused while they name the
+student), the beat jobs and the district's figures on a real Celery worker. Then the captured logs,
+the captured Sentry events (a test transport; one request is made to fail while decrypting the
+student's notes) and the captured Celery messages are searched for the marker, and a pg_dump of the
+public schema for the name of every student of every school.
 """
 
 import io
@@ -271,6 +273,35 @@ def _run_every_flow():
     )
     assert clean.status_code == 200, clean.content[:300]
 
+    # What the school shares with other schools (the exchange, a partnership, its local directory
+    # entries): refused while it names the student, published once it doesn't.
+    _share_with_other_schools(today)
+
+
+def _share_with_other_schools(today):
+    from district.models import School
+
+    alice = signed_in(ALPHA, "alice")
+    post = {"kind": "sharing", "title": "主题班会经验"}
+    refused = alice.post("/exchange/new/", {**post, "body": f"班会上{MARKER}带头发言。"})
+    assert refused.status_code == 400 and MARKER not in _errors(refused)
+    assert alice.post("/exchange/new/", {**post, "body": "班会上同学们积极发言。"}).status_code == 302
+    beta = str(School.objects.get(code="beta").public_id)
+    partnership = {"partner": beta, "title": "标记合作", "started_on": str(today), "status": "active"}
+    refused = alice.post(
+        "/directory/partnerships/new/", {**partnership, "description": f"{MARKER}参加两校联合活动"}
+    )
+    assert refused.status_code == 400 and MARKER not in _errors(refused)
+    entry = {"kind": "social", "name": "标记社工站", "age_min": 6, "age_max": 18, "active": "on"}
+    refused = alice.post("/directory/new/", {**entry, "notes": f"{MARKER}的家庭由此站跟进"})
+    assert refused.status_code == 400 and MARKER not in _errors(refused)
+
+
+def _errors(response) -> str:
+    """The field errors a refused form shows (the field itself still holds what was typed)."""
+    form = response.context["form"]
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
 
 def role_user_public(role):
     return in_alpha(lambda: role_user(role).public_id)
@@ -380,6 +411,7 @@ def test_a_marked_student_never_leaves_the_schools_schema(capture, django_db_blo
         names, texts = _student_names_and_district_texts()
     # The figures and the report really reached the public schema.
     assert "本月开展讲座2场，家长会1次。" in dump and "enrolment" in dump
+    assert "班会上同学们积极发言。" in dump
     for name in names:
         assert name not in dump, f"a student's name ({len(name)} characters) is in the public schema"
     assert not texts, f"free text in the public schema fails the personal-data check: {texts}"
