@@ -32,6 +32,7 @@ from exchange.models import (
     SignUp,
 )
 from exchange.selectors import MODERATOR_ROLES, Reader, event_is_organiser
+from notices.webhooks import announce
 from shared.accounts.roles import STAFF_ROLES
 
 TITLE_MAX = 120
@@ -181,12 +182,9 @@ def case_study_approve(post: Post, *, actor) -> Post:
     audit.record(
         actor, "exchange.case_approve", school=post.school, target=str(post.public_id), summary=post.title
     )
-    _tell_author(
-        post,
-        title=_("Your case study “%(title)s” was approved and published") % {"title": post.title},
-        view="exchange:post",
-        public_id=post.public_id,
-    )
+    outcome = _("Your case study “%(title)s” was approved and published") % {"title": post.title}
+    _tell_author(post, title=outcome, view="exchange:post", public_id=post.public_id)
+    announce(outcome, school=post.school)
     return post
 
 
@@ -206,13 +204,11 @@ def case_study_return(post: Post, *, actor, reason: str) -> Post:
     audit.record(
         actor, "exchange.case_return", school=post.school, target=str(post.public_id), summary=post.title
     )
-    _tell_author(
-        post,
-        title=_("Your case study “%(title)s” was returned; read the reason on its page")
-        % {"title": post.title},
-        view="exchange:post",
-        public_id=post.public_id,
-    )
+    outcome = _("Your case study “%(title)s” was returned; read the reason on its page") % {
+        "title": post.title
+    }
+    _tell_author(post, title=outcome, view="exchange:post", public_id=post.public_id)
+    announce(outcome, school=post.school)
     return post
 
 
@@ -498,27 +494,10 @@ def event_reminders_send(*, now=None) -> int:
                         dedupe_key=f"exchange-event:{event.public_id}",
                     )
                     sent += note is not None
-            _announce(title, school=school)
+            announce(title, school=school)
     return sent
 
 
-def _announce(text: str, *, school=None) -> None:
-    """The group robot, when helper "notices" provides notices.webhooks.announce."""
-    try:
-        from notices import webhooks
-    except ImportError:
-        return
-    announce = getattr(webhooks, "announce", None)
-    if announce is not None:
-        try:
-            announce(text, school=school)
-        except Exception:  # noqa: BLE001 — a robot that fails must not stop the reminders
-            import logging
-
-            logging.getLogger(__name__).warning("exchange: group robot announce failed", exc_info=True)
-
-
-@transaction.atomic
 def district_notes_read(*, username: str) -> int:
     return DistrictNote.objects.filter(recipient_username=username, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from district import audit
 from library import access, importing
 from library.models import GRADES, ItemKind, ItemStatus, LibraryFile, LibraryImport, LibraryItem
+from notices.webhooks import announce
 
 MAX_TAGS = 10
 MAX_FILES = 10
@@ -253,16 +254,6 @@ def _locked_pending(item: LibraryItem) -> LibraryItem:
     return item
 
 
-def _announce(text: str, *, school) -> None:
-    try:
-        from notices import webhooks
-    except ImportError:
-        return
-    announce = getattr(webhooks, "announce", None)
-    if announce is not None:
-        transaction.on_commit(lambda: announce(text, school=school))
-
-
 @transaction.atomic
 def proposal_approve(item: LibraryItem, *, actor) -> LibraryItem:
     """Published under the school's name."""
@@ -276,7 +267,7 @@ def proposal_approve(item: LibraryItem, *, actor) -> LibraryItem:
     item.review_reason = ""
     item.save()
     audit.record(actor, "library.approve", school=item.school, target=str(item.public_id), summary=item.title)
-    _announce(
+    announce(
         _("Resource library: “%(title)s” from %(school)s was approved and published.")
         % {"title": item.title, "school": item.school.name},
         school=item.school,
@@ -298,7 +289,7 @@ def proposal_return(item: LibraryItem, *, actor, reason: str) -> LibraryItem:
     item.review_reason = reason[:2000]
     item.save()
     audit.record(actor, "library.return", school=item.school, target=str(item.public_id), summary=item.title)
-    _announce(
+    announce(
         _(
             "Resource library: “%(title)s” from %(school)s was returned; the reason is on the school's library page."
         )

@@ -122,18 +122,15 @@ def test_a_schools_event_is_run_by_that_school():
 
 
 def test_the_reminder_the_day_before(district_people, monkeypatch):
-    import sys
-    import types
-
-    import notices
     from shared.accounts.models import User
     from tenants.workspace.models import Notification
 
     announced = []
-    fake = types.ModuleType("notices.webhooks")
-    fake.announce = lambda text, *, school=None: announced.append((text, getattr(school, "code", None)))
-    monkeypatch.setitem(sys.modules, "notices.webhooks", fake)
-    monkeypatch.setattr(notices, "webhooks", fake, raising=False)
+    monkeypatch.setattr(
+        services,
+        "announce",
+        lambda text, *, school=None: announced.append((text, getattr(school, "code", None))),
+    )
 
     now = timezone.now()
     dora = district_reader("dora")

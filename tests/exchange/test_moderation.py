@@ -184,3 +184,17 @@ def test_review_queue_shape(district_people):
     assert items and all(set(i) == {"kind", "title", "school", "submitted_at", "url"} for i in items)
     assert [i["submitted_at"] for i in items] == sorted(i["submitted_at"] for i in items)
     assert Post.objects.filter(title="案例：新生适应").get().school.code == "beta"
+
+
+def test_review_outcomes_go_to_the_authors_school_robot(district_people, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "announce", lambda text, *, school=None: sent.append((text, school.code)))
+    reviewer = district_reader("dora").user
+    approved = _case(school_reader("alpha", "alice"), title="案例：考前焦虑团体辅导")
+    returned = _case(school_reader("beta", "bob"), title="案例：同伴冲突调解")
+    services.case_study_approve(approved, actor=reviewer)
+    services.case_study_return(returned, actor=reviewer, reason="请补充辅导过程。")
+    assert [code for _text, code in sent] == ["alpha", "beta"]
+    assert "考前焦虑团体辅导" in sent[0][0] and "同伴冲突调解" in sent[1][0]
+    # The reason stays on the post's page: it is not sent to the robot.
+    assert all("请补充辅导过程" not in text for text, _code in sent)

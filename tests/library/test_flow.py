@@ -263,10 +263,8 @@ def test_search_tags_grades_and_kind():
 def test_review_outcomes_go_to_the_schools_robot_after_commit(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from notices import webhooks
-
     sent = []
-    monkeypatch.setattr(webhooks, "announce", lambda text, *, school=None: sent.append((text, school.code)))
+    monkeypatch.setattr(services, "announce", lambda text, *, school=None: sent.append((text, school.code)))
     first = propose("alpha", make_activity("alpha", title="放松训练"))
     second = propose("alpha", make_activity("alpha", title="生命教育班会"))
     reviewer = district_user("district_reviewer")
