@@ -196,7 +196,7 @@ def test_read_receipts_keep_the_first_reader(schools):
     dora = signed_in(None, "dora")
     page = dora.get(f"/notices/{notice.public_id}/")
     assert page.status_code == 200
-    assert "2 所学校中有 1 所已阅读" in page.content.decode() or "1 of 2" in page.content.decode()
+    assert "2 所学校中已有 1 所阅读" in page.content.decode() or "1 of 2" in page.content.decode()
     unread = dora.get(f"/notices/{notice.public_id}/?state=unread").content.decode()
     assert schools[BETA].name in unread and schools[ALPHA].name not in unread
     export = dora.get(f"/notices/{notice.public_id}/?export=xlsx")
