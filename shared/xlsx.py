@@ -36,7 +36,10 @@ def append_row(sheet, values) -> list:
     row's cells."""
     values = list(values)
     sheet.append(values)
-    cells = list(sheet[sheet.max_row])[: len(values)]
+    # The row append() just wrote. Not sheet.max_row: that scans every cell of the sheet, which made
+    # writing a sheet quadratic in its rows (minutes for a district export).
+    row = sheet._current_row
+    cells = [sheet.cell(row=row, column=column) for column in range(1, len(values) + 1)]
     for cell, value in zip(cells, values, strict=False):
         if formula_like(value):
             # openpyxl types a string starting with "=" as a formula ("f"); force text, and mark

@@ -25,6 +25,7 @@ import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
 from django.utils.translation import gettext as _
 
@@ -262,32 +263,36 @@ def to_pdf(form, period, rows: list[Row], left_out: list[str]) -> bytes:
         Paragraph("“已抑制”：因小样本保护隐去的数值。", normal),
         Spacer(1, 4 * mm),
     ]
-    data = [["学校", "指标", "分类", "数值", "单位", "说明"]]
-    for row in rows:
-        data.append(
-            [
-                Paragraph(f"{row.school_name}（{row.school_code}）", normal),
-                Paragraph(row.element_name, normal),
-                row.breakdown_name,
-                SUPPRESSED_TEXT if row.suppressed else plain(row.value),
-                row.unit,
-                Paragraph(row.comment, normal) if row.comment else "",
-            ]
-        )
-    table = Table(data, repeatRows=1, colWidths=[60 * mm, 60 * mm, 35 * mm, 25 * mm, 20 * mm, 70 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-            ]
-        )
+    # One table per school: reportlab splits a table across pages by re-laying what is left, so a
+    # single table of every school's rows took time growing with the square of the schools.
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (2, 1), (2, -1), "RIGHT"),
+        ]
     )
-    story.append(table)
+    heading = styles["Heading3"].clone("cjk-heading", fontName=FONT, wordWrap="CJK")
+    for code, school_rows in groupby(rows, key=lambda r: r.school_code):
+        school_rows = list(school_rows)
+        data = [["指标", "分类", "数值", "单位", "说明"]]
+        for row in school_rows:
+            data.append(
+                [
+                    Paragraph(row.element_name, normal),
+                    row.breakdown_name,
+                    SUPPRESSED_TEXT if row.suppressed else plain(row.value),
+                    row.unit,
+                    Paragraph(row.comment, normal) if row.comment else "",
+                ]
+            )
+        story.append(Paragraph(f"{school_rows[0].school_name}（{code}）", heading))
+        table = Table(data, repeatRows=1, colWidths=[80 * mm, 45 * mm, 30 * mm, 25 * mm, 90 * mm])
+        table.setStyle(style)
+        story.append(table)
     doc.build(story)
     return out.getvalue()
 
