@@ -4,6 +4,7 @@ gets 404, and an anonymous visitor the sign-in page. Every number comes through 
 which reads only published (disclosure-controlled) cells; every export carries the withheld flag."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from figures import dashboard
 from figures.access import can_run_jobs, figures_reader
 from figures.area import figures_tabs
 from shared.xlsx import xlsx_workbook_response
+
+SCHOOLS_PER_PAGE = 50
 
 
 def _flag(shown) -> str:
@@ -37,6 +40,20 @@ def index(request):
     context.update(_common(request))
     if context["period"] is not None and request.GET.get("export") == "xlsx":
         return _dashboard_xlsx(context)
+    # Schools are listed a page at a time (the export has them all): the same page of the registry
+    # in both tables.
+    number = request.GET.get("page")
+    if context.get("distribution"):
+        context["distribution_page"] = Paginator(context["distribution"]["rows"], SCHOOLS_PER_PAGE).get_page(
+            number
+        )
+    if context.get("completeness"):
+        context["completeness_page"] = Paginator(
+            context["completeness"]["by_school"], SCHOOLS_PER_PAGE
+        ).get_page(number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
     return render(request, "figures/dashboard/index.html", context)
 
 

@@ -412,3 +412,23 @@ def test_the_district_overview_shows_each_schools_published_enrolment(data):
         assert rows[code].value == sum(grades) and not rows[code].suppressed
     html = page.content.decode()
     assert f">{sum(ENROLMENT['dash1'])}<" in html
+
+
+@pytest.mark.django_db
+def test_schools_are_listed_a_page_at_a_time(analyst, monkeypatch):
+    """With a thousand schools the page lists them a page at a time; the export holds them all."""
+    from figures import dashboard_views
+
+    monkeypatch.setattr(dashboard_views, "SCHOOLS_PER_PAGE", 2)
+    first = analyst.get(f"/figures/?period={T1}&element=counseling_sessions")
+    third = analyst.get(f"/figures/?period={T1}&element=counseling_sessions&page=3")
+    assert [r["code"] for r in first.context["distribution_page"]] == REGISTRY_ORDER[:2]
+    assert [r["code"] for r in third.context["distribution_page"]] == REGISTRY_ORDER[4:]
+    html = first.content.decode()
+    assert 'data-school="dash1"' not in html and "page=2" in html and "element=counseling_sessions" in html
+    assert len(first.context["completeness_page"]) <= 2
+    exported = analyst.get(f"/figures/?period={T1}&element=counseling_sessions&page=3&export=xlsx")
+    assert exported.status_code == 200
+    sheet = load_workbook(BytesIO(exported.content)).worksheets[0]
+    codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes[:5] == REGISTRY_ORDER
