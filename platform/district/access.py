@@ -7,12 +7,8 @@ School accounts live in other schemas and never reach these checks with a distri
 Someone without the role gets 404, the same as a page that does not exist.
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-
 from shared.accounts.roles import DistrictRole
+from shared.policy import view_guard
 
 ADMIN = (DistrictRole.DISTRICT_ADMIN,)
 READERS = (DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_ANALYST)
@@ -36,16 +32,8 @@ def is_reviewer(user) -> bool:
 
 
 def _guarded(check):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if getattr(request, "tenant", None) is not None or not check(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
+    """Console pages: the district host only, and `check(user)`; else 404."""
+    return view_guard(lambda request: getattr(request, "tenant", None) is None and check(request.user))
 
 
 console_admin = _guarded(is_console_admin)

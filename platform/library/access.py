@@ -10,12 +10,8 @@ managers (principal, secretary) import activities, units and plan templates; the
 (psychology teacher, counselor) imports instruments.
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-
 from shared.accounts.roles import STAFF_ROLES, DistrictRole, SchoolRole
+from shared.policy import view_guard
 
 DISTRICT_READERS = tuple(DistrictRole)
 DISTRICT_PUBLISHERS = (DistrictRole.DISTRICT_ADMIN, DistrictRole.DISTRICT_REVIEWER)
@@ -52,16 +48,5 @@ def can_propose(request) -> bool:
     return not _on_district(request) and _has(request.user, PROPOSER_ROLES)
 
 
-def guarded(check):
-    """Signed in (else the sign-in page) and `check(request)` (else 404, as for a missing page)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
+# Pages of this area: signed in, and the check passes; else 404 (shared.policy).
+guarded = view_guard

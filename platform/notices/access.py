@@ -7,12 +7,8 @@ ledger task of one; the school admin or the principal configures the school's ro
 account of an addressed school may download its attachments. Everyone else gets 404.
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-
 from shared.accounts.roles import DistrictRole, SchoolRole
+from shared.policy import user_guard
 
 DISTRICT_READERS = tuple(DistrictRole)
 DISTRICT_SENDERS = (DistrictRole.DISTRICT_ADMIN,)
@@ -49,21 +45,6 @@ def can_keep_school_robot(user) -> bool:
     return _signed_in(user) and user.has_role(*SCHOOL_ROBOT_KEEPERS)
 
 
-def guarded(check):
-    """Signed in (else the sign-in page) and `check(user)` (else 404, like a page that is not there)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
 class DistrictReaders:
     @staticmethod
     def can_read(user) -> bool:
@@ -74,3 +55,7 @@ class SchoolLeadership:
     @staticmethod
     def can_read(user) -> bool:
         return can_read_school(user)
+
+
+# Pages of this area: signed in, and the check passes; else 404 (shared.policy).
+guarded = user_guard
