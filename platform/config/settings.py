@@ -1,16 +1,22 @@
 """One settings module, driven by the environment (see .env.example)."""
 
+import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_key_bytes, env_secret, env_str
+from config.logs import logging_config
 
 # gunicorn's workers and threads, and the bound on the database connections they hold.
 from config.serving import DB_MAX_WEB_CONNECTIONS, WEB_THREADS, WEB_WORKERS  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The `shared` package's folder: BASE_DIR / "shared" in a checkout, site-packages/shared once installed
+# with `pip install .` (the image), where BASE_DIR means nothing.
+SHARED_DIR = Path(find_spec("shared").submodule_search_locations[0])
 
 DEBUG = env_bool("DEBUG", False)
 # Production is anything not in DEBUG: it refuses to start without its secrets.
@@ -130,6 +136,12 @@ ROOT_URLCONF = "config.urls_school"
 GET_EXECUTOR_FUNCTION = "district.provisioning.executor.get_executor"
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, answered on any host before routing and sign-in (config/health.py).
+    "config.health.OpsMiddleware",
+    # The request id and school code in every log line (config/logs.py).
+    "config.logs.RequestContextMiddleware",
+    # Requests, latency and database queries per view (config/metrics.py).
+    "config.metrics.MetricsMiddleware",
     "shared.tenancy.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -149,7 +161,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "shared" / "templates"],
+        "DIRS": [SHARED_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -252,7 +264,11 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# A checkout's locale/, or the copy `pip install .` puts under the environment's share/ (pyproject's
+# data-files).
+LOCALE_PATHS = [
+    path for path in (BASE_DIR / "locale", Path(sys.prefix) / "share" / "xinyu" / "locale") if path.is_dir()
+]
 USE_I18N = True
 # Store and compute in UTC; pages show Asia/Shanghai.
 TIME_ZONE = "UTC"
@@ -260,8 +276,9 @@ DISPLAY_TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "shared" / "static"]
+# collectstatic's target: the image collects at build time into /app/staticfiles.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [SHARED_DIR / "static"]
 # Serve straight from the app and shared folders too, so a fresh clone needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
@@ -338,18 +355,19 @@ SCREENING_TARGET_GRADES = tuple(range(4, 13))
 
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Axes logs usernames and addresses of failed sign-ins at INFO; keep those out.
-        "axes": {"level": "WARNING"},
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# Logs: "json" (one object per line, with request id and school code, exceptions without their
+# messages) or "plain". JSON by default in production (config/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# The worker logs through LOGGING too, rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# /readyz: how long each check (database, Redis, a Celery worker's ping) may take, in seconds.
+READYZ_TIMEOUT = env_int("READYZ_TIMEOUT_MS", 2000) / 1000
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; empty turns it off (404).
+METRICS_TOKEN = env_secret("METRICS_TOKEN") or ""
 
 if SENTRY_DSN:
     from config.sentry import init_sentry

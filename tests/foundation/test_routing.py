@@ -7,6 +7,9 @@ from tests.conftest import ALPHA, BETA, client_for, signed_in
 
 pytestmark = pytest.mark.django_db
 
+# Django's set_language answers a GET with a redirect, touching no table.
+ROUTED_NO_QUERY = "/i18n/setlang/"
+
 
 def test_district_host_serves_the_district_site(district_client):
     response = district_client.get("/accounts/login/")
@@ -55,22 +58,23 @@ def test_archived_school_is_not_found(schools):
     school = schools[BETA]
     school_set_status(school=school, status="archived")
     try:
-        assert client_for(BETA).get("/healthz").status_code == 404
+        assert client_for(BETA).get("/accounts/login/").status_code == 404
     finally:
         school_set_status(school=school, status="active")
 
 
 def test_host_lookup_costs_no_query_once_cached(alpha_client):
-    alpha_client.get("/healthz")  # warm the cache
+    # A routed page that needs no query of its own (/healthz is answered before routing).
+    alpha_client.get(ROUTED_NO_QUERY)  # warm the cache
     with CaptureQueriesContext(connection) as queries:
         for _ in range(5):
-            assert alpha_client.get("/healthz").status_code == 200
+            assert alpha_client.get(ROUTED_NO_QUERY).status_code == 302
     assert len(queries) == 0, [q["sql"] for q in queries]
 
 
 def test_district_lookup_costs_no_query(district_client):
     with CaptureQueriesContext(connection) as queries:
-        assert district_client.get("/healthz").status_code == 200
+        assert district_client.get(ROUTED_NO_QUERY).status_code == 302
     assert len(queries) == 0
 
 
