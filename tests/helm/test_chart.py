@@ -614,3 +614,19 @@ def test_the_image_is_pinned_by_tag_or_digest():
     web = named(render(), "Deployment", "xinyu-web")
     chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
     assert web["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":" + chart["appVersion"])
+
+
+@pytest.mark.parametrize(
+    "values, where",
+    [
+        ({"web": {"replica": 3}}, "additional properties 'replica' not allowed"),
+        ({"citus": {"enabled": "yes"}}, "/citus/enabled"),
+        ({"config": {"disclosureK": 3}}, "/config/disclosureK"),
+        ({"secrets": {"files": {"MASTER_KEY": None}}}, "MASTER_KEY"),
+        ({"image": {"digest": "latest"}}, "/image/digest"),
+    ],
+)
+def test_values_schema_refuses_typos_and_unsafe_values(values, where):
+    # values.schema.json: a misspelled key would otherwise be ignored without a word.
+    with pytest.raises(helm_python.HelmValuesError, match=re.escape(where)):
+        render(values)
