@@ -16,3 +16,7 @@ def _install_beat_schedule(sender, **kwargs):
     from config.beat import BEAT_SCHEDULE
 
     sender.conf.beat_schedule = BEAT_SCHEDULE
+
+
+# Task outcomes and durations for Prometheus (its signal handlers connect on import).
+import config.metrics  # noqa: E402, F401
