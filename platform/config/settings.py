@@ -36,15 +36,15 @@ if MASTER_KEY:
 elif PRODUCTION:
     raise ImproperlyConfigured("MASTER_KEY (or MASTER_KEY_FILE) must be set when DEBUG is off")
 
-_database_url = env_str("DATABASE_URL")
+_database_url = env_secret("DATABASE_URL")
 if not _database_url:
     raise ImproperlyConfigured(
-        "DATABASE_URL must be set (make start and make test set it to an embedded server)"
+        "DATABASE_URL (or DATABASE_URL_FILE) must be set (make start and make test set it to an embedded server)"
     )
-_redis_url = env_str("REDIS_URL")
+_redis_url = env_secret("REDIS_URL")
 if not _redis_url:
     raise ImproperlyConfigured(
-        "REDIS_URL must be set (make start and make test set it to an embedded server)"
+        "REDIS_URL (or REDIS_URL_FILE) must be set (make start and make test set it to an embedded server)"
     )
 REDIS_URL = _redis_url
 
