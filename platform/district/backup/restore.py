@@ -14,8 +14,10 @@ manifest (before the database is touched), then to apply it.
 
 import posixpath
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -253,12 +255,21 @@ def _forget_sign_ins(cursor, schema: str) -> None:
             cursor.execute(f'DELETE FROM "{schema}"."{table}"')
 
 
-def _delete_files(names) -> None:
+def _delete_files(names, *, folder: str | None = None) -> None:
+    """Delete the files a failed restore wrote, and (on a local file system) the folders it made."""
     for name in names:
         try:
             default_storage.delete(name)
         except OSError:
             pass
+    if folder is None:
+        return
+    try:
+        root = Path(default_storage.path(folder))
+    except NotImplementedError:
+        return
+    if root.is_dir() and not any(p.is_file() for p in root.rglob("*")):
+        shutil.rmtree(root, ignore_errors=True)
 
 
 # --- school ----------------------------------------------------------------------------------------
@@ -318,7 +329,7 @@ def school_restore(*, path, code: str, name: str = "", number: str = "") -> Rest
             Domain.objects.create(domain=school_host(school.code), tenant=school, is_primary=True)
     except BaseException:
         connection.set_schema_to_public()
-        _delete_files(written)
+        _delete_files(written, folder=f"schools/{new}")
         raise
     return RestoredSchool(
         school=school,
