@@ -53,11 +53,12 @@ def current_school_code(request) -> str:
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds request_id and school to every record (the JSON formatter prints them)."""
+    """Adds request_id and school to every record (the JSON formatter prints them). Django logs a
+    4xx/5xx answer after the middleware has returned, with the request on the record."""
 
     def filter(self, record):
-        request = _request.get()
-        if request is None:
+        request = getattr(record, "request", None) or _request.get()
+        if request is None or not hasattr(request, "META"):
             record.request_id = getattr(record, "request_id", "-")
             record.school = getattr(record, "school", "-")
         else:
@@ -80,8 +81,19 @@ def scrubbed_exception(exc_info) -> str:
     return "\n".join(lines)
 
 
+# Extra attributes never printed: Django's `request` (its repr has the query string, where a search
+# for a student's name would be) and anything else that holds a request or a person.
+DROPPED_EXTRAS = ("request", "user", "args")
+
+
 class ScrubbedJsonFormatter(JsonFormatter):
-    """python-json-logger's formatter, with exceptions and stack traces reduced to types and frames."""
+    """python-json-logger's formatter, with exceptions and stack traces reduced to types and frames,
+    and the request object left out."""
+
+    def process_log_record(self, log_data):
+        for key in DROPPED_EXTRAS:
+            log_data.pop(key, None)
+        return super().process_log_record(log_data)
 
     def formatException(self, ei):  # noqa: N802 (logging's name)
         return scrubbed_exception(ei)
