@@ -36,5 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{school.code}\t{school.schema_name}\t{result.tables} tables, {result.resealed} values re-sealed, "
             f"{result.files} files\t{'migrated forward' if result.migrated else 'already current'}\t"
+            f"status {school.status}\t"
             f"from {result.manifest['school']['code']} at {result.manifest['created_at']}"
         )
