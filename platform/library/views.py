@@ -118,22 +118,10 @@ class _LibraryPage(TablePage):
         return _tabs(self.area, request, self.tab)
 
 
-# --------------------------------------------------------------------------------------------
-# District host
+class _PublishedList(_LibraryPage):
+    """The published items, on either host: the same filters, columns, rows and export."""
 
-
-class DistrictLibrary(_LibraryPage):
-    check = staticmethod(access.can_read_district)
-    area = DISTRICT_AREA
-    tab = "index"
-    title = gettext_lazy("Resource library")
-    intro = gettext_lazy(
-        "Published by the district and by schools. Search looks in titles, summaries and tags."
-    )
     filters = LIBRARY_FILTERS
-    empty_text = gettext_lazy(
-        "Nothing is published yet. Publish the first item: courseware, a plan template, an instrument…"
-    )
     export_name = "library.xlsx"
 
     @property
@@ -142,6 +130,23 @@ class DistrictLibrary(_LibraryPage):
 
     def get_queryset(self, request):
         return selectors.published_items()
+
+
+# --------------------------------------------------------------------------------------------
+# District host
+
+
+class DistrictLibrary(_PublishedList):
+    check = staticmethod(access.can_read_district)
+    area = DISTRICT_AREA
+    tab = "index"
+    title = gettext_lazy("Resource library")
+    intro = gettext_lazy(
+        "Published by the district and by schools. Search looks in titles, summaries and tags."
+    )
+    empty_text = gettext_lazy(
+        "Nothing is published yet. Publish the first item: courseware, a plan template, an instrument…"
+    )
 
     def get_actions(self, request):
         if access.can_publish(request):
@@ -283,7 +288,7 @@ def district_file(request, id):
 # School host
 
 
-class SchoolLibrary(_LibraryPage):
+class SchoolLibrary(_PublishedList):
     check = staticmethod(access.can_read_school)
     area = SCHOOL_AREA
     tab = "index"
@@ -292,18 +297,9 @@ class SchoolLibrary(_LibraryPage):
         "Courseware, designs, templates and instruments shared by the district and by schools. "
         "Import a copy into your workspace: after that it is your own."
     )
-    filters = LIBRARY_FILTERS
     empty_text = gettext_lazy(
         "Nothing is published yet. The district publishes items here; you can also propose your own."
     )
-    export_name = "library.xlsx"
-
-    @property
-    def columns(self):
-        return _library_columns("library:detail")
-
-    def get_queryset(self, request):
-        return selectors.published_items()
 
     def get_actions(self, request):
         if access.can_propose(request):
