@@ -29,13 +29,13 @@ def current_school():
     return tenant
 
 
-def _ok(user) -> bool:
+def active_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 class EntryPolicy:
     def can_read(self, user) -> bool:
-        if not _ok(user):
+        if not active_user(user):
             return False
         if current_school() is None:
             return user.has_role(*DISTRICT_READERS)
@@ -50,7 +50,7 @@ class EntryPolicy:
         return queryset.filter(Q(school__isnull=True) | Q(school=school))
 
     def can_create(self, user) -> bool:
-        if not _ok(user):
+        if not active_user(user):
             return False
         if current_school() is None:
             return user.has_role(*DISTRICT_KEEPERS)

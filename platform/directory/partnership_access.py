@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
-from directory.access import current_school
+from directory.access import active_user, current_school
 from directory.models import Partnership
 from directory.partnership_selectors import partnerships
 from shared.accounts.roles import DistrictRole, SchoolRole
@@ -22,13 +22,9 @@ SCHOOL_READERS = (SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.MEMBER, Sc
 SCHOOL_KEEPERS = (SchoolRole.PRINCIPAL, SchoolRole.DEPUTY, SchoolRole.SECRETARY)
 
 
-def _ok(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 class PartnershipPolicy:
     def can_read(self, user) -> bool:
-        if not _ok(user):
+        if not active_user(user):
             return False
         if current_school() is None:
             return user.has_role(*DISTRICT_READERS)
@@ -43,7 +39,7 @@ class PartnershipPolicy:
         return queryset.filter(Q(school=school) | Q(partner=school))
 
     def can_create(self, user) -> bool:
-        return _ok(user) and current_school() is not None and user.has_role(*SCHOOL_KEEPERS)
+        return active_user(user) and current_school() is not None and user.has_role(*SCHOOL_KEEPERS)
 
     def can_change(self, user, obj) -> bool:
         school = current_school()
