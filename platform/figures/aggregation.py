@@ -22,6 +22,7 @@ from django_tenants.utils import tenant_context
 
 from district.models import School
 from figures.models import AggregationRun, DataElement, MetricValue, Period, RunStatus
+from figures.selectors import data_changed
 from shared.tenancy.context_helpers import active_schools
 
 
@@ -33,22 +34,9 @@ class SchoolResult:
 
 
 def _locked_pairs(school) -> set[tuple[int, int]]:
-    try:
-        from reporting.locks import locked_elements
-    except ImportError:  # the reporting app is not installed
-        return set()
+    from reporting.locks import locked_elements  # reporting reads figures: imported when called
+
     return set(locked_elements(school))
-
-
-def data_changed() -> None:
-    """Tell the published cache that raw values changed (figures.selectors keeps a data version)."""
-    try:
-        from figures import selectors
-    except ImportError:
-        return
-    bump = getattr(selectors, "data_changed", None)
-    if bump is not None:
-        bump()
 
 
 def commit_without_waiting() -> None:

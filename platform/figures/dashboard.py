@@ -311,13 +311,10 @@ def policy_block(period) -> dict:
 # Reporting completeness (reporting.selectors, when it is there)
 
 
-def completeness_block(period) -> dict | None:
-    """Expected, submitted and on time, by school (registry order) and by term. None when the
-    reporting app does not provide the selector."""
-    try:
-        from reporting.selectors import completeness
-    except ImportError:
-        return None
+def completeness_block(period) -> dict:
+    """Expected, submitted and on time, by school (registry order) and by term."""
+    from reporting.selectors import completeness  # reporting reads figures: imported when called
+
     current = completeness(period)
     order = {s.code: s.number for s in School.objects.all()}
     by_school = sorted(current["by_school"], key=lambda r: order.get(r["school_code"], r["school_code"]))
