@@ -107,7 +107,7 @@ def aggregate_school(school: School, periods) -> SchoolResult:
             for breakdown, (value, numerator, denominator) in by_breakdown.items()
         ]
         _insert(school.pk, rows, now)
-        violations = sum(evaluate(school, period) for period in periods)
+        violations = evaluate(school, *periods)
         transaction.on_commit(data_changed)
     return SchoolResult(written=len(rows), kept_locked=kept, violations=violations)
 

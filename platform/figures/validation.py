@@ -1,7 +1,7 @@
 """Validation rules (DHIS2-style): left side, operator, right side, importance.
 
 A side is a data element with a breakdown ("" for the total), or a constant on the right. Rules are
-declared here and synced into ValidationRule (`rules_sync`); `evaluate(school, period)` runs after
+declared here and synced into ValidationRule (`rules_sync`); `evaluate(school, *periods)` runs after
 each school's aggregation, on the school's RAW values, and replaces that school's violations for the
 period.
 
@@ -124,30 +124,43 @@ def _right(rule: ValidationRule, values: dict) -> Decimal | None:
     return rule.right_constant
 
 
-def evaluate(school, period) -> int:
-    """Evaluate every active rule on the school's raw values for `period`; replace its violations
-    for that period. Returns how many rules were broken."""
+def evaluate(school, *periods) -> int:
+    """Evaluate every active rule on the school's raw values for each of `periods`; replace its
+    violations for those periods. Returns how many rules were broken in all.
+
+    One query each for the rules, the values, the delete and the insert, whatever the number of
+    periods: aggregation calls this for every school on every run."""
     ensure_rules()
     rules = list(ValidationRule.objects.filter(active=True))
     codes = {r.left_element for r in rules} | {r.right_element for r in rules if r.right_element}
-    values = {
-        (code, breakdown): value
-        for code, breakdown, value in MetricValue.objects.filter(
-            school=school, period=period, element__code__in=codes
-        ).values_list("element__code", "breakdown", "value")
-    }
-    ValidationViolation.objects.filter(school=school, period=period).delete()
+    period_ids = [period.pk for period in periods]
+    values: dict[int, dict] = {pk: {} for pk in period_ids}
+    for period_id, code, breakdown, value in MetricValue.objects.filter(
+        school=school, period__in=period_ids, element__code__in=codes
+    ).values_list("period_id", "element__code", "breakdown", "value"):
+        values[period_id][(code, breakdown)] = value
+    # A plain DELETE: QuerySet.delete() first fetches every row (django-tenants listens to
+    # post_delete for every model); violations have no dependants and no signals.
+    stale = ValidationViolation.objects.filter(school=school, period__in=period_ids)
+    stale._raw_delete(stale.db)
     now = timezone.now()
     broken = []
-    for rule in rules:
-        left = values.get((rule.left_element, rule.left_breakdown))
-        right = _right(rule, values)
-        if holds(rule, left, right) is False:
-            broken.append(
-                ValidationViolation(
-                    rule=rule, school=school, period=period, left_value=left, right_value=right, found_at=now
+    for period_id in period_ids:
+        found = values[period_id]
+        for rule in rules:
+            left = found.get((rule.left_element, rule.left_breakdown))
+            right = _right(rule, found)
+            if holds(rule, left, right) is False:
+                broken.append(
+                    ValidationViolation(
+                        rule=rule,
+                        school=school,
+                        period_id=period_id,
+                        left_value=left,
+                        right_value=right,
+                        found_at=now,
+                    )
                 )
-            )
     ValidationViolation.objects.bulk_create(broken)
     return len(broken)
 

@@ -88,6 +88,30 @@ def test_broken_rules_are_recorded_with_raw_values(schools, period):
     assert set(_broken(alpha, period)) == {"psych_teacher_present"}
 
 
+def test_several_periods_are_evaluated_each_on_its_own_values(schools, period):
+    """One call for the periods of a run: each period's violations come from its own values and
+    replace only that period's."""
+    alpha, beta = schools["alpha"], schools["beta"]
+    november = Period.objects.get(code="2021-11")
+    put(alpha, period, "enrolment", 100, g7=100)
+    put(alpha, period, "screened_students", 120, g7=120)
+    put(alpha, november, "enrolment", 100, g7=100)
+    put(alpha, november, "screened_students", 80, g7=80)
+    put(beta, period, "enrolment", 10, g7=10)
+    put(beta, period, "screened_students", 20, g7=20)
+    evaluate(beta, period)
+    assert evaluate(alpha, period, november) == 2
+    assert set(_broken(alpha, period)) == {"screened_le_enrolled", "screened_le_enrolled_g7"}
+    assert _broken(alpha, november) == {}
+    # Another school's violations are untouched by alpha's evaluation.
+    assert set(_broken(beta, period)) == {"screened_le_enrolled", "screened_le_enrolled_g7"}
+    put(alpha, period, "screened_students", 90, g7=90)
+    put(alpha, november, "screened_students", 130, g7=130)
+    assert evaluate(alpha, period, november) == 2
+    assert _broken(alpha, period) == {}
+    assert set(_broken(alpha, november)) == {"screened_le_enrolled", "screened_le_enrolled_g7"}
+
+
 def test_a_missing_side_is_not_evaluated_never_zero(schools, period):
     alpha = schools["alpha"]
     # Screened students but no enrolment row at all: missing, not 0, so "screened <= enrolled" is not
