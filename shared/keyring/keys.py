@@ -4,7 +4,8 @@ refuses the public schema.
 
 A data key is 32 random bytes for AES-256-GCM. It is stored wrapped: AES-256-GCM under MASTER_KEY,
 with a fresh nonce, and with the schema name and the key's version as associated data. A wrapped key
-copied into another school's table, or renumbered, does not unwrap.
+copied into another school's table, or renumbered, does not unwrap; data_key_rewrap() moves one to a
+new schema name on purpose (restoring a backup under a new code).
 
 Nothing is cached between calls: a key row is read (one indexed query) each time, so a key created
 in a transaction that rolls back is never used afterwards.
@@ -65,16 +66,32 @@ def _wrap(raw: bytes, *, schema: str, version: int) -> bytes:
     return nonce + _master().encrypt(nonce, raw, _wrap_aad(schema, version))
 
 
-def _unwrap(wrapped: bytes, *, schema: str, version: int) -> DataKeyMaterial:
+def _unwrap_raw(wrapped: bytes, *, schema: str, version: int) -> bytes:
     wrapped = bytes(wrapped)
     try:
-        raw = _master().decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(schema, version))
+        return _master().decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_aad(schema, version))
     except (InvalidTag, ValueError):
         raise DecryptionError(
             f"Data key v{version} of {schema} does not unwrap: MASTER_KEY is not the one it was made with, "
             "or the key was copied from another school"
         ) from None
-    return DataKeyMaterial(version=version, aead=AESGCM(raw))
+
+
+def _unwrap(wrapped: bytes, *, schema: str, version: int) -> DataKeyMaterial:
+    return DataKeyMaterial(version=version, aead=AESGCM(_unwrap_raw(wrapped, schema=schema, version=version)))
+
+
+def data_key_rewrap(
+    wrapped: bytes, *, schema: str, new_schema: str, version: int
+) -> tuple[bytes, DataKeyMaterial]:
+    """A data key wrapped for `schema`, wrapped again for `new_schema` at the same version, and the key
+    itself. The wrapping is bound to the schema name, so a school restored under a new name needs its
+    keys re-wrapped (shared.crypto tokens, also bound to the schema, are re-sealed with the key).
+
+    Works on the given names, not the current connection's schema. Raises DecryptionError when the
+    key does not unwrap under this MASTER_KEY for `schema`."""
+    raw = _unwrap_raw(wrapped, schema=schema, version=version)
+    return _wrap(raw, schema=new_schema, version=version), DataKeyMaterial(version=version, aead=AESGCM(raw))
 
 
 def _model():

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -148,19 +146,13 @@ def check_migrations_known(applied) -> None:
 
 def _rewrap(wrapped: bytes, *, old: str, new: str, version: int) -> tuple[bytes, keys.DataKeyMaterial]:
     """The data key unwrapped with the old schema as associated data, wrapped again for the new one."""
-    wrapped = bytes(wrapped)
     try:
-        raw = keys._master().decrypt(
-            wrapped[: keys.NONCE_BYTES], wrapped[keys.NONCE_BYTES :], keys._wrap_aad(old, version)
-        )
-    except (InvalidTag, ValueError):
+        return keys.data_key_rewrap(wrapped, schema=old, new_schema=new, version=version)
+    except DecryptionError:
         raise BackupError(
             f"Data key v{version} in the backup does not unwrap: MASTER_KEY is not the one the school's keys "
             "were made with. Nothing was restored."
         ) from None
-    return keys._wrap(raw, schema=new, version=version), keys.DataKeyMaterial(
-        version=version, aead=AESGCM(raw)
-    )
 
 
 def _rekey(cursor, *, old: str, new: str, columns: list[dict]) -> int:
