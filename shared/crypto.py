@@ -10,6 +10,9 @@ and a wrong MASTER_KEY all raise DecryptionError; ciphertext is never handed bac
 
 EncryptedTextField does this for a model field: the column holds only tokens, the attribute reads
 as plaintext (decrypted when first read), and the field cannot be queried.
+
+MASTER_KEY itself is read in one place, master_key(); derive_key() gives a sub-key of it for one
+purpose (the public schema's secrets, backup files), so there is no second master key to keep.
 """
 
 import base64
@@ -19,8 +22,11 @@ import os
 import re
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.core import checks
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
@@ -34,6 +40,37 @@ _TOKEN = re.compile(rf"^{PREFIX}:([1-9][0-9]{{0,8}}):([A-Za-z0-9_-]{{16}}):([A-Z
 class DecryptionError(Exception):
     """A value that cannot be decrypted here: wrong MASTER_KEY, no such data key, tampered, or copied
     from another row, field, model or school. The message names where, never what."""
+
+
+def master_key(*, needed_for: str = "encrypted data cannot be written or read") -> bytes:
+    """The 32 bytes of MASTER_KEY (urlsafe base64 in settings). ImproperlyConfigured when it is unset,
+    saying what cannot be done (`needed_for`), or malformed; the value itself is never echoed."""
+    value = getattr(settings, "MASTER_KEY", None)
+    if not value:
+        raise ImproperlyConfigured(f"MASTER_KEY (or MASTER_KEY_FILE) is not set: {needed_for}")
+    try:
+        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ImproperlyConfigured("MASTER_KEY must be urlsafe base64 of 32 random bytes")
+    return raw
+
+
+def derive_key(
+    purpose: bytes | str,
+    length: int = 32,
+    *,
+    salt: bytes | None = None,
+    needed_for: str = "encrypted data cannot be written or read",
+) -> bytes:
+    """A sub-key of MASTER_KEY for one purpose: HKDF-SHA256 with `purpose` (UTF-8 when text) as info
+    and an optional salt. The same purpose and salt always give the same bytes, so a label must never
+    change once data is encrypted under it; a new format gets a new label."""
+    info = purpose.encode("utf-8") if isinstance(purpose, str) else purpose
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(
+        master_key(needed_for=needed_for)
+    )
 
 
 def _b64(data: bytes) -> str:

@@ -11,21 +11,17 @@ Nothing is cached between calls: a key row is read (one indexed query) each time
 in a transaction that rolls back is never used afterwards.
 """
 
-import base64
-import binascii
 import json
 import os
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from shared.crypto import DecryptionError
+from shared.crypto import DecryptionError, master_key
 from shared.tenancy.context_helpers import require_school_schema
 
 NONCE_BYTES = 12
@@ -43,18 +39,8 @@ class DataKeyMaterial:
 
 
 def _master() -> AESGCM:
-    value = getattr(settings, "MASTER_KEY", None)
-    if not value:
-        raise ImproperlyConfigured(
-            "MASTER_KEY (or MASTER_KEY_FILE) is not set: clinical text cannot be encrypted or read"
-        )
-    try:
-        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if len(raw) != 32:
-        raise ImproperlyConfigured("MASTER_KEY must be urlsafe base64 of 32 random bytes")
-    return AESGCM(raw)
+    # MASTER_KEY itself (not a derived sub-key) wraps the data keys, as it always has.
+    return AESGCM(master_key(needed_for="clinical text cannot be encrypted or read"))
 
 
 def _wrap_aad(schema: str, version: int) -> bytes:

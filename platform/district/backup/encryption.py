@@ -5,25 +5,21 @@ MASTER_KEY.
     header = b"XINYUBAK" || version (1 byte) || salt (16 bytes) || nonce prefix (7 bytes)
     chunk = plaintext length (4 bytes, big-endian) || AES-GCM ciphertext and tag
 
-Each file has its own key: HKDF-SHA256 of MASTER_KEY with the file's random salt and a purpose label
-(the way notices.secrets derives the public schema's key; there is no second master key). Chunk i is
-sealed with the nonce prefix || i (4 bytes) || 1 if it is the last chunk else 0, and the header as
-associated data. So a changed byte anywhere, chunks swapped, dropped or added, or a file cut short
-all fail to decrypt, and so does a file made under another MASTER_KEY. The plaintext never touches
-the disk: the writer and reader work chunk by chunk.
+Each file has its own key: shared.crypto.derive_key() (HKDF-SHA256 of MASTER_KEY) with the file's
+random salt and a purpose label, as notices.secrets derives the public schema's key; there is no
+second master key. Chunk i is sealed with the nonce prefix || i (4 bytes) || 1 if it is the last
+chunk else 0, and the header as associated data. So a changed byte anywhere, chunks swapped, dropped
+or added, or a file cut short all fail to decrypt, and so does a file made under another MASTER_KEY.
+The plaintext never touches the disk: the writer and reader work chunk by chunk.
 """
 
-import base64
-import binascii
 import os
 import struct
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from shared.crypto import derive_key
 
 MAGIC = b"XINYUBAK"
 VERSION = 1
@@ -40,24 +36,8 @@ class BackupError(Exception):
     what to do, and never carries anything read from the file."""
 
 
-def _master_bytes() -> bytes:
-    value = getattr(settings, "MASTER_KEY", None)
-    if not value:
-        raise ImproperlyConfigured(
-            "MASTER_KEY (or MASTER_KEY_FILE) is not set: backups cannot be made or read"
-        )
-    try:
-        raw = base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if len(raw) != 32:
-        raise ImproperlyConfigured("MASTER_KEY must be urlsafe base64 of 32 random bytes")
-    return raw
-
-
 def _file_key(salt: bytes) -> AESGCM:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=PURPOSE).derive(_master_bytes())
-    return AESGCM(derived)
+    return AESGCM(derive_key(PURPOSE, salt=salt, needed_for="backups cannot be made or read"))
 
 
 def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
