@@ -336,6 +336,17 @@ CELERY_ENABLE_UTC = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "xinyu")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took but never acknowledged (the worker was killed) goes back to the queue once it
+# is older than the visibility timeout; each worker looks for such messages every restore interval.
+# The timeout must be longer than the longest task (or the task would run twice at once), and every
+# task must be idempotent anyway: acks_late means at least once. Redis must keep its data across a
+# restart (appendonly, see deploy/compose.yaml), or the queue is lost with it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    # Scan at every interval (kombu's default scans every 10th).
+    "unacked_restore_throttle": 1,
+}
 
 # Schools are built from a template schema's DDL, or taken ready from a pool.
 SCHOOL_TEMPLATE_SCHEMA = "xinyu_template"

@@ -6,6 +6,9 @@ from config.urls_common import common_urlpatterns
 from district import views as district_views
 from district.admin import console
 
+# A lost database or Redis answers 503, not 500 (config/unavailable.py).
+handler500 = "config.unavailable.server_error"
+
 urlpatterns = common_urlpatterns + [
     path("", district_views.home, name="home"),
     # The district console: schools, district accounts, the review queue, the audit log.

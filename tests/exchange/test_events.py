@@ -121,7 +121,20 @@ def test_a_schools_event_is_run_by_that_school():
     assert signup.attended is True
 
 
-def test_the_reminder_the_day_before(district_people, monkeypatch):
+def _queued_school_tasks(monkeypatch) -> list:
+    """What event_reminders_send queues: (schema header, args) of each message, instead of sending."""
+    from exchange.tasks import event_remind_school
+
+    sent = []
+    monkeypatch.setattr(
+        event_remind_school,
+        "apply_async",
+        lambda args=(), headers=None, **kw: sent.append((headers["_schema_name"], tuple(args))),
+    )
+    return sent
+
+
+def test_the_reminder_the_day_before(district_people, monkeypatch, django_capture_on_commit_callbacks):
     from shared.accounts.models import User
     from tenants.workspace.models import Notification
 
@@ -144,8 +157,20 @@ def test_the_reminder_the_day_before(district_people, monkeypatch):
     services.signup_add(event, reader=school_reader("beta", "bob"), username="bob")
     services.signup_add(later, reader=school_reader("beta", "bob"), username="bob")
     run_at = event.starts_at - timedelta(days=1)  # the day before, wherever the day boundary falls
-    assert services.event_reminders_send(now=run_at) == 2
-    assert services.event_reminders_send(now=run_at) == 0  # once
+    sent = _queued_school_tasks(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.event_reminders_send(now=run_at) == 2  # one task per school
+        assert services.event_reminders_send(now=run_at) == 0  # once
+    assert sorted(schema for schema, _args in sent) == ["school_alpha", "school_beta"]
+    # The tasks carry the event's id only, and run in the school's schema.
+    assert all(args == (event.pk,) for _schema, args in sent)
+    for schema, args in sent:
+        with schema_context(schema):
+            assert services.event_school_remind(event_id=args[0]) == 1
+    # A redelivered task adds nothing: no second notification, no second robot message.
+    for schema, args in sent:
+        with schema_context(schema):
+            assert services.event_school_remind(event_id=args[0]) == 0
     with schema_context("school_alpha"):
         notes = Notification.objects.filter(
             recipient=User.objects.get(username="carol"), title__contains="明日研讨会"
