@@ -133,20 +133,22 @@ HEADERS = (
 )
 
 
-def _flat(row: Row) -> list:
+def _number(value: Decimal | None):
+    """A spreadsheet number: an int when whole, else a float; None (an empty cell) for none."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# How each format writes the two columns that are not plain text; every other column is the field.
+XLSX_CELLS = {"value": _number, "suppressed": lambda suppressed: "是" if suppressed else "否"}
+CSV_CELLS = {"value": plain, "suppressed": lambda suppressed: "true" if suppressed else "false"}
+
+
+def _flat(row: Row, formats: dict) -> list:
+    """The row's cells in HEADERS order, the fields in `formats` written by their function."""
     return [
-        row.school_code,
-        row.school_name,
-        row.element_code,
-        row.element_name,
-        row.unit,
-        row.breakdown,
-        row.breakdown_name,
-        None
-        if row.value is None
-        else (int(row.value) if row.value == row.value.to_integral_value() else float(row.value)),
-        "是" if row.suppressed else "否",
-        row.comment,
+        formats[key](getattr(row, key)) if key in formats else getattr(row, key) for key, _label in HEADERS
     ]
 
 
@@ -162,7 +164,7 @@ def to_xlsx(form, period, rows: list[Row], left_out: list[str]) -> bytes:
     for cell in append_row(sheet, [label for _key, label in HEADERS]):
         cell.font = Font(bold=True)
     for row in rows:
-        append_row(sheet, _flat(row))
+        append_row(sheet, _flat(row, XLSX_CELLS))
     info = book.create_sheet("说明")
     append_row(info, ["报表", f"{form.name}（{form.code}）"])
     append_row(info, ["期间", f"{period.name}（{period.code}）"])
@@ -181,20 +183,7 @@ def to_csv(form, period, rows: list[Row], left_out: list[str]) -> bytes:
     writer = csv_writer(out)
     writer.writerow([key for key, _label in HEADERS])
     for row in rows:
-        writer.writerow(
-            [
-                row.school_code,
-                row.school_name,
-                row.element_code,
-                row.element_name,
-                row.unit,
-                row.breakdown,
-                row.breakdown_name,
-                plain(row.value),
-                "true" if row.suppressed else "false",
-                row.comment,
-            ]
-        )
+        writer.writerow(_flat(row, CSV_CELLS))
     # UTF-8 with a byte order mark, so that spreadsheet programs read the Chinese text.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
