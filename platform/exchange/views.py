@@ -82,6 +82,49 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _submitted(request, form, save, *, success, then):
+    """A POSTed form's outcome: when the form is valid and `save(cleaned_data)` (one service call)
+    accepts it, `success` as a message (text, or a function of what was saved) and the response
+    `then(saved)`. None on a GET or when the form or the service refused it: the service's
+    ValidationError is on the form and the caller shows the form again with status 400. A response
+    is always truthy (it defines neither __bool__ nor __len__), so callers write `_submitted(...) or
+    <the form page>`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+    messages.success(request, success(saved) if callable(success) else success)
+    return then(saved)
+
+
+def _acted(request, act, *, success) -> None:
+    """A button's service call (`act()`): `success` as a message, or the service's refusal as error
+    messages (the page it redirects to shows them)."""
+    try:
+        act()
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, success)
+
+
+def _form_page(request, form, *, tab: str, title):
+    """The exchange's form page (a post, a correction, an event): 400 when a POST comes back to it."""
+    return render(
+        request,
+        "exchange/post_form.html",
+        {"tab": tab, "form": form, "title": title},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _to_post(post):
+    return redirect("exchange:post", post.public_id)
+
+
 # --- Threads -------------------------------------------------------------------------------------
 
 
@@ -147,29 +190,17 @@ def index(request):
 def post_new(request):
     reader = _reader(request)
     form = PostForm(request.POST or None, initial={"kind": request.GET.get("kind", PostKind.SHARING)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_create(reader=reader, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            if post.kind == PostKind.CASE_STUDY:
-                messages.success(
-                    request,
-                    _(
-                        "Sent to the district for review. Until it is approved only you and the district see it."
-                    ),
-                )
-            else:
-                messages.success(request, _("Published."))
-            return redirect("exchange:post", post.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _submitted(
         request,
-        "exchange/post_form.html",
-        {"tab": "threads", "form": form, "title": _("New post")},
-        status=status,
-    )
+        form,
+        lambda data: services.post_create(reader=reader, **data),
+        success=lambda post: (
+            _("Sent to the district for review. Until it is approved only you and the district see it.")
+            if post.kind == PostKind.CASE_STUDY
+            else _("Published.")
+        ),
+        then=_to_post,
+    ) or _form_page(request, form, tab="threads", title=_("New post"))
 
 
 def render_post(request, reader, post, *, reply_form=None, report_form=None, reason_form=None, status=200):
@@ -215,15 +246,13 @@ def post_reply(request, id):
     reader = _reader(request)
     post = _post(reader, id)
     form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reply_create(post, reader=reader, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Reply published."))
-            return redirect(reverse("exchange:post", args=[post.public_id]) + "#replies")
-    return render_post(request, reader, post, reply_form=form, status=400)
+    return _submitted(
+        request,
+        form,
+        lambda data: services.reply_create(post, reader=reader, **data),
+        success=_("Reply published."),
+        then=lambda _reply: redirect(reverse("exchange:post", args=[post.public_id]) + "#replies"),
+    ) or render_post(request, reader, post, reply_form=form, status=400)
 
 
 @login_required
@@ -232,24 +261,22 @@ def post_report(request, id):
     reader = _reader(request)
     post = _post(reader, id)
     form = ReportForm(request.POST)
-    if form.is_valid():
+
+    def report(data):
         reply = None
-        if form.cleaned_data.get("reply"):
-            reply = (
-                selectors.replies_for(post=post, reader=reader)
-                .filter(public_id=form.cleaned_data["reply"])
-                .first()
-            )
+        if data.get("reply"):
+            reply = selectors.replies_for(post=post, reader=reader).filter(public_id=data["reply"]).first()
             if reply is None:
                 raise Http404
-        try:
-            services.report_create(post, reader=reader, reason=form.cleaned_data["reason"], reply=reply)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you. The district will look at it."))
-            return redirect("exchange:post", post.public_id)
-    return render_post(request, reader, post, report_form=form, status=400)
+        return services.report_create(post, reader=reader, reason=data["reason"], reply=reply)
+
+    return _submitted(
+        request,
+        form,
+        report,
+        success=_("Thank you. The district will look at it."),
+        then=lambda _report: _to_post(post),
+    ) or render_post(request, reader, post, report_form=form, status=400)
 
 
 @login_required
@@ -265,21 +292,13 @@ def post_edit(request, id):
     form = CaseStudyEditForm(
         request.POST or None, initial={"title": post.title, "body": post.body, "anonymous": post.anonymous}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_study_resubmit(post, reader=reader, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Sent to the district for review again."))
-            return redirect("exchange:post", post.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _submitted(
         request,
-        "exchange/post_form.html",
-        {"tab": "threads", "form": form, "title": _("Correct the case study")},
-        status=status,
-    )
+        form,
+        lambda data: services.case_study_resubmit(post, reader=reader, **data),
+        success=_("Sent to the district for review again."),
+        then=lambda _saved: _to_post(post),
+    ) or _form_page(request, form, tab="threads", title=_("Correct the case study"))
 
 
 @login_required
@@ -358,12 +377,11 @@ def report_handle(request, id, action):
     report = PostReport.objects.filter(public_id=id).first() if is_uuid(id) else None
     if report is None or action not in ("dismiss", "hide"):
         raise Http404
-    try:
-        services.report_handle(report, actor=request.user, hide=action == "hide")
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("Hidden.") if action == "hide" else _("Report dismissed."))
+    _acted(
+        request,
+        lambda: services.report_handle(report, actor=request.user, hide=action == "hide"),
+        success=_("Hidden.") if action == "hide" else _("Report dismissed."),
+    )
     return redirect("exchange:review")
 
 
@@ -410,21 +428,13 @@ def events(request):
 def event_new(request):
     reader = _reader(request)
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(reader=reader, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The event is published."))
-            return redirect("exchange:event", event.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _submitted(
         request,
-        "exchange/post_form.html",
-        {"tab": "events", "form": form, "title": _("New event")},
-        status=status,
-    )
+        form,
+        lambda data: services.event_create(reader=reader, **data),
+        success=_("The event is published."),
+        then=lambda event: redirect("exchange:event", event.public_id),
+    ) or _form_page(request, form, tab="events", title=_("New event"))
 
 
 def render_event(request, reader, event, *, signup_form=None, status=200):
@@ -467,15 +477,13 @@ def event_signup(request, id):
     if reader.school is None:
         raise Http404
     form = SignUpForm(request.POST, choices=services.staff_choices(reader.school))
-    if form.is_valid():
-        try:
-            services.signup_add(event, reader=reader, username=form.cleaned_data["username"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Signed up."))
-            return redirect("exchange:event", event.public_id)
-    return render_event(request, reader, event, signup_form=form, status=400)
+    return _submitted(
+        request,
+        form,
+        lambda data: services.signup_add(event, reader=reader, username=data["username"]),
+        success=_("Signed up."),
+        then=lambda _signup: redirect("exchange:event", event.public_id),
+    ) or render_event(request, reader, event, signup_form=form, status=400)
 
 
 @login_required
@@ -488,12 +496,7 @@ def signup_remove(request, id, signup):
     row = SignUp.objects.filter(event=event, school=reader.school, public_id=signup).first()
     if row is None:
         raise Http404
-    try:
-        services.signup_remove(row, reader=reader)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("Sign-up removed."))
+    _acted(request, lambda: services.signup_remove(row, reader=reader), success=_("Sign-up removed."))
     return redirect("exchange:event", event.public_id)
 
 
