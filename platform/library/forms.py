@@ -30,32 +30,41 @@ class GradesField(forms.TypedMultipleChoiceField):
         )
 
 
-class DistrictItemForm(forms.Form):
+class ItemTextForm(forms.Form):
+    """The fields every library item has, whoever writes it: title, introduction, content, tags and
+    files. Subclasses say in `help_texts` what to put in them (the district and a proposing school
+    are told different things) and `field_order` where their own fields go."""
+
+    help_texts: dict = {}
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Brief introduction"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    tags = forms.CharField(label=_("Tags"), required=False)
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in self.help_texts.items():
+            self.fields[name].help_text = text
+        self.fields["files"].help_text = _files_help()
+
+
+class DistrictItemForm(ItemTextForm):
     """An item the district publishes; the fields under "for imports" apply to one type each."""
 
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—")] + list(ItemKind.choices))
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(
-        label=_("Brief introduction"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What it is and who it suits."),
-    )
-    body = forms.CharField(
-        label=_("Content"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
+    help_texts = {
+        "summary": _("What it is and who it suits."),
+        "body": _(
             "Plain text. For an activity design it becomes the activity's description, for a curriculum "
             "unit its objectives, for a plan template the plan's goals."
         ),
-    )
-    tags = forms.CharField(
-        label=_("Tags"),
-        required=False,
-        help_text=_("Separate tags with commas, 、 or spaces, e.g. 情绪 压力 新生"),
-    )
+        "tags": _("Separate tags with commas, 、 or spaces, e.g. 情绪 压力 新生"),
+    }
+    field_order = ["kind", "title", "summary", "body", "tags", "grades", "files"]
+
+    kind = forms.ChoiceField(label=_("Type"), choices=[("", "—")] + list(ItemKind.choices))
     grades = GradesField()
-    files = MultipleFileField(label=_("Files"), required=False)
     activity_kind = forms.ChoiceField(
         label=_("Activity kind (activity designs)"),
         required=False,
@@ -111,34 +120,15 @@ class DistrictItemForm(forms.Form):
         "item_texts",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _files_help()
 
-
-class ProposalForm(forms.Form):
+class ProposalForm(ItemTextForm):
     """A school's record proposed to the district library."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(
-        label=_("Brief introduction"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What it is, who it suits, and what went well."),
-    )
-    body = forms.CharField(
-        label=_("Content"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Taken from your record; shorten or reword it here. Other schools read this."),
-    )
-    tags = forms.CharField(
-        label=_("Tags"), required=False, help_text=_("Separate tags with commas, 、 or spaces.")
-    )
-    files = MultipleFileField(label=_("Files"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _files_help()
+    help_texts = {
+        "summary": _("What it is, who it suits, and what went well."),
+        "body": _("Taken from your record; shorten or reword it here. Other schools read this."),
+        "tags": _("Separate tags with commas, 、 or spaces."),
+    }
 
 
 class ReturnForm(forms.Form):
