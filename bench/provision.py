@@ -226,10 +226,13 @@ class Bench:
         print(f"cleaned up: {len(self.created_codes)} schools, {len(self.created_schemas)} schemas dropped")
 
 
-_FRESH_IDS = re.compile(
-    r'^INSERT INTO ("\{schema\}"\."[^"]+") \(.*\) SELECT .*gen_random_uuid\(\).* FROM ("[^"]+"\."[^"]+");$',
-    re.M,
-)
+# A seeded table's statement (its rows as literal VALUES, fresh ids drawn by gen_random_uuid()), and
+# what copying the template's ids instead would be: its rows read from the template.
+_FRESH_IDS = re.compile(r'^INSERT INTO "\{schema\}"\.("[^"]+") \(.*\) VALUES .*gen_random_uuid\(\).*;$', re.M)
+
+
+def _copied(template_schema: str) -> str:
+    return rf'INSERT INTO "{{schema}}".\1 SELECT * FROM "{template_schema}".\1;'
 
 
 def seeded_ids_cost(rounds: int) -> None:
@@ -243,7 +246,7 @@ def seeded_ids_cost(rounds: int) -> None:
     ddl._data_copy_sql()
     catalog_seconds = time.perf_counter() - started
     fresh = ddl.current_template()
-    copied_script, tables = _FRESH_IDS.subn(r"INSERT INTO \1 SELECT * FROM \2;", fresh.ddl)
+    copied_script, tables = _FRESH_IDS.subn(_copied(ddl.template_schema()), fresh.ddl)
     copied = SchemaTemplate(fingerprint=fresh.fingerprint, ddl=copied_script)
     times = {"fresh": [], "copied": []}
     for i in range(rounds):
@@ -258,7 +261,7 @@ def seeded_ids_cost(rounds: int) -> None:
     connection.set_schema_to_public()
     # The statements that differ, alone: a whole replay varies by far more than they cost.
     fresh_lines = [line for line in fresh.ddl.splitlines() if _FRESH_IDS.match(line)]
-    copied_lines = [_FRESH_IDS.sub(r"INSERT INTO \1 SELECT * FROM \2;", line) for line in fresh_lines]
+    copied_lines = [_FRESH_IDS.sub(_copied(ddl.template_schema()), line) for line in fresh_lines]
     statement_times = {"fresh": [], "copied": []}
     with transaction.atomic(), connection.cursor() as cursor:
         ddl.replay(fresh, "bench_ids_statements")

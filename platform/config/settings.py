@@ -351,6 +351,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Schools are built from a template schema's DDL, or taken ready from a pool.
 SCHOOL_TEMPLATE_SCHEMA = "xinyu_template"
 SCHOOL_POOL_SIZE = env_int("SCHOOL_POOL_SIZE", 0)
+# Scale-out on Citus (deploy/scale-out.md): DATABASE_URL points at the coordinator; public tables that
+# school tables reference become reference tables, and each new school's schema is distributed when it
+# is created (district/provisioning/citus.py). The pool is not used in this mode.
+CITUS = env_bool("CITUS", False)
 
 # District figures (privacy.md): a non-zero count of students below k is withheld. k is never
 # below 5, whatever the environment says; rounding to base 5 is applied after suppression.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_tenants.utils import schema_context
 
 from district.models import RESERVED_CODES, Domain, School, SchoolStatus
-from district.provisioning import ddl, pool
+from district.provisioning import citus, ddl, pool
 from shared.accounts.roles import SchoolRole
 from shared.accounts.services import account_create, set_password_link
 
@@ -92,12 +92,14 @@ def school_create(
     connection.set_schema_to_public()
     host = school_host(school.code)
     with transaction.atomic():
-        pooled = pool.pool_take(template.fingerprint)
+        # On Citus the schema is built in place and then distributed, never taken from the pool.
+        pooled = None if citus.enabled() else pool.pool_take(template.fingerprint)
         with connection.cursor() as cursor:
             if pooled:
                 cursor.execute(f'ALTER SCHEMA "{pooled}" RENAME TO "{school.schema_name}"')
             else:
                 ddl.replay(template, school.schema_name)
+        citus.distribute_school_schema(school.schema_name)
         with schema_context(school.schema_name):
             admin = account_create(
                 username=admin_email, full_name=admin_name, email=admin_email, roles=[SchoolRole.SCHOOL_ADMIN]

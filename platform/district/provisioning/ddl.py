@@ -158,13 +158,20 @@ def _seeded_uuid_columns(cursor, name: str, tables: list[str]) -> dict[str, set[
     return identity
 
 
-def _data_copy_sql() -> str:
-    """Copy the rows migrations put in the template (migration records, content types,
-    permissions, seeded data) and the sequence positions, as placeholders for the new schema.
+def _braces(text: str) -> str:
+    """Escape a literal for the script's str.format (only {schema} is a placeholder)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
-    Identity UUIDs (public ids) of the copied rows are drawn afresh for each schema as the rows
-    are inserted, so no two schools share an id. Inserting rather than updating afterwards also
-    leaves append-only tables (the audit trail refuses UPDATE) untouched."""
+
+def _data_copy_sql() -> str:
+    """The rows migrations put in the template (migration records, content types, permissions, seeded
+    data) and the sequence positions, as placeholders for the new schema.
+
+    The rows are literal VALUES, read from the template once when the script is built: replaying it
+    reads no other schema (on Citus the template could sit on another node than the new school).
+    Identity UUIDs (public ids) of the copied rows are drawn afresh for each schema as the rows are
+    inserted, so no two schools share an id. Inserting rather than updating afterwards also leaves
+    append-only tables (the audit trail refuses UPDATE) untouched."""
     name = template_schema()
     statements = []
     with connection.cursor() as cursor:
@@ -176,9 +183,6 @@ def _data_copy_sql() -> str:
                 seeded.append(table)
         fresh = _seeded_uuid_columns(cursor, name, seeded)
         for table in seeded:
-            if table not in fresh:
-                statements.append(f'INSERT INTO "{{schema}}"."{table}" SELECT * FROM "{name}"."{table}";')
-                continue
             cursor.execute(
                 """SELECT a.attname FROM pg_attribute a
                    WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped
@@ -186,18 +190,34 @@ def _data_copy_sql() -> str:
                 [f'"{name}"."{table}"'],
             )
             columns = [column for (column,) in cursor.fetchall()]
+            drawn = fresh.get(table, set())
+            # PostgreSQL writes each value in its own input syntax, quoted (or NULL); INSERT ... VALUES
+            # coerces each to its column's type.
+            read = ", ".join("NULL" if c in drawn else f'quote_nullable("{c}")' for c in columns)
+            cursor.execute(f'SELECT {read} FROM "{name}"."{table}"')
+            rows = [
+                "("
+                + ", ".join(
+                    "gen_random_uuid()" if c in drawn else _braces(value)
+                    for c, value in zip(columns, row, strict=True)
+                )
+                + ")"
+                for row in cursor.fetchall()
+            ]
             targets = ", ".join(f'"{c}"' for c in columns)
-            values = ", ".join("gen_random_uuid()" if c in fresh[table] else f'"{c}"' for c in columns)
+            # One line per statement, as the rest of the script (tools read it line by line).
             statements.append(
-                f'INSERT INTO "{{schema}}"."{table}" ({targets}) SELECT {values} FROM "{name}"."{table}";'
+                f'INSERT INTO "{{schema}}"."{table}" ({targets}) VALUES ' + ", ".join(rows) + ";"
             )
         cursor.execute(
             "SELECT sequencename FROM pg_sequences WHERE schemaname = %s ORDER BY sequencename", [name]
         )
         for (sequence,) in cursor.fetchall():
+            cursor.execute(f'SELECT last_value, is_called FROM "{name}"."{sequence}"')
+            last_value, is_called = cursor.fetchone()
             statements.append(
-                f'SELECT pg_catalog.setval(\'"{{schema}}"."{sequence}"\', s.last_value, s.is_called) '
-                f'FROM "{name}"."{sequence}" s;'
+                f'SELECT pg_catalog.setval(\'"{{schema}}"."{sequence}"\', {int(last_value)}, '
+                f"{'true' if is_called else 'false'});"
             )
     return "\n".join(statements) + "\n"
 

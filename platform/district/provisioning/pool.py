@@ -9,7 +9,7 @@ import secrets
 from django.db import connection, transaction
 
 from district.models import PooledSchema
-from district.provisioning import ddl, migration_state
+from district.provisioning import citus, ddl, migration_state
 
 
 def pool_take(fingerprint: str) -> str | None:
@@ -38,8 +38,11 @@ def pool_purge_stale() -> int:
 
 
 def pool_refill(size: int) -> int:
-    """Top the pool up to `size` current schemas. Returns how many were built."""
+    """Top the pool up to `size` current schemas. Returns how many were built. On Citus the pool
+    is not used (schools are built and distributed in place), so nothing is built."""
     pool_purge_stale()
+    if citus.enabled():
+        return 0
     template = ddl.current_template()
     built = 0
     while PooledSchema.objects.filter(fingerprint=template.fingerprint).count() < size:
