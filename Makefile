@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 ARGS ?=
 
-.PHONY: start test contract lint install messages bench clean-data chromium manage
+.PHONY: start test test-slow contract lint install messages bench clean-data chromium manage
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -24,7 +24,12 @@ start: $(STAMP)
 	$(PY) -m devstack start
 
 test: $(STAMP) lint chromium
-	$(PY) -m devstack run -- $(PY) -m pytest -m "not contract" $(PYTEST_ARGS)
+	$(PY) -m devstack run -- $(PY) -m pytest -m "not contract and not slow" $(PYTEST_ARGS)
+
+# The slow tests (marked `slow`): the fault tests (tests/faults: a worker killed, Redis and PostgreSQL
+# restarted, on servers they start themselves), the install test and the backup round trips.
+test-slow: $(STAMP)
+	$(PY) -m devstack run -- $(PY) -m pytest -m "slow and not contract" $(PYTEST_ARGS)
 
 # The school API against its OpenAPI document for every role (schemathesis, tests/contract): several
 # minutes, so not part of `make test`; CI runs both.

@@ -1,0 +1,93 @@
+"""Run inside the fault tests' own platform (embedded PostgreSQL): `python -m tests.faults.seed ...`.
+
+    school                  the school, a secretary with an API token and a signed-in session
+    events PREFIX N         N district events each with one sign-up of the school's `kim`: the ids
+
+Prints one JSON object.
+"""
+
+import json
+import sys
+
+import django
+
+CODE = "kfault"
+
+
+def school() -> dict:
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django_tenants.utils import schema_context
+
+    from district.models import School
+    from district.services import school_create
+    from shared.accounts.models import User
+    from shared.accounts.services import account_create, api_token_issue
+
+    found = School.objects.filter(code=CODE).first()
+    if found is None:
+        found = school_create(
+            code=CODE,
+            name="故障测试学校",
+            school_type="junior",
+            number="F001",
+            student_count=100,
+            admin_name="测试管理员",
+            admin_email="admin@kfault.example.cn",
+        ).school
+    with schema_context(found.schema_name):
+        for username, role in (("secretary", "secretary"), ("kim", "member")):
+            if not User.objects.filter(username=username).exists():
+                account_create(
+                    username=username, full_name=username, roles=[role], password="Fault-Test-2026"
+                )
+        secretary = User.objects.get(username="secretary")
+        token = api_token_issue(user=secretary)
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session[SESSION_KEY] = str(secretary.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = secretary.get_session_auth_hash()
+        session.create()
+    return {
+        "schema": found.schema_name,
+        "host": f"{CODE}.{settings.BASE_DOMAIN}",
+        "token": token,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "session": session.session_key,
+    }
+
+
+def events(prefix: str, count: int) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from district.models import School
+    from exchange.models import Event, EventKind, SignUp
+
+    found = School.objects.get(code=CODE)
+    starts = timezone.now() + timedelta(days=1)
+    made = Event.objects.bulk_create(
+        [
+            Event(
+                kind=EventKind.values[0], title=f"{prefix}-{i}", starts_at=starts, organiser_username="dora"
+            )
+            for i in range(count)
+        ]
+    )
+    SignUp.objects.bulk_create(
+        [
+            SignUp(event=event, school=found, username="kim", display_name="kim", signed_up_by="kim")
+            for event in made
+        ]
+    )
+    return {"ids": [event.pk for event in made]}
+
+
+if __name__ == "__main__":
+    django.setup()
+    command, *rest = sys.argv[1:]
+    result = school() if command == "school" else events(rest[0], int(rest[1]))
+    print(json.dumps(result))
