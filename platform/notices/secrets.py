@@ -7,29 +7,19 @@ seal/unseal, bound to the "public" schema, the model, the field and the row's pu
 copied to another row or field does not decrypt.
 """
 
-from dataclasses import dataclass
-
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.crypto import derive_key, seal, unseal
+from shared.keyring.keys import DataKeyMaterial
 
 PURPOSE = b"xinyu/public-secrets"
 VERSION = 1
 SCHEMA = "public"
 
 
-@dataclass(frozen=True)
-class _PublicKey:
-    version: int
-    aead: AESGCM
-
-    def __repr__(self):
-        return f"_PublicKey(v{self.version})"
-
-
-def _key() -> _PublicKey:
+def _key() -> DataKeyMaterial:
     derived = derive_key(PURPOSE + b"/v%d" % VERSION, needed_for="secrets cannot be stored")
-    return _PublicKey(version=VERSION, aead=AESGCM(derived))
+    return DataKeyMaterial(version=VERSION, aead=AESGCM(derived))
 
 
 def secret_seal(plaintext: str, *, model: str, field: str, row: str) -> str:

@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 from district.backup import encryption
 from notices import secrets
 from shared.crypto import derive_key, encrypt, master_key, unseal
+from shared.keyring.keys import DataKeyMaterial
 from shared.keyring.models import DataKey
 
 RAW = bytes(range(32))  # a fixed MASTER_KEY, so the expected values do not depend on the machine's
@@ -53,7 +54,7 @@ def test_public_secrets_key_is_pinned(master):
     """notices.secrets: HKDF, no salt, info b"xinyu/public-secrets/v1"."""
     expected = _hkdf(b"xinyu/public-secrets/v1")
     assert derive_key(secrets.PURPOSE + b"/v%d" % secrets.VERSION) == expected
-    old_key = secrets._PublicKey(version=1, aead=AESGCM(expected))
+    old_key = DataKeyMaterial(version=1, aead=AESGCM(expected))
     token = secrets.secret_seal("https://oapi.dingtalk.com/robot/send?access_token=abc", **WHERE)
     assert unseal(old_key, token, schema="public", **WHERE).endswith("access_token=abc")
 
