@@ -87,12 +87,9 @@ def test_data_keys_are_wrapped_under_the_master_key_itself(master):
     aad = json.dumps(["xinyu/datakey", "school_alpha", row.version], separators=(",", ":")).encode()
     raw = AESGCM(RAW).decrypt(wrapped[:12], wrapped[12:], aad)
 
-    class Key:
-        version = row.version
-        aead = AESGCM(raw)
-
+    key = DataKeyMaterial(version=row.version, aead=AESGCM(raw))
     assert (
-        unseal(Key, token, schema="school_alpha", model="care.session", field="notes", row="r1") == "睡不好"
+        unseal(key, token, schema="school_alpha", model="care.session", field="notes", row="r1") == "睡不好"
     )
 
 
