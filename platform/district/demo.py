@@ -121,26 +121,33 @@ def _compute_figures(schools) -> None:
             reporting.submission_approve(submission, actor=district_admin)
 
 
+def seed_school(spec: dict) -> tuple[School, list[tuple[str, str]]]:
+    """One demo school (created if missing): an account per role, and a year of each area's data.
+    Returns the school and its (username, name) accounts. Also used by bench/load_mixed.py."""
+    school = School.objects.filter(code=spec["code"]).first()
+    if school is None:
+        school = school_create(
+            **spec, admin_name="孙丽华", admin_email=f"admin@{spec['code']}.example.cn"
+        ).school
+    with schema_context(school.schema_name):
+        accounts = _ensure_accounts(SCHOOL_ACCOUNTS)
+        admin = User.objects.filter(roles__contains=[SchoolRole.SCHOOL_ADMIN]).first()
+        if admin and not admin.has_usable_password():
+            admin.set_password(DEMO_PASSWORD)
+            admin.save(update_fields=["password"])
+        if admin:
+            accounts.append((admin.username, admin.display_name))
+        _seed_areas()
+    return school, accounts
+
+
 def seed_demo() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Create what is missing and return (site, host, accounts) for printing."""
     connection.set_schema_to_public()
     report = [("district", None, _ensure_accounts(DISTRICT_ACCOUNTS))]
     schools = []
     for spec in DEMO_SCHOOLS:
-        school = School.objects.filter(code=spec["code"]).first()
-        if school is None:
-            school = school_create(
-                **spec, admin_name="孙丽华", admin_email=f"admin@{spec['code']}.example.cn"
-            ).school
-        with schema_context(school.schema_name):
-            accounts = _ensure_accounts(SCHOOL_ACCOUNTS)
-            admin = User.objects.filter(roles__contains=[SchoolRole.SCHOOL_ADMIN]).first()
-            if admin and not admin.has_usable_password():
-                admin.set_password(DEMO_PASSWORD)
-                admin.save(update_fields=["password"])
-            if admin:
-                accounts.append((admin.username, admin.display_name))
-            _seed_areas()
+        school, accounts = seed_school(spec)
         report.append((school.name, school.code, accounts))
         schools.append(school)
     connection.set_schema_to_public()

@@ -9,9 +9,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -220,11 +222,14 @@ def producer(stack: Stack):
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("faults")
+def stack():
+    # Not under pytest's basetemp: another pytest session on the machine prunes old basetemp folders,
+    # and PostgreSQL shuts down when its data folder disappears.
+    folder = Path(tempfile.mkdtemp(prefix="xinyu-faults-"))
     built = Stack(folder)
     try:
         built.start()
         yield built
     finally:
         built.close()
+        shutil.rmtree(folder, ignore_errors=True)
