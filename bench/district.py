@@ -52,7 +52,6 @@ PREFIX = "benchd"
 EXTRA_STUDENTS = 360  # on top of the demo roster's 40
 NOT_COPIED = {"django_migrations", "django_content_type", "auth_permission"}
 ANALYST = "benchanalyst"
-RECONNECT_EVERY = 20  # schools made per database connection
 
 
 def pct(values, q):
@@ -203,6 +202,7 @@ class Schools:
         """Create schools until there are n; returns (created, seconds creating, seconds copying)."""
         from django.db import connection, transaction
 
+        from district.provisioning.connections import refresh_after
         from district.services import school_create
 
         have = {s.code for s in self.existing()}
@@ -239,11 +239,7 @@ class Schools:
             copy_s += time.perf_counter() - created
             have.add(code)
             made += 1
-            if made % RECONNECT_EVERY == 0:
-                # A backend that has touched every new schema keeps their catalog entries cached, and
-                # each DDL transaction's invalidations then cost more: creation would slow with the
-                # number of schools made by this one connection, not with the catalog itself.
-                connection.close()
+            refresh_after(made)
             if made % 50 == 0:
                 last = create_s + copy_s - spent_before
                 spent_before = create_s + copy_s

@@ -280,6 +280,7 @@ def onboarding_job_run(*, job_id: int) -> None:
     from district.audit import record
     from district.models import OnboardingJob, OnboardingStatus
     from district.onboarding import read_rows, validation_messages
+    from district.provisioning.connections import refresh_after
 
     job = OnboardingJob.objects.filter(pk=job_id, status=OnboardingStatus.QUEUED).first()
     if job is None:
@@ -331,6 +332,7 @@ def onboarding_job_run(*, job_id: int) -> None:
             entry["errors"] = row.errors
             job.processed += 1
             job.save(update_fields=["rows", "links", "processed"])
+            refresh_after(job.processed)
         job.status = OnboardingStatus.DONE
     except Exception:
         job.status = OnboardingStatus.FAILED

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from district.onboarding import read_rows, validation_messages
+from district.provisioning.connections import refresh_after
 from district.services import school_build, school_create
 
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 bad.append(row)
                 continue
             created += 1
+            refresh_after(created)
             self.stdout.write(
                 f"line {row.line}: {result.school.code} ready in {result.seconds * 1000:.0f} ms ({result.method}); "
                 f"admin {result.admin_username} sets a password at {result.set_password_url}"
