@@ -230,6 +230,32 @@ def test_distribution_is_undone_with_a_school_that_fails(stand_ins, settings, mo
     assert not School.objects.filter(code="citustwo").exists()
 
 
+@pytest.fixture(scope="module")
+def beta_backup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """beta's backup file, made once (pg_dump reads committed data, outside any test's transaction)."""
+    path = tmp_path_factory.mktemp("citus_backup") / "beta.xybak"
+    with django_db_blocker.unblock():
+        call_command("backup_school", "beta", "--out", str(path), stdout=io.StringIO())
+        connection.set_schema_to_public()
+    return path
+
+
+def test_a_restored_school_is_distributed_before_it_is_registered(
+    stand_ins, settings, statements, beta_backup, tmp_path
+):
+    settings.CITUS = True
+    settings.MEDIA_ROOT = str(tmp_path)
+    statements.clear()
+    call_command(
+        "restore_school", str(beta_backup), "--as", "citusback", "--number", "C004", stdout=io.StringIO()
+    )
+    assert calls() == [("citus_schema_distribute", "school_citusback", "on")]
+    distribute_at = next(i for i, sql in enumerate(statements) if "citus_schema_distribute" in sql)
+    registry_at = next(i for i, sql in enumerate(statements) if 'INSERT INTO "district_domain"' in sql)
+    assert distribute_at < registry_at
+    assert School.objects.filter(code="citusback").exists()
+
+
 def test_with_citus_off_no_citus_sql_is_issued(stand_ins, settings, statements):
     settings.CITUS = False
     with connection.cursor() as cursor:

@@ -28,7 +28,7 @@ from django_tenants.utils import schema_exists
 from district.backup import container, dump
 from district.backup.encryption import BackupError
 from district.models import Domain, School
-from district.provisioning import migration_state
+from district.provisioning import citus, migration_state
 from district.services import school_build, school_host
 from shared.crypto import PREFIX, DecryptionError, seal, token_version, unseal
 from shared.keyring import keys
@@ -316,6 +316,9 @@ def school_restore(*, path, code: str, name: str = "", number: str = "") -> Rest
             if migrated:
                 call_command("migrate_schemas", schema_name=new, interactive=False, verbosity=0)
             connection.set_schema_to_public()
+            # On Citus the restored schema is distributed as a new school's is (a way onto a cluster:
+            # back up on the single server, restore on the coordinator).
+            citus.distribute_school_schema(new)
             # The registry rows last, as school_create does.
             school.save()
             Domain.objects.create(domain=school_host(school.code), tenant=school, is_primary=True)
