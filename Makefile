@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(PY) -m devstack run -- $(PY) bench/provision.py
 	$(PY) -m devstack run -- $(PY) bench/care.py
 	$(PY) -m devstack run -- $(PY) bench/load.py
+	$(PY) -m devstack run -- $(PY) bench/load_mixed.py
 	$(PY) -m devstack run -- $(PY) bench/district.py
 
 clean-data:

@@ -167,17 +167,27 @@ class ConnectionPoller(threading.Thread):
 
 
 class Client:
-    def __init__(self, port: int, host: str, token: str, timeout: float):
+    """One keep-alive connection to 127.0.0.1:port. `host` and `token` are the default Host and
+    Authorization headers; each request may add or override headers (bench/load_mixed.py does)."""
+
+    def __init__(self, port: int, host: str | None, token: str | None, timeout: float):
         self.port, self.timeout = port, timeout
-        self.headers = {"Host": host, "Authorization": f"Token {token}", "Accept": "application/json"}
+        self.headers = {"Accept": "application/json"}
+        if host:
+            self.headers["Host"] = host
+        if token:
+            self.headers["Authorization"] = f"Token {token}"
         self.conn = None
 
     def get(self, path: str) -> tuple[int, bytes]:
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None) -> tuple[int, bytes]:
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             try:
-                self.conn.request("GET", path, headers=self.headers)
+                self.conn.request(method, path, body=body, headers={**self.headers, **(headers or {})})
                 response = self.conn.getresponse()
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):

@@ -35,6 +35,10 @@ BEAT_SCHEDULE = {
         "task": "district.refill_pool",
         "schedule": crontab(minute="*/10"),
     },
+    "outbox-resend": {
+        "task": "outbox.resend",
+        "schedule": crontab(minute="*"),
+    },
     "exchange-event-reminders": {
         "task": "exchange.event_reminders",
         "schedule": crontab(minute=0, hour=10),  # 18:00 Asia/Shanghai, the day before

@@ -65,6 +65,8 @@ SHARED_APPS = [
     "exchange",
     "notices",
     "directory",
+    # Tasks recorded in the transaction of their work, sent again until done (outbox/services.py).
+    "outbox",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -347,6 +349,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Scan at every interval (kombu's default scans every 10th).
     "unacked_restore_throttle": 1,
 }
+
+# The producer rides through a short broker outage (a Redis restart) before giving up; a task sent
+# through the outbox is sent again anyway, OUTBOX_RESEND_AFTER seconds after its last send if it is
+# not done by then (longer than a task usually waits in the queue, or it is merely sent twice).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 10,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", 900)
 
 # Schools are built from a template schema's DDL, or taken ready from a pool.
 SCHOOL_TEMPLATE_SCHEMA = "xinyu_template"

@@ -33,8 +33,8 @@ from exchange.models import (
 )
 from exchange.selectors import MODERATOR_ROLES, Reader, event_is_organiser
 from notices.webhooks import announce
+from outbox.services import outbox_send
 from shared.accounts.roles import STAFF_ROLES
-from shared.tasks import send_after_commit
 
 TITLE_MAX = 120
 
@@ -458,11 +458,11 @@ def attendance_record(event: Event, *, reader: Reader, attended: dict) -> int:
 
 def event_reminders_send(*, now=None) -> int:
     """The day before an event (Asia/Shanghai dates): one task per school with sign-ups
-    (`exchange.event_remind_school`, the event's id in the school's schema, sent after commit), which
-    notifies the school's signed-up accounts and its group robot. Each event is marked reminded in the
-    same transaction that queues its tasks, so a crash before the commit leaves it to the next run and
-    none after it loses a reminder (the tasks are acked late and redelivered). Returns the number of
-    tasks queued."""
+    (`exchange.event_remind_school`, the event's id in the school's schema), which notifies the
+    school's signed-up accounts and its group robot. Each event is marked reminded in the same
+    transaction that records its tasks in the outbox, so a crash before the commit leaves it to the
+    next run, and a task lost after it is sent again until done (outbox/services.py). Returns the
+    number of tasks queued."""
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
@@ -486,7 +486,7 @@ def event_reminders_send(*, now=None) -> int:
                 event.signups.order_by("school_id").values_list("school__schema_name", flat=True).distinct()
             )
             for schema in schemas:
-                send_after_commit(event_remind_school, event.pk, schema_name=schema)
+                outbox_send(event_remind_school, event.pk, schema_name=schema)
                 queued += 1
     return queued
 

@@ -122,15 +122,18 @@ def test_a_schools_event_is_run_by_that_school():
 
 
 def _queued_school_tasks(monkeypatch) -> list:
-    """What event_reminders_send queues: (schema header, args) of each message, instead of sending."""
-    from exchange.tasks import event_remind_school
+    """What event_reminders_send queues through the outbox: (schema, args) of each message, instead
+    of sending it."""
+    from outbox import services as outbox
 
     sent = []
-    monkeypatch.setattr(
-        event_remind_school,
-        "apply_async",
-        lambda args=(), headers=None, **kw: sent.append((headers["_schema_name"], tuple(args))),
-    )
+
+    def publish(message_id, task, args, schema_name):
+        assert task == "exchange.event_remind_school"
+        sent.append((schema_name, tuple(args)))
+        return True
+
+    monkeypatch.setattr(outbox, "_publish", publish)
     return sent
 
 

@@ -27,7 +27,6 @@ from devstack.services import EmbeddedPostgres, EmbeddedRedis, _free_port
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE = "faults"
 BASE_DOMAIN = "xinyu-faults.test"
-REMIND_TASK = "exchange.event_remind_school"
 # Short, so the test sees a killed worker's tasks come back within seconds (production: an hour).
 VISIBILITY_TIMEOUT = 5
 _MACHINE_SERVICES = ("127.0.0.1:5432", "localhost:5432", ":6379")
@@ -71,6 +70,8 @@ class Stack:
             "CELERY_QUEUE": QUEUE,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "CELERY_RESTORE_INTERVAL": "1",
+            # Longer than the visibility timeout: a killed worker's messages come back by themselves first.
+            "OUTBOX_RESEND_AFTER": "10",
             "WEB_WORKERS": "1",
             "WEB_THREADS": "2",
             "READYZ_TIMEOUT_MS": "1500",
@@ -121,6 +122,9 @@ class Stack:
     def log(self, name: str) -> str:
         path = self.folder / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def outbox_pending(self) -> int:
+        return self.sql("SELECT count(*) FROM public.outbox_outboxmessage WHERE done_at IS NULL")[0][0]
 
     def web(self) -> int:
         from devstack.__main__ import web_command
@@ -196,29 +200,6 @@ def get(port: int, host: str, path: str, headers: dict | None = None) -> tuple[i
             return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", "replace"), dict(exc.headers)
-
-
-def producer(stack: Stack):
-    """A Celery client of the stack's Redis, sending as the platform does: the event's id and the
-    school's schema in the `_schema_name` header, retrying while the broker is unreachable."""
-    from celery import Celery
-
-    app = Celery("faults-producer", broker=stack.redis_url, set_as_current=False)
-    app.conf.update(task_default_queue=QUEUE, broker_connection_retry_on_startup=True)
-    schema = stack.school["schema"]
-    policy = {"max_retries": 100, "interval_start": 0.1, "interval_step": 0.1, "interval_max": 0.5}
-
-    def send(event_id: int) -> None:
-        app.send_task(
-            REMIND_TASK,
-            args=[event_id],
-            headers={"_schema_name": schema},
-            queue=QUEUE,
-            retry=True,
-            retry_policy=policy,
-        )
-
-    return app, send
 
 
 @pytest.fixture(scope="session")

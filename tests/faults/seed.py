@@ -1,13 +1,19 @@
 """Run inside the fault tests' own platform (embedded PostgreSQL): `python -m tests.faults.seed ...`.
 
     school                  the school, a secretary with an API token and a signed-in session
-    events PREFIX N         N district events each with one sign-up of the school's `kim`: the ids
+    events PREFIX N         N district events starting tomorrow, each with one sign-up of the school's
+                            `kim`: their ids
+    remind                  the daily reminders job (exchange.services.event_reminders_send): one
+                            task per event, recorded in the outbox and sent after commit
+    resend SECONDS          the outbox's resend job every second (as beat would every minute) until
+                            every message is done: how many sends it made
 
 Prints one JSON object.
 """
 
 import json
 import sys
+import time
 
 import django
 
@@ -86,8 +92,35 @@ def events(prefix: str, count: int) -> dict:
     return {"ids": [event.pk for event in made]}
 
 
+def remind() -> dict:
+    from exchange.services import event_reminders_send
+
+    return {"queued": event_reminders_send()}
+
+
+def resend(seconds: float) -> dict:
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_resend
+
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        sent += outbox_resend()
+        if not OutboxMessage.objects.filter(done_at__isnull=True).exists():
+            return {"resent": sent, "pending": 0}
+        time.sleep(1)
+    return {"resent": sent, "pending": OutboxMessage.objects.filter(done_at__isnull=True).count()}
+
+
 if __name__ == "__main__":
     django.setup()
     command, *rest = sys.argv[1:]
-    result = school() if command == "school" else events(rest[0], int(rest[1]))
+    if command == "school":
+        result = school()
+    elif command == "events":
+        result = events(rest[0], int(rest[1]))
+    elif command == "remind":
+        result = remind()
+    else:
+        result = resend(float(rest[0]))
     print(json.dumps(result))

@@ -1,0 +1,77 @@
+"""A transactional outbox for Celery tasks whose loss would matter.
+
+    from outbox.services import outbox_send
+    outbox_send(event_remind_school, event.pk, schema_name=school.schema_name)
+
+`outbox_send` writes an OutboxMessage in the caller's transaction and, once it commits, sends the task
+with the message's id in the `_outbox_id` header (and the schema in `_schema_name`). When the task
+succeeds, the worker marks the message done (outbox/signals.py). `outbox.resend` (beat, every minute)
+sends again every message not done OUTBOX_RESEND_AFTER seconds after it was last sent, and forgets
+done messages after a week. So a task is delivered at least once even when the broker loses it
+(kombu's Redis transport pops a message before it records it as unacknowledged, so a worker killed
+between the two loses it; a Redis without its append-only file loses its queue): the task itself must
+be idempotent, with an idempotency key written in the same transaction as its effect.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from outbox.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+HEADER = "_outbox_id"
+KEEP_DONE = timedelta(days=7)
+
+
+def _publish(message_id: int, task: str, args: list, schema_name: str) -> bool:
+    from celery import current_app
+
+    try:
+        current_app.send_task(task, args=args, headers={"_schema_name": schema_name, HEADER: message_id})
+    except Exception as exc:  # noqa: BLE001 - the resend job sends it later; the class name only
+        log.warning(
+            "Outbox %s (%s) not sent: %s; it will be sent again", message_id, task, type(exc).__name__
+        )
+        return False
+    return True
+
+
+def outbox_send(task, *args: int | str, schema_name: str | None = None) -> OutboxMessage:
+    """Record the task in the current transaction and send it after commit (see the module)."""
+    schema = schema_name or connection.schema_name
+    message = OutboxMessage.objects.create(task=task.name, args=list(args), schema_name=schema)
+    transaction.on_commit(
+        lambda: _publish(message.pk, message.task, message.args, message.schema_name), robust=True
+    )
+    return message
+
+
+def outbox_done(message_id: int) -> bool:
+    return bool(
+        OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True).update(done_at=timezone.now())
+    )
+
+
+def outbox_resend(*, now=None, after: float | None = None, limit: int = 5000) -> int:
+    """Send again the messages not done `after` seconds (OUTBOX_RESEND_AFTER) after their last send;
+    forget done ones older than a week. Returns how many were sent."""
+    now = now or timezone.now()
+    after = settings.OUTBOX_RESEND_AFTER if after is None else after
+    OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(done_at__isnull=True, sent_at__lte=now - timedelta(seconds=after))
+            .order_by("sent_at")[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in due]).update(sent_at=now, sends=F("sends") + 1)
+    sent = sum(_publish(m.pk, m.task, m.args, m.schema_name) for m in due)
+    if due:
+        log.warning("Outbox: %d task(s) not done in time sent again (%d reached the broker)", len(due), sent)
+    return sent
