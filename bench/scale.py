@@ -11,7 +11,8 @@ next. Schools of an earlier run with --keep are reused.
 At each size, one row:
   created        schools made in this step, and seconds per school (median and p95)
   pg_class       rows in pg_class (every table, index, sequence, TOAST table of every schema)
-  catalog MiB    pg_total_relation_size summed over pg_catalog's tables (with their indexes and TOAST)
+  catalog MiB    pg_total_relation_size summed over pg_catalog's tables (with their indexes and TOAST;
+                 dead rows too, so start from a fresh database: rolled-back DDL leaves them behind)
   database MiB   pg_database_size
   server RSS/PSS the PostgreSQL server's processes (postmaster and its children), read from /proc, when
                  the server runs on this machine ("n/a" otherwise). Measured with a fresh connection,
@@ -70,6 +71,7 @@ def extend_to(n: int, created: list[str]) -> tuple[list[float], dict[str, int]]:
     """Create schools until there are n bench schools; returns the seconds of each and the methods."""
     from django.db import connection
 
+    from district.provisioning.connections import refresh_after
     from district.services import school_create
 
     have = set(existing_codes())
@@ -96,6 +98,8 @@ def extend_to(n: int, created: list[str]) -> tuple[list[float], dict[str, int]]:
         connection.set_schema_to_public()
         created.append(code)
         have.add(code)
+        # As the platform's own bulk runs do: one backend's catalog caches slow DDL down as they grow.
+        refresh_after(len(seconds))
         if len(seconds) % 50 == 0:
             print(
                 f"  {len(have)} schools ({len(seconds)} new, median {statistics.median(seconds):.3f} s each)",
