@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 HEADER = "_outbox_id"
 KEEP_DONE = timedelta(days=7)
+# A task that fails every time is not sent for ever: after this many sends it waits for a person
+# (its row stays, not done; the log says how many are waiting).
+MAX_SENDS = 10
 
 
 def _publish(message_id: int, task: str, args: list, schema_name: str) -> bool:
@@ -59,19 +62,22 @@ def outbox_done(message_id: int) -> bool:
 
 
 def outbox_resend(*, now=None, after: float | None = None, limit: int = 5000) -> int:
-    """Send again the messages not done `after` seconds (OUTBOX_RESEND_AFTER) after their last send;
-    forget done ones older than a week. Returns how many were sent."""
+    """Send again the messages not done `after` seconds (OUTBOX_RESEND_AFTER) after their last send,
+    up to MAX_SENDS sends; forget done ones older than a week. Returns how many were sent."""
     now = now or timezone.now()
     after = settings.OUTBOX_RESEND_AFTER if after is None else after
     OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
     with transaction.atomic():
         due = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(done_at__isnull=True, sent_at__lte=now - timedelta(seconds=after))
+            .filter(done_at__isnull=True, sends__lt=MAX_SENDS, sent_at__lte=now - timedelta(seconds=after))
             .order_by("sent_at")[:limit]
         )
         OutboxMessage.objects.filter(pk__in=[m.pk for m in due]).update(sent_at=now, sends=F("sends") + 1)
     sent = sum(_publish(m.pk, m.task, m.args, m.schema_name) for m in due)
     if due:
         log.warning("Outbox: %d task(s) not done in time sent again (%d reached the broker)", len(due), sent)
+    given_up = OutboxMessage.objects.filter(done_at__isnull=True, sends__gte=MAX_SENDS).count()
+    if given_up:
+        log.error("Outbox: %d task(s) still not done after %d sends; not sent again", given_up, MAX_SENDS)
     return sent

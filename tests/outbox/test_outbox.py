@@ -79,6 +79,18 @@ def test_resend_sends_what_is_not_done_in_time_and_forgets_old_done_ones(publish
 
 
 @pytest.mark.django_db
+def test_a_task_that_never_succeeds_is_not_sent_for_ever(published, caplog):
+    now = timezone.now()
+    stuck = OutboxMessage.objects.create(
+        task="a", schema_name="s", sent_at=now - timedelta(hours=1), sends=services.MAX_SENDS
+    )
+    with caplog.at_level(logging.ERROR, logger="outbox.services"):
+        assert services.outbox_resend(now=now, after=900) == 0
+    assert published == [] and OutboxMessage.objects.get(pk=stuck.pk).done_at is None
+    assert "1 task(s) still not done" in caplog.text
+
+
+@pytest.mark.django_db
 def test_a_broker_that_cannot_be_reached_loses_nothing(
     monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
