@@ -28,7 +28,11 @@ def _names_a_student(config: RobotWebhook, text: str) -> bool:
 @shared_task(name="notices.webhook_deliver", bind=True)
 def webhook_deliver(self, config_id: int, text: str) -> str:
     from notices.webhooks import DeliveryFailed, deliver, host_of
+    from outbox.services import receipt_exists, receipt_record
 
+    # A redelivered message (a worker lost after posting, before its late ack) posts nothing again.
+    if receipt_exists(self.request.id):
+        return "sent"
     config = RobotWebhook.objects.select_related("school").filter(pk=config_id, enabled=True).first()
     if config is None:
         return "skipped"
@@ -57,6 +61,7 @@ def webhook_deliver(self, config_id: int, text: str) -> str:
         if final:
             return "failed"
         raise self.retry(countdown=delays[self.request.retries], exc=None, max_retries=len(delays))
+    receipt_record(task_id=self.request.id, task=self.name)
     RobotWebhook.objects.filter(pk=config.pk).update(
         last_status=DeliveryStatus.SENT, last_error="", last_attempt_at=timezone.now()
     )

@@ -27,3 +27,16 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task}#{self.pk}"
+
+
+class TaskReceipt(models.Model):
+    """An idempotency receipt for a task whose effect is outside the database (a robot message): the
+    Celery task id, stable across a redelivery and a retry, recorded once the effect is done. A
+    redelivered message whose receipt exists does nothing (outbox/services.py)."""
+
+    task_id = models.CharField(max_length=64, unique=True)
+    task = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.task}[{self.task_id}]"

@@ -11,6 +11,10 @@ done messages after a week. So a task is delivered at least once even when the b
 (kombu's Redis transport pops a message before it records it as unacknowledged, so a worker killed
 between the two loses it; a Redis without its append-only file loses its queue): the task itself must
 be idempotent, with an idempotency key written in the same transaction as its effect.
+
+A task whose effect is outside the database (a robot message) records a TaskReceipt under its Celery
+task id once the effect is done, and a redelivered message with a receipt does nothing
+(`receipt_exists`, `receipt_record`).
 """
 
 import logging
@@ -21,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from outbox.models import OutboxMessage
+from outbox.models import OutboxMessage, TaskReceipt
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,7 @@ def outbox_resend(*, now=None, after: float | None = None, limit: int = 5000) ->
     now = now or timezone.now()
     after = settings.OUTBOX_RESEND_AFTER if after is None else after
     OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    TaskReceipt.objects.filter(created_at__lt=now - KEEP_DONE).delete()
     with transaction.atomic():
         due = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -81,3 +86,16 @@ def outbox_resend(*, now=None, after: float | None = None, limit: int = 5000) ->
     if given_up:
         log.error("Outbox: %d task(s) still not done after %d sends; not sent again", given_up, MAX_SENDS)
     return sent
+
+
+def receipt_exists(task_id: str | None) -> bool:
+    """Whether the task with this id (a redelivery or a retry of it) already did its effect."""
+    return bool(task_id) and TaskReceipt.objects.filter(task_id=task_id).exists()
+
+
+def receipt_record(*, task_id: str | None, task: str) -> None:
+    """Record that the task did its effect. Between the effect and this record (milliseconds) a
+    killed worker still means the effect may happen again: an outside service without an idempotency
+    key of its own can do no better."""
+    if task_id:
+        TaskReceipt.objects.get_or_create(task_id=task_id, defaults={"task": task})

@@ -174,3 +174,15 @@ def test_real_hosts_are_accepted(db):
         actor="dora", kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd-1234"
     )
     assert config.url_hint == "qyapi.weixin.qq.com …1234"
+
+
+def test_a_redelivered_message_posts_nothing_again(db, robot):
+    """The same Celery message delivered twice (a worker lost after posting, before its late ack):
+    the robot gets it once, by the task id's receipt."""
+    config = services.robot_webhook_set(actor="dora", kind="wecom", url=robot.url())
+    assert webhook_deliver.apply(args=[config.pk, "通知一"], task_id="robot-message-1").get() == "sent"
+    assert webhook_deliver.apply(args=[config.pk, "通知一"], task_id="robot-message-1").get() == "sent"
+    assert len(robot.received) == 1
+    # Another message with the same text is another delivery.
+    assert webhook_deliver.apply(args=[config.pk, "通知一"], task_id="robot-message-2").get() == "sent"
+    assert len(robot.received) == 2
