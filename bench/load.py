@@ -217,27 +217,29 @@ def plan_requests(client: Client, total: int) -> list[tuple[str, str]]:
     return [(kind, next(cycles[kind])) for kind in itertools.islice(order, total)]
 
 
-def run_load(port, host, token, planned, clients, max_seconds, timeout):
-    results = []  # (kind, status, seconds); status 0 = failed without an answer
+def run_clients(make_client, planned: list, clients: int, max_seconds: float, send):
+    """Send `planned` from `clients` threads, each with its own keep-alive client (`make_client()`),
+    until all are sent or `max_seconds` have passed. `send(client, item)` sends one and returns the
+    status. Returns [(item, status, seconds)] (status 0: failed without an answer) and the duration."""
+    results = []
     lock = threading.Lock()
     position = itertools.count()
     deadline = time.monotonic() + max_seconds
 
     def worker():
-        client = Client(port, host, token, timeout)
+        client = make_client()
         mine = []
         while time.monotonic() < deadline:
             i = next(position)
             if i >= len(planned):
                 break
-            kind, path = planned[i]
             start = time.perf_counter()
             try:
-                status, _ = client.get(path)
+                status = send(client, planned[i])
             except OSError:
                 status = 0
                 client.conn = None
-            mine.append((kind, status, time.perf_counter() - start))
+            mine.append((planned[i], status, time.perf_counter() - start))
         with lock:
             results.extend(mine)
 
@@ -248,6 +250,18 @@ def run_load(port, host, token, planned, clients, max_seconds, timeout):
     for t in threads:
         t.join()
     return results, time.perf_counter() - started
+
+
+def run_load(port, host, token, planned, clients, max_seconds, timeout):
+    """(kind, status, seconds) per request of `planned` [(kind, path)], GETs with the token."""
+    results, seconds = run_clients(
+        lambda: Client(port, host, token, timeout),
+        planned,
+        clients,
+        max_seconds,
+        lambda client, item: client.get(item[1])[0],
+    )
+    return [(item[0], status, elapsed) for item, status, elapsed in results], seconds
 
 
 def main() -> int:

@@ -35,7 +35,6 @@ import os
 import random
 import subprocess
 import sys
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,7 +45,7 @@ for _folder in (ROOT, ROOT / "platform"):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
-from load import Client, ConnectionPoller, Platform, _ensure_database, _manage, percentile  # noqa: E402
+from load import Client, ConnectionPoller, Platform, _ensure_database, _manage, percentile, run_clients  # noqa: E402
 from provision import print_table  # noqa: E402
 
 PAGES = ["/", "/ledger/", "/ledger/meetings/", "/governance/", "/students/", "/care/", "/screening/"]
@@ -224,40 +223,21 @@ def plan(world: dict, total: int, seed: int = 7) -> list[tuple]:
 # --- the run ----------------------------------------------------------------------------------------
 
 
+def _send(client, item) -> int:
+    _kind, method, path, headers, body, _source, _target = item
+    data = json.dumps(body).encode() if body is not None else None
+    return client.request(method, path, body=data, headers=headers)[0]
+
+
 def run(port: int, planned: list[tuple], clients: int, seconds: float, timeout: float):
     """(kind, status, seconds, source, leaked) per request sent."""
-    results, lock = [], threading.Lock()
-    position = itertools.count()
-    deadline = time.monotonic() + seconds
-
-    def worker():
-        client = Client(port, None, None, timeout)
-        mine = []
-        while time.monotonic() < deadline:
-            i = next(position)
-            if i >= len(planned):
-                break
-            kind, method, path, headers, body, source, target = planned[i]
-            data = json.dumps(body).encode() if body is not None else None
-            start = time.perf_counter()
-            try:
-                status, _ = client.request(method, path, body=data, headers=headers)
-            except OSError:
-                status = 0
-                client.conn = None
-            elapsed = time.perf_counter() - start
-            leaked = kind == "cross-school" and 200 <= status < 300
-            mine.append((kind, status, elapsed, source, leaked))
-        with lock:
-            results.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - started
+    results, elapsed = run_clients(
+        lambda: Client(port, None, None, timeout), planned, clients, seconds, _send
+    )
+    return [
+        (item[0], status, took, item[5], item[0] == "cross-school" and 200 <= status < 300)
+        for item, status, took in results
+    ], elapsed
 
 
 def report(results, seconds, clients, schools, poller_peak) -> int:
