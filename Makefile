@@ -37,12 +37,19 @@ contract: $(STAMP)
 	$(PY) -m devstack run -- $(PY) -m pytest -m contract tests/contract $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium; Playwright's own browser download cannot work offline.
+# They also need a Chinese font (fonts-wqy-microhei), installed here when missing.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need chromium: sudo apt-get install chromium"; exit 1; fi; }
+	@# The pages are in Chinese: without a CJK font Chromium draws no glyphs, and layout checks fail.
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing a Chinese font (fonts-wqy-microhei) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else echo "The browser tests need a Chinese font: sudo apt-get install fonts-wqy-microhei"; exit 1; fi; }
 
 # Ruff's rules and formatting, and the layering contracts in pyproject.toml ([tool.importlinter]).
 lint: $(STAMP)
