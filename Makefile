@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 ARGS ?=
 
-.PHONY: start test test-slow contract lint install messages bench clean-data chromium manage
+.PHONY: start test test-faults test-slow contract lint install messages bench clean-data chromium manage
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -29,7 +29,11 @@ test: $(STAMP) lint chromium
 # The slow tests (marked `slow`): the fault tests (tests/faults: a worker killed, Redis and PostgreSQL
 # restarted, on servers they start themselves), the install test and the backup round trips.
 test-slow: $(STAMP)
-	$(PY) -m devstack run -- $(PY) -m pytest -m "slow and not contract" $(PYTEST_ARGS)
+	$(PY) -m devstack run -- $(PY) -m pytest -m "slow and not contract and not faults" $(PYTEST_ARGS)
+
+# The broker fault tests (a worker killed mid-run, Redis restarted): not in CI until they are reliable.
+test-faults: $(STAMP)
+	$(PY) -m devstack run -- $(PY) -m pytest -m faults $(PYTEST_ARGS)
 
 # The school API against its OpenAPI document for every role (schemathesis, tests/contract): several
 # minutes, so not part of `make test`; CI runs both.

@@ -213,4 +213,11 @@ def stack():
         yield built
     finally:
         built.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        # What the workers, beat and web said, for a failed test's report (captured otherwise).
+        for log in sorted(folder.glob("*.log")):
+            lines = log.read_text(errors="replace").splitlines()
+            print(f"--- {log.name}, last 40 of {len(lines)} lines ---", *lines[-40:], sep="\n")
+        if os.environ.get("XINYU_FAULTS_KEEP"):
+            print(f"fault test folder kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)

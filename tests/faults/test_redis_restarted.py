@@ -16,7 +16,8 @@ import pytest
 
 from tests.faults.conftest import ROOT, already_done, wait_until
 
-pytestmark = pytest.mark.slow
+# Not in CI yet: 1 of 3 clean-clone runs failed here (see the README's test section).
+pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 HALF = 500
 
