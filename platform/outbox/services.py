@@ -6,8 +6,9 @@
 `outbox_send` writes an OutboxMessage in the caller's transaction and, once it commits, sends the task
 with the message's id in the `_outbox_id` header (and the schema in `_schema_name`). When the task
 succeeds, the worker marks the message done (outbox/signals.py). `outbox.resend` (beat, every minute)
-sends again every message not done OUTBOX_RESEND_AFTER seconds after it was last sent, and forgets
-done messages after a week. So a task is delivered at least once even when the broker loses it
+sends again every message not done OUTBOX_RESEND_AFTER seconds after it was last sent and no longer
+held by the broker (outbox/broker.py: a message waiting behind a long queue is not copied), and
+forgets done messages after a week. So a task is delivered at least once even when the broker loses it
 (kombu's Redis transport pops a message before it records it as unacknowledged, so a worker killed
 between the two loses it; a Redis without its append-only file loses its queue): the task itself must
 be idempotent, with an idempotency key written in the same transaction as its effect.
@@ -25,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from outbox.broker import held_outbox_ids
 from outbox.models import OutboxMessage, TaskReceipt
 
 log = logging.getLogger(__name__)
@@ -66,22 +68,32 @@ def outbox_done(message_id: int) -> bool:
 
 
 def outbox_resend(*, now=None, after: float | None = None, limit: int = 5000) -> int:
-    """Send again the messages not done `after` seconds (OUTBOX_RESEND_AFTER) after their last send,
-    up to MAX_SENDS sends; forget done ones older than a week. Returns how many were sent."""
+    """Send again the messages not done `after` seconds (OUTBOX_RESEND_AFTER) after their last send
+    that the broker no longer holds, up to MAX_SENDS sends; forget done ones older than a week.
+    Returns how many were sent."""
     now = now or timezone.now()
     after = settings.OUTBOX_RESEND_AFTER if after is None else after
     OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
     TaskReceipt.objects.filter(created_at__lt=now - KEEP_DONE).delete()
-    with transaction.atomic():
-        due = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(done_at__isnull=True, sends__lt=MAX_SENDS, sent_at__lte=now - timedelta(seconds=after))
-            .order_by("sent_at")[:limit]
-        )
-        OutboxMessage.objects.filter(pk__in=[m.pk for m in due]).update(sent_at=now, sends=F("sends") + 1)
-    sent = sum(_publish(m.pk, m.task, m.args, m.schema_name) for m in due)
-    if due:
-        log.warning("Outbox: %d task(s) not done in time sent again (%d reached the broker)", len(due), sent)
+    # The broker is read before the database: a message the broker no longer holds and the database
+    # still shows not done was lost (or its worker is between taking it and recording it: run twice).
+    held = held_outbox_ids()
+    sent = 0
+    if held is not None:
+        with transaction.atomic():
+            due = [
+                message
+                for message in OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(
+                    done_at__isnull=True, sends__lt=MAX_SENDS, sent_at__lte=now - timedelta(seconds=after)
+                )
+                .order_by("sent_at")[:limit]
+                if message.pk not in held
+            ]
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in due]).update(sent_at=now, sends=F("sends") + 1)
+        sent = sum(_publish(m.pk, m.task, m.args, m.schema_name) for m in due)
+        if due:
+            log.warning("Outbox: %d lost task(s) sent again (%d reached the broker)", len(due), sent)
     given_up = OutboxMessage.objects.filter(done_at__isnull=True, sends__gte=MAX_SENDS).count()
     if given_up:
         log.error("Outbox: %d task(s) still not done after %d sends; not sent again", given_up, MAX_SENDS)

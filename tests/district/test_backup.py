@@ -24,27 +24,16 @@ from district.backup import BackupError, container, restore, verify
 from district.backup.encryption import CHUNK_BYTES, HEADER_BYTES
 from district.models import Domain, School
 from district.provisioning import migration_state
-from district.services import school_create
 from shared.accounts.models import User
 from tenants.workspace.models import Attachment
+from tests.schools import school_for_tests
 
 MINI = "bkmini"
 OLD = "bkold"
 
 
 def _school(code: str, number: str) -> School:
-    found = School.objects.filter(code=code).first()
-    if found:
-        return found
-    return school_create(
-        code=code,
-        name=f"备份测试{code}",
-        school_type="junior",
-        number=number,
-        student_count=0,
-        admin_name="测试管理员",
-        admin_email=f"admin@{code}.example.cn",
-    ).school
+    return school_for_tests(code, number=number, name=f"备份测试{code}")
 
 
 def _drop(code: str) -> None:

@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 
 from district.models import DistrictAuditEvent, School
 from tests.conftest import ALPHA, PASSWORD, client_for, signed_in
+from tests.schools import school_for_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +24,7 @@ CODE = "consa"
 @pytest.fixture
 def console_school(db):
     """A school of this test module's own, reused if it exists."""
-    from district.services import school_create
-
-    school = School.objects.filter(code=CODE).first()
-    if school is None:
-        school = school_create(
-            code=CODE,
-            name="控制台测试学校",
-            school_type="junior",
-            number="CON-1",
-            student_count=0,
-            admin_name="测试管理员",
-            admin_email="admin@consa.example.cn",
-        ).school
+    school = school_for_tests(CODE, number="CON-1", name="控制台测试学校")
     return school
 
 

@@ -27,22 +27,11 @@ def school() -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django_tenants.utils import schema_context
 
-    from district.models import School
-    from district.services import school_create
     from shared.accounts.models import User
     from shared.accounts.services import account_create, api_token_issue
+    from tests.schools import school_for_tests
 
-    found = School.objects.filter(code=CODE).first()
-    if found is None:
-        found = school_create(
-            code=CODE,
-            name="故障测试学校",
-            school_type="junior",
-            number="F001",
-            student_count=100,
-            admin_name="测试管理员",
-            admin_email="admin@kfault.example.cn",
-        ).school
+    found = school_for_tests(CODE, number="F001", name="故障测试学校", student_count=100)
     with schema_context(found.schema_name):
         for username, role in (("secretary", "secretary"), ("kim", "member")):
             if not User.objects.filter(username=username).exists():

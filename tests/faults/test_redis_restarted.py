@@ -16,7 +16,7 @@ import pytest
 
 from tests.faults.conftest import ROOT, already_done, wait_until
 
-# Not in CI yet: 1 of 3 clean-clone runs failed here (see the README's test section).
+# `faults`: also runnable alone with `make test-faults`.
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 HALF = 500

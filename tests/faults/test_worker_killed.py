@@ -18,7 +18,7 @@ import pytest
 
 from tests.faults.conftest import already_done, wait_until
 
-# Not in CI yet: 1 of 3 clean-clone runs failed here (see the README's test section).
+# `faults`: also runnable alone with `make test-faults`.
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 TASKS = 1000

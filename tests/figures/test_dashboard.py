@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.conftest import PASSWORD, client_for, signed_in
+from tests.schools import school_for_tests
 
 T1, T2 = "2025-2026-1", "2025-2026-2"
 EXTRA_SCHOOLS = (("dash1", "T101"), ("dash2", "T102"), ("dash3", "T103"))
@@ -49,21 +50,9 @@ SESSIONS = {"alpha": 40, "beta": 3, "dash1": 25, "dash2": 0, "dash3": 60}
 
 
 def _school(code, number, *, archived=False):
-    from district.models import School, SchoolStatus
-    from district.services import school_create
+    from district.models import SchoolStatus
 
-    school = School.objects.filter(code=code).first()
-    if school is None:
-        school = school_create(
-            code=code,
-            name=f"测试学校{code}",
-            school_type="junior",
-            number=number,
-            student_count=0,
-            admin_name="测试管理员",
-            admin_email=f"admin@{code}.example.cn",
-        ).school
-        connection.set_schema_to_public()
+    school = school_for_tests(code, number=number)
     if archived and school.status != SchoolStatus.ARCHIVED:
         school.status = SchoolStatus.ARCHIVED
         school.save(update_fields=["status"])

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from figures.disclosure import DISTRICT, Cell, Raw, Rules, Shape, by_key, distribution_of, publish
+from tests.schools import school_for_tests
 
 D = Decimal
 
@@ -208,22 +209,9 @@ def test_distribution_needs_three_values():
 
 def ensure_schools(codes: list[str]) -> dict:
     """Schools for figures tests, created once (the test database is kept between runs)."""
-    from district.models import School
-    from district.services import school_create
-
     schools = {}
     for index, code in enumerate(codes):
-        school = School.objects.filter(code=code).first()
-        if school is None:
-            school = school_create(
-                code=code,
-                name=f"披露测试{code}",
-                school_type="junior",
-                number=f"DISC{index:03d}{code[-2:]}",
-                student_count=0,
-                admin_name="测试管理员",
-                admin_email=f"admin@{code}.example.cn",
-            ).school
+        school = school_for_tests(code, number=f"DISC{index:03d}{code[-2:]}", name=f"披露测试{code}")
         schools[code] = school
     return schools
 

@@ -19,7 +19,9 @@ from shared.accounts.tasks import clear_expired_sessions
 
 @pytest.fixture
 def published(monkeypatch):
+    """Sends recorded instead of made; the broker holds none of the outbox's messages."""
     sent = []
+    monkeypatch.setattr(services, "held_outbox_ids", lambda: set())
 
     def publish(message_id, task, args, schema_name):
         sent.append((message_id, task, args, schema_name))
@@ -76,6 +78,67 @@ def test_resend_sends_what_is_not_done_in_time_and_forgets_old_done_ones(publish
     assert not OutboxMessage.objects.filter(pk=old.pk).exists()
     # Sent again only after another wait.
     assert services.outbox_resend(now=now + timedelta(seconds=10), after=900) == 0
+
+
+@pytest.fixture
+def broker():
+    """The test Redis's default queue and unacknowledged hash as a worker leaves them, emptied after."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue, unacked = settings.CELERY_TASK_DEFAULT_QUEUE, "unacked"
+    before = set(client.lrange(queue, 0, -1)) | set(client.hkeys(unacked))
+    yield client, queue, unacked
+    for raw in client.lrange(queue, 0, -1):
+        if raw not in before:
+            client.lrem(queue, 0, raw)
+    for tag in client.hkeys(unacked):
+        if tag not in before:
+            client.hdel(unacked, tag)
+    client.close()
+
+
+@pytest.mark.django_db
+def test_resend_leaves_what_the_broker_still_holds(broker, monkeypatch):
+    """A message waiting in the queue or taken by a worker is not copied; a lost one is sent again."""
+    client, queue, unacked = broker
+    long_ago = timezone.now() - timedelta(seconds=901)
+    waiting, taken, lost = (
+        OutboxMessage.objects.create(task=name, schema_name="s", sent_at=long_ago)
+        for name in ("accounts.clear_expired_sessions", "accounts.clear_expired_sessions", "c")
+    )
+    # Really sent: both land in the queue; the second is then taken as a worker takes it (kombu moves
+    # the message into the unacknowledged hash under its delivery tag).
+    assert services._publish(taken.pk, taken.task, [], "s")
+    assert services._publish(waiting.pk, waiting.task, [], "s")
+    raw = client.rpop(queue)  # the oldest, as a worker's BRPOP takes it
+    assert b'"_outbox_id": %d' % taken.pk in raw
+    client.hset(unacked, "tag-taken", raw)
+    assert {waiting.pk, taken.pk} <= services.held_outbox_ids()
+
+    sent = []
+    monkeypatch.setattr(services, "_publish", lambda pk, *rest: sent.append(pk) or True)
+    assert services.outbox_resend(after=900) == 1
+    assert sent == [lost.pk]
+    assert OutboxMessage.objects.get(pk=waiting.pk).sends == 1
+    assert OutboxMessage.objects.get(pk=lost.pk).sends == 2
+
+
+@pytest.mark.django_db
+def test_resend_waits_when_the_broker_holds_too_much_to_read(broker, monkeypatch):
+    from outbox import broker as outbox_broker
+
+    client, queue, _ = broker
+    message = OutboxMessage.objects.create(
+        task="a", schema_name="s", sent_at=timezone.now() - timedelta(hours=1)
+    )
+    client.lpush(queue, b"{}")
+    assert outbox_broker.held_outbox_ids(limit=0) is None
+    monkeypatch.setattr(outbox_broker, "SCAN_LIMIT", 0)
+    monkeypatch.setattr(services, "_publish", lambda *args: pytest.fail("sent while the broker is full"))
+    assert services.outbox_resend(after=900) == 0
+    assert OutboxMessage.objects.get(pk=message.pk).sends == 1
 
 
 @pytest.mark.django_db
