@@ -75,19 +75,19 @@ def outbox_resend(*, now=None, after: float | None = None, limit: int = 5000) ->
     after = settings.OUTBOX_RESEND_AFTER if after is None else after
     OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
     TaskReceipt.objects.filter(created_at__lt=now - KEEP_DONE).delete()
-    # The broker is read before the database: a message the broker no longer holds and the database
-    # still shows not done was lost (or its worker is between taking it and recording it: run twice).
-    held = held_outbox_ids()
+    late = OutboxMessage.objects.filter(
+        done_at__isnull=True, sends__lt=MAX_SENDS, sent_at__lte=now - timedelta(seconds=after)
+    )
+    # The broker is read (only when something is late) before the rows are taken: a message the
+    # broker no longer holds and the database still shows not done was lost (or its worker is between
+    # taking it and recording it, and it runs twice).
+    held = held_outbox_ids() if late.exists() else None
     sent = 0
     if held is not None:
         with transaction.atomic():
             due = [
                 message
-                for message in OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(
-                    done_at__isnull=True, sends__lt=MAX_SENDS, sent_at__lte=now - timedelta(seconds=after)
-                )
-                .order_by("sent_at")[:limit]
+                for message in late.select_for_update(skip_locked=True).order_by("sent_at")[:limit]
                 if message.pk not in held
             ]
             OutboxMessage.objects.filter(pk__in=[m.pk for m in due]).update(sent_at=now, sends=F("sends") + 1)

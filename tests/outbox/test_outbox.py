@@ -142,6 +142,13 @@ def test_resend_waits_when_the_broker_holds_too_much_to_read(broker, monkeypatch
 
 
 @pytest.mark.django_db
+def test_resend_reads_the_broker_only_when_a_message_is_late(monkeypatch):
+    OutboxMessage.objects.create(task="a", schema_name="s", sent_at=timezone.now() - timedelta(seconds=60))
+    monkeypatch.setattr(services, "held_outbox_ids", lambda: pytest.fail("the broker was read"))
+    assert services.outbox_resend(after=900) == 0
+
+
+@pytest.mark.django_db
 def test_a_task_that_never_succeeds_is_not_sent_for_ever(published, caplog):
     now = timezone.now()
     stuck = OutboxMessage.objects.create(
