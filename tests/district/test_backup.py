@@ -237,6 +237,17 @@ def test_backup_refuses_an_unknown_school_and_an_existing_file(mini, tmp_path):
     assert mini.read_bytes() == before
 
 
+@pytest.mark.django_db
+def test_backups_are_refused_on_a_citus_coordinator(tmp_path, settings):
+    """pg_dump on a coordinator sees empty shell tables: no file that merely looks like a backup."""
+    settings.CITUS = True
+    for command, args in (("backup_school", [MINI]), ("backup_district", [])):
+        out = tmp_path / f"{command}.xybak"
+        with pytest.raises(CommandError, match="CITUS is on"):
+            call_command(command, *args, "--out", str(out), stdout=io.StringIO())
+        assert not out.exists()
+
+
 def test_large_payloads_span_several_chunks(tmp_path, settings):
     """More than one encrypted chunk: the payload is read back whole, and dropping a middle chunk fails."""
     import os

@@ -176,9 +176,21 @@ def _open_output(out_path):
         raise BackupError(f"{out_path} already exists; choose another file name") from None
 
 
+def _refuse_on_citus() -> None:
+    """On a Citus coordinator pg_dump sees empty shell tables (the rows are in the workers' shards), so
+    a file written there would look like a backup and hold no data."""
+    if settings.CITUS:
+        raise BackupError(
+            "CITUS is on: pg_dump on the coordinator does not see the rows on the workers, so no backup "
+            "file is written. Back up each node and make a cluster restore point as deploy/scale-out.md "
+            "says (Backups)."
+        )
+
+
 def school_backup(*, code: str, out_path) -> dict:
     """Write one encrypted file holding the school's schema (DDL and data, with its wrapped data keys
     in keyring_datakey), its stored files, and the manifest. Returns the manifest."""
+    _refuse_on_citus()
     school_table = School._meta.db_table
     with connect() as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -236,6 +248,7 @@ def school_backup(*, code: str, out_path) -> dict:
 def district_backup(*, out_path) -> dict:
     """Write one encrypted file holding the whole database (the public schema and every school; not
     the template or the pool, which are rebuilt), every stored file, and the manifest."""
+    _refuse_on_citus()
     school_table = School._meta.db_table
     template = settings.SCHOOL_TEMPLATE_SCHEMA
     with connect() as conn:
