@@ -173,6 +173,19 @@ def test_the_installed_project_serves_the_district_and_a_school_in_production(in
     assert first.returncode == 0, first.stderr[-2000:]
     assert first.stdout.startswith("itadmin\thttps://" + domain + "/accounts/")
 
+    # The installed copy can hand a task to Redis (kombu's Redis transport and what it imports); the
+    # queue is this test's own, and nothing takes from it.
+    sent = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import django; django.setup(); from config.celery import app; app.send_task('outbox.resend')",
+        ],
+        **run,
+    )
+    assert sent.returncode == 0, sent.stderr[-3000:]
+    assert redis.Redis.from_url(settings.REDIS_URL).llen(prefix) == 1
+
     port = _free_port()
     server = subprocess.Popen(
         [str(venv / "bin" / "gunicorn"), "-c", "python:config.serving", "--bind", f"127.0.0.1:{port}"],
