@@ -4,7 +4,11 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
+from config import broker_close
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+broker_close.install()  # a lost Redis connection must not end the worker (see the module)
 
 app = CeleryApp("xinyu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
